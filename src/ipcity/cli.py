@@ -1,0 +1,96 @@
+"""The ``ipcity`` command. Thin: each area registers its own commands from ``<area>/commands.py``.
+
+Errors reach the user as one line and a non-zero exit code, never a traceback (set
+``IPCITY_DEBUG=1`` to see one when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import typer
+from typer._click import exceptions as click_exceptions  # typer 0.2x vendors click
+
+from ipcity.errors import IpcityError
+
+app = typer.Typer(
+    name="ipcity",
+    help="IP policy toolkit for a city's IP Joint Conference.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Modules that define ``register(app)``; listed here so the command set is explicit.
+COMMAND_MODULES = (
+    "ipcity.warehouse.commands",
+    "ipcity.indicators.commands",
+    "ipcity.samplecity.commands",
+    "ipcity.workspace.commands",
+    "ipcity.web.commands",
+    "ipcity.evaluation.commands",
+    "ipcity.reports.commands",
+    "ipcity.clusters.commands",
+    "ipcity.protection.commands",
+)
+
+
+@app.callback()
+def _root() -> None:
+    """IP policy toolkit for a city's IP Joint Conference."""
+
+
+@app.command()
+def version() -> None:
+    """Print the ipcity version."""
+    from importlib.metadata import version as _version
+
+    typer.echo(_version("ipcity"))
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):  # not built yet
+                continue
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    debug = os.environ.get("IPCITY_DEBUG") == "1"
+    try:
+        rc = app(args=argv, standalone_mode=False)
+    except IpcityError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 130
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); "
+            "set IPCITY_DEBUG=1 to see the traceback",
+            file=sys.stderr,
+        )
+        return 70
+    return rc if isinstance(rc, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
