@@ -52,6 +52,7 @@ DDL: tuple[str, ...] = (
         country VARCHAR,
         region_code VARCHAR,
         region_from VARCHAR,       -- given | address | NULL
+        country_from VARCHAR,      -- given | region (from the given code) | address | NULL
         latitude DOUBLE,
         longitude DOUBLE,
         run_id INTEGER            -- key (patent_id, role, sequence) enforced by ingest
@@ -76,7 +77,7 @@ DDL: tuple[str, ...] = (
     )""",
     """CREATE TABLE IF NOT EXISTS authors (
         publication_id VARCHAR NOT NULL, sequence INTEGER NOT NULL, address VARCHAR,
-        country VARCHAR, region_code VARCHAR, latitude DOUBLE, longitude DOUBLE, run_id INTEGER,
+        country VARCHAR, latitude DOUBLE, longitude DOUBLE, run_id INTEGER,
         PRIMARY KEY (publication_id, sequence)
     )""",
     # Each distinct address is resolved once and remembered (resolver version kept for audit).

@@ -86,7 +86,7 @@ class Warehouse:
         row = self.con.execute(
             """SELECT max(run_id), max(finished_at), count(*) FROM ingest_runs
                WHERE status = 'loaded'"""
-        ).fetchone()
+        ).fetchall()[0]
         if row is None:
             return Vintage(None, None, 0)
         return Vintage(row[0], row[1], int(row[2]))
@@ -94,7 +94,7 @@ class Warehouse:
     def count(self, table: str) -> int:
         if table not in DATA_TABLES and table not in ("ingest_runs", "rejects"):
             raise ValueError(table)
-        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0]
         return int(row[0]) if row else 0
 
     def export_parquet(self, tables: tuple[str, ...] = DATA_TABLES) -> Path:

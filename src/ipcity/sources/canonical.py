@@ -1,0 +1,283 @@
+"""Readers for the canonical tables as CSV, Parquet or XLSX.
+
+CSV and Parquet are scanned by DuckDB itself (streaming, parallel, memory bounded): the reader
+only works out the encoding and the header mapping and hands the warehouse a SELECT. XLSX is
+streamed row by row with openpyxl's read-only mode into Arrow batches.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ipcity.errors import InputError
+from ipcity.sources.base import BATCH_ROWS, RECORD, Reader
+from ipcity.sources.headers import HeaderMap, map_headers, normalise_header
+from ipcity.sources.tables import TableSpec
+
+SNIFF_BYTES = 1 << 20
+
+
+def sql_str(s: str) -> str:
+    """A SQL string literal."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def sql_ident(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+class SqlReader(Reader):
+    """A reader whose rows DuckDB scans directly. ``select(con)`` returns a SELECT with canonical
+    string columns plus ``_record``; ``provided`` lists the canonical columns it carries."""
+
+    def __init__(self, path: Path, table: TableSpec) -> None:
+        super().__init__(path)
+        self.table = table
+        self.primary_table = table.name
+        self.header: HeaderMap | None = None
+        self._tmp: Path | None = None
+
+    @property
+    def provided(self) -> list[str]:
+        return self.header.canonical if self.header else []
+
+    def select(self, con: duckdb.DuckDBPyConnection) -> str:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _projection(self, source_sql: str, record_sql: str) -> str:
+        assert self.header is not None
+        cols = ", ".join(
+            f"CAST({sql_ident(src)} AS VARCHAR) AS {sql_ident(dst)}"
+            for src, dst in self.header.mapping.items()
+        )
+        return f"SELECT {record_sql} AS {RECORD}, {cols} FROM {source_sql}"
+
+
+# --------------------------------------------------------------------------------------- CSV
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030 (a superset of GBK, what
+    Chinese Excel writes). Decided on the first megabyte; DuckDB re-checks the rest while
+    scanning and the ingest falls back to GB18030 if a later byte is not UTF-8."""
+    with path.open("rb") as f:
+        head = f.read(SNIFF_BYTES)
+    if not head:
+        raise InputError(f"{path}: empty file")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary content, not a text table")
+    if _decodes(head, "utf-8", partial=len(head) == SNIFF_BYTES):
+        return "utf-8"
+    if _decodes(head, "gb18030", partial=len(head) == SNIFF_BYTES):
+        return "gb18030"
+    raise InputError(f"{path}: text is neither UTF-8 nor GBK/GB18030")
+
+
+def _decodes(data: bytes, encoding: str, *, partial: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(data, final=not partial)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
+    """Stream a file into UTF-8 (bounded memory); a byte that is not valid raises InputError."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with src.open("rb") as fin, dst.open("wb") as fout:
+            while chunk := fin.read(SNIFF_BYTES):
+                fout.write(decoder.decode(chunk).encode("utf-8"))
+            fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{src}: not valid {encoding.upper()} text ({exc.reason})") from exc
+
+
+class CsvReader(SqlReader):
+    format = "csv"
+
+    def __init__(self, path: Path, table: TableSpec) -> None:
+        super().__init__(path, table)
+        self.encoding = detect_encoding(path)
+        self.scan_path = path
+
+    def _ensure_utf8(self, encoding: str) -> None:
+        self._tmp = Path(tempfile.mkdtemp(prefix="ipcity-csv-"))
+        target = self._tmp / "utf8.csv"
+        transcode_to_utf8(self.path, target, encoding)
+        self.encoding = encoding
+        self.scan_path = target
+
+    def fall_back_to_gb18030(self) -> None:
+        """Called by the ingest when DuckDB met a non-UTF-8 byte past the sniffed prefix."""
+        self.cleanup()
+        self._ensure_utf8("gb18030")
+
+    def _scan(self) -> str:
+        return (
+            f"read_csv({sql_str(str(self.scan_path))}, header=true, all_varchar=true, "
+            "null_padding=true, store_rejects=true, "
+            "rejects_table='ipcity_csv_rejects', rejects_scan='ipcity_csv_scans')"
+        )
+
+    def select(self, con: duckdb.DuckDBPyConnection) -> str:
+        if self.encoding in ("gb18030", "utf-16") and self.scan_path == self.path:
+            self._ensure_utf8(self.encoding)
+        try:
+            names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self._scan()}").fetchall()]
+        except duckdb.Error as exc:
+            raise InputError(f"{self.path}: cannot read as CSV: {_first_line(exc)}") from exc
+        self.header = map_headers(self.table, names, str(self.path))
+        self.report.warnings.extend(self.header.warnings())
+        return self._projection(self._scan(), "row_number() OVER ()")
+
+    def malformed_lines(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+        """Lines DuckDB could not split into fields (too many columns, bad quoting)."""
+        try:
+            rows = con.execute(
+                "SELECT line, error_message FROM ipcity_csv_rejects ORDER BY line"
+            ).fetchall()
+        except duckdb.Error:
+            return []
+        return [(int(line), _first_line(msg)) for line, msg in rows]
+
+
+# ------------------------------------------------------------------------------------ Parquet
+
+
+class ParquetReader(SqlReader):
+    format = "parquet"
+
+    def select(self, con: duckdb.DuckDBPyConnection) -> str:
+        scan = f"read_parquet({sql_str(str(self.path))}, file_row_number=true)"
+        try:
+            names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+        except duckdb.Error as exc:
+            raise InputError(
+                f"{self.path}: not a readable Parquet file: {_first_line(exc)}"
+            ) from exc
+        names = [n for n in names if n != "file_row_number"]
+        self.header = map_headers(self.table, names, str(self.path))
+        self.report.warnings.extend(self.header.warnings())
+        return self._projection(scan, "file_row_number + 1")
+
+
+# --------------------------------------------------------------------------------------- XLSX
+
+HEADER_SEARCH_ROWS = 10  # title rows above the header are common in office spreadsheets
+
+
+class XlsxReader(Reader):
+    format = "xlsx"
+
+    def __init__(self, path: Path, table: TableSpec) -> None:
+        super().__init__(path)
+        self.table = table
+        self.primary_table = table.name
+        self.header: HeaderMap | None = None
+
+    @property
+    def provided(self) -> list[str]:
+        return self.header.canonical if self.header else []
+
+    def batches(self) -> Iterator[tuple[str, pa.RecordBatch]]:
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException
+            raise InputError(f"{self.path}: not a readable XLSX workbook ({exc})") from exc
+        try:
+            ws = self._pick_sheet(wb)
+            rows = ws.iter_rows(values_only=True)
+            header_row, header_index = self._find_header(rows)
+            self.header = map_headers(self.table, header_row, str(self.path))
+            self.report.warnings.extend(self.header.warnings())
+            positions = [
+                (i, self.header.mapping[h])
+                for i, h in enumerate(header_row)
+                if h in self.header.mapping
+            ]
+            cols: dict[str, list[str | None]] = {dst: [] for _, dst in positions}
+            recs: list[int] = []
+            record = 0
+            for row in rows:
+                if row is None or all(v is None or str(v).strip() == "" for v in row):
+                    continue  # blank lines in spreadsheets are layout, not records
+                record += 1
+                recs.append(header_index + record)  # the sheet's row number, as Excel shows it
+                for i, dst in positions:
+                    cols[dst].append(_cell_text(row[i] if i < len(row) else None))
+                if len(recs) >= BATCH_ROWS:
+                    yield self.table.name, _batch(cols, recs)
+                    cols = {k: [] for k in cols}
+                    recs = []
+            if recs:
+                yield self.table.name, _batch(cols, recs)
+        finally:
+            wb.close()
+
+    def _pick_sheet(self, wb: Any) -> Any:
+        for ws in wb.worksheets:
+            if normalise_header(ws.title) == self.table.name:
+                return ws
+        return wb.worksheets[0]
+
+    def _find_header(self, rows: Iterator[tuple[Any, ...]]) -> tuple[list[str], int]:
+        """The first row (of the first few) that maps to the table; returns it and its number."""
+        first_error: InputError | None = None
+        for n in range(1, HEADER_SEARCH_ROWS + 1):
+            row = next(rows, None)
+            if row is None:
+                break
+            header = ["" if v is None else str(v) for v in row]
+            try:
+                map_headers(self.table, header, str(self.path))
+            except InputError as exc:
+                first_error = first_error or exc
+                continue
+            return header, n
+        raise first_error or InputError(f"{self.path}: empty workbook")
+
+
+def _cell_text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # Excel stores 2023 and 1 as floats
+    text = str(v).strip()
+    return text or None
+
+
+def _batch(cols: dict[str, list[str | None]], recs: list[int]) -> pa.RecordBatch:
+    arrays = [pa.array(v, type=pa.string()) for v in cols.values()]
+    arrays.append(pa.array(recs, type=pa.int64()))
+    return pa.RecordBatch.from_arrays(arrays, names=[*cols, RECORD])
+
+
+def _first_line(exc: object) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,594 @@
+"""Ingest runs: files -> validated, de-duplicated, region-attributed rows in the warehouse.
+
+Each file is one run and one transaction: its accepted records load together or not at all, and
+``read = loaded + rejected + skipped`` always holds (checked before commit). Bad records are
+rejected one by one into ``rejects`` with their record number and reason. A later file updates
+earlier records with the same key; columns the later file does not carry keep their values.
+Re-ingesting a file whose checksum was already loaded is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ipcity.errors import InputError, IpcityError
+from ipcity.sources.base import RECORD, Reader
+from ipcity.sources.canonical import CsvReader, SqlReader, sql_ident, sql_str
+from ipcity.sources.detect import expand, is_candidate, reader_for
+from ipcity.sources.tables import EMBEDDED_COLUMNS, EMBEDDED_PARTIES, PARTIES, TABLES, TableSpec
+from ipcity.warehouse import regions as wh_regions
+from ipcity.warehouse.store import Warehouse
+from ipcity.warehouse.validate import typed_columns, typed_select
+
+Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+
+@dataclass
+class FileResult:
+    path: str
+    table: str | None = None
+    format: str | None = None
+    status: str = "failed"  # loaded | unchanged | failed
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    secondary: dict[str, int] = field(default_factory=dict)
+    secondary_rejected: int = 0
+    run_id: int | None = None
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        # the documented interface keys first, then the details
+        head = {k: d.pop(k) for k in ("path", "table", "read", "loaded", "rejected", "skipped")}
+        return {**head, **d}
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status != "failed" for f in self.files)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"files": [f.as_json() for f in self.files], "ignored": self.ignored}
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ingest(
+    warehouse: Warehouse, paths: Iterable[str | Path], progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files and directories (recursive) in the order given."""
+    report = IngestReport()
+    todo: list[Path] = []
+    for path, explicit in expand(Path(p) for p in paths):
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if explicit or is_candidate(path):
+            todo.append(path)
+        else:
+            report.ignored.append(str(path))
+    if not todo:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError(
+            f"no ingestible files in {names} (expected patents.csv, parties.xlsx, ... or "
+            "USPTO/CNIPA XML)"
+        )
+    for i, path in enumerate(todo):
+        if progress:
+            progress(f"ingesting {path.name}", i, len(todo))
+        report.files.append(ingest_file(warehouse, path))
+    if progress:
+        progress("done", len(todo), len(todo))
+    return report
+
+
+def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
+    result = FileResult(path=str(path))
+    con = warehouse.con
+    try:
+        reader = reader_for(path)
+    except InputError as exc:
+        result.message = str(exc)
+        _record_failed(warehouse, path, None, result)
+        return result
+    result.table, result.format = reader.primary_table, reader.format
+    checksum = sha256_of(path)
+    row = con.execute(
+        "SELECT min(run_id) FROM ingest_runs WHERE sha256 = ? AND status = 'loaded'",
+        [checksum],
+    ).fetchall()[0]
+    if row is not None and row[0] is not None:
+        result.status = "unchanged"
+        result.message = f"identical to the file loaded in run {row[0]}; nothing to do"
+        return result
+    started = datetime.now()
+    for attempt in (1, 2):
+        run = _Run(warehouse, reader, path, checksum, started)
+        try:
+            with warehouse.transaction():
+                run.execute(result)
+            result.status = "loaded"
+            break
+        except duckdb.InvalidInputException as exc:
+            if attempt == 1 and isinstance(reader, CsvReader) and "unicode" in str(exc).lower():
+                reader.fall_back_to_gb18030()  # a non-UTF-8 byte after the sniffed prefix
+                _reset_counts(result)
+                continue
+            result.message = f"{path}: {_first_line(exc)}"
+        except IpcityError as exc:
+            result.message = str(exc)
+        except duckdb.Error as exc:
+            result.message = f"{path}: {_first_line(exc)}"
+        finally:
+            run.drop_temp()
+        _reset_counts(result)
+        _record_failed(warehouse, path, checksum, result)
+        break
+    if isinstance(reader, SqlReader):
+        reader.cleanup()
+    return result
+
+
+def _reset_counts(r: FileResult) -> None:
+    r.read = r.loaded = r.rejected = r.skipped = r.inserted = r.updated = r.unchanged = 0
+    r.secondary = {}
+    r.secondary_rejected = 0
+    r.warnings = []
+
+
+def _record_failed(wh: Warehouse, path: Path, checksum: str | None, r: FileResult) -> None:
+    """A failed file still leaves a run record (with nothing loaded), for the audit trail."""
+    run_id = _next_run_id(wh.con)
+    wh.con.execute(
+        """INSERT INTO ingest_runs (run_id, path, sha256, size_bytes, "table", format, started_at,
+           finished_at, status, read, loaded, rejected, skipped, inserted, updated, unchanged,
+           secondary_rows, message)
+           VALUES (?, ?, ?, ?, ?, ?, now(), now(), 'failed', 0, 0, 0, 0, 0, 0, 0, 0, ?)""",
+        [
+            run_id,
+            str(path),
+            checksum or "",
+            path.stat().st_size if path.exists() else None,
+            r.table,
+            r.format,
+            r.message,
+        ],
+    )
+    r.run_id = run_id
+
+
+def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT nextval('run_ids')").fetchall()[0]
+    assert row is not None
+    return int(row[0])
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+class _Run:
+    """One file's load inside an open transaction. Temp tables are suffixed per run."""
+
+    def __init__(
+        self, wh: Warehouse, reader: Reader, path: Path, checksum: str, started: datetime
+    ) -> None:
+        self.wh = wh
+        self.con = wh.con
+        self.reader = reader
+        self.path = path
+        self.checksum = checksum
+        self.started = started
+        self.suffix = uuid.uuid4().hex[:8]
+        self.temps: list[str] = []
+        self.run_id = 0
+
+    def tmp(self, stem: str) -> str:
+        name = f"_{stem}_{self.suffix}_{len(self.temps)}"
+        self.temps.append(name)
+        return name
+
+    def drop_temp(self) -> None:
+        for t in self.temps:
+            self.con.execute(f"DROP TABLE IF EXISTS {t}")
+        self.temps.clear()
+
+    # ------------------------------------------------------------------------------ steps
+
+    def execute(self, result: FileResult) -> None:
+        wh_regions.ensure_known_codes(self.con)
+        self.run_id = _next_run_id(self.con)
+        result.run_id = self.run_id
+        primary = TABLES[self.reader.primary_table]
+        staged = self._stage()
+        result.warnings = list(self.reader.report.warnings)
+        if primary.name not in staged:
+            staged[primary.name] = (None, [])
+        src, provided = staged[primary.name]
+        typed = self._typed(primary, src, provided)
+        counts = self._reject_invalid(primary, typed)
+        dup_rejected, dup_skipped = self._dedupe(primary, typed, provided)
+        notes_rej, notes_skip = self._reader_notes(primary)
+        malformed = self._malformed_lines(primary)
+        result.loaded = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
+        result.read = counts["total"] + notes_rej + notes_skip + malformed
+        result.rejected = counts["invalid"] + dup_rejected + notes_rej + malformed
+        result.skipped = dup_skipped + notes_skip
+        seen = self.reader.report.records
+        if result.read != result.loaded + result.rejected + result.skipped or (
+            seen and seen != result.read
+        ):
+            raise IpcityError(
+                f"{self.path}: internal accounting error: read {result.read} (reader saw "
+                f"{seen}) != loaded {result.loaded} + rejected {result.rejected} + skipped "
+                f"{result.skipped}"
+            )
+        ins, upd, same = self._merge(primary, typed, provided)
+        result.inserted, result.updated, result.unchanged = ins, upd, same
+        if primary.name == "patents":
+            result.secondary, result.secondary_rejected = self._parties(staged, typed)
+        self._record_run(result)
+
+    def _stage(self) -> dict[str, tuple[str | None, list[str]]]:
+        """Raw string rows per table: SQL source text and the canonical columns provided."""
+        staged: dict[str, tuple[str | None, list[str]]] = {}
+        if isinstance(self.reader, SqlReader):
+            if isinstance(self.reader, CsvReader):
+                self.con.execute("DROP TABLE IF EXISTS ipcity_csv_rejects")
+                self.con.execute("DROP TABLE IF EXISTS ipcity_csv_scans")
+            select = self.reader.select(self.con)
+            raw = self.tmp("raw")
+            # Materialised once: validation, embedded parties and counts all read it.
+            self.con.execute(f"CREATE TEMP TABLE {raw} AS {select}")
+            staged[self.reader.primary_table] = (raw, self.reader.provided)
+            return staged
+        tables: dict[str, tuple[str, list[str]]] = {}
+        for name, batch in self.reader.batches():
+            if name not in TABLES:
+                raise IpcityError(f"reader produced unknown table {name}")
+            if name not in tables:
+                raw = self.tmp(f"raw_{name}")
+                cols = [c for c in batch.schema.names if c != RECORD]
+                ddl = ", ".join(f"{sql_ident(c)} VARCHAR" for c in cols)
+                self.con.execute(f"CREATE TEMP TABLE {raw} ({RECORD} BIGINT, {ddl})")
+                tables[name] = (raw, cols)
+            raw, cols = tables[name]
+            view = f"_batch_{self.suffix}"
+            self.con.register(view, pa.Table.from_batches([batch]))
+            collist = ", ".join([RECORD, *(sql_ident(c) for c in cols)])
+            self.con.execute(f"INSERT INTO {raw} SELECT {collist} FROM {view}")
+            self.con.unregister(view)
+        for name, (raw, cols) in tables.items():
+            staged[name] = (raw, cols)
+        return staged
+
+    def _typed(self, table: TableSpec, src: str | None, provided: list[str]) -> str:
+        typed = self.tmp(f"typed_{table.name}")
+        if src is None:  # a reader that produced no rows at all
+            cols = ", ".join(f"NULL::VARCHAR AS {sql_ident(c)}" for c in table.column_names)
+            self.con.execute(
+                f"CREATE TEMP TABLE {typed} AS SELECT NULL::BIGINT AS {RECORD}, {cols}, "
+                "NULL::VARCHAR AS _reason, NULL::VARCHAR AS _key LIMIT 0"
+            )
+            return typed
+        select = typed_select(table, provided, f"SELECT * FROM {src}")
+        key = " || '|' || ".join(
+            f"coalesce(CAST({sql_ident(k)} AS VARCHAR), '')" for k in table.key
+        )
+        self.con.execute(f"CREATE TEMP TABLE {typed} AS SELECT *, {key} AS _key FROM ({select})")
+        return typed
+
+    def _reject_invalid(self, table: TableSpec, typed: str) -> dict[str, int]:
+        self.con.execute(
+            f"""INSERT INTO rejects SELECT {self.run_id}, {sql_str(str(self.path))},
+                {sql_str(table.name)}, {RECORD}, _key, _reason, 'rejected'
+                FROM {typed} WHERE _reason IS NOT NULL"""
+        )
+        row = self.con.execute(f"SELECT count(*), count(_reason) FROM {typed}").fetchall()[0]
+        assert row is not None
+        return {"total": int(row[0]), "invalid": int(row[1])}
+
+    def _dedupe(self, table: TableSpec, typed: str, provided: list[str]) -> tuple[int, int]:
+        """Within one file the first record of a key wins; a later record with the same data is
+        skipped, with different data rejected. Marks them in ``_reason`` (prefixed 'dup:')."""
+        cols = [c for c in typed_columns(table, provided) if c not in table.key]
+        keys = ", ".join(sql_ident(k) for k in table.key)
+        h = f"hash({', '.join(sql_ident(c) for c in cols)})" if cols else "0"
+        dups = self.tmp("dups")
+        self.con.execute(
+            f"""CREATE TEMP TABLE {dups} AS
+                WITH k AS (SELECT {keys} FROM {typed} WHERE _reason IS NULL
+                           GROUP BY {keys} HAVING count(*) > 1)
+                SELECT t.{RECORD}, t._key, {h} AS h,
+                       min(t.{RECORD}) OVER (PARTITION BY {keys}) AS first_record,
+                       first({h}) OVER (PARTITION BY {keys} ORDER BY t.{RECORD}
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_h
+                FROM {typed} t SEMI JOIN k USING ({keys}) WHERE t._reason IS NULL"""
+        )
+        self.con.execute(
+            f"""INSERT INTO rejects SELECT {self.run_id}, {sql_str(str(self.path))},
+                {sql_str(table.name)}, {RECORD}, _key,
+                CASE WHEN h = first_h THEN 'identical duplicate of record ' || first_record
+                     ELSE 'duplicate key of record ' || first_record || ' with different data' END,
+                CASE WHEN h = first_h THEN 'skipped' ELSE 'rejected' END
+                FROM {dups} WHERE {RECORD} <> first_record"""
+        )
+        self.con.execute(
+            f"""UPDATE {typed} SET _reason = 'dup:' || d.first_record
+                FROM {dups} d
+                WHERE {typed}.{RECORD} = d.{RECORD} AND d.{RECORD} <> d.first_record"""
+        )
+        row = self.con.execute(
+            f"""SELECT count(*) FILTER (WHERE h <> first_h), count(*) FILTER (WHERE h = first_h)
+                FROM {dups} WHERE {RECORD} <> first_record"""
+        ).fetchall()[0]
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    def _reader_notes(self, table: TableSpec) -> tuple[int, int]:
+        rep = self.reader.report
+        rows = [(n.record, n.key, n.reason, "rejected") for n in rep.rejects]
+        rows += [(n.record, n.key, n.reason, "skipped") for n in rep.skipped]
+        if rows:
+            self.con.executemany(
+                "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [self.run_id, str(self.path), table.name, r, k, why, kind]
+                    for r, k, why, kind in rows
+                ],
+            )
+        return len(rep.rejects), len(rep.skipped)
+
+    def _malformed_lines(self, table: TableSpec) -> int:
+        if not isinstance(self.reader, CsvReader):
+            return 0
+        lines = self.reader.malformed_lines(self.con)
+        if lines:
+            self.con.executemany(
+                "INSERT INTO rejects VALUES (?, ?, ?, ?, NULL, ?, 'rejected')",
+                [
+                    [
+                        self.run_id,
+                        str(self.path),
+                        table.name,
+                        line,
+                        f"malformed CSV line {line}: {msg}",
+                    ]
+                    for line, msg in lines
+                ],
+            )
+        return len(lines)
+
+    def _scalar(self, sql: str) -> int:
+        row = self.con.execute(sql).fetchall()[0]
+        return int(row[0]) if row and row[0] is not None else 0
+
+    # ------------------------------------------------------------------------------ merge
+
+    def _merge(self, table: TableSpec, typed: str, provided: list[str]) -> tuple[int, int, int]:
+        """Upsert good rows by key; returns (inserted, updated, unchanged)."""
+        target = sql_ident(table.name)
+        cols = typed_columns(table, provided)
+        wh_cols = [c for c in self._columns(table.name) if c != "run_id"]
+        if table.replace:
+            n = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
+            self.con.execute(f"DELETE FROM {target}")
+            self._insert_from(table, typed, cols, wh_cols, existing=None)
+            return n, 0, 0
+        keys = list(table.key)
+        on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in keys)
+        changed = (
+            " OR ".join(
+                f"o.{sql_ident(c)} IS DISTINCT FROM n.{sql_ident(c)}" for c in cols if c not in keys
+            )
+            or "false"
+        )
+        cls = self.tmp("cls")
+        empty = self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1)") == 0
+        if empty:  # first load: nothing to compare against (the common bulk case)
+            n = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
+            self._insert_from(table, typed, cols, wh_cols, existing=None)
+            return n, 0, 0
+        self.con.execute(
+            f"""CREATE TEMP TABLE {cls} AS
+                SELECT n.{RECORD}, o.{sql_ident(keys[0])} IS NULL AS is_new,
+                       o.{sql_ident(keys[0])} IS NOT NULL AND ({changed}) AS is_changed
+                FROM {typed} n LEFT JOIN {target} o ON {on} WHERE n._reason IS NULL"""
+        )
+        row = self.con.execute(
+            f"SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_changed), "
+            f"count(*) FILTER (WHERE NOT is_new AND NOT is_changed) FROM {cls}"
+        ).fetchall()[0]
+        assert row is not None
+        ins, upd, same = int(row[0]), int(row[1]), int(row[2])
+        # Rows to write: new or changed; merged with the old row for columns the file lacks.
+        todo = self.tmp("todo")
+        self.con.execute(
+            f"""CREATE TEMP TABLE {todo} AS SELECT n.* FROM {typed} n
+                JOIN {cls} c USING ({RECORD}) WHERE c.is_new OR c.is_changed"""
+        )
+        old = self.tmp("old")
+        self.con.execute(
+            f"CREATE TEMP TABLE {old} AS SELECT o.* FROM {target} o SEMI JOIN {todo} n ON {on}"
+        )
+        self.con.execute(f"DELETE FROM {target} o USING {todo} n WHERE {on}")
+        self._insert_from(table, todo, cols, wh_cols, existing=old)
+        return ins, upd, same
+
+    def _columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.con.execute(f"DESCRIBE {sql_ident(table)}").fetchall()]
+
+    def _insert_from(
+        self, table: TableSpec, src: str, cols: list[str], wh_cols: list[str], existing: str | None
+    ) -> None:
+        """INSERT rows of ``src`` (good rows only) into the warehouse table. Columns the file
+        did not provide come from ``existing`` (the old rows) when given, else NULL."""
+        if table.name == "parties":
+            wh_regions.insert_parties(self.con, src, cols, existing, self.run_id)
+            return
+        on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in table.key)
+        exprs = []
+        for c in wh_cols:
+            if c in cols:
+                exprs.append(f"n.{sql_ident(c)}")
+            elif c == "source" and table.name == "population":
+                exprs.append(sql_str(f"file {self.path.name}"))
+            elif existing is not None:
+                exprs.append(f"o.{sql_ident(c)}")
+            else:
+                exprs.append("NULL")
+        join = f"LEFT JOIN {existing} o ON {on}" if existing else ""
+        names = ", ".join(sql_ident(c) for c in [*wh_cols, "run_id"])
+        self.con.execute(
+            f"""INSERT INTO {sql_ident(table.name)} ({names})
+                SELECT {", ".join(exprs)}, {self.run_id} FROM {src} n {join}
+                WHERE n._reason IS NULL"""
+        )
+
+    # ---------------------------------------------------------------------------- parties
+
+    def _parties(
+        self, staged: dict[str, tuple[str | None, list[str]]], patents: str
+    ) -> tuple[dict[str, int], int]:
+        """Parties that came with the patents (XML documents, or the 申请人 cells of a wide
+        export). Parties of a rejected patent go with it; a bad party row is rejected alone.
+        The roles a source carries completely replace that role's rows for each patent."""
+        src: str | None
+        if "parties" in staged:
+            src, provided = staged["parties"]
+            roles = set(self.reader.complete_party_roles)
+        else:
+            raw, patent_cols = staged["patents"]
+            embedded = [c for c in patent_cols if c in EMBEDDED_COLUMNS]
+            if raw is None or not embedded:
+                return {}, 0
+            src, provided, roles = self._explode_embedded(raw, set(patent_cols))
+        if src is None:
+            return {}, 0
+        typed = self._typed(PARTIES, src, provided)
+        # keep only parties whose patent record loaded
+        self.con.execute(
+            f"""UPDATE {typed} SET _reason = 'patent record rejected' WHERE {RECORD} NOT IN
+                (SELECT {RECORD} FROM {patents} WHERE _reason IS NULL)"""
+        )
+        self.con.execute(
+            f"""INSERT INTO rejects SELECT {self.run_id}, {sql_str(str(self.path))}, 'parties',
+                {RECORD}, _key, _reason, 'rejected' FROM {typed}
+                WHERE _reason IS NOT NULL AND _reason <> 'patent record rejected'"""
+        )
+        bad = self._scalar(
+            f"SELECT count(*) FROM {typed} WHERE _reason IS NOT NULL "
+            "AND _reason <> 'patent record rejected'"
+        )
+        dup_rej, _identical = self._dedupe(PARTIES, typed, provided)
+        bad += dup_rej
+        if roles:
+            role_list = ", ".join(sql_str(r) for r in sorted(roles))
+            self.con.execute(
+                f"""DELETE FROM parties p USING (SELECT DISTINCT patent_id FROM {patents}
+                    WHERE _reason IS NULL) n
+                    WHERE p.patent_id = n.patent_id AND p.role IN ({role_list})"""
+            )
+        self._merge(PARTIES, typed, provided)
+        n = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
+        return {"parties": n}, bad
+
+    def _explode_embedded(self, raw: str, cols: set[str]) -> tuple[str | None, list[str], set[str]]:
+        """Rows of a wide export -> one parties row per name in the ';'-separated cells.
+        Addresses pair with names by position; a single address belongs to the first name."""
+        selects = []
+        roles: set[str] = set()
+        for names_col, role, addr_col, country_col, region_col in EMBEDDED_PARTIES:
+            if names_col not in cols:
+                continue
+            roles.add(role)
+
+            def split(c: str | None) -> str:
+                if c is None or c not in cols:
+                    return "[]::VARCHAR[]"
+                return (
+                    f"list_filter(list_transform(string_split(regexp_replace(coalesce("
+                    f"{sql_ident(c)}, ''), '[；;]', ';', 'g'), ';'), lambda x: trim(x)), "
+                    "lambda x: x <> '')"
+                )
+
+            def pick(lst: str) -> str:
+                return (
+                    f"CASE WHEN len({lst}) = len(names) THEN {lst}[i] "
+                    f"WHEN len({lst}) = 1 AND i = 1 THEN {lst}[1] END"
+                )
+
+            selects.append(
+                f"""SELECT {RECORD}, patent_id, {sql_str(role)} AS role,
+                       CAST(i AS VARCHAR) AS sequence,
+                       names[i] AS name, {pick("addrs")} AS address, {pick("countries")} AS country,
+                       {pick("regions")} AS region_code
+                    FROM (SELECT {RECORD}, patent_id, names, addrs, countries, regions,
+                                 unnest(range(1, len(names) + 1)) AS i
+                          FROM (SELECT {RECORD}, patent_id, {split(names_col)} AS names,
+                                       {split(addr_col)} AS addrs,
+                                       {split(country_col)} AS countries,
+                                       {split(region_col)} AS regions FROM {raw}))"""
+            )
+        if not selects:
+            return None, [], set()
+        out = self.tmp("embedded")
+        self.con.execute(f"CREATE TEMP TABLE {out} AS " + " UNION ALL ".join(selects))
+        return (
+            out,
+            ["patent_id", "role", "sequence", "name", "address", "country", "region_code"],
+            roles,
+        )
+
+    def _record_run(self, r: FileResult) -> None:
+        secondary = sum(r.secondary.values())
+        self.con.execute(
+            """INSERT INTO ingest_runs (run_id, path, sha256, size_bytes, "table", format,
+               started_at, finished_at, status, read, loaded, rejected, skipped, inserted, updated,
+               unchanged, secondary_rows, message)
+               VALUES (?, ?, ?, ?, ?, ?, ?, now(), 'loaded', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                self.run_id,
+                str(self.path),
+                self.checksum,
+                self.path.stat().st_size,
+                r.table,
+                r.format,
+                self.started,
+                r.read,
+                r.loaded,
+                r.rejected,
+                r.skipped,
+                r.inserted,
+                r.updated,
+                r.unchanged,
+                secondary,
+                "; ".join(r.warnings) or None,
+            ],
+        )
