@@ -8,6 +8,7 @@ streamed row by row with openpyxl's read-only mode into Arrow batches.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import shutil
 import tempfile
@@ -132,9 +133,24 @@ class CsvReader(SqlReader):
         self.cleanup()
         self._ensure_utf8("gb18030")
 
-    def _scan(self) -> str:
+    def _header_line(self) -> tuple[list[str], str]:
+        """The header cells and the delimiter, read from the first line of the file."""
+        with self.scan_path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
+            first = f.readline()
+        if not first.strip():
+            raise InputError(f"{self.path}: the first line is empty; expected a header row")
+        # The delimiter that splits the header into most cells (Excel writes ',' or '\t').
+        delim = max(",\t;|", key=first.count)
+        cells = next(csv.reader([first.rstrip("\r\n")], delimiter=delim))
+        return cells, delim
+
+    def _scan(self, ncols: int, delim: str) -> str:
+        # The dialect is fixed (not sniffed) so a row with too many fields is a reject of its
+        # own instead of silently widening the table; short rows are padded with NULLs.
+        cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
         return (
-            f"read_csv({sql_str(str(self.scan_path))}, header=true, all_varchar=true, "
+            f"read_csv({sql_str(str(self.scan_path))}, auto_detect=false, header=true, "
+            f"delim={sql_str(delim)}, quote='\"', escape='\"', columns={{{cols}}}, "
             "null_padding=true, store_rejects=true, "
             "rejects_table='ipcity_csv_rejects', rejects_scan='ipcity_csv_scans')"
         )
@@ -142,19 +158,30 @@ class CsvReader(SqlReader):
     def select(self, con: duckdb.DuckDBPyConnection) -> str:
         if self.encoding in ("gb18030", "utf-16") and self.scan_path == self.path:
             self._ensure_utf8(self.encoding)
-        try:
-            names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self._scan()}").fetchall()]
-        except duckdb.Error as exc:
-            raise InputError(f"{self.path}: cannot read as CSV: {_first_line(exc)}") from exc
-        self.header = map_headers(self.table, names, str(self.path))
+        cells, delim = self._header_line()
+        self.header = map_headers(self.table, cells, str(self.path))
         self.report.warnings.extend(self.header.warnings())
-        return self._projection(self._scan(), "row_number() OVER ()")
+        positional = {
+            f"c{i}": self.header.mapping[h] for i, h in enumerate(cells) if h in self.header.mapping
+        }
+        cols = ", ".join(f"{src} AS {sql_ident(dst)}" for src, dst in positional.items())
+        return (
+            f"SELECT row_number() OVER () AS {RECORD}, {cols} FROM {self._scan(len(cells), delim)}"
+        )
+
+    def has_encoding_errors(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """DuckDB met bytes that are not UTF-8 (past the sniffed prefix)."""
+        rows = con.execute(
+            "SELECT count(*) FROM ipcity_csv_rejects WHERE error_type = 'INVALID ENCODING'"
+        ).fetchall()
+        return bool(rows[0][0])
 
     def malformed_lines(self, con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
         """Lines DuckDB could not split into fields (too many columns, bad quoting)."""
         try:
             rows = con.execute(
-                "SELECT line, error_message FROM ipcity_csv_rejects ORDER BY line"
+                "SELECT line, min(error_message) FROM ipcity_csv_rejects "
+                "WHERE error_type <> 'INVALID ENCODING' GROUP BY line ORDER BY line"
             ).fetchall()
         except duckdb.Error:
             return []

@@ -32,6 +32,10 @@ from ipcity.warehouse.validate import typed_columns, typed_select
 Progress = Callable[[str, int, int], None]  # (message, done, total)
 
 
+class _NotUtf8(Exception):
+    """A CSV sniffed as UTF-8 holds non-UTF-8 bytes further on: re-read it as GB18030."""
+
+
 @dataclass
 class FileResult:
     path: str
@@ -134,12 +138,13 @@ def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
                 run.execute(result)
             result.status = "loaded"
             break
-        except duckdb.InvalidInputException as exc:
-            if attempt == 1 and isinstance(reader, CsvReader) and "unicode" in str(exc).lower():
-                reader.fall_back_to_gb18030()  # a non-UTF-8 byte after the sniffed prefix
+        except _NotUtf8:
+            if attempt == 1 and isinstance(reader, CsvReader):
+                reader.fall_back_to_gb18030()
                 _reset_counts(result)
+                run.drop_temp()
                 continue
-            result.message = f"{path}: {_first_line(exc)}"
+            result.message = f"{path}: text is neither UTF-8 nor GBK/GB18030"
         except IpcityError as exc:
             result.message = str(exc)
         except duckdb.Error as exc:
@@ -266,6 +271,8 @@ class _Run:
             raw = self.tmp("raw")
             # Materialised once: validation, embedded parties and counts all read it.
             self.con.execute(f"CREATE TEMP TABLE {raw} AS {select}")
+            if isinstance(self.reader, CsvReader) and self.reader.has_encoding_errors(self.con):
+                raise _NotUtf8()
             staged[self.reader.primary_table] = (raw, self.reader.provided)
             return staged
         tables: dict[str, tuple[str, list[str]]] = {}
@@ -455,10 +462,11 @@ class _Run:
         on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in table.key)
         exprs = []
         for c in wh_cols:
-            if c in cols:
+            if c == "source" and table.name == "population":  # say where a figure came from
+                given = "n.source" if "source" in cols else "NULL"
+                exprs.append(f"coalesce({given}, {sql_str(f'file {self.path.name}')})")
+            elif c in cols:
                 exprs.append(f"n.{sql_ident(c)}")
-            elif c == "source" and table.name == "population":
-                exprs.append(sql_str(f"file {self.path.name}"))
             elif existing is not None:
                 exprs.append(f"o.{sql_ident(c)}")
             else:

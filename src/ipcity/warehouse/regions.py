@@ -29,9 +29,9 @@ def ensure_known_codes(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()[0]
     if exists and exists[0]:
         return
-    from ipcity.geo import regions
+    from ipcity.geo.gazetteer import regions
 
-    codes = pa.table({"code": pa.array(sorted(regions.all_codes()), type=pa.string())})
+    codes = pa.table({"code": pa.array(sorted(regions()), type=pa.string())})
     con.register("_known_codes_arrow", codes)
     con.execute("CREATE TEMP TABLE known_region_codes AS SELECT code FROM _known_codes_arrow")
     con.unregister("_known_codes_arrow")

@@ -1,0 +1,153 @@
+"""CLI: ``ipcity indicators``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ipcity.errors import IpcityError
+from ipcity.warehouse.store import Warehouse
+
+YEARS = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """'2022' -> [2022]; '2018..2022' -> [2018, ..., 2022]; None -> every year with data."""
+    if text is None:
+        return None
+    m = YEARS.match(text.strip())
+    if not m:
+        raise IpcityError(f"--year must be a year (2022) or a range (2018..2022), not '{text}'")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if last < first:
+        raise IpcityError(f"--year range {text} runs backwards")
+    return list(range(first, last + 1))
+
+
+def split_list(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+def format_value(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.4f}".rstrip("0").rstrip(".")  # the table is for reading; JSON has it all
+    if isinstance(v, int | float):
+        v = int(v)
+        return f"{v:,}"
+    return str(v)
+
+
+def indicators_command(
+    indicator: Annotated[
+        str | None,
+        typer.Option("--indicator", help="Indicator id(s), comma-separated [default: all]"),
+    ] = None,
+    year: Annotated[
+        str | None, typer.Option("--year", help="Y or Y1..Y2 [default: every year]")
+    ] = None,
+    region: Annotated[
+        str, typer.Option("--region", help="GB/T 2260 code, CN, a country code, or ALL")
+    ] = "ALL",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Breakdown(s): patent_type, region_code, applicant_country, inventor_country, "
+            "ipc_section",
+        ),
+    ] = None,
+    counting: Annotated[
+        str, typer.Option("--counting", help="first, whole or fractional")
+    ] = "first",
+    population_lag: Annotated[
+        int, typer.Option("--population-lag", help="Use the population N years before")
+    ] = 0,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
+    ] = None,
+) -> None:
+    """Compute the official IP indicators from the warehouse."""
+    from ipcity.indicators import compute
+
+    if fmt not in ("table", "json", "csv"):
+        raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
+    with Warehouse(warehouse, read_only=True) as wh:
+        result = compute(
+            wh,
+            indicators=split_list(indicator) or None,
+            years=parse_years(year),
+            region=region,
+            by=split_list(by),
+            counting=counting,
+            population_lag=population_lag,
+            engine=engine,
+        )
+    doc = result.to_json_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        typer.echo(_csv(doc["rows"]), nl=False)
+    else:
+        _table(doc)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow(
+                {
+                    k: ("" if v is None else repr(v) if isinstance(v, float) else v)
+                    for k, v in r.items()
+                }
+            )
+    return out.getvalue()
+
+
+def _table(doc: dict[str, Any]) -> None:
+    console = Console()
+    rows = doc["rows"]
+    if not rows:
+        console.print("no rows (no data for this selection)")
+    else:
+        t = Table(show_lines=False)
+        keys = list(rows[0])
+        for k in keys:
+            t.add_column(k, justify="right" if k == "value" else "left")
+        for r in rows:
+            t.add_row(
+                *(
+                    format_value(r[k]) if k == "value" else ("" if r[k] is None else str(r[k]))
+                    for k in keys
+                )
+            )
+        console.print(t)
+    meta = doc["meta"]
+    for key in ("definition_version", "counting", "population_lag", "engine"):
+        if key in meta:
+            console.print(f"{key}: {meta[key]}", highlight=False)
+    if "vintage" in meta:
+        console.print(f"data vintage: {json.dumps(meta['vintage'], default=str)}", highlight=False)
+    if meta.get("population_sources"):
+        console.print(f"population source: {meta['population_sources']}", highlight=False)
+    for w in meta.get("warnings", []):
+        console.print(f"[yellow]note:[/yellow] {w}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("indicators")(indicators_command)
