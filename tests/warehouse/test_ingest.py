@@ -15,8 +15,7 @@ from ipcity.warehouse.ingest import FileResult, ingest
 from ipcity.warehouse.store import Warehouse
 
 PATENTS_HEADER = (
-    "patent_id,office,patent_type,application_date,grant_date,lapse_date,ipc,"
-    "family_countries,title"
+    "patent_id,office,patent_type,application_date,grant_date,lapse_date,ipc,family_countries,title"
 )
 
 
@@ -42,22 +41,26 @@ def wh(tmp_path: Path) -> Warehouse:
     w.close()
 
 
-MIXED = PATENTS_HEADER + "\n" + "\n".join(
-    [
-        "CN1,CN,invention,2015-03-01,2018-05-02,,H01M 10/05;G06F,CN;US,Battery",  # 1 ok
-        "CN2,CN,发明,2015/03/01,2019-01-01,2021-12-31,G06F,,Chip",  # 2 ok (alias, slash date)
-        "CN3,CN,utility_model,2019-13-01,,,,,BadDate",  # 3 month 13
-        "CN1,CN,invention,2015-03-01,2018-05-02,,H01M 10/05;G06F,CN;US,Battery",  # 4 = 1
-        "CN2,CN,invention,2016-03-01,2019-01-01,,G06F,,Chip2",  # 5 conflicts with 2
-        ",CN,design,2020-01-01,,,,,NoId",  # 6 no id
-        "WO1,WO,,2020-02-02,,,,,PCT",  # 7 ok: type may be empty for WO
-        "CN4,CN,gizmo,2020-02-02,,,,,Type",  # 8 unknown type
-        "CN5,CN,,2020-02-02,,,,,NoType",  # 9 type missing outside WO
-        "CN6,CN,invention,2020-02-02,2019-01-01,,,,GrantBeforeApp",  # 10
-        "CN7,XYZ,invention,2020-02-02,,,,,Office",  # 11 bad office
-        "CN8,CN,design,2020-02-30,,,,,Feb30",  # 12 impossible date
-        "CN9,CN,design,2020-02-02,2020-05-05,2020-04-04,,,LapseBeforeGrant",  # 13
-    ]
+MIXED = (
+    PATENTS_HEADER
+    + "\n"
+    + "\n".join(
+        [
+            "CN1,CN,invention,2015-03-01,2018-05-02,,H01M 10/05;G06F,CN;US,Battery",  # 1 ok
+            "CN2,CN,发明,2015/03/01,2019-01-01,2021-12-31,G06F,,Chip",  # 2 ok (alias, slash date)
+            "CN3,CN,utility_model,2019-13-01,,,,,BadDate",  # 3 month 13
+            "CN1,CN,invention,2015-03-01,2018-05-02,,H01M 10/05;G06F,CN;US,Battery",  # 4 = 1
+            "CN2,CN,invention,2016-03-01,2019-01-01,,G06F,,Chip2",  # 5 conflicts with 2
+            ",CN,design,2020-01-01,,,,,NoId",  # 6 no id
+            "WO1,WO,,2020-02-02,,,,,PCT",  # 7 ok: type may be empty for WO
+            "CN4,CN,gizmo,2020-02-02,,,,,Type",  # 8 unknown type
+            "CN5,CN,,2020-02-02,,,,,NoType",  # 9 type missing outside WO
+            "CN6,CN,invention,2020-02-02,2019-01-01,,,,GrantBeforeApp",  # 10
+            "CN7,XYZ,invention,2020-02-02,,,,,Office",  # 11 bad office
+            "CN8,CN,design,2020-02-30,,,,,Feb30",  # 12 impossible date
+            "CN9,CN,design,2020-02-02,2020-05-05,2020-04-04,,,LapseBeforeGrant",  # 13
+        ]
+    )
 )
 
 
@@ -113,7 +116,9 @@ def test_later_file_updates_and_keeps_columns_it_does_not_carry(
     )
     f = one(ingest(wh, [write(tmp_path / "b" / "patents.csv", later)]).files)
     assert (f.inserted, f.updated, f.unchanged) == (1, 1, 1)
-    cn2 = rows(wh, "SELECT title, grant_date, lapse_date, run_id FROM patents WHERE patent_id='CN2'")
+    cn2 = rows(
+        wh, "SELECT title, grant_date, lapse_date, run_id FROM patents WHERE patent_id='CN2'"
+    )
     # grant/lapse dates were not in the later file: kept from the first
     assert cn2 == [("Chip (corrected)", dt.date(2019, 1, 1), dt.date(2021, 12, 31), f.run_id)]
     assert rows(wh, "SELECT count(*) FROM patents") == [(4,)]
@@ -130,7 +135,10 @@ def test_failure_midway_leaves_nothing_behind(
         raise InputError("simulated crash after the rows were written")
 
     monkeypatch.setattr(ingest_mod._Run, "_record_run", boom)
-    newer = PATENTS_HEADER + "\nCN1,CN,invention,2015-03-01,,,,,Changed\nCN99,CN,design,2020-01-01,,,,,X"
+    newer = (
+        PATENTS_HEADER
+        + "\nCN1,CN,invention,2015-03-01,,,,,Changed\nCN99,CN,design,2020-01-01,,,,,X"
+    )
     f = one(ingest(wh, [write(tmp_path / "b" / "patents.csv", newer)]).files)
     assert f.status == "failed" and "simulated crash" in (f.message or "")
     assert (f.read, f.loaded) == (0, 0)
@@ -149,9 +157,7 @@ WIDE = (
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
-def test_wide_chinese_export_in_each_encoding(
-    wh: Warehouse, tmp_path: Path, encoding: str
-) -> None:
+def test_wide_chinese_export_in_each_encoding(wh: Warehouse, tmp_path: Path, encoding: str) -> None:
     f = one(ingest(wh, [write(tmp_path / "patents_export.csv", WIDE, encoding)]).files)
     assert (f.read, f.loaded, f.rejected) == (2, 2, 0)
     assert f.secondary == {"parties": 7}  # 2+2 applicants, 2+1 inventors
@@ -170,7 +176,9 @@ def test_wide_chinese_export_in_each_encoding(
         ("CN202310000002.1", "applicant", 2, "上海丁公司", None, None, None),
         ("CN202310000002.1", "inventor", 1, "王五", None, None, None),
     ]
-    assert rows(wh, "SELECT patent_id, office, patent_type, grant_date, ipc FROM patents ORDER BY 1") == [
+    assert rows(
+        wh, "SELECT patent_id, office, patent_type, grant_date, ipc FROM patents ORDER BY 1"
+    ) == [
         ("CN202310000001.X", "CN", "utility_model", dt.date(2023, 6, 1), "H01M 10/05"),
         ("CN202310000002.1", "CN", "invention", None, "G06F 17/00;H04L"),
     ]
@@ -240,7 +248,9 @@ def test_xlsx_with_title_row_and_excel_dates(wh: Warehouse, tmp_path: Path) -> N
     ws = wb.active
     ws.append(["2023年专利清单"])  # a title row above the header
     ws.append(["申请号", "申请日", "专利类型", "授权公告日", "申请人", "申请人地址"])
-    ws.append(["CN1", dt.datetime(2021, 3, 4), "发明", dt.datetime(2023, 1, 2), "甲", "上海市徐汇区"])
+    ws.append(
+        ["CN1", dt.datetime(2021, 3, 4), "发明", dt.datetime(2023, 1, 2), "甲", "上海市徐汇区"]
+    )
     ws.append([None, None, None, None, None, None])  # blank layout row
     ws.append(["CN2", "2021-05-06", "外观设计", None, "乙", None])
     ws.append(["CN3", 20210506, "外观设计", None, "丙", None])  # a number, read as text
@@ -289,7 +299,9 @@ def test_parquet(wh: Warehouse, tmp_path: Path) -> None:
 
 
 def test_malformed_csv_line_is_rejected_with_its_line(wh: Warehouse, tmp_path: Path) -> None:
-    text = PATENTS_HEADER + "\nA,CN,design,2020-01-01,,,,,ok\nB,CN,design,2020-01-01,,,,,x,y,z,extra\n"
+    text = (
+        PATENTS_HEADER + "\nA,CN,design,2020-01-01,,,,,ok\nB,CN,design,2020-01-01,,,,,x,y,z,extra\n"
+    )
     f = one(ingest(wh, [write(tmp_path / "patents.csv", text)]).files)
     assert f.read == f.loaded + f.rejected + f.skipped
     assert f.loaded == 1 and f.rejected == 1 and not f.warnings
@@ -304,7 +316,11 @@ def test_malformed_csv_line_is_rejected_with_its_line(wh: Warehouse, tmp_path: P
         ("patents.csv", b"\x00\x01\x02PK\x03\x04binary", "binary content"),
         ("report.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
         ("notes.csv", b"a,b\n1,2\n", "cannot tell the table from the file name"),
-        ("patents.csv", b"foo,bar\n1,2\n", "missing required column(s) patent_id, application_date"),
+        (
+            "patents.csv",
+            b"foo,bar\n1,2\n",
+            "missing required column(s) patent_id, application_date",
+        ),
         ("patents.xlsx", b"not a zip", "not a readable XLSX workbook"),
         ("patents.parquet", b"not parquet", "not a readable Parquet file"),
         ("doc.xml", b"<?xml version='1.0'?><html/>", "neither USPTO grant XML nor CNIPA XML"),
@@ -343,7 +359,7 @@ def test_directory_walk_orders_and_ignores(wh: Warehouse, tmp_path: Path) -> Non
 
 
 def test_lookup_tables(wh: Warehouse, tmp_path: Path) -> None:
-    pop = "region_code,year,population,source\n310000,2021,\"24,894,300\",Shanghai 2021 bulletin\n"
+    pop = 'region_code,year,population,source\n310000,2021,"24,894,300",Shanghai 2021 bulletin\n'
     pop += "310115,2021,5800000,\nCN,2021,1412600000,NBS\n3100,2021,1,bad\n"
     f = one(ingest(wh, [write(tmp_path / "population.csv", pop)]).files)
     assert (f.loaded, f.rejected) == (3, 1)
@@ -358,7 +374,7 @@ def test_lookup_tables(wh: Warehouse, tmp_path: Path) -> None:
     ingest(wh, [write(tmp_path / "b" / "sei_concordance.csv", conc2)])
     # the lookup table is replaced as a whole, not merged
     assert rows(wh, "SELECT ipc_prefix, category FROM sei_concordance") == [("A61K", "biomedicine")]
-    pledges = "patent_id,registration_date,amount_cny\nA,2020-01-01,\"10,000,000\"\nA,2020-02-01,-5\n"
+    pledges = 'patent_id,registration_date,amount_cny\nA,2020-01-01,"10,000,000"\nA,2020-02-01,-5\n'
     f = one(ingest(wh, [write(tmp_path / "pledges.csv", pledges)]).files)
     assert (f.loaded, f.rejected) == (1, 1)
     assert rows(wh, "SELECT amount_cny FROM pledges") == [(10_000_000.0,)]
