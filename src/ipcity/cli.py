@@ -26,6 +26,7 @@ app = typer.Typer(
 # Modules that define ``register(app)``; listed here so the command set is explicit.
 COMMAND_MODULES = (
     "ipcity.warehouse.commands",
+    "ipcity.geo.commands",
     "ipcity.indicators.commands",
     "ipcity.samplecity.commands",
     "ipcity.workspace.commands",

@@ -1,0 +1,1 @@
+"""Package data of ipcity.geo (regions.csv: see ipcity.geo.build_data)."""
