@@ -378,3 +378,41 @@ def test_lookup_tables(wh: Warehouse, tmp_path: Path) -> None:
     f = one(ingest(wh, [write(tmp_path / "pledges.csv", pledges)]).files)
     assert (f.loaded, f.rejected) == (1, 1)
     assert rows(wh, "SELECT amount_cny FROM pledges") == [(10_000_000.0,)]
+
+
+def test_country_names_map_to_iso_codes(wh: Warehouse, tmp_path: Path) -> None:
+    text = "patent_id,role,sequence,country\nA,owner,1,中国\nA,owner,2,Japan\nA,owner,3,kr\nA,owner,4,Atlantis\n"
+    f = one(ingest(wh, [write(tmp_path / "parties.csv", text)]).files)
+    assert (f.loaded, f.rejected) == (3, 1)
+    assert rows(wh, "SELECT sequence, country FROM parties ORDER BY 1") == [
+        (1, "CN"),
+        (2, "JP"),
+        (3, "KR"),
+    ]
+    assert rows(wh, "SELECT reason FROM rejects")[0][0].startswith("malformed country 'Atlantis'")
+
+
+ATTRIBUTION_CASES = [
+    (code, address, country)
+    for code in (None, "310112", "810000")
+    for address in (None, "上海市浦东新区张江路1号", "韩国京畿道水原市", "香港九龙", "Tokyo, Japan")
+    for country in (None, "CN", "US", "KR", "HK")
+]
+
+
+def test_sql_attribution_agrees_with_geo_attribute(wh: Warehouse, tmp_path: Path) -> None:
+    """The warehouse attributes regions set-wise in SQL; geo.resolve.attribute is the reference
+    definition of the precedence rules. They must agree on every combination."""
+    from ipcity.geo.resolve import attribute
+
+    lines = ["patent_id,role,sequence,address,country,region_code"]
+    for i, (code, address, country) in enumerate(ATTRIBUTION_CASES, start=1):
+        lines.append(f'A,owner,{i},"{address or ""}",{country or ""},{code or ""}')
+    ingest(wh, [write(tmp_path / "parties.csv", "\n".join(lines) + "\n")])
+    got = dict(
+        (seq, (rc, c))
+        for seq, rc, c in rows(wh, "SELECT sequence, region_code, country FROM parties")
+    )
+    for i, (code, address, country) in enumerate(ATTRIBUTION_CASES, start=1):
+        ref = attribute(code, address, country)
+        assert got[i] == (ref.region_code, ref.country), (code, address, country)

@@ -304,6 +304,9 @@ class _Run:
                 "NULL::VARCHAR AS _reason, NULL::VARCHAR AS _key LIMIT 0"
             )
             return typed
+        wh_regions.map_country_names(self.con, "SELECT NULL AS country LIMIT 0")
+        if "country" in provided:
+            wh_regions.map_country_names(self.con, f"SELECT country FROM {src}")
         select = typed_select(table, provided, f"SELECT * FROM {src}")
         key = " || '|' || ".join(
             f"coalesce(CAST({sql_ident(k)} AS VARCHAR), '')" for k in table.key

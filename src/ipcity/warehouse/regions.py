@@ -37,6 +37,26 @@ def ensure_known_codes(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_known_codes_arrow")
 
 
+def map_country_names(con: duckdb.DuckDBPyConnection, values_sql: str) -> None:
+    """Fill the temp table ``country_names`` (raw text -> ISO alpha-2) for the country values
+    of ``values_sql`` that are not already two-letter codes: 中国, Japan, 韩国 ..."""
+    from ipcity.geo.countries import normalize_country
+
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS country_names (raw VARCHAR, iso VARCHAR)")
+    raws = [
+        r[0]
+        for r in con.execute(
+            f"""SELECT DISTINCT v FROM (SELECT nullif(trim(country), '') AS v FROM ({values_sql}))
+                WHERE v IS NOT NULL AND NOT regexp_matches(upper(v), '^[A-Z]{{2}}$')
+                AND v NOT IN (SELECT raw FROM country_names)"""
+        ).fetchall()
+    ]
+    pairs = [(raw, normalize_country(raw)) for raw in raws]
+    known = [(raw, iso) for raw, iso in pairs if iso]
+    if known:
+        con.executemany("INSERT INTO country_names VALUES (?, ?)", known)
+
+
 def resolve_new_addresses(con: duckdb.DuckDBPyConnection, addresses_sql: str) -> int:
     """Resolve the distinct addresses of ``addresses_sql`` not yet in ``address_regions``
     (or resolved by an older resolver version) and remember them. Returns how many."""

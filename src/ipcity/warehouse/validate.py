@@ -171,9 +171,11 @@ def _patents_checks(rules: Rules) -> None:
 
 def _country_check(rules: Rules, col: str = "country") -> None:
     if rules.has(col):
-        rules.typed(col, f"upper({clean(col)})")
+        # Names such as 中国 / Japan map through country_names (filled per run by the ingest).
+        mapped = f"(SELECT iso FROM country_names WHERE raw = {clean(col)})"
+        rules.typed(col, f"coalesce({mapped}, upper({clean(col)}))")
         rules.check(
-            f"{clean(col)} IS NOT NULL AND NOT regexp_matches(upper({clean(col)}), '^[A-Z]{{2}}$')",
+            f"{clean(col)} IS NOT NULL AND NOT regexp_matches({rules.exprs[col]}, '^[A-Z]{{2}}$')",
             f"'malformed {col} ''' || {clean(col)} || ''' (expected ISO 3166 alpha-2 such as CN, "
             "HK, US)'",
         )
