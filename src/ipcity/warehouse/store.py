@@ -62,6 +62,17 @@ class Warehouse:
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
 
+    def reset(self) -> None:
+        """Empty the warehouse: drop the database file and the Parquet export, start afresh."""
+        import shutil
+
+        self.con.close()
+        for f in (self.path, self.path.with_name(self.path.name + ".wal")):
+            f.unlink(missing_ok=True)
+        shutil.rmtree(self.directory / PARQUET_DIR, ignore_errors=True)
+        self.con = duckdb.connect(str(self.path))
+        self.ensure_schema()
+
     def close(self) -> None:
         self.con.close()
 
