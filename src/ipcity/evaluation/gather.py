@@ -1,0 +1,471 @@
+"""Fill the evaluation's inputs from the workspace (SQLAlchemy) and the warehouse (engine).
+
+Where each input comes from:
+- plan indicators: ``indicator_targets`` of the plan; the area is the top-level goal.
+- actual values, per year, first found wins: a published actual entered by the office
+  (source "published: <source>"); else the engine computed now from the warehouse (when one is
+  given), with ``population_lag`` (default 1: per-10k values divide by the previous year-end
+  population, as Shanghai publishes); else the newest computed snapshot in the workspace.
+- tasks: every task linked to a goal of the plan, plus the tasks of the plan's work plans.
+  A task counts as completed on the day its lead unit submitted the progress report of 100%
+  that the office accepted (the submission date in local time; the earliest when several).
+- progress reports owed (assessment): for each task, its lead unit owes one report per period
+  (``cadence`` month/quarter/half/year) whose end falls from the task's start to its deadline
+  or completion; each is due ``grace_days`` after the period end and counts as submitted on
+  the day of its first submission.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ipcity.errors import InputError
+from ipcity.evaluation.assessment import AssessmentInput, ReportDue
+from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
+from ipcity.evaluation.plan import PlanInput
+from ipcity.evaluation.scheme import Scheme
+from ipcity.evaluation.tasks import TaskInput, UnitRef
+from ipcity.workspace.models import (
+    ComputedActual,
+    Goal,
+    IndicatorTarget,
+    Plan,
+    ProgressReport,
+    PublishedActual,
+    ReportEvent,
+    ReportRevision,
+    Task,
+    Unit,
+    WorkPlan,
+)
+
+if TYPE_CHECKING:
+    from ipcity.warehouse.store import Warehouse
+
+Cadence = Literal["month", "quarter", "half", "year"]
+CADENCE_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def find_plan(session: Session, ref: str | int) -> Plan:
+    """A plan by id (digits) or code; InputError naming the valid codes otherwise."""
+    text = str(ref).strip()
+    plan = None
+    if text.isdigit():
+        plan = session.get(Plan, int(text))
+    if plan is None:
+        plan = session.scalars(select(Plan).where(Plan.code == text)).first()
+    if plan is None:
+        codes = [c for c in session.scalars(select(Plan.code).order_by(Plan.id))]
+        known = ", ".join(codes) if codes else "none: create one in the workspace first"
+        raise InputError(f"no plan '{text}' in the workspace (plans: {known})")
+    return plan
+
+
+def plan_for_year(session: Session, year: int) -> Plan | None:
+    """The plan whose period covers ``year``: a five-year plan first, then the shortest."""
+    plans = list(
+        session.scalars(select(Plan).where(Plan.start_year <= year, Plan.end_year >= year))
+    )
+    plans.sort(key=lambda p: (p.kind != "five_year", p.end_year - p.start_year, p.id))
+    return plans[0] if plans else None
+
+
+def unit_ref(u: Unit) -> UnitRef:
+    return UnitRef(
+        code=u.code,
+        name=u.short_name or u.name,
+        kind=u.kind,
+        id=u.id,
+        admin_code=u.admin_code,
+        sort_order=u.sort_order,
+    )
+
+
+def _local_date(at: datetime) -> date:
+    """Workspace timestamps are naive UTC; a deadline is a local calendar day."""
+    return at.replace(tzinfo=UTC).astimezone().date()
+
+
+def completion_dates(session: Session, task_ids: Collection[int]) -> dict[int, date]:
+    """Task id -> the day its lead unit submitted the accepted 100% report (earliest)."""
+    if not task_ids:
+        return {}
+    rows = session.execute(
+        select(ProgressReport.task_id, ReportEvent.at)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(
+            ReportRevision,
+            and_(
+                ReportRevision.report_id == ProgressReport.id,
+                ReportRevision.revision_no == ProgressReport.current_revision,
+            ),
+        )
+        .join(
+            ReportEvent,
+            and_(
+                ReportEvent.report_id == ProgressReport.id,
+                ReportEvent.revision_no == ProgressReport.current_revision,
+                ReportEvent.kind == "submit",
+            ),
+        )
+        .where(
+            ProgressReport.task_id.in_(list(task_ids)),
+            ProgressReport.state == "accepted",
+            ProgressReport.unit_id == Task.lead_unit_id,
+            ReportRevision.percent >= 100,
+        )
+    ).all()
+    out: dict[int, date] = {}
+    for task_id, at in rows:
+        d = _local_date(at)
+        if task_id not in out or d < out[task_id]:
+            out[task_id] = d
+    return out
+
+
+def _root_goals(goals: Iterable[Goal]) -> dict[int, Goal]:
+    """Goal id -> its top-level goal (the plan area)."""
+    by_id = {g.id: g for g in goals}
+    roots: dict[int, Goal] = {}
+    for g in by_id.values():
+        cur, seen = g, set()
+        while cur.parent_id is not None and cur.parent_id in by_id and cur.id not in seen:
+            seen.add(cur.id)
+            cur = by_id[cur.parent_id]
+        roots[g.id] = cur
+    return roots
+
+
+def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
+    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal)."""
+    goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
+    goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
+    # the whole tree of those plans, so a deep goal finds its root
+    plan_ids = {g.plan_id for g in goals}
+    if plan_ids:
+        goals = list(session.scalars(select(Goal).where(Goal.plan_id.in_(plan_ids))))
+    roots = _root_goals(goals)
+    done = completion_dates(session, [t.id for t in tasks])
+    out = []
+    for t in tasks:
+        root = roots.get(t.goal_id) if t.goal_id is not None else None
+        out.append(
+            TaskInput(
+                id=t.id,
+                code=t.code,
+                title=t.title,
+                lead_unit=unit_ref(t.lead_unit),
+                co_units=tuple(unit_ref(u) for u in t.co_units),
+                deadline=t.deadline,
+                completed_on=done.get(t.id),
+                area_code=root.code if root else "",
+                area_title=root.title if root else "",
+                area_order=root.sort_order if root else 10**6,
+                start=t.effective_start(),
+                year=t.work_plan.year,
+            )
+        )
+    return out
+
+
+def _task_query() -> Any:
+    return select(Task).options(
+        selectinload(Task.co_units),
+        selectinload(Task.lead_unit),
+        selectinload(Task.work_plan),
+    )
+
+
+def plan_tasks(session: Session, plan: Plan) -> list[Task]:
+    goal_ids = list(session.scalars(select(Goal.id).where(Goal.plan_id == plan.id)))
+    wp_ids = list(session.scalars(select(WorkPlan.id).where(WorkPlan.plan_id == plan.id)))
+    conds = []
+    if goal_ids:
+        conds.append(Task.goal_id.in_(goal_ids))
+    if wp_ids:
+        conds.append(Task.work_plan_id.in_(wp_ids))
+    if not conds:
+        return []
+    return list(session.scalars(_task_query().where(or_(*conds)).order_by(Task.id)))
+
+
+def year_tasks(session: Session, year: int) -> tuple[list[WorkPlan], list[Task]]:
+    """The work plans of ``year`` and their tasks."""
+    wps = list(session.scalars(select(WorkPlan).where(WorkPlan.year == year).order_by(WorkPlan.id)))
+    if not wps:
+        return [], []
+    tasks = session.scalars(
+        _task_query().where(Task.work_plan_id.in_([w.id for w in wps])).order_by(Task.seq, Task.id)
+    )
+    return wps, list(tasks)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    population_lag: int = 1
+    counting: str = "first"
+    engine: str = "duckdb"
+
+
+def engine_series(
+    warehouse: Warehouse,
+    indicator: str,
+    region: str,
+    options: EngineOptions,
+    years: Sequence[int] | None = None,
+) -> tuple[dict[int, float | None], dict[str, Any]]:
+    """Year -> value of one indicator for one region, and the engine's meta."""
+    from ipcity.indicators import compute
+
+    result = compute(
+        warehouse,
+        indicators=[indicator],
+        years=years,
+        region=region,
+        counting=options.counting,
+        population_lag=options.population_lag,
+        engine=options.engine,
+    )
+    values: dict[int, float | None] = {}
+    for r in result.table.to_pylist():
+        if r["indicator"] == indicator:
+            v = r["value"]
+            values[int(r["year"])] = None if v is None else float(v)
+    return values, result.meta
+
+
+def _engine_source(meta: dict[str, Any], options: EngineOptions) -> str:
+    run = (meta.get("vintage") or {}).get("latest_run")
+    return (
+        f"engine {meta.get('definition_version', '?')}, warehouse run {run}, "
+        f"population lag {options.population_lag}"
+    )
+
+
+def gather_plan_input(
+    session: Session,
+    plan_ref: str | int | Plan,
+    *,
+    warehouse: Warehouse | None = None,
+    options: EngineOptions | None = None,
+) -> PlanInput:
+    """The plan, its indicators with actual values, and its tasks (see the module doc)."""
+    opts = options or EngineOptions()
+    plan = plan_ref if isinstance(plan_ref, Plan) else find_plan(session, plan_ref)
+    targets = list(
+        session.scalars(
+            select(IndicatorTarget)
+            .where(IndicatorTarget.plan_id == plan.id)
+            .order_by(IndicatorTarget.sort_order, IndicatorTarget.id)
+        )
+    )
+    goals = list(session.scalars(select(Goal).where(Goal.plan_id == plan.id)))
+    roots = _root_goals(goals)
+    ids = [t.id for t in targets]
+    published: dict[int, dict[int, Actual]] = defaultdict(dict)
+    for p in session.scalars(select(PublishedActual).where(PublishedActual.target_id.in_(ids))):
+        published[p.target_id][p.year] = Actual(p.year, p.value, f"published: {p.source}")
+    snapshots: dict[int, dict[int, Actual]] = defaultdict(dict)
+    newest: dict[tuple[int, int], datetime] = {}
+    for c in session.scalars(select(ComputedActual).where(ComputedActual.target_id.in_(ids))):
+        key = (c.target_id, c.year)
+        if key not in newest or c.computed_at > newest[key]:
+            newest[key] = c.computed_at
+            snapshots[c.target_id][c.year] = Actual(
+                c.year, c.value, f"engine snapshot of {c.computed_at:%Y-%m-%d}"
+            )
+    fresh: dict[tuple[str, str], dict[int, Actual]] = {}
+    if warehouse is not None:
+        pairs = {
+            (str(t.engine_indicator), t.region or "ALL") for t in targets if t.engine_indicator
+        }
+        for indicator, region in sorted(pairs):
+            series, meta = engine_series(warehouse, indicator, region, opts)
+            source = _engine_source(meta, opts)
+            fresh[(indicator, region)] = {y: Actual(y, v, source) for y, v in series.items()}
+    inputs = []
+    for t in targets:
+        # A fresh engine run replaces the snapshots (computed perhaps with other options).
+        if t.engine_indicator and warehouse is not None:
+            merged = dict(fresh.get((t.engine_indicator, t.region or "ALL"), {}))
+        else:
+            merged = dict(snapshots.get(t.id, {}))
+        merged |= published.get(t.id, {})
+        root = roots.get(t.goal_id) if t.goal_id is not None else None
+        direction = t.direction if t.direction in ("higher", "lower") else "higher"
+        inputs.append(
+            IndicatorTargetInput(
+                id=t.id,
+                code=t.code,
+                name=t.name,
+                unit=t.unit,
+                direction=direction,  # type: ignore[arg-type]
+                binding=t.binding,
+                area=root.title if root else "",
+                baseline_year=t.baseline_year,
+                baseline_value=t.baseline_value,
+                target_year=t.target_year,
+                target_value=t.target_value,
+                engine_indicator=t.engine_indicator,
+                actuals=tuple(merged[y] for y in sorted(merged)),
+            )
+        )
+    return PlanInput(
+        id=plan.id,
+        code=plan.code,
+        title=plan.title,
+        start_year=plan.start_year,
+        end_year=plan.end_year,
+        indicators=tuple(inputs),
+        tasks=tuple(task_inputs(session, plan_tasks(session, plan))),
+    )
+
+
+# ---------------------------------------------------------------- assessment
+
+
+def period_ends(first: date, last: date, cadence: str) -> list[date]:
+    """Ends of the reporting periods (month/quarter/half/year) from ``first`` to ``last``,
+    the period containing ``last`` included: 2022-02-10..2022-07-01 by quarter ->
+    [2022-03-31, 2022-06-30, 2022-09-30]."""
+    step = CADENCE_MONTHS[cadence]
+    out: list[date] = []
+    y, m = first.year, ((first.month - 1) // step + 1) * step
+    while True:
+        end = date(y, m, calendar.monthrange(y, m)[1])
+        out.append(end)
+        if end >= last:
+            return out
+        m += step
+        if m > 12:
+            y, m = y + 1, m - 12
+
+
+def reports_owed(
+    session: Session,
+    tasks: Sequence[Task],
+    completed: dict[int, date],
+    *,
+    cadence: str,
+    grace_days: int,
+) -> list[ReportDue]:
+    """Progress reports each lead unit owes, with the day each was first submitted."""
+    if not tasks:
+        return []
+    submitted: dict[tuple[int, int, date], date] = {}
+    rows = session.execute(
+        select(
+            ProgressReport.task_id,
+            ProgressReport.unit_id,
+            ProgressReport.period_end,
+            ReportEvent.at,
+        )
+        .join(ReportEvent, ReportEvent.report_id == ProgressReport.id)
+        .where(ProgressReport.task_id.in_([t.id for t in tasks]), ReportEvent.kind == "submit")
+    ).all()
+    for task_id, unit_id, period_end, at in rows:
+        key = (task_id, unit_id, period_end)
+        d = _local_date(at)
+        if key not in submitted or d < submitted[key]:
+            submitted[key] = d
+    out = []
+    for t in tasks:
+        last = min(t.deadline, completed.get(t.id, t.deadline))
+        for end in period_ends(t.effective_start(), last, cadence):
+            out.append(
+                ReportDue(
+                    unit_code=t.lead_unit.code,
+                    task_code=t.code,
+                    period=end.isoformat(),
+                    due=end + timedelta(days=grace_days),
+                    submitted_on=submitted.get((t.id, t.lead_unit_id, end)),
+                )
+            )
+    return out
+
+
+def district_indicator_values(
+    warehouse: Warehouse,
+    indicators: Iterable[str],
+    year: int,
+    city: str,
+    options: EngineOptions,
+) -> dict[str, dict[str, dict[int, float | None]]]:
+    """indicator -> district code -> year -> value, for ``year`` and the year before, from one
+    engine call per indicator broken down by region_code."""
+    from ipcity.indicators import compute
+
+    out: dict[str, dict[str, dict[int, float | None]]] = {}
+    for ind in sorted(set(indicators)):
+        result = compute(
+            warehouse,
+            indicators=[ind],
+            years=[year - 1, year],
+            region=city,
+            by=["region_code"],
+            counting=options.counting,
+            population_lag=options.population_lag,
+            engine=options.engine,
+        )
+        per: dict[str, dict[int, float | None]] = defaultdict(dict)
+        for r in result.table.to_pylist():
+            code = r.get("region_code")
+            if code:
+                v = r["value"]
+                per[str(code)][int(r["year"])] = None if v is None else float(v)
+        out[ind] = dict(per)
+    return out
+
+
+def gather_assessment_input(
+    session: Session,
+    year: int,
+    as_of: date,
+    scheme: Scheme,
+    *,
+    warehouse: Warehouse | None = None,
+    city: str = "310000",
+    options: EngineOptions | None = None,
+) -> AssessmentInput:
+    """Units, the tasks of the year's work plans, reports owed and district indicators."""
+    opts = options or EngineOptions()
+    units = list(
+        session.scalars(
+            select(Unit).where(Unit.active.is_(True)).order_by(Unit.sort_order, Unit.id)
+        )
+    )
+    _, tasks = year_tasks(session, year)
+    inputs = task_inputs(session, tasks)
+    completed = {t.id: t.completed_on for t in inputs if t.id is not None and t.completed_on}
+    reports = reports_owed(
+        session,
+        tasks,
+        {k: v for k, v in completed.items() if v is not None},
+        cadence=scheme.report_cadence,
+        grace_days=scheme.report_grace_days,
+    )
+    needed = [i.indicator for i in scheme.items if i.kind == "indicator_growth"]
+    values: dict[str, dict[str, dict[int, float | None]]] = {}
+    if needed:
+        if warehouse is None:
+            raise InputError(
+                "the assessment scheme scores district indicators: it needs the warehouse "
+                "(--warehouse DIR)"
+            )
+        values = district_indicator_values(warehouse, needed, year, city, opts)
+    return AssessmentInput(
+        year=year,
+        as_of=as_of,
+        units=tuple(unit_ref(u) for u in units),
+        tasks=tuple(inputs),
+        reports=tuple(reports),
+        indicator_values=values,
+    )

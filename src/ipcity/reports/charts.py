@@ -1,0 +1,212 @@
+"""Charts: PNG images (matplotlib) for DOCX and PDF, interactive plotly for HTML.
+
+Chinese labels need a CJK font: the first installed of ``CJK_FONTS`` is used (Debian's
+fonts-noto-cjk provides Noto Sans CJK SC); with none installed rendering stops with a clear
+message instead of drawing empty boxes. plotly.js is read from the plotly package on disk and
+embedded, never fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from importlib import resources
+from typing import Any
+
+from ipcity.errors import IpcityError
+from ipcity.reports.document import ChartSpec
+from ipcity.reports.numbers import fmt_fixed
+
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+)
+DEFAULT_COLORS = ("#2c7fb8", "#c0392b", "#27ae60", "#f1c40f", "#8e44ad", "#95a5a6")
+
+
+@functools.cache
+def cjk_font() -> str:
+    """The family name of an installed CJK font, preferring Noto Sans CJK SC."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    fallback = sorted(n for n in installed if "CJK SC" in n or "CJK" in n)
+    if fallback:
+        return fallback[0]
+    raise IpcityError(
+        "no Chinese (CJK) font is installed, so charts cannot show Chinese text: install "
+        "Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)"
+    )
+
+
+def _colors(spec: ChartSpec) -> list[str]:
+    return [s.color or DEFAULT_COLORS[i % len(DEFAULT_COLORS)] for i, s in enumerate(spec.series)]
+
+
+def _num(v: float | None) -> float:
+    return 0.0 if v is None else float(v)
+
+
+def render_png(spec: ChartSpec, dpi: int = 150, width_in: float = 6.3) -> bytes:
+    """The chart as a PNG (width fits an A4 text column)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    font = cjk_font()
+    horizontal = spec.kind.endswith("barh")
+    n = max(1, len(spec.categories))
+    per_category = 0.27 if spec.kind == "grouped_barh" else 0.2
+    height = max(2.4, 1.0 + per_category * n) if horizontal else 3.4
+    with matplotlib.rc_context(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [font, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+        }
+    ):
+        fig = Figure(figsize=(width_in, height), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot(1, 1, 1)
+        colors = _colors(spec)
+        cats = list(spec.categories)
+        positions = list(range(n))
+        if spec.kind in ("barh", "grouped_barh"):
+            k = len(spec.series)
+            bar = 0.8 / max(1, k)
+            for i, s in enumerate(spec.series):
+                offs = [p - 0.4 + bar * (i + 0.5) for p in positions]
+                vals = [_num(v) for v in s.values]
+                bars = ax.barh(offs, vals, height=bar, color=colors[i], label=s.name)
+                if i == k - 1:
+                    ax.bar_label(
+                        bars,
+                        labels=["" if v is None else fmt_fixed(v, spec.places) for v in s.values],
+                        padding=2,
+                        fontsize=7,
+                    )
+            ax.set_yticks(positions, cats)
+            ax.invert_yaxis()  # first category on top, as tables read
+        elif spec.kind == "stacked_barh":
+            left = [0.0] * n
+            for i, s in enumerate(spec.series):
+                vals = [_num(v) for v in s.values]
+                ax.barh(positions, vals, left=left, color=colors[i], label=s.name, height=0.6)
+                left = [a + b for a, b in zip(left, vals, strict=True)]
+            ax.set_yticks(positions, cats)
+            ax.invert_yaxis()
+        elif spec.kind == "bar":
+            k = len(spec.series)
+            bar = 0.8 / max(1, k)
+            for i, s in enumerate(spec.series):
+                offs = [p - 0.4 + bar * (i + 0.5) for p in positions]
+                ax.bar(offs, [_num(v) for v in s.values], width=bar, color=colors[i], label=s.name)
+            ax.set_xticks(positions, cats, rotation=30, ha="right")
+        else:  # line
+            for i, s in enumerate(spec.series):
+                ax.plot(
+                    cats, [_num(v) for v in s.values], marker="o", color=colors[i], label=s.name
+                )
+        ax.set_title(spec.title, fontsize=10)
+        if spec.value_label:
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(spec.value_label, fontsize=8)
+        ax.tick_params(labelsize=8)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if len(spec.series) > 1:
+            ax.legend(fontsize=7, frameon=False, loc="lower right" if horizontal else "best")
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def plotly_figure(spec: ChartSpec) -> dict[str, Any]:
+    """The chart as a plotly figure dict (data + layout)."""
+    colors = _colors(spec)
+    horizontal = spec.kind.endswith("barh")
+    data: list[dict[str, Any]] = []
+    fmt = f",.{spec.places}f"
+    for i, s in enumerate(spec.series):
+        vals = [None if v is None else float(v) for v in s.values]
+        trace: dict[str, Any] = {"name": s.name, "marker": {"color": colors[i]}}
+        if spec.kind == "line":
+            trace |= {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": list(spec.categories),
+                "y": vals,
+            }
+        elif horizontal:
+            trace |= {
+                "type": "bar",
+                "orientation": "h",
+                "y": list(spec.categories),
+                "x": vals,
+                "hovertemplate": f"%{{y}}: %{{x:{fmt}}}<extra>{s.name}</extra>",
+            }
+        else:
+            trace |= {
+                "type": "bar",
+                "x": list(spec.categories),
+                "y": vals,
+                "hovertemplate": f"%{{x}}: %{{y:{fmt}}}<extra>{s.name}</extra>",
+            }
+        data.append(trace)
+    n = max(1, len(spec.categories))
+    layout: dict[str, Any] = {
+        "title": {"text": spec.title, "font": {"size": 15}},
+        "barmode": "stack" if spec.kind == "stacked_barh" else "group",
+        "font": {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "height": max(320, 60 + 28 * n) if horizontal else 380,
+        "legend": {"orientation": "h"},
+    }
+    axis = {"title": {"text": spec.value_label}, "tickformat": fmt}
+    if horizontal:
+        layout |= {"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}}
+    else:
+        layout |= {"yaxis": axis, "xaxis": {"automargin": True}}
+    return {"data": data, "layout": layout}
+
+
+def plotly_div(spec: ChartSpec, div_id: str) -> str:
+    """A <div> and the script that draws the chart into it (plotly.js must be loaded first)."""
+    payload = json.dumps(plotly_figure(spec), ensure_ascii=False).replace("</", "<\\/")
+    config = json.dumps({"displaylogo": False, "responsive": True})
+    return (
+        f'<div id="{div_id}" class="chart" role="img" aria-label="{_attr(spec.title)}"></div>\n'
+        f"<script>(function () {{ var f = {payload}; "
+        f"Plotly.newPlot({json.dumps(div_id)}, f.data, f.layout, {config}); }})();</script>"
+    )
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+@functools.cache
+def plotly_js() -> str:
+    """plotly.min.js as shipped inside the plotly Python package (no network)."""
+    try:
+        return (
+            resources.files("plotly")
+            .joinpath("package_data", "plotly.min.js")
+            .read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, ModuleNotFoundError) as exc:  # a broken install
+        raise IpcityError(
+            "plotly.min.js is missing from the plotly package: reinstall plotly"
+        ) from exc

@@ -1,0 +1,704 @@
+"""ReportData -> ReportDocument in one language: the report's sections, sentences and tables.
+
+Every number printed here is a field of ReportData (engine or workspace) passed through
+:mod:`ipcity.reports.numbers`; this module only chooses words around them.
+"""
+
+from __future__ import annotations
+
+from ipcity.evaluation.midterm import MidtermIndicatorRow, status_label
+from ipcity.evaluation.plan import MidtermEvaluation
+from ipcity.evaluation.tasks import CompletionRow
+from ipcity.reports.document import (
+    Align,
+    Block,
+    Chart,
+    ChartSpec,
+    Paragraph,
+    ReportDocument,
+    Section,
+    Series,
+    Table,
+)
+from ipcity.reports.headline import change_of, headline_sentences
+from ipcity.reports.model import (
+    DataNotes,
+    DistrictComparison,
+    HeadlineFigure,
+    ReportData,
+    TaskSummary,
+    ValueKind,
+)
+from ipcity.reports.numbers import (
+    Lang,
+    decimals_of,
+    fmt_count,
+    fmt_date,
+    fmt_fixed,
+    fmt_percent,
+    fmt_plain,
+    fmt_signed,
+    fmt_signed_percent,
+)
+
+DASH = "—"
+
+
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def cell(value: float | None, kind: ValueKind, places: int = 0) -> str:
+    """A value in a table cell."""
+    if value is None:
+        return DASH
+    if kind == "percent":
+        return fmt_fixed(value, 2) + "%"
+    return fmt_fixed(value, places if kind == "rate" else 0)
+
+
+def change_cell(f: HeadlineFigure) -> str:
+    c = change_of(f)
+    if c is None:
+        return DASH
+    if f.change_kind == "percent":
+        return fmt_signed_percent(c)
+    return fmt_signed(c, f.places)
+
+
+def title_of(data: ReportData, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{data.year}年{data.city_name_zh}知识产权工作报告"
+    return f"{data.city_name_en} Intellectual Property Work Report {data.year}"
+
+
+# ---------------------------------------------------------------- 1. headline figures
+
+
+def headline_section(data: ReportData, lang: Lang) -> Section:
+    area = "全市"
+    sentences = headline_sentences(data.headline, data.year, lang, area_zh=area)
+    blocks: list[Block] = [
+        Paragraph(s, "lead" if i == 0 else "body") for i, s in enumerate(sentences)
+    ]
+    if not sentences:
+        blocks.append(
+            Paragraph(
+                _t(
+                    lang,
+                    f"仓库中没有{data.year}年的指标数据。",
+                    f"The warehouse holds no indicator values for {data.year}.",
+                )
+            )
+        )
+    rows = []
+    for f in data.headline:
+        unit = f.unit_zh if lang == "zh" else f.unit_en
+        rows.append(
+            (
+                f.name(lang),
+                unit,
+                cell(f.value, f.kind, f.places),
+                cell(f.previous, f.kind, f.places),
+                change_cell(f),
+            )
+        )
+    if rows:
+        blocks.append(
+            Table(
+                header=(
+                    _t(lang, "指标", "Indicator"),
+                    _t(lang, "单位", "Unit"),
+                    f"{data.year}" + _t(lang, "年", ""),
+                    f"{data.year - 1}" + _t(lang, "年", ""),
+                    _t(lang, "同比变化", "Change"),
+                ),
+                rows=tuple(rows),
+                caption=_t(lang, f"{data.year}年主要指标", f"Headline figures, {data.year}"),
+                align=("left", "center", "right", "right", "right"),
+                note=_t(
+                    lang,
+                    "注：数量指标的变化为同比增长率，每万人口指标的变化为较上年增减值。",
+                    "Note: changes of counts are year-on-year growth rates; changes of "
+                    "per-10,000 figures are differences from the year before.",
+                ),
+            )
+        )
+    return Section(_t(lang, "主要指标完成情况", "Headline figures"), blocks, key="headline")
+
+
+# ---------------------------------------------------------------- 2. plan indicators
+
+
+def _places(row: MidtermIndicatorRow) -> int:
+    vals = [v for v in (row.baseline_value, row.target_value) if v is not None]
+    return min(2, max((decimals_of(v) for v in vals), default=0))
+
+
+def _status_summary(ev: MidtermEvaluation, lang: Lang) -> str:
+    counts = ev.status_counts()
+    n = len(ev.indicators)
+    if lang == "zh":
+        parts = [f"{counts[s]}项{status_label(s, 'zh')}" for s in counts if counts[s]]
+        return f"《{ev.plan_title}》共设{n}项指标，其中" + "，".join(parts) + "。"
+    parts = [f"{counts[s]} {status_label(s, 'en')}" for s in counts if counts[s]]
+    return (
+        f"The plan “{ev.plan_title}” sets {n} indicator{'s' if n != 1 else ''}: "
+        + _join_list(parts)
+        + "."
+    )
+
+
+def _join_list(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def targets_section(ev: MidtermEvaluation, data: ReportData, lang: Lang) -> Section:
+    rows = []
+    for r in ev.indicators:
+        p = _places(r)
+        rows.append(
+            (
+                r.name,
+                r.unit,
+                _t(lang, "约束性", "binding") if r.binding else _t(lang, "预期性", "expected"),
+                _with_year(fmt_plain(r.baseline_value, places=p), r.baseline_year, lang),
+                _with_year(
+                    fmt_plain(r.actual_value, places=p) if r.actual_value is not None else DASH,
+                    r.actual_year,
+                    lang,
+                ),
+                _with_year(fmt_plain(r.target_value, places=p), r.target_year, lang),
+                fmt_percent(r.target_share, 1) if r.target_share is not None else DASH,
+                status_label(r.status, lang),
+            )
+        )
+    blocks: list[Block] = [Paragraph(_status_summary(ev, lang))]
+    if rows:
+        blocks.append(
+            Table(
+                header=(
+                    _t(lang, "指标", "Indicator"),
+                    _t(lang, "单位", "Unit"),
+                    _t(lang, "属性", "Type"),
+                    _t(lang, "基期值", "Baseline"),
+                    _t(lang, "实际值", "Actual"),
+                    _t(lang, "目标值", "Target"),
+                    _t(lang, "目标完成进度", "Way to target"),
+                    _t(lang, "评价", "Assessment"),
+                ),
+                rows=tuple(rows),
+                caption=_t(lang, "规划指标与目标对照", "Plan indicators against targets"),
+                align=("left", "center", "center", "right", "right", "right", "right", "center"),
+                note=_t(
+                    lang,
+                    "注：目标完成进度 =（实际值 − 基期值）÷（目标值 − 基期值）。",
+                    "Note: way to target = (actual − baseline) / (target − baseline).",
+                ),
+            )
+        )
+    return Section(
+        _t(lang, "规划指标与目标对照", "Plan indicators against targets"), blocks, key="targets"
+    )
+
+
+def _with_year(text: str, year: int | None, lang: Lang) -> str:
+    if year is None or text == DASH:
+        return text
+    return f"{text}（{year}）" if lang == "zh" else f"{text} ({year})"
+
+
+# ---------------------------------------------------------------- 3. districts
+
+
+def _district_value_text(c: DistrictComparison, v: float, lang: Lang) -> str:
+    if c.kind == "count":
+        return fmt_count(v, lang, c.unit_zh)
+    text = cell(v, c.kind, c.places)
+    return text + (c.unit_zh if lang == "zh" and c.kind == "rate" else "")
+
+
+def district_subsection(c: DistrictComparison, lang: Lang) -> Section:
+    ranked = sorted(
+        (r for r in c.rows if r.value is not None),
+        key=lambda r: (-(r.value or 0.0), r.code),
+    )
+    missing = [r for r in c.rows if r.value is None]
+    blocks: list[Block] = []
+    if ranked:
+        top = ranked[:3]
+        if lang == "zh":
+            names = "、".join(
+                f"{r.name_zh}（{_district_value_text(c, r.value or 0, 'zh')}）" for r in top
+            )
+            blocks.append(Paragraph(f"{c.year}年，{c.name_zh}居前{len(top)}位的区是{names}。"))
+        else:
+            names = _join_list(
+                [f"{r.name_en} ({_district_value_text(c, r.value or 0, 'en')})" for r in top]
+            )
+            blocks.append(
+                Paragraph(
+                    f"In {c.year}, the districts with the highest {c.name_en[0].lower()}"
+                    f"{c.name_en[1:]} were {names}."
+                )
+            )
+        has_previous = any(r.previous is not None for r in ranked)
+        series = [Series(f"{c.year}", tuple(r.value for r in ranked), "#c0392b")]
+        if has_previous:
+            series.insert(0, Series(f"{c.year - 1}", tuple(r.previous for r in ranked), "#95a5a6"))
+        unit = c.unit_zh if lang == "zh" else c.unit_en
+        blocks.append(
+            Chart(
+                ChartSpec(
+                    key=f"district-{c.indicator}",
+                    kind="grouped_barh" if has_previous else "barh",
+                    title=f"{c.name(lang)}" + _t(lang, "（分区）", " by district"),
+                    categories=tuple(r.name(lang) for r in ranked),
+                    series=tuple(series),
+                    value_label=unit,
+                    places=c.places if c.kind == "rate" else 0,
+                )
+            )
+        )
+    rows = []
+    for r in ranked + missing:
+        f = HeadlineFigure(
+            indicator=c.indicator,
+            name_zh=c.name_zh,
+            name_en=c.name_en,
+            kind=c.kind,
+            value=r.value,
+            previous=r.previous,
+            change_kind="absolute" if c.kind == "rate" else "percent",
+            places=c.places,
+        )
+        rows.append(
+            (
+                r.name(lang),
+                cell(r.value, c.kind, c.places),
+                cell(r.previous, c.kind, c.places),
+                change_cell(f),
+            )
+        )
+    blocks.append(
+        Table(
+            header=(
+                _t(lang, "区", "District"),
+                f"{c.year}" + _t(lang, "年", ""),
+                f"{c.year - 1}" + _t(lang, "年", ""),
+                _t(lang, "同比变化", "Change"),
+            ),
+            rows=tuple(rows),
+            caption=f"{c.name(lang)}" + _t(lang, "（分区）", " by district"),
+            align=("left", "right", "right", "right"),
+        )
+    )
+    return Section(c.name(lang), blocks, key=f"district-{c.indicator}")
+
+
+def districts_section(data: ReportData, lang: Lang) -> Section:
+    return Section(
+        _t(lang, "各区比较", "District comparison"),
+        subsections=[district_subsection(c, lang) for c in data.districts],
+        key="districts",
+    )
+
+
+# ---------------------------------------------------------------- 4. tasks
+
+
+def _unit_table(rows: tuple[CompletionRow, ...] | list[CompletionRow], lang: Lang) -> Table:
+    return Table(
+        header=(
+            _t(lang, "牵头单位", "Lead unit"),
+            _t(lang, "任务数", "Tasks"),
+            _t(lang, "已完成", "Done"),
+            _t(lang, "其中按时", "On time"),
+            _t(lang, "逾期未完成", "Overdue"),
+            _t(lang, "推进中", "In progress"),
+            _t(lang, "完成率", "Completion"),
+        ),
+        rows=tuple(
+            (
+                r.label,
+                str(r.total),
+                str(r.done),
+                str(r.done_on_time),
+                str(r.overdue),
+                str(r.open),
+                fmt_percent(r.completion_rate, 1) if r.completion_rate is not None else DASH,
+            )
+            for r in rows
+        ),
+        caption=_t(lang, "各单位重点任务推进情况", "Key tasks by lead unit"),
+        align=("left", "right", "right", "right", "right", "right", "right"),
+    )
+
+
+def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
+    title = _t(lang, "重点任务推进情况", "Key tasks")
+    if not ts.work_plans and ts.overall.total == 0:
+        text = _t(
+            lang,
+            f"工作台中没有{year}年度推进计划。",
+            f"The workspace holds no work plan for {year}.",
+        )
+        return Section(title, [Paragraph(text)], key="tasks")
+    o = ts.overall
+    day = fmt_date(ts.as_of, lang)
+    if lang == "zh":
+        lead = (
+            f"截至{day}，{ts.title}共部署重点任务{o.total}项，已完成{o.done}项"
+            f"（其中按时完成{o.done_on_time}项），逾期未完成{o.overdue}项，正在推进{o.open}项。"
+        )
+    else:
+        lead = (
+            f"As of {day}, {ts.title} set {o.total} key task{'s' if o.total != 1 else ''}: "
+            f"{o.done} done ({o.done_on_time} on time), {o.overdue} overdue and {o.open} "
+            "in progress."
+        )
+    blocks: list[Block] = [Paragraph(lead)]
+    if ts.by_unit:
+        blocks.append(
+            Chart(
+                ChartSpec(
+                    key="tasks-by-unit",
+                    kind="stacked_barh",
+                    title=_t(lang, "各单位重点任务推进情况", "Key tasks by lead unit"),
+                    categories=tuple(r.label for r in ts.by_unit),
+                    series=(
+                        Series(
+                            _t(lang, "按时完成", "Done on time"),
+                            tuple(float(r.done_on_time) for r in ts.by_unit),
+                            "#27ae60",
+                        ),
+                        Series(
+                            _t(lang, "逾期完成", "Done late"),
+                            tuple(float(r.done_late) for r in ts.by_unit),
+                            "#f1c40f",
+                        ),
+                        Series(
+                            _t(lang, "逾期未完成", "Overdue"),
+                            tuple(float(r.overdue) for r in ts.by_unit),
+                            "#c0392b",
+                        ),
+                        Series(
+                            _t(lang, "推进中", "In progress"),
+                            tuple(float(r.open) for r in ts.by_unit),
+                            "#95a5a6",
+                        ),
+                    ),
+                    value_label=_t(lang, "项", "tasks"),
+                )
+            )
+        )
+        blocks.append(_unit_table(ts.by_unit, lang))
+    if ts.overdue:
+        blocks.append(
+            Table(
+                header=(
+                    _t(lang, "任务", "Task"),
+                    _t(lang, "牵头单位", "Lead unit"),
+                    _t(lang, "完成时限", "Deadline"),
+                    _t(lang, "逾期天数", "Days overdue"),
+                ),
+                rows=tuple(
+                    (
+                        f"{t.code} {t.title}".strip(),
+                        t.lead_unit,
+                        t.deadline.isoformat(),
+                        str(t.days_overdue),
+                    )
+                    for t in ts.overdue
+                ),
+                caption=_t(lang, "逾期未完成任务", "Overdue tasks"),
+                align=("left", "left", "center", "right"),
+            )
+        )
+    else:
+        blocks.append(Paragraph(_t(lang, "无逾期未完成任务。", "No task is overdue.")))
+    return Section(title, blocks, key="tasks")
+
+
+# ---------------------------------------------------------------- 5. mid-term evaluation
+
+
+def _ratio_text(ratio: float | None) -> str:
+    return fmt_percent(ratio, 2) if ratio is not None else DASH
+
+
+def midterm_section(ev: MidtermEvaluation, lang: Lang) -> Section:
+    day = fmt_date(ev.as_of, lang)
+    th = ev.thresholds
+    ahead = fmt_percent(float(th.ahead), 0)
+    on_track = fmt_percent(float(th.on_track), 0)
+    share = fmt_percent(ev.time_share, 1) if ev.time_share is not None else DASH
+    o = ev.tasks_overall
+    rate = fmt_percent(o.completion_rate, 1) if o.completion_rate is not None else DASH
+    expected = fmt_percent(o.expected_share, 1) if o.expected_share is not None else DASH
+    if lang == "zh":
+        lead = (
+            f"截至{day}，《{ev.plan_title}》（{ev.start_year}—{ev.end_year}年）实施时间已过"
+            f"{share}。" + _status_summary(ev, "zh")
+        )
+        task_text = (
+            f"规划相关重点任务{o.total}项，已完成{o.done}项，完成率{rate}；按各项任务的起止时间，"
+            f"此时应有进度{expected}，评价为{status_label(o.status, 'zh')}。"
+            if o.total
+            else "截至评估日，尚无已开始实施的规划重点任务。"
+        )
+        rule = (
+            f"评价标准：实际进度与应有进度之比达到{ahead}及以上为超前，{on_track}至{ahead}"
+            f"为基本符合进度，低于{on_track}为滞后；已达到目标值为提前完成。指标应达值按基期至目标年"
+            "（有阶段目标的按阶段目标）直线推算，以实际值所属年份年末计；任务应有进度为各项任务"
+            "自开始至完成时限已用时间比例的平均值。"
+        )
+    else:
+        lead = (
+            f"As of {day}, {share} of the period of “{ev.plan_title}” ({ev.start_year}–"
+            f"{ev.end_year}) has passed. " + _status_summary(ev, "en")
+        )
+        task_text = (
+            f"Of {o.total} key task{'s' if o.total != 1 else ''} linked to the plan, {o.done} "
+            f"are done ({rate}); by each task's start and deadline {expected} should be done by "
+            f"now: {status_label(o.status, 'en')}."
+            if o.total
+            else "No key task of the plan had started by the evaluation date."
+        )
+        rule = (
+            f"Classes: progress at {ahead} of the expected progress or more is ahead of "
+            f"schedule, from {on_track} up to {ahead} broadly on track, below {on_track} "
+            "lagging; a target already met is achieved early. Expected values lie on the "
+            "straight path from baseline to target (through milestones where set), at the end "
+            "of the year of the actual value; the expected share of tasks is the mean share of "
+            "time each task has used from its start to its deadline."
+        )
+    ind_rows = []
+    for r in ev.indicators:
+        p = _places(r)
+        ind_rows.append(
+            (
+                r.name,
+                _with_year(fmt_plain(r.baseline_value, places=p), r.baseline_year, lang),
+                _with_year(fmt_plain(r.target_value, places=p), r.target_year, lang),
+                _with_year(
+                    fmt_plain(r.expected_value, places=p) if r.expected_value is not None else DASH,
+                    r.actual_year,
+                    lang,
+                ),
+                _with_year(
+                    fmt_plain(r.actual_value, places=p) if r.actual_value is not None else DASH,
+                    r.actual_year,
+                    lang,
+                ),
+                _ratio_text(r.progress_ratio),
+                status_label(r.status, lang),
+            )
+        )
+    blocks: list[Block] = [Paragraph(lead), Paragraph(task_text)]
+    if ind_rows:
+        blocks.append(
+            Table(
+                header=(
+                    _t(lang, "指标", "Indicator"),
+                    _t(lang, "基期值", "Baseline"),
+                    _t(lang, "目标值", "Target"),
+                    _t(lang, "应达值", "Expected"),
+                    _t(lang, "实际值", "Actual"),
+                    _t(lang, "进度比", "Progress ratio"),
+                    _t(lang, "评价", "Class"),
+                ),
+                rows=tuple(ind_rows),
+                caption=_t(lang, "规划指标中期评估", "Mid-term evaluation of plan indicators"),
+                align=("left", "right", "right", "right", "right", "right", "center"),
+            )
+        )
+    if ev.tasks_by_area:
+        blocks.append(
+            Table(
+                header=(
+                    _t(lang, "领域", "Area"),
+                    _t(lang, "任务数", "Tasks"),
+                    _t(lang, "已完成", "Done"),
+                    _t(lang, "完成率", "Completion"),
+                    _t(lang, "应有进度", "Expected"),
+                    _t(lang, "评价", "Class"),
+                ),
+                rows=tuple(
+                    (
+                        r.label or _t(lang, "未归类", "Not assigned"),
+                        str(r.total),
+                        str(r.done),
+                        fmt_percent(r.completion_rate, 1)
+                        if r.completion_rate is not None
+                        else DASH,
+                        fmt_percent(r.expected_share, 1) if r.expected_share is not None else DASH,
+                        status_label(r.status, lang),
+                    )
+                    for r in ev.tasks_by_area
+                ),
+                caption=_t(lang, "重点任务完成情况（分领域）", "Key tasks by plan area"),
+                align=("left", "right", "right", "right", "right", "center"),
+            )
+        )
+    blocks.append(Paragraph(rule, "note"))
+    return Section(_t(lang, "规划中期评估", "Mid-term evaluation"), blocks, key="midterm")
+
+
+# ---------------------------------------------------------------- assessment (optional)
+
+
+def assessment_section(data: ReportData, lang: Lang) -> Section | None:
+    res = data.assessment
+    if res is None or not res.scores:
+        return None
+    subsections = []
+    group_names = {
+        "district": ("各区", "Districts"),
+        "municipal": ("市级成员单位", "Municipal member units"),
+        "office": ("联席会议办公室", "Office"),
+        "all": ("全部单位", "All units"),
+    }
+    for group in dict.fromkeys(s.group for s in res.scores):
+        members = [s for s in res.scores if s.group == group]
+        items = [
+            i
+            for i in res.scheme.items
+            if any(b.item_id == i.id for m in members for b in m.breakdown)
+        ]
+        header = (
+            _t(lang, "名次", "Rank"),
+            _t(lang, "单位", "Unit"),
+            _t(lang, "得分", "Score"),
+            *((i.label if lang == "zh" else i.label_en) for i in items),
+        )
+        rows = []
+        for s in members:
+            by_item = {b.item_id: b for b in s.breakdown}
+            rows.append(
+                (
+                    str(s.rank),
+                    s.unit.name,
+                    f"{s.score}",
+                    *(
+                        DASH
+                        if i.id not in by_item or by_item[i.id].points is None
+                        else f"{by_item[i.id].points}"
+                        for i in items
+                    ),
+                )
+            )
+        zh, en = group_names.get(group, (group, group))
+        right: tuple[Align, ...] = tuple("right" for _ in items)
+        align: tuple[Align, ...] = ("center", "left", "right", *right)
+        subsections.append(
+            Section(
+                _t(lang, zh, en),
+                [Table(header=header, rows=tuple(rows), align=align)],
+                key=f"assessment-{group}",
+            )
+        )
+    lead = Paragraph(
+        _t(
+            lang,
+            f"按照《{res.scheme.name}》，截至{fmt_date(res.as_of, 'zh')}的考核得分和名次如下"
+            "（得分相同者名次并列）。",
+            f"Scores and ranks as of {fmt_date(res.as_of, 'en')} under “{res.scheme.name_en}” "
+            "(equal scores share a rank).",
+        )
+    )
+    return Section(
+        _t(lang, "成员单位和各区考核", "Assessment of member units and districts"),
+        [lead],
+        subsections,
+        key="assessment",
+    )
+
+
+# ---------------------------------------------------------------- data notes
+
+
+def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
+    v = n.vintage
+    run = v.get("latest_run")
+    at = v.get("latest_run_at") or DASH
+    pop = "；".join(n.population_sources) if lang == "zh" else "; ".join(n.population_sources)
+    lag_zh = "上年末常住人口" if n.population_lag == 1 else "当年末常住人口"
+    lag_en = (
+        "the resident population at the end of the year before"
+        if n.population_lag == 1
+        else "the resident population at the end of the same year"
+    )
+    counting_zh = {
+        "first": "按第一申请人（专利权人）计",
+        "whole": "按全部申请人整数计",
+        "fractional": "按申请人分数计",
+    }
+    if lang == "zh":
+        paras = [
+            f"指标口径：ipcity 指标定义版本 {n.definition_version}；"
+            f"{counting_zh.get(n.counting, n.counting)}；地区 {n.region}；计算引擎 {n.engine}。",
+            f"数据版本：仓库最近一次入库批次 {run if run is not None else DASH}（{at}），"
+            f"累计入库批次 {v.get('runs', DASH)} 个。",
+            f"人口数据：每万人口指标以{lag_zh}为分母（与上海市公布口径一致）；"
+            f"人口来源：{pop or DASH}。",
+            f"本报告数字可用以下命令复核：{n.command}",
+            f"任务和考核数据取自工作台，截至{fmt_date(data.as_of, 'zh')}；"
+            f"报告生成日期{fmt_date(data.report_date, 'zh')}。",
+        ]
+    else:
+        paras = [
+            f"Definitions: ipcity indicator definition version {n.definition_version}; "
+            f"counting rule '{n.counting}'; region {n.region}; engine {n.engine}.",
+            f"Data vintage: latest ingest run {run if run is not None else DASH} ({at}), "
+            f"{v.get('runs', DASH)} runs loaded in all.",
+            f"Population: per-10,000 figures divide by {lag_en} (as Shanghai publishes them); "
+            f"population source: {pop or DASH}.",
+            f"The figures of this report can be checked with: {n.command}",
+            f"Tasks and assessment come from the workspace as of "
+            f"{fmt_date(data.as_of, 'en')}; report generated on "
+            f"{fmt_date(data.report_date, 'en')}.",
+        ]
+    blocks: list[Block] = [Paragraph(p, "note") for p in paras]
+    blocks += [Paragraph(x, "note") for x in n.extra]
+    blocks += [Paragraph(_t(lang, "提示：", "Warning: ") + w, "note") for w in n.warnings]
+    return Section(_t(lang, "数据说明", "Notes on the data"), blocks, key="notes")
+
+
+# ---------------------------------------------------------------- the whole document
+
+
+def compose(data: ReportData, lang: Lang) -> ReportDocument:
+    if lang not in ("zh", "en"):
+        raise ValueError(lang)
+    sections = [headline_section(data, lang)]
+    if data.evaluation is not None and data.evaluation.indicators:
+        sections.append(targets_section(data.evaluation, data, lang))
+    if data.districts:
+        sections.append(districts_section(data, lang))
+    if data.tasks is not None:
+        sections.append(tasks_section(data.tasks, data.year, lang))
+    if data.evaluation is not None:
+        sections.append(midterm_section(data.evaluation, lang))
+    a = assessment_section(data, lang)
+    if a is not None:
+        sections.append(a)
+    for source in data.extra_sections:
+        s = source.section(lang)
+        if s is not None:
+            sections.append(s)
+    sections.append(notes_section(data.notes, data, lang))
+    issuer = data.issuer_zh if lang == "zh" else data.issuer_en
+    return ReportDocument(
+        lang=lang,
+        title=title_of(data, lang),
+        date_line=(
+            f"（{fmt_date(data.report_date, 'zh')}）"
+            if lang == "zh"
+            else fmt_date(data.report_date, "en")
+        ),
+        issuer=issuer,
+        sections=sections,
+    )
