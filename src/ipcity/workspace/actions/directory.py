@@ -1,0 +1,237 @@
+"""Writes on member units and users."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipcity.workspace import audit
+from ipcity.workspace.actions._common import (
+    Field,
+    Invalid,
+    boolean,
+    choice,
+    integer,
+    load_for_update,
+    optional_ident,
+    parse_fields,
+    text,
+)
+from ipcity.workspace.auth import check_password_strength, hash_password, normalise_username
+from ipcity.workspace.errors import FieldError, NotFound, ValidationError, invalid
+from ipcity.workspace.models import Unit, User
+from ipcity.workspace.permissions import USER_ROLES, Actor, Cap, Role, require
+
+UNIT_KINDS = ("office", "municipal", "district")
+
+
+def _admin_code(value: Any) -> str:
+    s = str(value).strip()
+    if not re.fullmatch(r"\d{6}", s):
+        raise Invalid("field.invalid_format", hint="a 6-digit GB/T 2260 code")
+    return s
+
+
+def _unit_code(value: Any) -> str:
+    s = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", s):
+        raise Invalid("field.invalid_format", hint="letters, digits, _ . - (max 32)")
+    return s
+
+
+UNIT_FIELDS: dict[str, Field] = {
+    "code": Field(_unit_code, required=True),
+    "name": Field(text(100), required=True),
+    "short_name": Field(text(50)),
+    "kind": Field(choice(UNIT_KINDS), required=True),
+    "admin_code": Field(_admin_code),
+    "sort_order": Field(integer()),
+    "active": Field(boolean),
+}
+
+
+def _check_unit_unique(session: Session, values: Mapping[str, Any], own_id: int | None) -> None:
+    errors = []
+    for col in ("code", "name", "admin_code"):
+        v = values.get(col)
+        if v is None:
+            continue
+        other = session.scalar(select(Unit).where(getattr(Unit, col) == v))
+        if other is not None and other.id != own_id:
+            errors.append(FieldError(col, "field.duplicate", {"value": v}))
+    if values.get("kind") == "district" and own_id is None and not values.get("admin_code"):
+        errors.append(FieldError("admin_code", "field.required"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def do_create_unit(session: Session, actor: Actor, data: Mapping[str, Any]) -> Unit:
+    """Create a member unit. Fields: code, name, kind (office|municipal|district), short_name,
+    admin_code (GB/T 2260, required for a district), sort_order, active."""
+    require(actor, Cap.MANAGE_UNITS)
+    values = parse_fields(data, UNIT_FIELDS, partial=False)
+    _check_unit_unique(session, values, None)
+    unit = Unit(**{k: v for k, v in values.items() if v is not None})
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor, "unit.create", "unit", unit.id, before=None, after=unit.as_dict())
+    return unit
+
+
+def do_update_unit(
+    session: Session,
+    actor: Actor,
+    unit_id: int,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Unit:
+    require(actor, Cap.MANAGE_UNITS)
+    unit = load_for_update(session, Unit, unit_id, expected_version)
+    values = parse_fields(changes, UNIT_FIELDS, partial=True)
+    _check_unit_unique(session, values, unit.id)
+    before = unit.as_dict()
+    for k, v in values.items():
+        setattr(unit, k, v)
+    session.flush()
+    audit.record(
+        session, actor, "unit.update", "unit", unit.id, before=before, after=unit.as_dict()
+    )
+    return unit
+
+
+def _role(value: Any) -> str:
+    s = str(value).strip()
+    if s not in USER_ROLES:
+        raise Invalid("field.invalid_choice", choices=", ".join(USER_ROLES))
+    return s
+
+
+def _username(value: Any) -> str:
+    s = normalise_username(str(value))
+    if not re.fullmatch(r"[a-z0-9_.@-]{2,64}", s):
+        raise Invalid("field.invalid_format", hint="2-64 of a-z 0-9 _ . @ -")
+    return s
+
+
+def _email(value: Any) -> str:
+    s = str(value).strip()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", s) or len(s) > 200:
+        raise Invalid("field.invalid_format", hint="name@example.org")
+    return s
+
+
+USER_FIELDS: dict[str, Field] = {
+    "username": Field(_username, required=True),
+    "role": Field(_role, required=True),
+    "unit_id": Field(optional_ident),
+    "display_name": Field(text(100)),
+    "email": Field(_email),
+    "active": Field(boolean),
+}
+
+
+def _check_user(session: Session, role: str, unit_id: int | None) -> None:
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise invalid("unit_id", "field.unknown_unit", value=unit_id)
+    if role == Role.UNIT_EDITOR and unit_id is None:
+        raise invalid("unit_id", "field.unit_required_for_role")
+
+
+def do_create_user(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, password: str
+) -> User:
+    """Create a user. Fields: username, role (office_admin|unit_editor|leader), unit_id
+    (required for a unit editor), display_name, email, active. The password is hashed with
+    argon2 and never stored or logged in clear."""
+    require(actor, Cap.MANAGE_USERS)
+    values = parse_fields(data, USER_FIELDS, partial=False)
+    check_password_strength(password)
+    _check_user(session, values["role"], values.get("unit_id"))
+    if session.scalar(select(User).where(User.username == values["username"])) is not None:
+        raise invalid("username", "field.duplicate", value=values["username"])
+    values = {k: v for k, v in values.items() if v is not None}
+    values.setdefault("display_name", values["username"])
+    user = User(password_hash=hash_password(password), **values)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, before=None, after=user.as_dict())
+    return user
+
+
+def do_update_user(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> User:
+    """Change role, unit, display name, e-mail or active (not the user name)."""
+    require(actor, Cap.MANAGE_USERS)
+    user = load_for_update(session, User, user_id, expected_version)
+    fields = {k: v for k, v in USER_FIELDS.items() if k != "username"}
+    values = parse_fields(changes, fields, partial=True)
+    _check_user(session, values.get("role", user.role), values.get("unit_id", user.unit_id))
+    _keep_an_admin(session, user, values)
+    before = user.as_dict()
+    for k, v in values.items():
+        setattr(user, k, v)
+    session.flush()
+    audit.record(
+        session, actor, "user.update", "user", user.id, before=before, after=user.as_dict()
+    )
+    return user
+
+
+def _keep_an_admin(session: Session, user: User, values: Mapping[str, Any]) -> None:
+    """Refuse to demote or disable the last active office admin: nobody could manage the
+    workspace afterwards (short of the CLI)."""
+    loses = values.get("role", user.role) != Role.OFFICE_ADMIN or not values.get(
+        "active", user.active
+    )
+    if user.role != Role.OFFICE_ADMIN or not user.active or not loses:
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.OFFICE_ADMIN.value, User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise invalid("role", "field.last_admin")
+
+
+def do_set_password(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    expected_version: int,
+    new_password: str,
+) -> User:
+    """Set a user's password: the user themself, or an office admin for anyone. Changing it
+    revokes the user's API tokens. The audit entry says that it changed, not what to."""
+    if actor.user_id != user_id:
+        require(actor, Cap.MANAGE_USERS)
+    elif actor.role is Role.ANONYMOUS:
+        raise NotFound("user", user_id)
+    user = load_for_update(session, User, user_id, expected_version)
+    before = user.as_dict()
+    user.password_hash = hash_password(new_password)
+    session.flush()
+    after = user.as_dict() | {"password_changed": True}
+    audit.record(session, actor, "user.set_password", "user", user.id, before=before, after=after)
+    return user
+
+
+def find_unit_by_code(session: Session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = session.scalar(select(Unit).where(Unit.admin_code == code))
+    if unit is None:
+        raise NotFound("unit", code)
+    return unit

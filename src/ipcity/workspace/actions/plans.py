@@ -1,0 +1,305 @@
+"""Writes on plans, their goal trees and indicator targets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity.workspace import audit
+from ipcity.workspace.actions._common import (
+    Field,
+    Invalid,
+    boolean,
+    choice,
+    integer,
+    load,
+    load_for_update,
+    number,
+    optional_ident,
+    parse_fields,
+    text,
+)
+from ipcity.workspace.errors import FieldError, ValidationError, invalid
+from ipcity.workspace.models import Goal, IndicatorTarget, Plan
+from ipcity.workspace.permissions import Actor, Cap, require
+
+PLAN_KINDS = ("outline", "five_year", "other")
+
+
+def _code(value: Any) -> str:
+    s = str(value).strip()
+    if not re.fullmatch(r"[\w.\-]{1,64}", s):
+        raise Invalid("field.invalid_format", hint="letters, digits, _ . - (max 64)")
+    return s
+
+
+PLAN_FIELDS: dict[str, Field] = {
+    "code": Field(_code, required=True),
+    "title": Field(text(200), required=True),
+    "kind": Field(choice(PLAN_KINDS), required=True),
+    "start_year": Field(integer(1949, 2100), required=True),
+    "end_year": Field(integer(1949, 2100), required=True),
+    "description": Field(text(20000)),
+    "published": Field(boolean),
+}
+
+
+def _check_plan(session: Session, values: Mapping[str, Any], plan: Plan | None) -> None:
+    errors = []
+    start = values.get("start_year", plan.start_year if plan else None)
+    end = values.get("end_year", plan.end_year if plan else None)
+    if start is not None and end is not None and end < start:
+        errors.append(FieldError("end_year", "field.out_of_range", {"min": start, "max": 2100}))
+    code = values.get("code")
+    if code is not None:
+        other = session.scalar(select(Plan).where(Plan.code == code))
+        if other is not None and (plan is None or other.id != plan.id):
+            errors.append(FieldError("code", "field.duplicate", {"value": code}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def do_create_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> Plan:
+    """Fields: code, title, kind (outline|five_year|other), start_year, end_year, description,
+    published."""
+    require(actor, Cap.EDIT_PLANS)
+    values = parse_fields(data, PLAN_FIELDS, partial=False)
+    _check_plan(session, values, None)
+    plan = Plan(**{k: v for k, v in values.items() if v is not None})
+    session.add(plan)
+    session.flush()
+    audit.record(session, actor, "plan.create", "plan", plan.id, before=None, after=plan.as_dict())
+    return plan
+
+
+def do_update_plan(
+    session: Session,
+    actor: Actor,
+    plan_id: int,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Plan:
+    """Change any plan field; ``{"published": True}`` publishes it to the public pages."""
+    require(actor, Cap.EDIT_PLANS)
+    plan = load_for_update(session, Plan, plan_id, expected_version)
+    values = parse_fields(changes, PLAN_FIELDS, partial=True)
+    _check_plan(session, values, plan)
+    before = plan.as_dict()
+    for k, v in values.items():
+        setattr(plan, k, v)
+    session.flush()
+    audit.record(
+        session, actor, "plan.update", "plan", plan.id, before=before, after=plan.as_dict()
+    )
+    return plan
+
+
+GOAL_FIELDS: dict[str, Field] = {
+    "plan_id": Field(optional_ident, required=True),
+    "parent_id": Field(optional_ident),
+    "code": Field(_code, required=True),
+    "title": Field(text(300), required=True),
+    "description": Field(text(20000)),
+    "weight": Field(number(0)),
+    "sort_order": Field(integer()),
+}
+
+
+def _check_goal(session: Session, values: Mapping[str, Any], goal: Goal | None) -> None:
+    plan_id = values.get("plan_id", goal.plan_id if goal else None)
+    if plan_id is None or session.get(Plan, plan_id) is None:
+        raise invalid("plan_id", "field.not_in_plan", value=plan_id)
+    parent_id = values.get("parent_id", goal.parent_id if goal else None)
+    if parent_id is not None:
+        parent = session.get(Goal, parent_id)
+        if parent is None or parent.plan_id != plan_id:
+            raise invalid("parent_id", "field.not_in_plan", value=parent_id)
+        # Walk up from the new parent: meeting the goal itself would make a cycle.
+        node: Goal | None = parent
+        seen = set()
+        while node is not None and goal is not None:
+            if node.id == goal.id or node.id in seen:
+                raise invalid("parent_id", "field.parent_cycle")
+            seen.add(node.id)
+            node = session.get(Goal, node.parent_id) if node.parent_id else None
+    code = values.get("code")
+    if code is not None:
+        other = session.scalar(select(Goal).where(Goal.plan_id == plan_id, Goal.code == code))
+        if other is not None and (goal is None or other.id != goal.id):
+            raise invalid("code", "field.duplicate", value=code)
+
+
+def do_create_goal(session: Session, actor: Actor, data: Mapping[str, Any]) -> Goal:
+    """Fields: plan_id, parent_id (None: top level), code, title, description, weight,
+    sort_order."""
+    require(actor, Cap.EDIT_PLANS)
+    values = parse_fields(data, GOAL_FIELDS, partial=False)
+    _check_goal(session, values, None)
+    goal = Goal(**{k: v for k, v in values.items() if v is not None})
+    session.add(goal)
+    session.flush()
+    audit.record(session, actor, "goal.create", "goal", goal.id, before=None, after=goal.as_dict())
+    return goal
+
+
+def do_update_goal(
+    session: Session,
+    actor: Actor,
+    goal_id: int,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Goal:
+    """Change a goal (moving it under another parent of the same plan is allowed; a cycle is
+    refused). ``plan_id`` cannot change."""
+    require(actor, Cap.EDIT_PLANS)
+    goal = load_for_update(session, Goal, goal_id, expected_version)
+    fields = {k: v for k, v in GOAL_FIELDS.items() if k != "plan_id"}
+    values = parse_fields(changes, fields, partial=True)
+    _check_goal(session, values, goal)
+    before = goal.as_dict()
+    for k, v in values.items():
+        setattr(goal, k, v)
+    session.flush()
+    audit.record(
+        session, actor, "goal.update", "goal", goal.id, before=before, after=goal.as_dict()
+    )
+    return goal
+
+
+def _direction(value: Any) -> str:
+    s = str(value).strip().lower()
+    if s in ("higher", "up", "正向", "越高越好", "↑", "+", "增加", "提高"):
+        return "higher"
+    if s in ("lower", "down", "逆向", "越低越好", "↓", "-", "减少", "降低"):
+        return "lower"
+    raise Invalid("field.invalid_choice", choices="higher (正向), lower (逆向)")
+
+
+def _binding(value: Any) -> bool:
+    s = str(value).strip().lower()
+    if s in ("约束性", "binding", "true", "1", "是"):
+        return True
+    if s in ("预期性", "expected", "false", "0", "否"):
+        return False
+    if isinstance(value, bool):
+        return value
+    raise Invalid("field.invalid_choice", choices="约束性 (binding), 预期性 (expected)")
+
+
+def _engine_id(value: Any) -> str:
+    s = str(value).strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", s):
+        raise Invalid("field.invalid_format", hint="an engine indicator id like pct_applications")
+    return s
+
+
+TARGET_FIELDS: dict[str, Field] = {
+    "plan_id": Field(optional_ident, required=True),
+    "goal_id": Field(optional_ident),
+    "code": Field(_code, required=True),
+    "name": Field(text(200), required=True),
+    "engine_indicator": Field(_engine_id),
+    "region": Field(text(16)),
+    "unit": Field(text(32)),
+    "direction": Field(_direction, required=True),
+    "binding": Field(_binding),
+    "baseline_year": Field(integer(1949, 2100)),
+    "baseline_value": Field(number()),
+    "target_year": Field(integer(1949, 2100), required=True),
+    "target_value": Field(number(), required=True),
+    "note": Field(text(20000)),
+    "published": Field(boolean),
+    "sort_order": Field(integer()),
+}
+
+
+def _check_target(
+    session: Session, values: Mapping[str, Any], target: IndicatorTarget | None
+) -> None:
+    plan_id = values.get("plan_id", target.plan_id if target else None)
+    if plan_id is None or session.get(Plan, plan_id) is None:
+        raise invalid("plan_id", "field.not_in_plan", value=plan_id)
+    goal_id = values.get("goal_id", target.goal_id if target else None)
+    if goal_id is not None:
+        goal = session.get(Goal, goal_id)
+        if goal is None or goal.plan_id != plan_id:
+            raise invalid("goal_id", "field.not_in_plan", value=goal_id)
+    code = values.get("code")
+    if code is not None:
+        other = session.scalar(
+            select(IndicatorTarget).where(
+                IndicatorTarget.plan_id == plan_id, IndicatorTarget.code == code
+            )
+        )
+        if other is not None and (target is None or other.id != target.id):
+            raise invalid("code", "field.duplicate", value=code)
+    by = values.get("baseline_year", target.baseline_year if target else None)
+    ty = values.get("target_year", target.target_year if target else None)
+    if by is not None and ty is not None and ty < by:
+        raise invalid("target_year", "field.out_of_range", min=by, max=2100)
+
+
+def do_create_target(session: Session, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
+    """An indicator with its target. Fields: plan_id, goal_id, code, name, engine_indicator
+    (empty: reported by hand), region (default ALL), unit, direction (higher|lower, also
+    正向/逆向), binding (约束性 true / 预期性 false), baseline_year, baseline_value,
+    target_year, target_value, note, published, sort_order."""
+    require(actor, Cap.EDIT_PLANS)
+    values = parse_fields(data, TARGET_FIELDS, partial=False)
+    if not values.get("region"):
+        values.pop("region", None)  # the column default: ALL
+    _check_target(session, values, None)
+    target = IndicatorTarget(**{k: v for k, v in values.items() if v is not None})
+    session.add(target)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "target.create",
+        "indicator_target",
+        target.id,
+        before=None,
+        after=target.as_dict(),
+    )
+    return target
+
+
+def do_update_target(
+    session: Session,
+    actor: Actor,
+    target_id: int,
+    *,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> IndicatorTarget:
+    require(actor, Cap.EDIT_PLANS)
+    target = load_for_update(session, IndicatorTarget, target_id, expected_version)
+    fields = {k: v for k, v in TARGET_FIELDS.items() if k != "plan_id"}
+    values = parse_fields(changes, fields, partial=True)
+    _check_target(session, values, target)
+    before = target.as_dict()
+    for k, v in values.items():
+        setattr(target, k, v)
+    if target.region is None or target.region == "":
+        target.region = "ALL"
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "target.update",
+        "indicator_target",
+        target.id,
+        before=before,
+        after=target.as_dict(),
+    )
+    return target
+
+
+def get_plan_or_404(session: Session, plan_id: int) -> Plan:
+    return load(session, Plan, plan_id)

@@ -1,0 +1,219 @@
+"""Indicator actuals: engine-computed snapshots beside officially published values.
+
+- *Computed* values come from the warehouse through ``ipcity.indicators.compute`` and are
+  stored as append-only snapshots (value, data vintage, computed_at) by
+  ``actions.do_refresh_computed_actuals``; the newest snapshot per year is shown.
+- *Published* values are entered by the office with their source
+  (``actions.do_enter_published_actual``); manual indicators only have these.
+
+Both are kept and shown side by side. ``difference = computed - published`` (how far our
+computation is from the official figure) and ``relative_difference = difference / |published|``
+(None when either is missing or the published value is 0).
+
+The indicator engine and the warehouse are imported lazily: the workspace works, and its
+tests run, without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity.workspace.errors import NotFound, NoWarehouse
+from ipcity.workspace.models import ComputedActual, IndicatorTarget, Plan, PublishedActual
+from ipcity.workspace.permissions import Actor, can_view_internal
+
+ComputeFn = Callable[..., Any]
+
+
+def load_compute() -> ComputeFn:
+    """``ipcity.indicators.compute``, or NoWarehouse when the engine is not installed."""
+    try:
+        from ipcity.indicators import compute
+    except ImportError as exc:
+        raise NoWarehouse(f"indicator engine unavailable ({exc})") from exc
+    return compute  # type: ignore[no-any-return]
+
+
+def open_warehouse(directory: str | None = None) -> Any:
+    """The warehouse, read-only, or NoWarehouse."""
+    from ipcity.errors import IpcityError
+
+    try:
+        from ipcity.warehouse.store import Warehouse
+
+        return Warehouse(directory, read_only=True)
+    except (ImportError, IpcityError) as exc:
+        raise NoWarehouse(str(exc)) from exc
+
+
+def attainment(
+    *,
+    baseline: float | None,
+    target: float,
+    actual: float | None,
+    direction: str,
+) -> float | None:
+    """How far along the way to the target an actual value is (1.0 = target met).
+
+    With a baseline: ``(actual - baseline) / (target - baseline)`` — the same formula serves
+    both directions, since for "lower is better" numerator and denominator are both negative
+    while improving. Without a baseline: ``actual / target`` (higher) or ``target / actual``
+    (lower). Not clipped: above 1 means the target is exceeded.
+    """
+    if actual is None:
+        return None
+    if baseline is not None:
+        span = target - baseline
+        if span == 0:
+            met = actual >= target if direction == "higher" else actual <= target
+            return 1.0 if met else 0.0
+        return (actual - baseline) / span
+    if direction == "higher":
+        return actual / target if target else None
+    return target / actual if actual else None
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    year: int
+    computed: float | None
+    computed_vintage: dict[str, Any] | None
+    computed_at: datetime | None
+    published: float | None
+    published_source: str | None
+    published_on: date | None
+    published_id: int | None
+    published_version: int | None
+    difference: float | None
+    relative_difference: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["computed_at"] = (
+            self.computed_at.isoformat(timespec="seconds") if self.computed_at else None
+        )
+        d["published_on"] = self.published_on.isoformat() if self.published_on else None
+        return d
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    target: IndicatorTarget
+    rows: list[ActualRow]
+    latest_year: int | None
+    latest_value: float | None  # published when there is one, else computed
+    attainment: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target.as_dict(),
+            "rows": [r.as_dict() for r in self.rows],
+            "latest_year": self.latest_year,
+            "latest_value": self.latest_value,
+            "attainment": self.attainment,
+        }
+
+
+def _visible(session: Session, viewer: Actor, target: IndicatorTarget) -> bool:
+    if can_view_internal(viewer):
+        return True
+    plan = session.get(Plan, target.plan_id)
+    return bool(target.published and plan is not None and plan.published)
+
+
+def latest_computed(
+    session: Session, target_ids: Sequence[int]
+) -> dict[tuple[int, int], ComputedActual]:
+    """(target id, year) -> newest snapshot."""
+    out: dict[tuple[int, int], ComputedActual] = {}
+    if not target_ids:
+        return out
+    rows = session.scalars(
+        select(ComputedActual)
+        .where(ComputedActual.target_id.in_(list(target_ids)))
+        .order_by(ComputedActual.computed_at, ComputedActual.id)
+    )
+    for r in rows:
+        out[(r.target_id, r.year)] = r  # later rows win
+    return out
+
+
+def indicator_series(session: Session, viewer: Actor, target_id: int) -> IndicatorSeries:
+    """Computed and published values of one indicator, year by year, with the difference."""
+    target = session.get(IndicatorTarget, target_id)
+    if target is None or not _visible(session, viewer, target):
+        raise NotFound("indicator_target", target_id)
+    return _series(session, target)
+
+
+def plan_indicator_series(session: Session, viewer: Actor, plan_id: int) -> list[IndicatorSeries]:
+    """Every (visible) indicator of a plan with its series."""
+    plan = session.get(Plan, plan_id)
+    if plan is None or not (can_view_internal(viewer) or plan.published):
+        raise NotFound("plan", plan_id)
+    targets = session.scalars(
+        select(IndicatorTarget)
+        .where(IndicatorTarget.plan_id == plan_id)
+        .order_by(IndicatorTarget.sort_order, IndicatorTarget.id)
+    )
+    return [_series(session, t) for t in targets if _visible(session, viewer, t)]
+
+
+def _series(session: Session, target: IndicatorTarget) -> IndicatorSeries:
+    computed = {
+        y: c for (t, y), c in latest_computed(session, [target.id]).items() if t == target.id
+    }
+    published = {
+        p.year: p
+        for p in session.scalars(
+            select(PublishedActual).where(PublishedActual.target_id == target.id)
+        )
+    }
+    rows = []
+    for year in sorted(set(computed) | set(published)):
+        c = computed.get(year)
+        p = published.get(year)
+        cv = c.value if c else None
+        pv = p.value if p else None
+        diff = cv - pv if cv is not None and pv is not None else None
+        rel = diff / abs(pv) if diff is not None and pv else None
+        rows.append(
+            ActualRow(
+                year=year,
+                computed=cv,
+                computed_vintage=c.vintage if c else None,
+                computed_at=c.computed_at if c else None,
+                published=pv,
+                published_source=p.source if p else None,
+                published_on=p.published_on if p else None,
+                published_id=p.id if p else None,
+                published_version=p.version if p else None,
+                difference=diff,
+                relative_difference=rel,
+            )
+        )
+    latest_year: int | None = None
+    latest_value: float | None = None
+    for r in reversed(rows):
+        value = r.published if r.published is not None else r.computed
+        if value is not None:
+            latest_year, latest_value = r.year, value
+            break
+    return IndicatorSeries(
+        target=target,
+        rows=rows,
+        latest_year=latest_year,
+        latest_value=latest_value,
+        attainment=attainment(
+            baseline=target.baseline_value,
+            target=target.target_value,
+            actual=latest_value,
+            direction=target.direction,
+        ),
+    )

@@ -1,0 +1,437 @@
+"""CLI of the workspace: ``ipcity users ...``, ``ipcity units ...``, ``ipcity db ...`` and
+``ipcity workspace ...`` (seed the demo, run supervision, import/export sheets, export the
+audit log). Every command takes ``--db URL`` (else $IPCITY_DB, else a SQLite file in the
+warehouse directory) and acts as the system actor ``cli``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from ipcity.errors import InputError, IpcityError
+from ipcity.workspace.errors import ImportRejected
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ipcity.workspace.db import Database
+
+DB_OPTION = typer.Option(
+    None,
+    "--db",
+    help="Workspace database URL (default: $IPCITY_DB, else workspace.sqlite in the warehouse).",
+)
+
+
+def _open(db_url: str | None) -> Database:
+    from ipcity.workspace.db import open_db
+
+    return open_db(db_url)
+
+
+def _today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today must be a date like 2023-06-30, not {value!r}") from None
+
+
+def _read_password() -> str:
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise InputError("no password on standard input (pipe it in: echo ... | ipcity users ...)")
+    return password
+
+
+def _report_import_errors(exc: ImportRejected) -> None:
+    typer.echo(exc.message("zh"), err=True)
+    for e in exc.row_errors:
+        typer.echo(f"  第{e.row}行 {e.column}: {e.message('zh')}", err=True)
+
+
+users_app = typer.Typer(
+    help="Workspace users (the first office admin is created here).", no_args_is_help=True
+)
+units_app = typer.Typer(help="Member units of the joint conference.", no_args_is_help=True)
+db_app = typer.Typer(help="The workspace database schema.", no_args_is_help=True)
+ws_app = typer.Typer(
+    help="Joint-conference workspace: demo data, supervision, import and export.",
+    no_args_is_help=True,
+)
+
+
+@users_app.command("create")
+def users_create(
+    name: str = typer.Argument(..., help="User name (login)."),
+    role: str = typer.Option(..., "--role", help="office_admin, unit_editor or leader."),
+    unit: str | None = typer.Option(
+        None, "--unit", help="Unit code (or GB/T 2260 code); required for unit_editor."
+    ),
+    display_name: str | None = typer.Option(None, "--display-name"),
+    email: str | None = typer.Option(None, "--email"),
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Read the password from standard input (required: there is no default password).",
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from ipcity.workspace.actions import do_create_user
+    from ipcity.workspace.actions.directory import find_unit_by_code
+    from ipcity.workspace.permissions import system_actor
+
+    if not password_stdin:
+        raise InputError("give the password on standard input with --password-stdin")
+    password = _read_password()
+    database = _open(db)
+    try:
+        with database.write() as s:
+            unit_id = find_unit_by_code(s, unit).id if unit else None
+            data = {
+                "username": name,
+                "role": role,
+                "unit_id": unit_id,
+                "display_name": display_name,
+                "email": email,
+            }
+            user = do_create_user(s, system_actor("cli"), data, password=password)
+            typer.echo(f"created user {user.username} ({user.role})")
+    finally:
+        database.dispose()
+
+
+@users_app.command("set-password")
+def users_set_password(
+    name: str = typer.Argument(...),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the new password from standard input."
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Set a user's password (read from standard input)."""
+    from sqlalchemy import select
+
+    from ipcity.workspace.actions import do_set_password
+    from ipcity.workspace.models import User
+    from ipcity.workspace.permissions import system_actor
+
+    if not password_stdin:
+        raise InputError("give the password on standard input with --password-stdin")
+    password = _read_password()
+    database = _open(db)
+    try:
+        with database.write() as s:
+            user = s.scalar(select(User).where(User.username == name.strip().lower()))
+            if user is None:
+                raise IpcityError(f"no user {name!r}")
+            do_set_password(
+                s,
+                system_actor("cli"),
+                user.id,
+                expected_version=user.version,
+                new_password=password,
+            )
+            typer.echo(f"password of {user.username} changed")
+    finally:
+        database.dispose()
+
+
+@users_app.command("list")
+def users_list(db: str | None = DB_OPTION) -> None:
+    """List users with role and unit."""
+    from ipcity.workspace.permissions import system_actor
+    from ipcity.workspace.queries import list_users
+
+    database = _open(db)
+    try:
+        with database.read() as s:
+            for u in list_users(s, system_actor("cli")):
+                unit = u.unit.name if u.unit else "-"
+                state = "" if u.active else " (disabled)"
+                typer.echo(f"{u.username}\t{u.role}\t{unit}{state}")
+    finally:
+        database.dispose()
+
+
+@units_app.command("add")
+def units_add(
+    code: str = typer.Argument(..., help="Short code, e.g. SAMR (districts: the GB/T 2260 code)."),
+    name: str = typer.Argument(..., help="Full name, e.g. 市市场监管局."),
+    kind: str = typer.Option("municipal", "--kind", help="office, municipal or district."),
+    short_name: str | None = typer.Option(None, "--short-name"),
+    admin_code: str | None = typer.Option(None, "--admin-code", help="GB/T 2260 code (districts)."),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Add a member unit."""
+    from ipcity.workspace.actions import do_create_unit
+    from ipcity.workspace.permissions import system_actor
+
+    database = _open(db)
+    try:
+        with database.write() as s:
+            unit = do_create_unit(
+                s,
+                system_actor("cli"),
+                {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "short_name": short_name,
+                    "admin_code": admin_code,
+                },
+            )
+            typer.echo(f"created unit {unit.code} {unit.name}")
+    finally:
+        database.dispose()
+
+
+@units_app.command("list")
+def units_list(db: str | None = DB_OPTION) -> None:
+    """List member units."""
+    from ipcity.workspace.permissions import system_actor
+    from ipcity.workspace.queries import list_units
+
+    database = _open(db)
+    try:
+        with database.read() as s:
+            for u in list_units(s, system_actor("cli"), include_inactive=True):
+                typer.echo(f"{u.code}\t{u.name}\t{u.kind}\t{u.admin_code or ''}")
+    finally:
+        database.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str | None = DB_OPTION) -> None:
+    """Bring the workspace schema to the newest revision (also done on every start)."""
+    from ipcity.workspace.db import current_revision, open_db
+
+    database = open_db(db)
+    try:
+        typer.echo(f"workspace schema at {current_revision(database.engine)}")
+    finally:
+        database.dispose()
+
+
+@db_app.command("current")
+def db_current(db: str | None = DB_OPTION) -> None:
+    """Show the schema revision without changing anything."""
+    from ipcity.workspace.db import current_revision, head_revision, open_db
+
+    database = open_db(db, upgrade_schema=False)
+    try:
+        cur = current_revision(database.engine)
+        typer.echo(f"current: {cur or '(empty)'}; newest: {head_revision()}")
+    finally:
+        database.dispose()
+
+
+@ws_app.command("seed-demo")
+def ws_seed_demo(
+    today: str | None = typer.Option(None, "--today", help="The demo's today (default: today)."),
+    seed: int = typer.Option(2023, "--seed"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Seed the demo joint conference (演示数据) into an empty workspace; prints the logins."""
+    from ipcity.workspace.demo_seed import seed_demo
+
+    database = _open(db)
+    try:
+        with database.write() as s:
+            logins = seed_demo(s, today=_today(today), seed=seed)
+        typer.echo(
+            "demo joint conference seeded (演示数据): "
+            + ", ".join(f"{k} {v}" for k, v in logins.counts.items())
+        )
+        typer.echo("demo logins (shown once; only hashes are stored):")
+        for username, role, unit, password in logins.as_rows():
+            typer.echo(f"  {username:<10} {password}  {role} {unit}")
+    finally:
+        database.dispose()
+
+
+@ws_app.command("supervise")
+def ws_supervise(
+    today: str | None = typer.Option(None, "--today", help="Run as of this day (default: today)."),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Compute task statuses, write near-deadline and overdue notices, send e-mail."""
+    from ipcity.workspace.actions import do_run_supervision
+    from ipcity.workspace.permissions import system_actor
+
+    database = _open(db)
+    try:
+        with database.write() as s:
+            run = do_run_supervision(s, system_actor("cli"), today=_today(today))
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(run.statuses.items()))
+        typer.echo(
+            f"{run.today}: {statuses}; {run.notices_created} new notices; "
+            f"{run.emails_sent} e-mails sent"
+        )
+        for err in run.email_errors:
+            typer.echo(f"e-mail failed: {err}", err=True)
+    finally:
+        database.dispose()
+
+
+def _work_plan_id(s: Session, code: str) -> int:
+    from ipcity.workspace.permissions import system_actor
+    from ipcity.workspace.queries import get_work_plan_by_code
+
+    return get_work_plan_by_code(s, system_actor("cli"), code).id
+
+
+def _plan_id(s: Session, code: str) -> int:
+    from sqlalchemy import select
+
+    from ipcity.workspace.models import Plan
+
+    plan = s.scalar(select(Plan).where(Plan.code == code))
+    if plan is None:
+        raise IpcityError(f"no plan with code {code!r}")
+    return plan.id
+
+
+@ws_app.command("import-tasks")
+def ws_import_tasks(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    work_plan: str = typer.Option(..., "--work-plan", help="Work plan code, e.g. WP2023."),
+    sheet: str | None = typer.Option(None, "--sheet"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Import tasks from XLSX/CSV (all or nothing; re-runnable, keyed by 任务编号)."""
+    from ipcity.workspace.actions import do_import_tasks
+    from ipcity.workspace.permissions import system_actor
+
+    database = _open(db)
+    try:
+        with database.write() as s:
+            result = do_import_tasks(
+                s,
+                system_actor("cli"),
+                _work_plan_id(s, work_plan),
+                file.read_bytes(),
+                file.name,
+                sheet=sheet,
+            )
+    except ImportRejected as exc:
+        _report_import_errors(exc)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"{result.rows} rows: {len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged; "
+        f"{len(result.not_in_file)} existing tasks not in the file (kept)"
+    )
+
+
+@ws_app.command("import-targets")
+def ws_import_targets(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    plan: str = typer.Option(..., "--plan", help="Plan code, e.g. FYP14."),
+    sheet: str | None = typer.Option(None, "--sheet"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Import indicator targets from XLSX/CSV (all or nothing; re-runnable)."""
+    from ipcity.workspace.actions import do_import_targets
+    from ipcity.workspace.permissions import system_actor
+
+    database = _open(db)
+    try:
+        with database.write() as s:
+            result = do_import_targets(
+                s, system_actor("cli"), _plan_id(s, plan), file.read_bytes(), file.name, sheet=sheet
+            )
+    except ImportRejected as exc:
+        _report_import_errors(exc)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"{result.rows} rows: {len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
+
+
+def _fmt(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InputError(f"{path}: the output must end in .xlsx or .csv")
+    return suffix[1:]
+
+
+@ws_app.command("export-tasks")
+def ws_export_tasks(
+    output: Path = typer.Option(..., "-o", "--output", help="File to write (.xlsx or .csv)."),
+    work_plan: str = typer.Option(..., "--work-plan"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Export a work plan's tasks in the office's layout."""
+    from ipcity.workspace.excel_io import export_tasks
+    from ipcity.workspace.permissions import system_actor
+
+    fmt = _fmt(output)
+    database = _open(db)
+    try:
+        with database.read() as s:
+            data = export_tasks(s, system_actor("cli"), _work_plan_id(s, work_plan), fmt=fmt)
+    finally:
+        database.dispose()
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}")
+
+
+@ws_app.command("export-targets")
+def ws_export_targets(
+    output: Path = typer.Option(..., "-o", "--output"),
+    plan: str = typer.Option(..., "--plan"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Export a plan's indicator targets in the office's layout."""
+    from ipcity.workspace.excel_io import export_targets
+    from ipcity.workspace.permissions import system_actor
+
+    fmt = _fmt(output)
+    database = _open(db)
+    try:
+        with database.read() as s:
+            data = export_targets(s, system_actor("cli"), _plan_id(s, plan), fmt=fmt)
+    finally:
+        database.dispose()
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}")
+
+
+@ws_app.command("audit-export")
+def ws_audit_export(
+    output: Path = typer.Option(..., "-o", "--output", help="CSV file to write."),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Export the whole audit log as CSV (UTF-8 with BOM)."""
+    from ipcity.workspace.audit import export_audit_csv
+    from ipcity.workspace.permissions import system_actor
+
+    database = _open(db)
+    try:
+        with database.read() as s:
+            data = export_audit_csv(s, system_actor("cli"))
+    finally:
+        database.dispose()
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users")
+    app.add_typer(units_app, name="units")
+    app.add_typer(db_app, name="db")
+    app.add_typer(ws_app, name="workspace")

@@ -1,0 +1,172 @@
+"""Translatable texts the workspace produces: status names, notice texts, error messages.
+
+Code never hands the user a finished sentence only: it carries a message *key* plus *params*,
+and :func:`render` turns them into Chinese (default) or English. The web layer may put the same
+keys into its Babel catalogs; docs/workspace.md lists every key. Params are formatted with
+``str.format`` so a translation may reorder them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULT_LOCALE = "zh"
+LOCALES = ("zh", "en")
+
+# key -> (zh, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Task supervision status (supervision.py)
+    "status.green": ("正常推进", "on track"),
+    "status.yellow": ("预警", "at risk"),
+    "status.red": ("逾期", "overdue"),
+    "status.done": ("已完成", "done"),
+    "reason.done": ("已完成（进度{percent}%）", "completed ({percent}%)"),
+    "reason.overdue": (
+        "已逾期{days}天（完成时限{deadline}）",
+        "{days} days overdue (deadline {deadline})",
+    ),
+    "reason.near_deadline": (
+        "距完成时限{deadline}还有{days}天",
+        "{days} days left until the deadline {deadline}",
+    ),
+    "reason.behind_schedule": (
+        "进度{percent}%落后于时序进度{expected}%",
+        "progress {percent}% is behind the straight line {expected}%",
+    ),
+    "reason.on_track": (
+        "进度{percent}%，时序进度{expected}%",
+        "progress {percent}%, straight line {expected}%",
+    ),
+    # Report workflow states
+    "report_state.draft": ("草稿", "draft"),
+    "report_state.submitted": ("已报送", "submitted"),
+    "report_state.accepted": ("已采纳", "accepted"),
+    "report_state.returned": ("已退回", "returned"),
+    # Roles
+    "role.office_admin": ("联席办管理员", "office administrator"),
+    "role.unit_editor": ("成员单位填报员", "unit editor"),
+    "role.leader": ("领导（只读）", "leader (read-only)"),
+    "role.anonymous": ("公众", "public"),
+    "role.system": ("系统", "system"),
+    # Inbox notices
+    "notice.near_deadline": (
+        "任务{task_code}「{task_title}」将于{deadline}到期，还有{days}天",
+        "Task {task_code} “{task_title}” is due on {deadline}, {days} days left",
+    ),
+    "notice.overdue": (
+        "任务{task_code}「{task_title}」已逾期{days}天（完成时限{deadline}）",
+        "Task {task_code} “{task_title}” is {days} days overdue (deadline {deadline})",
+    ),
+    "notice.report_submitted": (
+        "{unit}报送了任务{task_code}「{task_title}」{period}的进展",
+        "{unit} submitted progress on task {task_code} “{task_title}” for {period}",
+    ),
+    "notice.report_accepted": (
+        "任务{task_code}「{task_title}」{period}的进展已采纳",
+        "Progress on task {task_code} “{task_title}” for {period} was accepted",
+    ),
+    "notice.report_returned": (
+        "任务{task_code}「{task_title}」{period}的进展被退回：{comment}",
+        "Progress on task {task_code} “{task_title}” for {period} was returned: {comment}",
+    ),
+    "mail.subject": (
+        "知识产权联席会议工作提醒（{count}条）",
+        "IP Joint Conference reminders ({count})",
+    ),
+    # Errors
+    "error.permission_denied": ("无权执行此操作：{action}", "not allowed: {action}"),
+    "error.not_found": ("{entity} {id} 不存在", "{entity} {id} does not exist"),
+    "error.stale_version": (
+        "{entity} {id} 已被他人修改（当前版本{current_version}，"
+        "您基于版本{expected_version}），请刷新后重试",
+        "{entity} {id} was changed by someone else (now version {current_version}, "
+        "you edited version {expected_version}); reload and try again",
+    ),
+    "error.validation": ("输入有误：{details}", "invalid input: {details}"),
+    "error.invalid_transition": (
+        "当前状态为{state}，不能执行{transition}",
+        "cannot {transition} a report in state {state}",
+    ),
+    "error.import_rejected": (
+        "导入未执行：{count}处错误，未写入任何数据",
+        "import not applied: {count} errors, nothing was written",
+    ),
+    "error.login_failed": ("用户名或密码错误", "wrong user name or password"),
+    "error.login_locked": (
+        "登录失败次数过多，请{minutes}分钟后再试",
+        "too many failed logins; try again in {minutes} minutes",
+    ),
+    "error.token_invalid": ("访问令牌无效", "invalid access token"),
+    "error.token_expired": ("访问令牌已过期", "access token expired"),
+    "error.user_inactive": ("账号已停用", "account disabled"),
+    "error.no_warehouse": (
+        "没有可用的数据仓库，无法计算指标实际值：{detail}",
+        "no warehouse to compute actuals from: {detail}",
+    ),
+    # Field errors (ValidationError.errors[*].key and import row errors)
+    "field.required": ("必填", "required"),
+    "field.too_long": ("超过{max}个字符", "longer than {max} characters"),
+    "field.not_a_number": ("不是数字：{value}", "not a number: {value}"),
+    "field.out_of_range": ("应在{min}到{max}之间", "must be between {min} and {max}"),
+    "field.invalid_choice": ("应为以下之一：{choices}", "must be one of: {choices}"),
+    "field.invalid_format": ("格式不正确，应为{hint}", "invalid format; expected {hint}"),
+    "field.unknown_field": ("未知字段", "unknown field"),
+    "field.has_reports": (
+        "该任务已有进展报告，不能删除",
+        "the task has progress reports and cannot be deleted",
+    ),
+    "field.last_admin": (
+        "不能停用或降级最后一位联席办管理员",
+        "the last active office admin cannot be disabled or demoted",
+    ),
+    "field.invalid_date": ("无法识别的日期：{value}", "cannot read the date: {value}"),
+    "field.invalid_period": (
+        "无法识别的报告期：{value}（示例：2023-06、2023-Q2、2023-H1、2023）",
+        "cannot read the period: {value} (e.g. 2023-06, 2023-Q2, 2023-H1, 2023)",
+    ),
+    "field.duplicate": ("重复：{value}", "duplicate: {value}"),
+    "field.unknown_unit": ("未知单位：{value}", "unknown unit: {value}"),
+    "field.unknown_goal": ("未知目标：{value}", "unknown goal: {value}"),
+    "field.ambiguous_unit": ("单位名称有歧义：{value}", "ambiguous unit name: {value}"),
+    "field.weak_password": (
+        "密码至少需要{min}个字符",
+        "the password needs at least {min} characters",
+    ),
+    "field.lead_also_co": (
+        "牵头单位不能同时是配合单位：{value}",
+        "the lead unit cannot also co-operate: {value}",
+    ),
+    "field.unit_required_for_role": (
+        "成员单位填报员必须属于一个单位",
+        "a unit editor must belong to a unit",
+    ),
+    "field.parent_cycle": ("上级目标不能是自身或下级目标", "a goal cannot sit under itself"),
+    "field.not_in_plan": ("不属于该规划：{value}", "not in this plan: {value}"),
+    "field.deadline_before_start": (
+        "完成时限早于开始日期",
+        "the deadline is before the start date",
+    ),
+    "field.unreadable_file": ("无法读取文件：{value}", "cannot read the file: {value}"),
+    "field.no_header": (
+        "找不到表头（需要包含：{value}）",
+        "no header row found (needs: {value})",
+    ),
+}
+
+
+def render(key: str, params: Mapping[str, Any] | None = None, locale: str = DEFAULT_LOCALE) -> str:
+    """The text for ``key`` in ``locale`` ("zh" or "en"); an unknown key renders as itself."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    template = pair[1] if locale.lower().startswith("en") else pair[0]
+    try:
+        return template.format(**(params or {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def both(key: str, params: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """``{"zh": ..., "en": ...}`` for API payloads that want both."""
+    return {loc: render(key, params, loc) for loc in LOCALES}

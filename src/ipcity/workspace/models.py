@@ -1,0 +1,620 @@
+"""The workspace's tables (SQLAlchemy 2). The Alembic revisions in ``migrations/`` must match.
+
+Conventions:
+- every row a user can change has ``version`` (SQLAlchemy's version counter): an UPDATE whose
+  ``WHERE version = :seen`` matches nothing fails, so no update is silently lost;
+- progress reports are append-only: content lives in immutable ``report_revisions`` and every
+  workflow step in ``report_events``; the ``progress_reports`` row only points at the newest;
+- timestamps are naive UTC (``utcnow()``), the same on SQLite and PostgreSQL;
+- ``as_dict()`` is the JSON shape used by the audit log, StaleVersion and the API.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: what every timestamp column stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """Key/value settings kept in the DB (e.g. the signing secret, generated once)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Unit(Base):
+    """A member unit of the joint conference: the office, a municipal bureau or a district."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(16))  # office | municipal | district
+    admin_code: Mapped[str | None] = mapped_column(String(6), unique=True)  # GB/T 2260
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "short_name": self.short_name,
+            "kind": self.kind,
+            "admin_code": self.admin_code,
+            "sort_order": self.sort_order,
+            "active": self.active,
+            "version": self.version,
+        }
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # office_admin | unit_editor | leader
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def as_dict(self) -> dict[str, Any]:
+        # Never the password hash: this goes into the audit log and the API.
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "email": self.email,
+            "role": self.role,
+            "unit_id": self.unit_id,
+            "active": self.active,
+            "version": self.version,
+        }
+
+
+class LoginAttempt(Base):
+    """One login try; failures in a window lock a user name + client (rate limiting)."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    success: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+
+
+class Plan(Base):
+    """A long-range outline or a five-year plan."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # outline | five_year | other
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "title": self.title,
+            "kind": self.kind,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+            "description": self.description,
+            "published": self.published,
+            "version": self.version,
+        }
+
+
+class Goal(Base):
+    """A node of a plan's goal tree (any depth)."""
+
+    __tablename__ = "goals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float | None] = mapped_column(Float)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "plan_id": self.plan_id,
+            "parent_id": self.parent_id,
+            "code": self.code,
+            "title": self.title,
+            "description": self.description,
+            "weight": self.weight,
+            "sort_order": self.sort_order,
+            "version": self.version,
+        }
+
+
+class IndicatorTarget(Base):
+    """An indicator of a plan with its baseline and target.
+
+    ``engine_indicator`` names an indicator the engine computes from the warehouse; when it is
+    empty the indicator is reported by hand (only published values exist for it).
+    """
+
+    __tablename__ = "indicator_targets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    engine_indicator: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(16), default="ALL")
+    unit: Mapped[str] = mapped_column(String(32), default="")  # measurement unit, e.g. 件
+    direction: Mapped[str] = mapped_column(String(8))  # higher | lower
+    binding: Mapped[bool] = mapped_column(Boolean, default=False)  # 约束性 vs 预期性
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_year: Mapped[int] = mapped_column(Integer)
+    target_value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "plan_id": self.plan_id,
+            "goal_id": self.goal_id,
+            "code": self.code,
+            "name": self.name,
+            "engine_indicator": self.engine_indicator,
+            "region": self.region,
+            "unit": self.unit,
+            "direction": self.direction,
+            "binding": self.binding,
+            "baseline_year": self.baseline_year,
+            "baseline_value": self.baseline_value,
+            "target_year": self.target_year,
+            "target_value": self.target_value,
+            "note": self.note,
+            "published": self.published,
+            "sort_order": self.sort_order,
+            "version": self.version,
+        }
+
+
+class ComputedActual(Base):
+    """A snapshot of an engine-computed value (append-only; the newest per year counts)."""
+
+    __tablename__ = "computed_actuals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("indicator_targets.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    vintage: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_computed_actuals_target_year", "target_id", "year"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "target_id": self.target_id,
+            "year": self.year,
+            "value": self.value,
+            "vintage": self.vintage,
+            "computed_at": _iso(self.computed_at),
+        }
+
+
+class PublishedActual(Base):
+    """An officially published value, entered by the office with its source."""
+
+    __tablename__ = "published_actuals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("indicator_targets.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("target_id", "year"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "target_id": self.target_id,
+            "year": self.year,
+            "value": self.value,
+            "source": self.source,
+            "published_on": _iso(self.published_on),
+            "note": self.note,
+            "entered_by_id": self.entered_by_id,
+            "entered_at": _iso(self.entered_at),
+            "version": self.version,
+        }
+
+
+class WorkPlan(Base):
+    """An annual work plan (年度推进计划) breaking the plans into key tasks."""
+
+    __tablename__ = "work_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "year": self.year,
+            "title": self.title,
+            "plan_id": self.plan_id,
+            "start_date": _iso(self.start_date),
+            "published": self.published,
+            "version": self.version,
+        }
+
+
+class TaskCoUnit(Base):
+    __tablename__ = "task_co_units"
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+
+
+class Task(Base):
+    """A key task of an annual work plan: one lead unit, any co-operating units, a deadline."""
+
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    work_plan_id: Mapped[int] = mapped_column(ForeignKey("work_plans.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # 序号
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"))
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    start_date: Mapped[date | None] = mapped_column(Date)  # None: the work plan's start
+    deadline: Mapped[date] = mapped_column(Date)
+    deadline_text: Mapped[str] = mapped_column(String(50), default="")  # as written, 6月底
+    expected_output: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float | None] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("work_plan_id", "code"),)
+
+    work_plan: Mapped[WorkPlan] = relationship()
+    lead_unit: Mapped[Unit] = relationship(foreign_keys=[lead_unit_id])
+    co_units: Mapped[list[Unit]] = relationship(
+        secondary="task_co_units", order_by="Unit.sort_order, Unit.id"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        order_by="Milestone.seq", cascade="all, delete-orphan"
+    )
+
+    def effective_start(self) -> date:
+        return self.start_date or self.work_plan.start_date
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "work_plan_id": self.work_plan_id,
+            "code": self.code,
+            "seq": self.seq,
+            "title": self.title,
+            "description": self.description,
+            "goal_id": self.goal_id,
+            "lead_unit_id": self.lead_unit_id,
+            "co_unit_ids": [u.id for u in self.co_units],
+            "start_date": _iso(self.start_date),
+            "deadline": _iso(self.deadline),
+            "deadline_text": self.deadline_text,
+            "expected_output": self.expected_output,
+            "weight": self.weight,
+            "milestones": [m.as_dict() for m in self.milestones],
+            "version": self.version,
+        }
+
+
+class Milestone(Base):
+    """A dated step of a task; replaced as a list whenever the task is edited."""
+
+    __tablename__ = "milestones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[date | None] = mapped_column(Date)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "due_date": _iso(self.due_date)}
+
+
+class ProgressReport(Base):
+    """A unit's progress report on a task for a period. The workflow state lives here; the
+    content of every revision lives in ``ReportRevision`` (never overwritten)."""
+
+    __tablename__ = "progress_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    period: Mapped[str] = mapped_column(String(16))  # 2023-06 | 2023-Q2 | 2023-H1 | 2023
+    period_end: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))  # draft | submitted | accepted | returned
+    current_revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "period"),)
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    revisions: Mapped[list[ReportRevision]] = relationship(
+        order_by="ReportRevision.revision_no", back_populates="report"
+    )
+    events: Mapped[list[ReportEvent]] = relationship(order_by="ReportEvent.id")
+
+    def current(self) -> ReportRevision:
+        return next(r for r in self.revisions if r.revision_no == self.current_revision)
+
+    def as_dict(self) -> dict[str, Any]:
+        cur = self.current() if self.revisions else None
+        return {
+            "id": self.id,
+            "task_id": self.task_id,
+            "unit_id": self.unit_id,
+            "period": self.period,
+            "period_end": _iso(self.period_end),
+            "state": self.state,
+            "current_revision": self.current_revision,
+            "percent": cur.percent if cur else None,
+            "narrative": cur.narrative if cur else None,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+            "version": self.version,
+        }
+
+
+class ReportRevision(Base):
+    """Immutable content of one revision of a progress report."""
+
+    __tablename__ = "report_revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"))
+    revision_no: Mapped[int] = mapped_column(Integer)
+    percent: Mapped[float] = mapped_column(Float)
+    narrative: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("report_id", "revision_no"),)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="revisions")
+    files: Mapped[list[RevisionFile]] = relationship(order_by="RevisionFile.id")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "report_id": self.report_id,
+            "revision_no": self.revision_no,
+            "percent": self.percent,
+            "narrative": self.narrative,
+            "author_id": self.author_id,
+            "author_name": self.author_name,
+            "created_at": _iso(self.created_at),
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+class ReportEvent(Base):
+    """Immutable record of one workflow step (create, revise, submit, accept, return)."""
+
+    __tablename__ = "report_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"))
+    revision_no: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "report_id": self.report_id,
+            "revision_no": self.revision_no,
+            "kind": self.kind,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "comment": self.comment,
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "at": _iso(self.at),
+        }
+
+
+class EvidenceBlob(Base):
+    """File content, stored once per SHA-256 however many revisions attach it."""
+
+    __tablename__ = "evidence_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RevisionFile(Base):
+    """An evidence file attached to a report revision."""
+
+    __tablename__ = "revision_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("report_revisions.id"))
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("evidence_blobs.sha256"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.blob_sha256,
+        }
+
+
+class Notice(Base):
+    """An inbox entry for a unit (``unit_id``) or for the office (``for_office``).
+
+    ``dedupe_key`` is unique, so running supervision twice on a day adds nothing.
+    """
+
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    for_office: Mapped[bool] = mapped_column(Boolean, default=False)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    message_key: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    day: Mapped[date] = mapped_column(Date)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_notices_unit_day", "unit_id", "day"),)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "unit_id": self.unit_id,
+            "for_office": self.for_office,
+            "task_id": self.task_id,
+            "report_id": self.report_id,
+            "kind": self.kind,
+            "message_key": self.message_key,
+            "params": self.params,
+            "day": _iso(self.day),
+            "created_at": _iso(self.created_at),
+            "read_at": _iso(self.read_at),
+            "read_by_id": self.read_by_id,
+            "emailed_at": _iso(self.emailed_at),
+            "version": self.version,
+        }
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which entity, with the row before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+        Index("ix_audit_log_at", "at"),
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": _iso(self.at),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "before": self.before,
+            "after": self.after,
+        }

@@ -1,0 +1,469 @@
+"""Reads, each taking the viewing Actor and applying the visibility rules.
+
+- anonymous: published plans (their goals and published indicators), published work plans
+  (their tasks and computed status), the unit list; nothing else (hidden rows are NotFound);
+- unit editor: everything internal, but other units' reports only once submitted or accepted
+  (never their drafts or returned reports); its own unit's inbox;
+- leader and office admin: everything (the leader only reads).
+
+Returned ORM objects belong to the caller's session. Use these functions rather than walking
+relationships (e.g. ``task.reports``) so the rules hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ipcity.workspace.errors import NotFound, PermissionDenied
+from ipcity.workspace.models import (
+    EvidenceBlob,
+    Goal,
+    IndicatorTarget,
+    Notice,
+    Plan,
+    ProgressReport,
+    ReportEvent,
+    ReportRevision,
+    RevisionFile,
+    Task,
+    TaskCoUnit,
+    Unit,
+    User,
+    WorkPlan,
+)
+from ipcity.workspace.permissions import (
+    Actor,
+    Cap,
+    Role,
+    can_read_unit_inbox,
+    can_view_internal,
+    can_view_report,
+    has,
+)
+from ipcity.workspace.progress import AcceptedProgress, latest_accepted
+from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
+
+# --- units and users ---------------------------------------------------------------------------
+
+
+def list_units(session: Session, viewer: Actor, *, include_inactive: bool = False) -> list[Unit]:
+    """Member units in display order (public: names are public information)."""
+    stmt = select(Unit).order_by(Unit.sort_order, Unit.id)
+    if not include_inactive or not can_view_internal(viewer):
+        stmt = stmt.where(Unit.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_unit(session: Session, viewer: Actor, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or (not unit.active and not can_view_internal(viewer)):
+        raise NotFound("unit", unit_id)
+    return unit
+
+
+def list_users(session: Session, viewer: Actor) -> list[User]:
+    if not has(viewer, Cap.VIEW_USERS):
+        raise PermissionDenied(Cap.VIEW_USERS.value)
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def get_user(session: Session, viewer: Actor, user_id: int) -> User:
+    """A user: office admins and leaders see anyone, a user sees themself."""
+    if viewer.user_id != user_id and not has(viewer, Cap.VIEW_USERS):
+        raise PermissionDenied(Cap.VIEW_USERS.value)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
+def get_user_by_name(session: Session, viewer: Actor, username: str) -> User:
+    if not has(viewer, Cap.VIEW_USERS):
+        raise PermissionDenied(Cap.VIEW_USERS.value)
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound("user", username)
+    return user
+
+
+# --- plans, goals, indicators ------------------------------------------------------------------
+
+
+def list_plans(session: Session, viewer: Actor) -> list[Plan]:
+    stmt = select(Plan).order_by(Plan.start_year, Plan.id)
+    if not can_view_internal(viewer):
+        stmt = stmt.where(Plan.published.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_plan(session: Session, viewer: Actor, plan_id: int) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None or not (plan.published or can_view_internal(viewer)):
+        raise NotFound("plan", plan_id)
+    return plan
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    children: list[GoalNode] = field(default_factory=list)
+    targets: list[IndicatorTarget] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.goal.as_dict(),
+            "children": [c.as_dict() for c in self.children],
+            "targets": [t.as_dict() for t in self.targets],
+        }
+
+
+def list_targets(session: Session, viewer: Actor, plan_id: int) -> list[IndicatorTarget]:
+    """A plan's indicators (the public sees only published ones of a published plan)."""
+    get_plan(session, viewer, plan_id)
+    stmt = (
+        select(IndicatorTarget)
+        .where(IndicatorTarget.plan_id == plan_id)
+        .order_by(IndicatorTarget.sort_order, IndicatorTarget.id)
+    )
+    if not can_view_internal(viewer):
+        stmt = stmt.where(IndicatorTarget.published.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_target(session: Session, viewer: Actor, target_id: int) -> IndicatorTarget:
+    target = session.get(IndicatorTarget, target_id)
+    if target is None:
+        raise NotFound("indicator_target", target_id)
+    if not can_view_internal(viewer):
+        plan = session.get(Plan, target.plan_id)
+        if not (target.published and plan is not None and plan.published):
+            raise NotFound("indicator_target", target_id)
+    return target
+
+
+def goal_tree(session: Session, viewer: Actor, plan_id: int) -> list[GoalNode]:
+    """The plan's goals as a tree (roots first, siblings by sort order) with their indicators;
+    indicators without a goal are not in the tree (see list_targets)."""
+    get_plan(session, viewer, plan_id)
+    goals = list(
+        session.scalars(
+            select(Goal).where(Goal.plan_id == plan_id).order_by(Goal.sort_order, Goal.id)
+        )
+    )
+    nodes = {g.id: GoalNode(g) for g in goals}
+    for t in list_targets(session, viewer, plan_id):
+        if t.goal_id in nodes:
+            nodes[t.goal_id].targets.append(t)
+    roots: list[GoalNode] = []
+    for g in goals:
+        parent = nodes.get(g.parent_id) if g.parent_id is not None else None
+        (parent.children if parent is not None else roots).append(nodes[g.id])
+    return roots
+
+
+# --- work plans and tasks ----------------------------------------------------------------------
+
+
+def list_work_plans(session: Session, viewer: Actor) -> list[WorkPlan]:
+    stmt = select(WorkPlan).order_by(WorkPlan.year.desc(), WorkPlan.id)
+    if not can_view_internal(viewer):
+        stmt = stmt.where(WorkPlan.published.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_work_plan(session: Session, viewer: Actor, work_plan_id: int) -> WorkPlan:
+    wp = session.get(WorkPlan, work_plan_id)
+    if wp is None or not (wp.published or can_view_internal(viewer)):
+        raise NotFound("work_plan", work_plan_id)
+    return wp
+
+
+def get_work_plan_by_code(session: Session, viewer: Actor, code: str) -> WorkPlan:
+    wp = session.scalar(select(WorkPlan).where(WorkPlan.code == code))
+    if wp is None or not (wp.published or can_view_internal(viewer)):
+        raise NotFound("work_plan", code)
+    return wp
+
+
+def list_tasks(
+    session: Session,
+    viewer: Actor,
+    work_plan_id: int,
+    *,
+    unit_id: int | None = None,
+    involvement: str = "any",
+) -> list[Task]:
+    """Tasks of a work plan by 序号. ``unit_id`` with ``involvement`` = lead | co | any keeps
+    the tasks that unit leads / co-operates on / either."""
+    get_work_plan(session, viewer, work_plan_id)
+    stmt = (
+        select(Task)
+        .where(Task.work_plan_id == work_plan_id)
+        .options(selectinload(Task.co_units), selectinload(Task.milestones))
+        .order_by(Task.seq, Task.id)
+    )
+    if unit_id is not None:
+        co = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit_id)
+        if involvement == "lead":
+            stmt = stmt.where(Task.lead_unit_id == unit_id)
+        elif involvement == "co":
+            stmt = stmt.where(Task.id.in_(co))
+        else:
+            stmt = stmt.where(or_(Task.lead_unit_id == unit_id, Task.id.in_(co)))
+    return list(session.scalars(stmt))
+
+
+def get_task(session: Session, viewer: Actor, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound("task", task_id)
+    get_work_plan(session, viewer, task.work_plan_id)  # public only when its plan is published
+    return task
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with its supervision status and the progress that status rests on."""
+
+    task: Task
+    status: TaskStatus
+    progress: AcceptedProgress | None
+
+    @property
+    def percent(self) -> float:
+        return self.progress.percent if self.progress else 0.0
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {
+            **self.task.as_dict(),
+            "percent": self.percent,
+            "progress_report_id": self.progress.report_id if self.progress else None,
+            "progress_period": self.progress.period if self.progress else None,
+            "supervision": self.status.as_dict(locale),
+        }
+
+
+def task_overview(
+    session: Session,
+    viewer: Actor,
+    work_plan_id: int,
+    *,
+    today: date,
+    settings: SupervisionSettings | None = None,
+    unit_id: int | None = None,
+    involvement: str = "any",
+) -> list[TaskView]:
+    """Every task of a work plan with status (green/yellow/red/done) and reason on ``today``."""
+    settings = settings or SupervisionSettings.from_env()
+    tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
+    progress = latest_accepted(session, [t.id for t in tasks])
+    out = []
+    for t in tasks:
+        p = progress.get(t.id)
+        st = task_status(
+            start=t.effective_start(),
+            deadline=t.deadline,
+            percent=p.percent if p else None,
+            today=today,
+            settings=settings,
+        )
+        out.append(TaskView(t, st, p))
+    return out
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def _require_internal(viewer: Actor) -> None:
+    if not can_view_internal(viewer):
+        raise PermissionDenied(Cap.VIEW_INTERNAL.value)
+
+
+def list_reports(
+    session: Session,
+    viewer: Actor,
+    *,
+    task_id: int | None = None,
+    unit_id: int | None = None,
+    state: str | None = None,
+    work_plan_id: int | None = None,
+) -> list[ProgressReport]:
+    """Reports the viewer may see, newest period first."""
+    _require_internal(viewer)
+    stmt = select(ProgressReport).options(
+        selectinload(ProgressReport.revisions), selectinload(ProgressReport.task)
+    )
+    if task_id is not None:
+        stmt = stmt.where(ProgressReport.task_id == task_id)
+    if unit_id is not None:
+        stmt = stmt.where(ProgressReport.unit_id == unit_id)
+    if state is not None:
+        stmt = stmt.where(ProgressReport.state == state)
+    if work_plan_id is not None:
+        stmt = stmt.join(Task, Task.id == ProgressReport.task_id).where(
+            Task.work_plan_id == work_plan_id
+        )
+    if not has(viewer, Cap.VIEW_ALL_REPORTS):
+        stmt = stmt.where(
+            or_(
+                ProgressReport.unit_id == viewer.unit_id,
+                ProgressReport.state.in_(("submitted", "accepted")),
+            )
+        )
+    stmt = stmt.order_by(ProgressReport.period_end.desc(), ProgressReport.id.desc())
+    return [r for r in session.scalars(stmt) if can_view_report(viewer, r)]
+
+
+def get_report(session: Session, viewer: Actor, report_id: int) -> ProgressReport:
+    _require_internal(viewer)
+    report = session.get(ProgressReport, report_id)
+    if report is None or not can_view_report(viewer, report):
+        raise NotFound("report", report_id)
+    return report
+
+
+@dataclass(frozen=True)
+class ReportHistory:
+    """Every revision and workflow step of one report, oldest first."""
+
+    report: ProgressReport
+    revisions: list[ReportRevision]
+    events: list[ReportEvent]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "report": self.report.as_dict(),
+            "revisions": [r.as_dict() for r in self.revisions],
+            "events": [e.as_dict() for e in self.events],
+        }
+
+
+def report_history(session: Session, viewer: Actor, report_id: int) -> ReportHistory:
+    report = get_report(session, viewer, report_id)
+    return ReportHistory(report, list(report.revisions), list(report.events))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step in a task's history: a report created, revised, submitted, accepted or
+    returned (with the revision's content and the office's comment)."""
+
+    at: datetime
+    kind: str
+    report_id: int
+    unit_id: int
+    unit_name: str
+    period: str
+    revision_no: int
+    percent: float | None
+    narrative: str | None
+    comment: str
+    actor_name: str
+    to_state: str
+    superseded: bool  # a revision that a later revision of the same report replaced
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["at"] = self.at.isoformat(timespec="seconds")
+        return d
+
+
+def task_timeline(session: Session, viewer: Actor, task_id: int) -> list[TimelineEntry]:
+    """The history of every report on a task that the viewer may see, oldest first."""
+    _require_internal(viewer)
+    get_task(session, viewer, task_id)
+    reports = list_reports(session, viewer, task_id=task_id)
+    out = []
+    for r in reports:
+        revs = {rev.revision_no: rev for rev in r.revisions}
+        for ev in r.events:
+            rev = revs.get(ev.revision_no)
+            out.append(
+                TimelineEntry(
+                    at=ev.at,
+                    kind=ev.kind,
+                    report_id=r.id,
+                    unit_id=r.unit_id,
+                    unit_name=r.unit.name,
+                    period=r.period,
+                    revision_no=ev.revision_no,
+                    percent=rev.percent if rev else None,
+                    narrative=rev.narrative if rev and ev.kind in ("create", "revise") else None,
+                    comment=ev.comment,
+                    actor_name=ev.actor_name,
+                    to_state=ev.to_state,
+                    superseded=ev.revision_no < r.current_revision,
+                )
+            )
+    out.sort(key=lambda e: (e.at, e.report_id, e.revision_no))
+    return out
+
+
+def get_evidence(session: Session, viewer: Actor, file_id: int) -> tuple[RevisionFile, bytes]:
+    """An evidence file and its bytes, if the viewer may see the report it belongs to."""
+    f = session.get(RevisionFile, file_id)
+    if f is None:
+        raise NotFound("evidence_file", file_id)
+    rev = session.get(ReportRevision, f.revision_id)
+    assert rev is not None
+    get_report(session, viewer, rev.report_id)
+    blob = session.get(EvidenceBlob, f.blob_sha256)
+    assert blob is not None
+    return f, blob.data
+
+
+# --- inbox -------------------------------------------------------------------------------------
+
+
+def inbox(
+    session: Session,
+    viewer: Actor,
+    *,
+    unit_id: int | None = None,
+    unread_only: bool = False,
+    limit: int = 200,
+) -> list[Notice]:
+    """Notices newest first. A unit editor gets its unit's; an office admin the office's plus
+    (with ``unit_id``) a unit's; a leader any unit's or the office's (read-only)."""
+    if not has(viewer, Cap.READ_INBOX):
+        raise PermissionDenied(Cap.READ_INBOX.value)
+    stmt = select(Notice)
+    if viewer.role is Role.UNIT_EDITOR:
+        stmt = stmt.where(Notice.unit_id == viewer.unit_id, Notice.for_office.is_(False))
+    elif unit_id is not None:
+        stmt = stmt.where(Notice.unit_id == unit_id, Notice.for_office.is_(False))
+    else:
+        stmt = stmt.where(Notice.for_office.is_(True))
+    if unread_only:
+        stmt = stmt.where(Notice.read_at.is_(None))
+    notices = list(session.scalars(stmt.order_by(Notice.id.desc()).limit(limit)))
+    return [n for n in notices if can_read_unit_inbox(viewer, n.unit_id, n.for_office)]
+
+
+def unread_count(session: Session, viewer: Actor, *, unit_id: int | None = None) -> int:
+    if not has(viewer, Cap.READ_INBOX):
+        return 0
+    stmt = select(func.count()).select_from(Notice).where(Notice.read_at.is_(None))
+    if viewer.role is Role.UNIT_EDITOR:
+        stmt = stmt.where(Notice.unit_id == viewer.unit_id, Notice.for_office.is_(False))
+    elif unit_id is not None:
+        stmt = stmt.where(Notice.unit_id == unit_id, Notice.for_office.is_(False))
+    else:
+        stmt = stmt.where(Notice.for_office.is_(True))
+    return int(session.scalar(stmt) or 0)
+
+
+def tasks_by_codes(session: Session, work_plan_id: int, codes: Sequence[str]) -> dict[str, Task]:
+    """Internal helper for import: the work plan's tasks keyed by code."""
+    if not codes:
+        return {}
+    rows = session.scalars(
+        select(Task).where(Task.work_plan_id == work_plan_id, Task.code.in_(list(codes)))
+    )
+    return {t.code: t for t in rows}

@@ -1,0 +1,146 @@
+"""Task status by rule: pure functions of (task dates, latest accepted progress, today, N).
+
+Rules, first match wins:
+
+1. **done** — the latest accepted progress is 100 %.
+2. **red** — today is after the deadline (the deadline day itself is not overdue).
+3. **yellow, near deadline** — the deadline is within N days: ``0 <= deadline - today <= N``
+   (due today and exactly N days ahead both count).
+4. **yellow, behind schedule** — progress is below the straight line from start to deadline:
+   ``expected = 100 * (today - start) / (deadline - start)``, clipped to 0..100; the task is
+   behind when ``percent < expected - tolerance``. Progress exactly on the line is on track.
+   No accepted report counts as 0 %.
+5. **green** otherwise.
+
+Comparisons use exact fractions so a boundary case cannot flip on a rounding error.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from ipcity.errors import InputError
+from ipcity.workspace.messages import render
+
+NEAR_DAYS_ENV = "IPCITY_NEAR_DAYS"
+DEFAULT_NEAR_DAYS = 14
+
+
+class Status(enum.StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class SupervisionSettings:
+    """``near_days``: the N of the near-deadline rule. ``behind_tolerance``: percentage points
+    a task may lag the straight line before it turns yellow (0 = strict)."""
+
+    near_days: int = DEFAULT_NEAR_DAYS
+    behind_tolerance: float = 0.0
+
+    @classmethod
+    def from_env(cls) -> SupervisionSettings:
+        raw = os.environ.get(NEAR_DAYS_ENV)
+        if not raw:
+            return cls()
+        try:
+            n = int(raw)
+        except ValueError:
+            raise InputError(
+                f"{NEAR_DAYS_ENV} must be a whole number of days, not {raw!r}"
+            ) from None
+        if n < 0:
+            raise InputError(f"{NEAR_DAYS_ENV} must not be negative")
+        return cls(near_days=n)
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    """A status with its reason (message key + params, see messages.py)."""
+
+    status: Status
+    reason_key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    expected_percent: float | None = None  # the straight line today
+    days_left: int = 0  # negative when overdue
+
+    def reason(self, locale: str = "zh") -> str:
+        return render(self.reason_key, self.params, locale)
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "status_label": render(f"status.{self.status.value}", None, locale),
+            "reason_key": self.reason_key,
+            "params": self.params,
+            "reason": self.reason(locale),
+            "expected_percent": self.expected_percent,
+            "days_left": self.days_left,
+        }
+
+
+def expected_fraction(start: date, deadline: date, today: date) -> Fraction:
+    """Where the straight line from start (0 %) to deadline (100 %) is today, as 0..1."""
+    total = (deadline - start).days
+    elapsed = (today - start).days
+    if total <= 0:  # started on (or after) the deadline: all is due by then
+        return Fraction(1) if today >= deadline else Fraction(0)
+    return min(Fraction(1), max(Fraction(0), Fraction(elapsed, total)))
+
+
+def _pct(x: float | Fraction) -> float:
+    return round(float(x), 1)
+
+
+def task_status(
+    *,
+    start: date,
+    deadline: date,
+    percent: float | None,
+    today: date,
+    settings: SupervisionSettings = SupervisionSettings(),
+) -> TaskStatus:
+    """The status of one task (see the module doc for the rules)."""
+    pct = Fraction(percent) if percent is not None else Fraction(0)
+    days_left = (deadline - today).days
+    line = expected_fraction(start, deadline, today) * 100
+    dl = deadline.isoformat()
+    if pct >= 100:
+        return TaskStatus(Status.DONE, "reason.done", {"percent": _pct(pct)}, _pct(line), days_left)
+    if days_left < 0:
+        return TaskStatus(
+            Status.RED,
+            "reason.overdue",
+            {"days": -days_left, "deadline": dl},
+            _pct(line),
+            days_left,
+        )
+    if days_left <= settings.near_days:
+        return TaskStatus(
+            Status.YELLOW,
+            "reason.near_deadline",
+            {"days": days_left, "deadline": dl},
+            _pct(line),
+            days_left,
+        )
+    params = {"percent": _pct(pct), "expected": _pct(line)}
+    if pct < line - Fraction(settings.behind_tolerance):
+        return TaskStatus(Status.YELLOW, "reason.behind_schedule", params, _pct(line), days_left)
+    return TaskStatus(Status.GREEN, "reason.on_track", params, _pct(line), days_left)
+
+
+def notice_kind(status: TaskStatus) -> str | None:
+    """Which inbox notice a status calls for: near-deadline reminders and overdue notices."""
+    if status.status is Status.RED:
+        return "overdue"
+    if status.reason_key == "reason.near_deadline":
+        return "near_deadline"
+    return None
