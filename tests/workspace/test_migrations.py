@@ -8,8 +8,8 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from ipcity.workspace.all_models import Base
 from ipcity.workspace.db import Database, current_revision, head_revision, open_db
-from ipcity.workspace.models import Base
 
 
 def test_head_matches_models(database: Database) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import ipcity.workspace.all_models  # noqa: F401  (every table on Base.metadata)
 from ipcity.errors import IpcityError
 from ipcity.settings import workspace_db_url
 

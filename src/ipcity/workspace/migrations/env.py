@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from ipcity.workspace.models import Base
+from ipcity.workspace.all_models import Base
 
 config = context.config
 connection = config.attributes.get("connection")
