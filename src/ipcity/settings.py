@@ -9,6 +9,12 @@ WAREHOUSE_ENV = "IPCITY_WAREHOUSE"
 DB_ENV = "IPCITY_DB"
 DEFAULT_WAREHOUSE = "ipcity-data"
 
+# How the city publishes per-10,000-people figures: over the previous year-end population
+# (Shanghai's 40.9 for 2022 = 101,800 / 24,894,300 end-2021 residents). Workspace actuals,
+# evaluation and reports use it; ``ipcity indicators`` keeps the engine default (0) unless
+# ``--population-lag`` is given.
+PUBLISHED_POPULATION_LAG = 1
+
 
 def warehouse_dir(explicit: str | Path | None = None) -> Path:
     """The warehouse directory: --warehouse, else $IPCITY_WAREHOUSE, else ./ipcity-data."""

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.settings import PUBLISHED_POPULATION_LAG
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
@@ -116,6 +117,7 @@ def do_refresh_computed_actuals(
     warehouse: Any = None,
     compute: ComputeFn | None = None,
     now: datetime | None = None,
+    population_lag: int = PUBLISHED_POPULATION_LAG,
 ) -> RefreshSummary:
     """Compute every engine-backed indicator (or ``target_ids``) from the warehouse and store a
     snapshot per year whose value or vintage changed. One engine call per (indicator, region).
@@ -140,7 +142,13 @@ def do_refresh_computed_actuals(
     try:
         for (indicator, region), members in groups.items():
             try:
-                result = compute(wh, indicators=[indicator], years=years, region=region)
+                result = compute(
+                    wh,
+                    indicators=[indicator],
+                    years=years,
+                    region=region,
+                    population_lag=population_lag,
+                )
                 rows = result.table.to_pylist()
                 vintage = _json_safe(getattr(result, "meta", {}).get("vintage"))
             except NoWarehouse:
