@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from ipcity.errors import InputError
+from ipcity.sources.base import Reader, string_batch
 from ipcity.warehouse import ingest as ingest_mod
 from ipcity.warehouse.ingest import FileResult, ingest
 from ipcity.warehouse.store import Warehouse
@@ -416,3 +417,81 @@ def test_sql_attribution_agrees_with_geo_attribute(wh: Warehouse, tmp_path: Path
     for i, (code, address, country) in enumerate(ATTRIBUTION_CASES, start=1):
         ref = attribute(code, address, country)
         assert got[i] == (ref.region_code, ref.country), (code, address, country)
+
+
+def _unique_keys(wh: Warehouse) -> None:
+    assert rows(wh, "SELECT count(*) = count(DISTINCT patent_id) FROM patents") == [(True,)]
+    assert rows(
+        wh, "SELECT count(*) = count(DISTINCT (patent_id, role, sequence)) FROM parties"
+    ) == [(True,)]
+
+
+def test_party_sets_are_replaced_not_duplicated(wh: Warehouse, tmp_path: Path) -> None:
+    ingest(wh, [write(tmp_path / "a" / "patents_x.csv", WIDE)])
+    ingest(wh, [write(tmp_path / "b" / "patents_other.csv", WIDE.replace("芯片", "芯片(更正)"))])
+    # the second file lists CN...0001.X with one applicant only: the second one must go
+    shorter = WIDE.replace("上海甲公司;韩国乙株式会社", "上海甲公司").replace("张三;李四", "张三")
+    ingest(wh, [write(tmp_path / "c" / "patents_y.csv", shorter)])
+    _unique_keys(wh)
+    assert rows(
+        wh,
+        "SELECT role, count(*) FROM parties WHERE patent_id = 'CN202310000001.X' GROUP BY 1 ORDER BY 1",
+    ) == [("applicant", 1), ("inventor", 1)]
+
+
+class _FakeXml(Reader):
+    """A reader like the XML ones: empty fields mean 'not stated'."""
+
+    primary_table = "patents"
+    format = "fake-xml"
+    complete_party_roles = frozenset({"applicant"})
+    nulls_mean_unknown = True
+
+    def __init__(self, path: Path, grant: str | None) -> None:
+        super().__init__(path)
+        self.grant = grant
+
+    def batches(self):  # type: ignore[no-untyped-def]
+        self.report.records = 1
+        yield (
+            "patents",
+            string_batch(
+                {
+                    "patent_id": ["CN1"],
+                    "office": ["CN"],
+                    "patent_type": ["invention"],
+                    "application_date": ["2014-08-19"],
+                    "grant_date": [self.grant],
+                    "title": [None],
+                },
+                [1],
+            ),
+        )
+        yield (
+            "parties",
+            string_batch(
+                {
+                    "patent_id": ["CN1"],
+                    "role": ["applicant"],
+                    "sequence": ["1"],
+                    "name": ["甲"],
+                    "address": [None],
+                },
+                [1],
+            ),
+        )
+
+
+def test_document_sources_do_not_erase_what_they_do_not_state(
+    wh: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grant document, then the earlier application publication: the grant date stays."""
+    grant = write(tmp_path / "grant.xml", "<grant/>")
+    pub = write(tmp_path / "application.xml", "<application/>")
+    readers = {grant: _FakeXml(grant, "2016-05-04"), pub: _FakeXml(pub, None)}
+    monkeypatch.setattr(ingest_mod, "reader_for", lambda p: readers[p])
+    ingest(wh, [grant])
+    f = one(ingest(wh, [pub]).files)
+    assert (f.updated, f.unchanged) == (0, 1)
+    assert rows(wh, "SELECT grant_date FROM patents") == [(dt.date(2016, 5, 4),)]
+    _unique_keys(wh)

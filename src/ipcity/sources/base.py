@@ -51,6 +51,10 @@ class Reader:
     #: party roles whose complete list per patent this source carries: on ingest those roles
     #: of each loaded patent are replaced as a set (so a shorter list removes stale rows)
     complete_party_roles: frozenset[str] = frozenset()
+    #: True when an empty value means "this document does not say" rather than "empty": a
+    #: CNIPA application publication has no grant date, but must not erase the grant date a
+    #: grant document already gave. Then an update keeps the stored value for empty fields.
+    nulls_mean_unknown: bool = False
 
     def __init__(self, path: Path) -> None:
         self.path = path

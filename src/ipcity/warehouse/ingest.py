@@ -301,7 +301,7 @@ class _Run:
             cols = ", ".join(f"NULL::VARCHAR AS {sql_ident(c)}" for c in table.column_names)
             self.con.execute(
                 f"CREATE TEMP TABLE {typed} AS SELECT NULL::BIGINT AS {RECORD}, {cols}, "
-                "NULL::VARCHAR AS _reason, NULL::VARCHAR AS _key LIMIT 0"
+                "NULL::VARCHAR AS _reason, NULL::VARCHAR AS _key, NULL::BIGINT AS _row LIMIT 0"
             )
             return typed
         wh_regions.map_country_names(self.con, "SELECT NULL AS country LIMIT 0")
@@ -311,7 +311,11 @@ class _Run:
         key = " || '|' || ".join(
             f"coalesce(CAST({sql_ident(k)} AS VARCHAR), '')" for k in table.key
         )
-        self.con.execute(f"CREATE TEMP TABLE {typed} AS SELECT *, {key} AS _key FROM ({select})")
+        # _row identifies a row; _record (for messages) is shared by a document's parties.
+        self.con.execute(
+            f"CREATE TEMP TABLE {typed} AS SELECT *, {key} AS _key, "
+            f"row_number() OVER () AS _row FROM ({select})"
+        )
         return typed
 
     def _reject_invalid(self, table: TableSpec, typed: str) -> dict[str, int]:
@@ -335,10 +339,10 @@ class _Run:
             f"""CREATE TEMP TABLE {dups} AS
                 WITH k AS (SELECT {keys} FROM {typed} WHERE _reason IS NULL
                            GROUP BY {keys} HAVING count(*) > 1)
-                SELECT t.{RECORD}, t._key, {h} AS h,
-                       min(t.{RECORD}) OVER (PARTITION BY {keys}) AS first_record,
-                       first({h}) OVER (PARTITION BY {keys} ORDER BY t.{RECORD}
-                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS first_h
+                SELECT t._row, t.{RECORD}, t._key, {h} AS h,
+                       min(t._row) OVER (PARTITION BY {keys}) AS first_row,
+                       arg_min(t.{RECORD}, t._row) OVER (PARTITION BY {keys}) AS first_record,
+                       arg_min({h}, t._row) OVER (PARTITION BY {keys}) AS first_h
                 FROM {typed} t SEMI JOIN k USING ({keys}) WHERE t._reason IS NULL"""
         )
         self.con.execute(
@@ -347,16 +351,16 @@ class _Run:
                 CASE WHEN h = first_h THEN 'identical duplicate of record ' || first_record
                      ELSE 'duplicate key of record ' || first_record || ' with different data' END,
                 CASE WHEN h = first_h THEN 'skipped' ELSE 'rejected' END
-                FROM {dups} WHERE {RECORD} <> first_record"""
+                FROM {dups} WHERE _row <> first_row"""
         )
         self.con.execute(
             f"""UPDATE {typed} SET _reason = 'dup:' || d.first_record
                 FROM {dups} d
-                WHERE {typed}.{RECORD} = d.{RECORD} AND d.{RECORD} <> d.first_record"""
+                WHERE {typed}._row = d._row AND d._row <> d.first_row"""
         )
         row = self.con.execute(
             f"""SELECT count(*) FILTER (WHERE h <> first_h), count(*) FILTER (WHERE h = first_h)
-                FROM {dups} WHERE {RECORD} <> first_record"""
+                FROM {dups} WHERE _row <> first_row"""
         ).fetchall()[0]
         assert row is not None
         return int(row[0]), int(row[1])
@@ -413,9 +417,14 @@ class _Run:
             return n, 0, 0
         keys = list(table.key)
         on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in keys)
+        # XML documents leave out what they do not state: an empty field is no change then.
+        stated = "n.{c} IS NOT NULL AND " if self.reader.nulls_mean_unknown else ""
         changed = (
             " OR ".join(
-                f"o.{sql_ident(c)} IS DISTINCT FROM n.{sql_ident(c)}" for c in cols if c not in keys
+                "(" + stated.format(c=sql_ident(c)) + f"o.{sql_ident(c)} IS DISTINCT FROM "
+                f"n.{sql_ident(c)})"
+                for c in cols
+                if c not in keys
             )
             or "false"
         )
@@ -427,7 +436,7 @@ class _Run:
             return n, 0, 0
         self.con.execute(
             f"""CREATE TEMP TABLE {cls} AS
-                SELECT n.{RECORD}, o.{sql_ident(keys[0])} IS NULL AS is_new,
+                SELECT n._row, o.{sql_ident(keys[0])} IS NULL AS is_new,
                        o.{sql_ident(keys[0])} IS NOT NULL AND ({changed}) AS is_changed
                 FROM {typed} n LEFT JOIN {target} o ON {on} WHERE n._reason IS NULL"""
         )
@@ -441,7 +450,7 @@ class _Run:
         todo = self.tmp("todo")
         self.con.execute(
             f"""CREATE TEMP TABLE {todo} AS SELECT n.* FROM {typed} n
-                JOIN {cls} c USING ({RECORD}) WHERE c.is_new OR c.is_changed"""
+                JOIN {cls} c USING (_row) WHERE c.is_new OR c.is_changed"""
         )
         old = self.tmp("old")
         self.con.execute(
@@ -459,8 +468,9 @@ class _Run:
     ) -> None:
         """INSERT rows of ``src`` (good rows only) into the warehouse table. Columns the file
         did not provide come from ``existing`` (the old rows) when given, else NULL."""
+        keep_old = existing is not None and self.reader.nulls_mean_unknown
         if table.name == "parties":
-            wh_regions.insert_parties(self.con, src, cols, existing, self.run_id)
+            wh_regions.insert_parties(self.con, src, cols, existing, self.run_id, keep_old=keep_old)
             return
         on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in table.key)
         exprs = []
@@ -468,6 +478,8 @@ class _Run:
             if c == "source" and table.name == "population":  # say where a figure came from
                 given = "n.source" if "source" in cols else "NULL"
                 exprs.append(f"coalesce({given}, {sql_str(f'file {self.path.name}')})")
+            elif c in cols and keep_old and c not in table.key:
+                exprs.append(f"coalesce(n.{sql_ident(c)}, o.{sql_ident(c)})")
             elif c in cols:
                 exprs.append(f"n.{sql_ident(c)}")
             elif existing is not None:

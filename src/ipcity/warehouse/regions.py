@@ -106,7 +106,7 @@ def _given(col: str, provided: list[str], old: bool) -> str:
     """The *given* value of region_code/country after merging with the old row."""
     frm = "region_from" if col == "region_code" else "country_from"
     if col in provided:
-        return f"n.{col}"
+        return f"n.{col}"  # (XML sources never give region codes; countries they do state)
     if old:
         return f"(CASE WHEN o.{frm} = 'given' THEN o.{col} END)"
     return "NULL"
@@ -118,6 +118,8 @@ def insert_parties(
     provided: list[str],
     existing: str | None,
     run_id: int,
+    *,
+    keep_old: bool = False,
 ) -> None:
     """INSERT good rows of ``src`` into parties with regions attributed. Columns the file did not
     provide come from the old rows in ``existing`` (same key) when given."""
@@ -125,7 +127,9 @@ def insert_parties(
     plain = ["patent_id", "role", "sequence", "name", "address", "latitude", "longitude"]
     merged = []
     for c in plain:
-        if c in provided:
+        if c in provided and keep_old and c not in PARTIES.key:
+            merged.append(f"coalesce(n.{c}, o.{c}) AS {c}")
+        elif c in provided:
             merged.append(f"n.{c} AS {c}")
         elif existing is not None:
             merged.append(f"o.{c} AS {c}")
