@@ -54,6 +54,11 @@ class SqlReader(Reader):
     def select(self, con: duckdb.DuckDBPyConnection) -> str:
         raise NotImplementedError
 
+    def record_columns(self) -> tuple[str, ...]:
+        """``(RECORD,)`` when ``select`` numbers the records itself; else the ingest numbers
+        them by position (a plain copy of the scan keeps the file's order)."""
+        return (RECORD,)
+
     def cleanup(self) -> None:
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
@@ -165,9 +170,10 @@ class CsvReader(SqlReader):
             f"c{i}": self.header.mapping[h] for i, h in enumerate(cells) if h in self.header.mapping
         }
         cols = ", ".join(f"{src} AS {sql_ident(dst)}" for src, dst in positional.items())
-        return (
-            f"SELECT row_number() OVER () AS {RECORD}, {cols} FROM {self._scan(len(cells), delim)}"
-        )
+        return f"SELECT {cols} FROM {self._scan(len(cells), delim)}"
+
+    def record_columns(self) -> tuple[str, ...]:
+        return ()
 
     def has_encoding_errors(self, con: duckdb.DuckDBPyConnection) -> bool:
         """DuckDB met bytes that are not UTF-8 (past the sniffed prefix)."""

@@ -212,6 +212,7 @@ class _Run:
         self.started = started
         self.suffix = uuid.uuid4().hex[:8]
         self.temps: list[str] = []
+        self.views: list[str] = []
         self.run_id = 0
 
     def tmp(self, stem: str) -> str:
@@ -219,10 +220,18 @@ class _Run:
         self.temps.append(name)
         return name
 
+    def tmp_view(self, stem: str) -> str:
+        name = f"_{stem}_{self.suffix}_{len(self.temps)}"
+        self.views.append(name)
+        return name
+
     def drop_temp(self) -> None:
+        for v in self.views:
+            self.con.execute(f"DROP VIEW IF EXISTS {v}")
         for t in self.temps:
             self.con.execute(f"DROP TABLE IF EXISTS {t}")
         self.temps.clear()
+        self.views.clear()
 
     # ------------------------------------------------------------------------------ steps
 
@@ -269,10 +278,18 @@ class _Run:
                 self.con.execute("DROP TABLE IF EXISTS ipcity_csv_scans")
             select = self.reader.select(self.con)
             raw = self.tmp("raw")
-            # Materialised once: validation, embedded parties and counts all read it.
+            # A plain copy keeps file order, so the rowid gives the record number (no window).
             self.con.execute(f"CREATE TEMP TABLE {raw} AS {select}")
             if isinstance(self.reader, CsvReader) and self.reader.has_encoding_errors(self.con):
                 raise _NotUtf8()
+            if RECORD not in self.reader.record_columns():
+                view = self.tmp_view("rawv")
+                self.con.execute(
+                    # rowids inside a transaction start at a large offset; they are contiguous
+                    f"CREATE TEMP VIEW {view} AS SELECT rowid - (SELECT min(rowid) FROM {raw}) + 1 "
+                    f"AS {RECORD}, * FROM {raw}"
+                )
+                raw = view
             staged[self.reader.primary_table] = (raw, self.reader.provided)
             return staged
         tables: dict[str, tuple[str, list[str]]] = {}
@@ -296,32 +313,38 @@ class _Run:
         return staged
 
     def _typed(self, table: TableSpec, src: str | None, provided: list[str]) -> str:
+        """Typed, validated rows (``_reason`` NULL when good). ``rowid`` identifies a row; the
+        record number is shared by the parties of one document."""
         typed = self.tmp(f"typed_{table.name}")
         if src is None:  # a reader that produced no rows at all
             cols = ", ".join(f"NULL::VARCHAR AS {sql_ident(c)}" for c in table.column_names)
             self.con.execute(
                 f"CREATE TEMP TABLE {typed} AS SELECT NULL::BIGINT AS {RECORD}, {cols}, "
-                "NULL::VARCHAR AS _reason, NULL::VARCHAR AS _key, NULL::BIGINT AS _row LIMIT 0"
+                "NULL::VARCHAR AS _reason LIMIT 0"
             )
             return typed
-        wh_regions.map_country_names(self.con, "SELECT NULL AS country LIMIT 0")
-        if "country" in provided:
-            wh_regions.map_country_names(self.con, f"SELECT country FROM {src}")
-        select = typed_select(table, provided, f"SELECT * FROM {src}")
-        key = " || '|' || ".join(
-            f"coalesce(CAST({sql_ident(k)} AS VARCHAR), '')" for k in table.key
+        passthrough = (
+            [c for c in provided if c in EMBEDDED_COLUMNS] if table.name == "patents" else []
         )
-        # _row identifies a row; _record (for messages) is shared by a document's parties.
-        self.con.execute(
-            f"CREATE TEMP TABLE {typed} AS SELECT *, {key} AS _key, "
-            f"row_number() OVER () AS _row FROM ({select})"
-        )
+        canonical = [c for c in provided if c not in passthrough]
+        country_values = f"SELECT country FROM {src}" if "country" in canonical else None
+        wh_regions.map_country_names(self.con, country_values)
+        select = typed_select(table, canonical, f"SELECT * FROM {src}", passthrough)
+        self.con.execute(f"CREATE TEMP TABLE {typed} AS {select}")
         return typed
+
+    @staticmethod
+    def _key(table: TableSpec, alias: str = "") -> str:
+        """The record's key as text, for reject rows."""
+        a = f"{alias}." if alias else ""
+        return " || '|' || ".join(
+            f"coalesce(CAST({a}{sql_ident(k)} AS VARCHAR), '')" for k in table.key
+        )
 
     def _reject_invalid(self, table: TableSpec, typed: str) -> dict[str, int]:
         self.con.execute(
             f"""INSERT INTO rejects SELECT {self.run_id}, {sql_str(str(self.path))},
-                {sql_str(table.name)}, {RECORD}, _key, _reason, 'rejected'
+                {sql_str(table.name)}, {RECORD}, {self._key(table)}, _reason, 'rejected'
                 FROM {typed} WHERE _reason IS NOT NULL"""
         )
         row = self.con.execute(f"SELECT count(*), count(_reason) FROM {typed}").fetchall()[0]
@@ -339,10 +362,10 @@ class _Run:
             f"""CREATE TEMP TABLE {dups} AS
                 WITH k AS (SELECT {keys} FROM {typed} WHERE _reason IS NULL
                            GROUP BY {keys} HAVING count(*) > 1)
-                SELECT t._row, t.{RECORD}, t._key, {h} AS h,
-                       min(t._row) OVER (PARTITION BY {keys}) AS first_row,
-                       arg_min(t.{RECORD}, t._row) OVER (PARTITION BY {keys}) AS first_record,
-                       arg_min({h}, t._row) OVER (PARTITION BY {keys}) AS first_h
+                SELECT t.rowid AS _row, t.{RECORD}, {self._key(table, "t")} AS _key, {h} AS h,
+                       min(t.rowid) OVER (PARTITION BY {keys}) AS first_row,
+                       arg_min(t.{RECORD}, t.rowid) OVER (PARTITION BY {keys}) AS first_record,
+                       arg_min({h}, t.rowid) OVER (PARTITION BY {keys}) AS first_h
                 FROM {typed} t SEMI JOIN k USING ({keys}) WHERE t._reason IS NULL"""
         )
         self.con.execute(
@@ -356,7 +379,7 @@ class _Run:
         self.con.execute(
             f"""UPDATE {typed} SET _reason = 'dup:' || d.first_record
                 FROM {dups} d
-                WHERE {typed}._row = d._row AND d._row <> d.first_row"""
+                WHERE {typed}.rowid = d._row AND d._row <> d.first_row"""
         )
         row = self.con.execute(
             f"""SELECT count(*) FILTER (WHERE h <> first_h), count(*) FILTER (WHERE h = first_h)
@@ -436,7 +459,7 @@ class _Run:
             return n, 0, 0
         self.con.execute(
             f"""CREATE TEMP TABLE {cls} AS
-                SELECT n._row, o.{sql_ident(keys[0])} IS NULL AS is_new,
+                SELECT n.rowid AS _row, o.{sql_ident(keys[0])} IS NULL AS is_new,
                        o.{sql_ident(keys[0])} IS NOT NULL AND ({changed}) AS is_changed
                 FROM {typed} n LEFT JOIN {target} o ON {on} WHERE n._reason IS NULL"""
         )
@@ -450,7 +473,7 @@ class _Run:
         todo = self.tmp("todo")
         self.con.execute(
             f"""CREATE TEMP TABLE {todo} AS SELECT n.* FROM {typed} n
-                JOIN {cls} c USING (_row) WHERE c.is_new OR c.is_changed"""
+                JOIN {cls} c ON n.rowid = c._row WHERE c.is_new OR c.is_changed"""
         )
         old = self.tmp("old")
         self.con.execute(
@@ -522,7 +545,7 @@ class _Run:
         )
         self.con.execute(
             f"""INSERT INTO rejects SELECT {self.run_id}, {sql_str(str(self.path))}, 'parties',
-                {RECORD}, _key, _reason, 'rejected' FROM {typed}
+                {RECORD}, {self._key(PARTIES)}, _reason, 'rejected' FROM {typed}
                 WHERE _reason IS NOT NULL AND _reason <> 'patent record rejected'"""
         )
         bad = self._scalar(

@@ -37,12 +37,14 @@ def ensure_known_codes(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_known_codes_arrow")
 
 
-def map_country_names(con: duckdb.DuckDBPyConnection, values_sql: str) -> None:
+def map_country_names(con: duckdb.DuckDBPyConnection, values_sql: str | None) -> None:
     """Fill the temp table ``country_names`` (raw text -> ISO alpha-2) for the country values
     of ``values_sql`` that are not already two-letter codes: 中国, Japan, 韩国 ..."""
     from ipcity.geo.countries import normalize_country
 
     con.execute("CREATE TEMP TABLE IF NOT EXISTS country_names (raw VARCHAR, iso VARCHAR)")
+    if values_sql is None:
+        return
     raws = [
         r[0]
         for r in con.execute(
