@@ -74,13 +74,17 @@ def indicators_command(
     ] = 0,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Definition configuration TOML (criteria, thresholds)"),
+    ] = None,
     warehouse: Annotated[
         Path | None,
         typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
     ] = None,
 ) -> None:
     """Compute the official IP indicators from the warehouse."""
-    from ipcity.indicators import compute
+    from ipcity.indicators import DefinitionConfig, compute
 
     if fmt not in ("table", "json", "csv"):
         raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
@@ -94,6 +98,7 @@ def indicators_command(
             counting=counting,
             population_lag=population_lag,
             engine=engine,
+            config=DefinitionConfig.from_toml(config) if config else None,
         )
     doc = result.to_json_dict()
     if fmt == "json":

@@ -1,0 +1,240 @@
+"""``compute``: the official indicators from a warehouse, on DuckDB or Spark."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from ipcity.errors import IpcityError
+from ipcity.geo.regions import check_region
+from ipcity.indicators import assemble
+from ipcity.indicators.config import DefinitionConfig, default_sei_concordance, normalise_prefix
+from ipcity.indicators.engines import ENGINES, open_tables
+from ipcity.indicators.expressions import COUNTINGS, DIMENSIONS, Plan, counts
+from ipcity.indicators.registry import COUNTED, INDICATORS, RATIO_INPUTS
+from ipcity.warehouse.store import Warehouse
+
+_REGION = re.compile(r"^(ALL|[A-Z]{2}|[0-9]{6})$")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """``table``: indicator, year, region, value, <by dims>, note. ``meta``: how it was
+    computed (definition version and criteria, counting, population lag and sources, data
+    vintage, engine, warnings)."""
+
+    table: pa.Table
+    meta: dict[str, Any]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"meta": self.meta, "rows": self.table.to_pylist()}
+
+
+def _choices(kind: str, value: object, valid: Sequence[str]) -> IpcityError:
+    return IpcityError(f"unknown {kind} '{value}' (valid: {', '.join(valid)})")
+
+
+def _validate(
+    indicators: Sequence[str] | None,
+    years: Sequence[int] | None,
+    region: str,
+    by: Sequence[str],
+    counting: str,
+    population_lag: int,
+    engine: str,
+) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    wanted = tuple(indicators) if indicators is not None else tuple(INDICATORS)
+    if not wanted:
+        raise IpcityError("no indicator requested (valid: " + ", ".join(INDICATORS) + ")")
+    for ind in wanted:
+        if ind not in INDICATORS:
+            raise _choices("indicator", ind, list(INDICATORS))
+    if counting not in COUNTINGS:
+        raise _choices("counting", counting, COUNTINGS)
+    if engine not in ENGINES:
+        raise _choices("engine", engine, ENGINES)
+    if isinstance(by, str):
+        by = [by]
+    for d in by:
+        if d not in DIMENSIONS:
+            raise _choices("breakdown", d, DIMENSIONS)
+    if len(set(by)) != len(by):
+        raise IpcityError(f"breakdown lists a dimension twice: {', '.join(by)}")
+    if "inventor_country" in by and ({"region_code", "applicant_country"} & set(by)):
+        raise IpcityError(
+            "inventor_country cannot be combined with region_code or applicant_country "
+            "(inventors and applicants/owners are different parties); break down by one of them"
+        )
+    reg = str(region).strip().upper()
+    if not _REGION.match(reg):
+        raise IpcityError(
+            f"invalid region '{region}' (valid: ALL, a two-letter country such as CN or HK, or "
+            "a six-digit GB/T 2260 code such as 310000 or 310104)"
+        )
+    reg = check_region(reg)  # a known code or country (one-line InputError otherwise)
+    if isinstance(population_lag, bool) or population_lag not in (0, 1):
+        raise IpcityError(f"invalid population_lag '{population_lag}' (valid: 0, 1)")
+    if years is not None:
+        if isinstance(years, int):
+            years = [years]
+        bad = [y for y in years if isinstance(y, bool) or not isinstance(y, int)]
+        if bad or not years:
+            raise IpcityError(f"years must be a non-empty list of whole years, not {years!r}")
+        if any(y < 1800 or y > 2200 for y in years):
+            raise IpcityError(f"years out of range 1800-2200: {sorted(years)}")
+    return wanted, reg, tuple(by)
+
+
+def _data_years(tables: dict[str, Any]) -> tuple[int, ...]:
+    p = tables["patents"]
+    row = (
+        p.aggregate(
+            a0=p.application_date.year().min(),
+            a1=p.application_date.year().max(),
+            g0=p.grant_date.year().min(),
+            g1=p.grant_date.year().max(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    found = [int(v) for v in row.values() if v is not None]
+    if not found:
+        return ()
+    return tuple(range(min(found), max(found) + 1))
+
+
+def _sei_prefixes(tables: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    rows = tables["sei_concordance"].select("ipc_prefix").to_pyarrow().column(0).to_pylist()
+    if rows:
+        prefixes = {normalise_prefix(p) for p in rows if p and normalise_prefix(p)}
+        return tuple(sorted(prefixes)), {"source": "warehouse", "prefixes": len(prefixes)}
+    shipped = {normalise_prefix(p) for p, _ in default_sei_concordance()}
+    return tuple(sorted(shipped)), {
+        "source": "shipped partial default (CNIPA 2021 table, 1.6 人工智能 rows only)",
+        "prefixes": len(shipped),
+    }
+
+
+def compute(
+    warehouse: Warehouse,
+    indicators: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    region: str = "ALL",
+    by: Sequence[str] = (),
+    counting: str = "first",
+    population_lag: int = 0,
+    engine: str = "duckdb",
+    config: DefinitionConfig | None = None,
+) -> IndicatorResult:
+    """Compute indicators (ids of ``INDICATORS``; None = all) for ``years`` (None = every year
+    from the first to the last application or grant year in the warehouse) in ``region``
+    (ALL, a country code or a GB/T 2260 code), broken down ``by`` dimensions, with the
+    ``counting`` rule (first | whole | fractional)."""
+    wanted, reg, dims = _validate(indicators, years, region, by, counting, population_lag, engine)
+    cfg = config or DefinitionConfig.default()
+    warnings: list[str] = []
+    with open_tables(warehouse, engine) as (tables, raw):
+        out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
+        counted = sorted(
+            {RATIO_INPUTS[i][0] if i in RATIO_INPUTS else i for i in wanted},
+            key=COUNTED.index,
+        )
+        needs_prior = any(i in RATIO_INPUTS and RATIO_INPUTS[i][1] for i in wanted)
+        needed_years = set(out_years)
+        if needs_prior:
+            needed_years |= {y - 1 for y in out_years}
+        hv = "high_value_invention_patents" in counted
+        sei_prefixes: tuple[str, ...] = ()
+        sei_meta: dict[str, Any] = {"source": "not used"}
+        if hv and cfg.sei:
+            sei_prefixes, sei_meta = _sei_prefixes(raw)
+            if sei_meta["source"] != "warehouse":
+                warnings.append(
+                    "the warehouse has no sei_concordance rows: the strategic-emerging-industry "
+                    "criterion used ipcity's small shipped concordance (artificial intelligence "
+                    "only); load the full CNIPA table for official figures"
+                )
+        plan = Plan(
+            counted=tuple(counted),
+            years=tuple(sorted(needed_years)),
+            region=reg,
+            by=dims,
+            counting=counting,
+            config=cfg,
+            sei_prefixes=sei_prefixes,
+        )
+        if plan.years:
+            long = counts(tables, plan).to_pyarrow()
+        else:
+            warnings.append("the warehouse holds no patents: nothing to count")
+            long = None
+        needs_population = any(i in RATIO_INPUTS and "per_10k" in i for i in wanted)
+        population = assemble.Population(
+            {}
+            if not needs_population
+            else assemble.Population.from_arrow(raw["population"].to_pyarrow()).rows
+        )
+    dim_list = list(dims)
+    if long is not None:
+        values = assemble.exact_values(long, dim_list)
+        values = assemble.densify(values, plan.counted, plan.years, dim_list)
+        rows = assemble.build_rows(
+            values,
+            indicators=wanted,
+            years=out_years,
+            dims=dim_list,
+            region=reg,
+            lag=population_lag,
+            population=population,
+        )
+        table = assemble.to_arrow(rows, dim_list, reg)
+    else:
+        table = _empty_table(dim_list)
+    warnings += assemble.summarise_missing(population.missing)
+    if dims:
+        present = set(table.column("indicator").to_pylist())
+        empty = [i for i in wanted if i not in present]
+        if empty:
+            warnings.append("nothing counted in any year, so no rows: " + ", ".join(empty))
+    if any(v is not None for v in table.column("note").to_pylist()):
+        notes = {v for v in table.column("note").to_pylist() if v is not None}
+        if any(n.startswith("no PCT") for n in notes):
+            warnings.append("PCT growth is empty where the year before had no PCT applications")
+    meta: dict[str, Any] = {
+        "definition_version": cfg.label,
+        "definition": cfg.as_dict() | {"sei_concordance": sei_meta},
+        "indicators": list(wanted),
+        "years": list(out_years),
+        "region": reg,
+        "by": dim_list,
+        "counting": counting,
+        "population_lag": population_lag,
+        "vintage": warehouse.vintage().as_dict(),
+        "population_sources": sorted(population.used_sources),
+        "missing_population": [
+            {"region": r, "year": y}
+            for r, y in sorted(population.missing)[: assemble.MAX_MISSING_LISTED]
+        ],
+        "missing_population_total": len(population.missing),
+        "engine": engine,
+        "warnings": warnings,
+    }
+    return IndicatorResult(table=table, meta=meta)
+
+
+def _empty_table(dims: list[str]) -> pa.Table:
+    fields = [
+        pa.field("indicator", pa.string()),
+        pa.field("year", pa.int64()),
+        pa.field("region", pa.string()),
+        pa.field("value", pa.float64()),
+        *(pa.field(d, pa.string()) for d in dims),
+        pa.field("note", pa.string()),
+    ]
+    return pa.schema(fields).empty_table()
