@@ -27,9 +27,19 @@ from ipcity.sources.detect import expand, is_candidate, reader_for
 from ipcity.sources.tables import EMBEDDED_COLUMNS, EMBEDDED_PARTIES, PARTIES, TABLES, TableSpec
 from ipcity.warehouse import regions as wh_regions
 from ipcity.warehouse.store import Warehouse
-from ipcity.warehouse.validate import typed_columns, typed_select
+from ipcity.warehouse.validate import post_validate, typed_columns, typed_select
 
 Progress = Callable[[str, int, int], None]  # (message, done, total)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A table's raw string rows: a SELECT over them, the canonical columns they provide, and
+    whether they carry ``_record`` (else rows are numbered by position after typing)."""
+
+    source: str
+    provided: list[str]
+    numbered: bool
 
 
 class _NotUtf8(Exception):
@@ -242,10 +252,8 @@ class _Run:
         primary = TABLES[self.reader.primary_table]
         staged = self._stage()
         result.warnings = list(self.reader.report.warnings)
-        if primary.name not in staged:
-            staged[primary.name] = (None, [])
-        src, provided = staged[primary.name]
-        typed = self._typed(primary, src, provided)
+        provided = staged[primary.name].provided if primary.name in staged else []
+        typed = self._typed(primary, staged.get(primary.name))
         counts = self._reject_invalid(primary, typed)
         dup_rejected, dup_skipped = self._dedupe(primary, typed, provided)
         notes_rej, notes_skip = self._reader_notes(primary)
@@ -269,29 +277,16 @@ class _Run:
             result.secondary, result.secondary_rejected = self._parties(staged, typed)
         self._record_run(result)
 
-    def _stage(self) -> dict[str, tuple[str | None, list[str]]]:
-        """Raw string rows per table: SQL source text and the canonical columns provided."""
-        staged: dict[str, tuple[str | None, list[str]]] = {}
+    def _stage(self) -> dict[str, Staged]:
+        """Where each table's raw string rows come from. Tables and CSV are typed straight from
+        DuckDB's scan (no staging copy); reader batches are staged in a temp table first."""
         if isinstance(self.reader, SqlReader):
             if isinstance(self.reader, CsvReader):
                 self.con.execute("DROP TABLE IF EXISTS ipcity_csv_rejects")
                 self.con.execute("DROP TABLE IF EXISTS ipcity_csv_scans")
             select = self.reader.select(self.con)
-            raw = self.tmp("raw")
-            # A plain copy keeps file order, so the rowid gives the record number (no window).
-            self.con.execute(f"CREATE TEMP TABLE {raw} AS {select}")
-            if isinstance(self.reader, CsvReader) and self.reader.has_encoding_errors(self.con):
-                raise _NotUtf8()
-            if RECORD not in self.reader.record_columns():
-                view = self.tmp_view("rawv")
-                self.con.execute(
-                    # rowids inside a transaction start at a large offset; they are contiguous
-                    f"CREATE TEMP VIEW {view} AS SELECT rowid - (SELECT min(rowid) FROM {raw}) + 1 "
-                    f"AS {RECORD}, * FROM {raw}"
-                )
-                raw = view
-            staged[self.reader.primary_table] = (raw, self.reader.provided)
-            return staged
+            numbered = RECORD in self.reader.record_columns()
+            return {self.reader.primary_table: Staged(select, self.reader.provided, numbered)}
         tables: dict[str, tuple[str, list[str]]] = {}
         for name, batch in self.reader.batches():
             if name not in TABLES:
@@ -308,29 +303,39 @@ class _Run:
             collist = ", ".join([RECORD, *(sql_ident(c) for c in cols)])
             self.con.execute(f"INSERT INTO {raw} SELECT {collist} FROM {view}")
             self.con.unregister(view)
-        for name, (raw, cols) in tables.items():
-            staged[name] = (raw, cols)
-        return staged
+        return {
+            name: Staged(f"SELECT * FROM {raw}", cols, True) for name, (raw, cols) in tables.items()
+        }
 
-    def _typed(self, table: TableSpec, src: str | None, provided: list[str]) -> str:
+    def _typed(self, table: TableSpec, staged: Staged | None) -> str:
         """Typed, validated rows (``_reason`` NULL when good). ``rowid`` identifies a row; the
         record number is shared by the parties of one document."""
         typed = self.tmp(f"typed_{table.name}")
-        if src is None:  # a reader that produced no rows at all
+        if staged is None:  # a reader that produced no rows at all
             cols = ", ".join(f"NULL::VARCHAR AS {sql_ident(c)}" for c in table.column_names)
             self.con.execute(
                 f"CREATE TEMP TABLE {typed} AS SELECT NULL::BIGINT AS {RECORD}, {cols}, "
                 "NULL::VARCHAR AS _reason LIMIT 0"
             )
             return typed
+        provided = staged.provided
         passthrough = (
             [c for c in provided if c in EMBEDDED_COLUMNS] if table.name == "patents" else []
         )
         canonical = [c for c in provided if c not in passthrough]
-        country_values = f"SELECT country FROM {src}" if "country" in canonical else None
-        wh_regions.map_country_names(self.con, country_values)
-        select = typed_select(table, canonical, f"SELECT * FROM {src}", passthrough)
+        select = typed_select(
+            table, canonical, staged.source, passthrough, numbered=staged.numbered
+        )
         self.con.execute(f"CREATE TEMP TABLE {typed} AS {select}")
+        if isinstance(self.reader, CsvReader) and self.reader.has_encoding_errors(self.con):
+            raise _NotUtf8()
+        if not staged.numbered:
+            # The SELECT has no join or window, so the copy keeps the file's order: the rowid
+            # gives the record number (rowids inside a transaction start at a large offset).
+            self.con.execute(
+                f"UPDATE {typed} SET {RECORD} = rowid - (SELECT min(rowid) FROM {typed}) + 1"
+            )
+        post_validate(self.con, typed)
         return typed
 
     @staticmethod
@@ -519,25 +524,23 @@ class _Run:
 
     # ---------------------------------------------------------------------------- parties
 
-    def _parties(
-        self, staged: dict[str, tuple[str | None, list[str]]], patents: str
-    ) -> tuple[dict[str, int], int]:
+    def _parties(self, staged: dict[str, Staged], patents: str) -> tuple[dict[str, int], int]:
         """Parties that came with the patents (XML documents, or the 申请人 cells of a wide
         export). Parties of a rejected patent go with it; a bad party row is rejected alone.
         The roles a source carries completely replace that role's rows for each patent."""
-        src: str | None
         if "parties" in staged:
-            src, provided = staged["parties"]
+            parties: Staged | None = staged["parties"]
             roles = set(self.reader.complete_party_roles)
         else:
-            raw, patent_cols = staged["patents"]
-            embedded = [c for c in patent_cols if c in EMBEDDED_COLUMNS]
-            if raw is None or not embedded:
+            patent_cols = staged["patents"].provided if "patents" in staged else []
+            if not any(c in EMBEDDED_COLUMNS for c in patent_cols):
                 return {}, 0
-            src, provided, roles = self._explode_embedded(raw, set(patent_cols))
-        if src is None:
+            # the typed patents table carries the embedded cells through
+            parties, roles = self._explode_embedded(patents, set(patent_cols))
+        if parties is None:
             return {}, 0
-        typed = self._typed(PARTIES, src, provided)
+        provided = parties.provided
+        typed = self._typed(PARTIES, parties)
         # keep only parties whose patent record loaded
         self.con.execute(
             f"""UPDATE {typed} SET _reason = 'patent record rejected' WHERE {RECORD} NOT IN
@@ -565,7 +568,7 @@ class _Run:
         n = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
         return {"parties": n}, bad
 
-    def _explode_embedded(self, raw: str, cols: set[str]) -> tuple[str | None, list[str], set[str]]:
+    def _explode_embedded(self, raw: str, cols: set[str]) -> tuple[Staged | None, set[str]]:
         """Rows of a wide export -> one parties row per name in the ';'-separated cells.
         Addresses pair with names by position; a single address belongs to the first name."""
         selects = []
@@ -603,14 +606,11 @@ class _Run:
                                        {split(region_col)} AS regions FROM {raw}))"""
             )
         if not selects:
-            return None, [], set()
+            return None, set()
         out = self.tmp("embedded")
         self.con.execute(f"CREATE TEMP TABLE {out} AS " + " UNION ALL ".join(selects))
-        return (
-            out,
-            ["patent_id", "role", "sequence", "name", "address", "country", "region_code"],
-            roles,
-        )
+        columns = ["patent_id", "role", "sequence", "name", "address", "country", "region_code"]
+        return Staged(f"SELECT * FROM {out}", columns, True), roles
 
     def _record_run(self, r: FileResult) -> None:
         secondary = sum(r.secondary.values())

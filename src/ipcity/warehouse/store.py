@@ -52,6 +52,8 @@ class Warehouse:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:  # typically: locked by another process
             raise IpcityError(f"cannot open warehouse {self.path}: {exc}") from exc
+        # DuckDB draws its own progress bar on long queries; the CLI has its own output.
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self.ensure_schema()
 
@@ -71,6 +73,7 @@ class Warehouse:
             f.unlink(missing_ok=True)
         shutil.rmtree(self.directory / PARQUET_DIR, ignore_errors=True)
         self.con = duckdb.connect(str(self.path))
+        self.con.execute("SET enable_progress_bar = false")
         self.ensure_schema()
 
     def close(self) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import duckdb
+
 from ipcity.sources.base import RECORD
 from ipcity.sources.canonical import sql_ident, sql_str
 from ipcity.sources.tables import PATENT_TYPE_ALIASES, ROLE_ALIASES, TableSpec
@@ -176,16 +178,12 @@ def _patents_checks(rules: Rules) -> None:
 def _country(rules: Rules, col: str = "country") -> None:
     if col not in rules.provided:
         return
-    # Names such as 中国 / Japan map through country_names (filled per run by the ingest).
-    mapped = f"(SELECT iso FROM country_names WHERE raw = {r(col)})"
+    # Two-letter codes are upper-cased here; names such as 中国 / Japan stay as text and are
+    # mapped (or rejected) by ``post_validate``: the lookup is a join, which this pass avoids.
     rules.typed(
         col,
         f"(CASE WHEN regexp_matches(upper({r(col)}), '^[A-Z]{{2}}$') THEN upper({r(col)}) "
-        f"ELSE {mapped} END)",
-    )
-    rules.check(
-        f"{r(col)} IS NOT NULL AND {t(col)} IS NULL",
-        f"'malformed {col} ''' || {r(col)} || ''' (expected ISO 3166 alpha-2 such as CN, HK, US)'",
+        f"ELSE {r(col)} END)",
     )
 
 
@@ -199,11 +197,6 @@ def _region(rules: Rules, allow_country: bool = False) -> None:
         f"{rc} IS NOT NULL AND NOT regexp_matches({t('region_code')}, '{pattern}')",
         f"'malformed region_code ''' || {rc} || ''' (expected a six-digit GB/T 2260 code)'",
     )
-    rules.check(
-        f"regexp_matches({t('region_code')}, '^[0-9]{{6}}$') "
-        f"AND {t('region_code')} NOT IN (SELECT code FROM known_region_codes)",
-        f"'unknown region_code ''' || {rc} || ''' (not a GB/T 2260 code)'",
-    )
 
 
 def _coords(rules: Rules) -> None:
@@ -213,10 +206,18 @@ def _coords(rules: Rules) -> None:
 
 
 def typed_select(
-    table: TableSpec, provided: Sequence[str], source_sql: str, passthrough: Sequence[str] = ()
+    table: TableSpec,
+    provided: Sequence[str],
+    source_sql: str,
+    passthrough: Sequence[str] = (),
+    *,
+    numbered: bool = True,
 ) -> str:
-    """SELECT over ``source_sql`` (which has ``_record``) giving ``_record``, the typed provided
-    columns under their canonical names, ``passthrough`` columns as they are, and ``_reason``."""
+    """SELECT over ``source_sql`` giving ``_record``, the typed provided columns under their
+    canonical names, ``passthrough`` columns as they are, and ``_reason``. ``numbered``: the
+    source has ``_record``; else it is NULL here and the caller numbers rows by position.
+    The SELECT has no join, window or sort, so materialising it keeps the source's order;
+    checks that need a lookup table run afterwards in ``post_validate``."""
     rules = Rules(provided)
     derived: set[str] = set()
     if table.name == "patents":
@@ -256,7 +257,7 @@ def typed_select(
     raw_cols = [c for c in rules.provided if c in table.column_names]
     level1 = ", ".join(
         [
-            RECORD,
+            RECORD if numbered else f"NULL::BIGINT AS {RECORD}",
             *(f"nullif(trim({sql_ident(c)}), '') AS {r(c)}" for c in raw_cols),
             *(sql_ident(p) for p in passthrough),
         ]
@@ -280,3 +281,34 @@ def typed_columns(table: TableSpec, provided: Sequence[str]) -> list[str]:
     if table.name == "patents":
         have.add("office")
     return [c for c in table.column_names if c in have]
+
+
+ISO2 = "'^[A-Z]{2}$'"
+
+
+def post_validate(con: duckdb.DuckDBPyConnection, typed: str) -> None:
+    """The checks that need a lookup table, as updates of the few rows concerned: country names
+    mapped to ISO codes (else rejected) and region codes the gazetteer does not know."""
+    cols = {row[0] for row in con.execute(f"DESCRIBE {typed}").fetchall()}
+    if "country" in cols:
+        from ipcity.warehouse.regions import map_country_names
+
+        map_country_names(
+            con, f"SELECT country FROM {typed} WHERE NOT regexp_matches(country, {ISO2})"
+        )
+        con.execute(
+            f"UPDATE {typed} SET country = m.iso FROM country_names m "
+            f"WHERE {typed}.country = m.raw AND NOT regexp_matches({typed}.country, {ISO2})"
+        )
+        con.execute(
+            f"UPDATE {typed} SET _reason = 'malformed country ''' || country || "
+            "''' (expected ISO 3166 alpha-2 such as CN, HK, US)' "
+            f"WHERE _reason IS NULL AND NOT regexp_matches(country, {ISO2})"
+        )
+    if "region_code" in cols:
+        con.execute(
+            f"UPDATE {typed} SET _reason = 'unknown region_code ''' || region_code || "
+            "''' (not a GB/T 2260 code)' "
+            "WHERE _reason IS NULL AND regexp_matches(region_code, '^[0-9]{6}$') "
+            "AND region_code NOT IN (SELECT code FROM known_region_codes)"
+        )
