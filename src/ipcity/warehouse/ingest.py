@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -131,15 +132,23 @@ def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
         _record_failed(warehouse, path, None, result)
         return result
     result.table, result.format = reader.primary_table, reader.format
-    checksum = sha256_of(path)
-    row = con.execute(
-        "SELECT min(run_id) FROM ingest_runs WHERE sha256 = ? AND status = 'loaded'",
-        [checksum],
-    ).fetchall()[0]
-    if row is not None and row[0] is not None:
-        result.status = "unchanged"
-        result.message = f"identical to the file loaded in run {row[0]}; nothing to do"
-        return result
+    size = path.stat().st_size
+    same_size = con.execute(
+        "SELECT count(*) FROM ingest_runs WHERE size_bytes = ? AND status = 'loaded'", [size]
+    ).fetchall()[0][0]
+    checksum: str | Future[str]
+    if same_size:  # it may be a file already loaded: find out before loading
+        checksum = sha256_of(path)
+        row = con.execute(
+            "SELECT min(run_id) FROM ingest_runs WHERE sha256 = ? AND status = 'loaded'",
+            [checksum],
+        ).fetchall()[0]
+        if row[0] is not None:
+            result.status = "unchanged"
+            result.message = f"identical to the file loaded in run {row[0]}; nothing to do"
+            return result
+    else:  # no loaded file has this size, so it is new: hash it while it loads
+        checksum = _HASHER.submit(sha256_of, path)
     started = datetime.now()
     for attempt in (1, 2):
         run = _Run(warehouse, reader, path, checksum, started)
@@ -162,11 +171,19 @@ def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
         finally:
             run.drop_temp()
         _reset_counts(result)
-        _record_failed(warehouse, path, checksum, result)
+        _record_failed(warehouse, path, _resolved(checksum), result)
         break
     if isinstance(reader, SqlReader):
         reader.cleanup()
     return result
+
+
+# hashlib releases the GIL on large buffers, so a file is hashed while DuckDB loads it.
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipcity-sha256")
+
+
+def _resolved(checksum: str | Future[str]) -> str:
+    return checksum if isinstance(checksum, str) else checksum.result()
 
 
 def _reset_counts(r: FileResult) -> None:
@@ -212,7 +229,12 @@ class _Run:
     """One file's load inside an open transaction. Temp tables are suffixed per run."""
 
     def __init__(
-        self, wh: Warehouse, reader: Reader, path: Path, checksum: str, started: datetime
+        self,
+        wh: Warehouse,
+        reader: Reader,
+        path: Path,
+        checksum: str | Future[str],
+        started: datetime,
     ) -> None:
         self.wh = wh
         self.con = wh.con
@@ -456,49 +478,62 @@ class _Run:
             )
             or "false"
         )
+        good = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
+        # Only rows whose key is already stored need comparing (none on a first load, or for
+        # the second part file of a big table): an inner join, not a join of everything.
         cls = self.tmp("cls")
-        empty = self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1)") == 0
-        if empty:  # first load: nothing to compare against (the common bulk case)
-            n = self._scalar(f"SELECT count(*) FROM {typed} WHERE _reason IS NULL")
-            self._insert_from(table, typed, cols, wh_cols, existing=None)
-            return n, 0, 0
         self.con.execute(
-            f"""CREATE TEMP TABLE {cls} AS
-                SELECT n.rowid AS _row, o.{sql_ident(keys[0])} IS NULL AS is_new,
-                       o.{sql_ident(keys[0])} IS NOT NULL AND ({changed}) AS is_changed
-                FROM {typed} n LEFT JOIN {target} o ON {on} WHERE n._reason IS NULL"""
+            f"""CREATE TEMP TABLE {cls} AS SELECT n.rowid AS _row, ({changed}) AS is_changed
+                FROM {typed} n JOIN {target} o ON {on} WHERE n._reason IS NULL"""
         )
         row = self.con.execute(
-            f"SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_changed), "
-            f"count(*) FILTER (WHERE NOT is_new AND NOT is_changed) FROM {cls}"
+            f"SELECT count(*) FILTER (WHERE is_changed), count(*) FILTER (WHERE NOT is_changed) "
+            f"FROM {cls}"
         ).fetchall()[0]
-        assert row is not None
-        ins, upd, same = int(row[0]), int(row[1]), int(row[2])
-        # Rows to write: new or changed; merged with the old row for columns the file lacks.
-        todo = self.tmp("todo")
-        self.con.execute(
-            f"""CREATE TEMP TABLE {todo} AS SELECT n.* FROM {typed} n
-                JOIN {cls} c ON n.rowid = c._row WHERE c.is_new OR c.is_changed"""
-        )
+        upd, same = int(row[0]), int(row[1])
+        ins = good - upd - same
+        if upd + same == 0:
+            self._insert_from(table, typed, cols, wh_cols, existing=None)
+            return ins, 0, 0
+        # Changed rows are merged with their old version (for the columns the file lacks);
+        # unchanged rows are left alone, keeping the run that wrote them.
         old = self.tmp("old")
         self.con.execute(
-            f"CREATE TEMP TABLE {old} AS SELECT o.* FROM {target} o SEMI JOIN {todo} n ON {on}"
+            f"""CREATE TEMP TABLE {old} AS SELECT o.* FROM {target} o SEMI JOIN
+                (SELECT n.* FROM {typed} n JOIN {cls} c ON n.rowid = c._row
+                 WHERE c.is_changed) n ON {on}"""
         )
-        self.con.execute(f"DELETE FROM {target} o USING {todo} n WHERE {on}")
-        self._insert_from(table, todo, cols, wh_cols, existing=old)
+        self.con.execute(f"DELETE FROM {target} o USING {old} n WHERE {on}")
+        unchanged = self.tmp("unchanged")
+        self.con.execute(
+            f"CREATE TEMP TABLE {unchanged} AS SELECT _row FROM {cls} WHERE NOT is_changed"
+        )
+        self._insert_from(table, typed, cols, wh_cols, existing=old, exclude=unchanged)
         return ins, upd, same
 
     def _columns(self, table: str) -> list[str]:
         return [r[0] for r in self.con.execute(f"DESCRIBE {sql_ident(table)}").fetchall()]
 
     def _insert_from(
-        self, table: TableSpec, src: str, cols: list[str], wh_cols: list[str], existing: str | None
+        self,
+        table: TableSpec,
+        src: str,
+        cols: list[str],
+        wh_cols: list[str],
+        existing: str | None,
+        exclude: str | None = None,
     ) -> None:
-        """INSERT rows of ``src`` (good rows only) into the warehouse table. Columns the file
-        did not provide come from ``existing`` (the old rows) when given, else NULL."""
+        """INSERT good rows of ``src`` (except the rowids listed in ``exclude``) into the
+        warehouse table. Columns the file did not provide come from ``existing`` (the old rows)
+        when given, else NULL."""
         keep_old = existing is not None and self.reader.nulls_mean_unknown
+        where = "n._reason IS NULL"
+        if exclude:
+            where += f" AND n.rowid NOT IN (SELECT _row FROM {exclude})"
         if table.name == "parties":
-            wh_regions.insert_parties(self.con, src, cols, existing, self.run_id, keep_old=keep_old)
+            wh_regions.insert_parties(
+                self.con, src, cols, existing, self.run_id, keep_old=keep_old, where=where
+            )
             return
         on = " AND ".join(f"o.{sql_ident(k)} = n.{sql_ident(k)}" for k in table.key)
         exprs = []
@@ -519,7 +554,7 @@ class _Run:
         self.con.execute(
             f"""INSERT INTO {sql_ident(table.name)} ({names})
                 SELECT {", ".join(exprs)}, {self.run_id} FROM {src} n {join}
-                WHERE n._reason IS NULL"""
+                WHERE {where}"""
         )
 
     # ---------------------------------------------------------------------------- parties
@@ -622,7 +657,7 @@ class _Run:
             [
                 self.run_id,
                 str(self.path),
-                self.checksum,
+                _resolved(self.checksum),
                 self.path.stat().st_size,
                 r.table,
                 r.format,

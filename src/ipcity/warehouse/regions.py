@@ -122,6 +122,7 @@ def insert_parties(
     run_id: int,
     *,
     keep_old: bool = False,
+    where: str = "n._reason IS NULL",
 ) -> None:
     """INSERT good rows of ``src`` into parties with regions attributed. Columns the file did not
     provide come from the old rows in ``existing`` (same key) when given."""
@@ -141,7 +142,7 @@ def insert_parties(
     merged.append(f"{_given('region_code', provided, old)} AS gc")
     merged.append(f"{_given('country', provided, old)} AS gcty")
     join = f"LEFT JOIN {existing} o ON {on}" if existing else ""
-    m = f"SELECT {', '.join(merged)} FROM {src} n {join} WHERE n._reason IS NULL"
+    m = f"SELECT {', '.join(merged)} FROM {src} n {join} WHERE {where}"
     resolve_new_addresses(con, f"SELECT address FROM ({m})")
     from_address = "(ar.region_code IS NOT NULL AND (m.gcty IS NULL OR m.gcty = ar.country))"
     cols = [*plain, "region_code", "region_from", "country", "country_from", "run_id"]
