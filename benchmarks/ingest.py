@@ -92,25 +92,33 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=5.7, help="5.7 = about 10M patents")
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds; best of each side")
     args = ap.parse_args()
     data = args.data or REPO / "bench-data" / f"ingest-s{args.scale:g}"
     generate(data, args.scale)
     size = sum(f.stat().st_size for f in data.glob("*.csv"))
-    with tempfile.TemporaryDirectory(dir=REPO / "bench-data") as tmp:
-        base_out = Path(tmp) / "baseline"
-        base_out.mkdir()
-        base = run_side(BASELINE, data, base_out)
-        ours = run_side(OURS, data, Path(tmp) / "warehouse")
+    # The machine is shared: the sides alternate and each keeps its best round, the time least
+    # disturbed by other work.
+    bases, ourss = [], []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory(dir=REPO / "bench-data") as tmp:
+            base_out = Path(tmp) / "baseline"
+            base_out.mkdir()
+            bases.append(run_side(BASELINE, data, base_out))
+            ourss.append(run_side(OURS, data, Path(tmp) / "warehouse"))
+        print(f"round: baseline {bases[-1]['seconds']:.1f} s, ours {ourss[-1]['seconds']:.1f} s")
+    base = min(bases, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    ours = min(ourss, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
     ratio = float(ours["seconds"]) / float(base["seconds"])  # type: ignore[arg-type]
     counts = ours["counts"]
     print(json.dumps({"baseline": base, "ours": {k: v for k, v in ours.items() if k != "files"},
                       "ratio": ratio}, indent=2))
     if args.write_docs:
-        write_docs(args.scale, size, base, ours, ratio, counts)  # type: ignore[arg-type]
+        write_docs(args.scale, size, base, ours, ratio, counts, len(bases))  # type: ignore[arg-type]
 
 
 def write_docs(scale: float, size: int, base: dict, ours: dict, ratio: float,  # type: ignore[type-arg]
-               counts: dict) -> None:  # type: ignore[type-arg]
+               counts: dict, rounds: int) -> None:  # type: ignore[type-arg]
     docs = REPO / "docs" / "benchmarks.md"
     text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
     head = "## Ingest (canonical CSV)"
@@ -127,7 +135,8 @@ Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f}
 | `ipcity ingest` (validation, dedupe, regions, upsert, runs) | {ours['seconds']:.1f} \
 | {ours['peak_rss_gb']:.2f} GB |
 
-Ratio ours / baseline: **{ratio:.2f}x** (target: at most 2x).
+Best of {rounds} alternating rounds per side. Ratio ours / baseline: **{ratio:.2f}x**
+(target: at most 2x).
 """
     if head in text:
         start = text.index(head)
