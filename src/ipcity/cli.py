@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "ipcity.workspace.commands",
     "ipcity.web.commands",
     "ipcity.evaluation.commands",
+    "ipcity.meetings.commands",
     "ipcity.reports.commands",
     "ipcity.clusters.commands",
     "ipcity.protection.commands",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ipcity import cli
 from ipcity.workspace import auth
-from ipcity.workspace.db import open_db
+from ipcity.workspace.db import head_revision, open_db
 from ipcity.workspace.models import User
 
 
@@ -172,4 +172,4 @@ def test_demo_supervise_export_import(
         == 0
     )
     assert run(["db", "current", "--db", url], monkeypatch=monkeypatch) == 0
-    assert "current: 0001" in capsys.readouterr().out
+    assert f"current: {head_revision()}" in capsys.readouterr().out

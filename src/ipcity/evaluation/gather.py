@@ -33,6 +33,7 @@ from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
 from ipcity.evaluation.plan import PlanInput
 from ipcity.evaluation.scheme import Scheme
 from ipcity.evaluation.tasks import TaskInput, UnitRef
+from ipcity.workspace.actuals import find_provider
 from ipcity.workspace.models import (
     ComputedActual,
     Goal,
@@ -288,8 +289,13 @@ def gather_plan_input(
             (str(t.engine_indicator), t.region or "ALL") for t in targets if t.engine_indicator
         }
         for indicator, region in sorted(pairs):
-            series, meta = engine_series(warehouse, indicator, region, opts)
-            source = _engine_source(meta, opts)
+            provider = find_provider(indicator)
+            if provider is not None:  # computed from the workspace DB (protection.*)
+                series, _vintage = provider.compute(session, indicator, years=None, region=region)
+                source = f"workspace: {indicator}"
+            else:
+                series, meta = engine_series(warehouse, indicator, region, opts)
+                source = _engine_source(meta, opts)
             fresh[(indicator, region)] = {y: Actual(y, v, source) for y, v in series.items()}
     inputs = []
     for t in targets:

@@ -193,6 +193,25 @@ def default_as_of(year: int, today: date | None = None) -> date:
     return min(today or date.today(), date(year, 12, 31))
 
 
+# Areas that add a section of their own to the annual report ("module:function", called with
+# (session, year, as_of=...) and returning an object with ``section(lang)``), imported lazily.
+SECTION_PROVIDERS: tuple[str, ...] = ("ipcity.protection.report_section:build_report_section",)
+
+
+def extra_sections(session: Session, year: int, as_of: date) -> list[Any]:
+    import importlib
+
+    out = []
+    for where in SECTION_PROVIDERS:
+        module, _, attr = where.partition(":")
+        try:
+            build = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError:  # that area is not installed
+            continue
+        out.append(build(session, year, as_of=as_of))
+    return out
+
+
 def gather_report_data(
     warehouse: Warehouse,
     session: Session | None,
@@ -222,8 +241,10 @@ def gather_report_data(
     city_zh, city_en = name(city, "zh"), name(city, "en")
     tasks = evaluation = assessment = None
     extra: list[str] = list(district_notes)
+    sections: list[Any] = []
     if session is not None:
         tasks = task_summary(session, year, day, th)
+        sections = extra_sections(session, year, day)
         p = find_plan(session, plan) if plan is not None else plan_for_year(session, year)
         if p is not None:
             plan_input = gather_plan_input(session, p, warehouse=warehouse, options=opts)
@@ -261,6 +282,7 @@ def gather_report_data(
         tasks=tasks,
         evaluation=evaluation,
         assessment=assessment,
+        extra_sections=sections,
         issuer_zh=issuer_zh if issuer_zh is not None else f"{city_zh}知识产权联席会议办公室",
         issuer_en=issuer_en
         if issuer_en is not None
