@@ -1,0 +1,35 @@
+"""POST /api/v1/auth/token: a bearer token for a user name and password (rate-limited like
+the login page: too many failures give 429 with Retry-After)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from ipcity.web.deps import ApiActor, Db
+from ipcity.web.routing import api_router
+from ipcity.web.schemas.auth import MeOut, TokenOut, TokenRequest
+from ipcity.web.schemas.common import ErrorOut
+from ipcity.web.security import client_address
+from ipcity.workspace import auth
+
+router = api_router(tags=["auth"])
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+)
+def token(body: TokenRequest, request: Request, db: Db) -> TokenOut:
+    actor = auth.authenticate(db, body.username, body.password, client=client_address(request))
+    assert actor.user_id is not None
+    with db.write() as session:
+        access = auth.issue_token(session, actor.user_id)
+    return TokenOut(access_token=access, expires_in=auth.TOKEN_MAX_AGE)
+
+
+@router.get("/me", response_model=MeOut)
+def me(actor: ApiActor) -> MeOut:
+    return MeOut(
+        role=actor.role.value, user_id=actor.user_id, username=actor.username, unit_id=actor.unit_id
+    )

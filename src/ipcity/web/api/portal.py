@@ -1,0 +1,66 @@
+"""The public portal's data: GET /api/v1/publications, /api/v1/publications/{id},
+GET /api/v1/portal/headline. No token needed: the public sees what is published (the office
+and leaders also see drafts and withdrawn items in the publication list)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+from starlette.requests import Request
+
+from ipcity.meetings import queries as mq
+from ipcity.meetings.models import PUBLICATION_KINDS
+from ipcity.meetings.portal import headline_cards, publication_summary, render_markdown
+from ipcity.web.deps import ApiActor, DbSession
+from ipcity.web.i18n import ws_locale
+from ipcity.web.routing import api_router
+from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.meetings import PublicationSummary
+
+router = api_router(tags=["portal"], responses=ERROR_RESPONSES)
+
+
+@router.get("/publications", response_model=list[PublicationSummary])
+def list_publications(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    kind: Annotated[str | None, Query(pattern="^(" + "|".join(PUBLICATION_KINDS) + ")$")] = None,
+) -> list[PublicationSummary]:
+    """Published work reports, bulletins and news, newest first."""
+    loc = ws_locale(request.state.locale)
+    return [
+        PublicationSummary.model_validate(publication_summary(p, loc))
+        for p in mq.list_publications(session, actor, kind=kind)
+    ]
+
+
+@router.get("/publications/{publication_id}")
+def get_publication(
+    publication_id: int, request: Request, session: DbSession, actor: ApiActor
+) -> dict[str, Any]:
+    """One publication with both languages, its files and the body as safe HTML."""
+    loc = ws_locale(request.state.locale)
+    pub = mq.get_publication(session, actor, publication_id)
+    return {**pub.as_dict(), "body_html": render_markdown(pub.body(loc))}
+
+
+@router.get("/portal/headline")
+def headline(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    year: Annotated[int | None, Query()] = None,
+) -> dict[str, Any] | None:
+    """The published headline snapshot (of ``year``, default the latest) with every value
+    and its provenance, and the figure cards as the portal writes them; null when none."""
+    loc = ws_locale(request.state.locale)
+    snap = mq.current_headline_snapshot(session, actor, year=year)
+    if snap is None:
+        return None
+    return {
+        **snap.as_dict(),
+        "values": [v.as_dict() for v in snap.values],
+        "cards": [c.as_dict() for c in headline_cards(snap, loc)],
+    }

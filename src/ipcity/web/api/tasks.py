@@ -1,0 +1,140 @@
+"""Tasks: GET/POST /api/v1/tasks, GET/PATCH/DELETE /api/v1/tasks/{id},
+GET /api/v1/tasks/{id}/timeline, POST /api/v1/tasks/{id}/reports.
+
+Updates carry ``version``; a stale one gets 409 with ``current_version`` and ``current``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Response, status
+from starlette.requests import Request
+
+from ipcity.web.deps import ApiActor, DbSession, Settings
+from ipcity.web.i18n import ws_locale
+from ipcity.web.routing import api_router
+from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.reports import ReportCreate, ReportPublic
+from ipcity.web.schemas.tasks import TaskCreate, TaskPublic, TaskUpdate
+from ipcity.web.views.tasks import TaskFilters, task_listing, task_view
+from ipcity.workspace import queries
+from ipcity.workspace.actions import (
+    do_create_report,
+    do_create_task,
+    do_delete_task,
+    do_submit_report,
+    do_update_task,
+)
+from ipcity.workspace.queries import TaskView
+
+router = api_router(tags=["tasks"], responses=ERROR_RESPONSES)
+
+
+def _public(view: TaskView, request: Request) -> TaskPublic:
+    return TaskPublic.model_validate(view.as_dict(ws_locale(request.state.locale)))
+
+
+def _json(data: Any) -> Any:
+    """Milestones and dates as the workspace's JSON-ish input (ISO strings)."""
+    if isinstance(data, dict):
+        return {k: _json(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_json(v) for v in data]
+    if hasattr(data, "isoformat"):
+        return data.isoformat()
+    return data
+
+
+@router.get("/tasks", response_model=list[TaskPublic])
+def list_tasks(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    settings: Settings,
+    work_plan_id: Annotated[int | None, Query()] = None,
+    year: Annotated[int | None, Query()] = None,
+    unit_id: Annotated[int | None, Query()] = None,
+    status_: Annotated[str | None, Query(alias="status")] = None,
+    involvement: Annotated[str, Query(pattern="^(any|lead|co)$")] = "any",
+) -> list[TaskPublic]:
+    """Tasks with their supervision status. ``work_plan_id`` or ``year`` (default: this
+    year's work plan, else the newest); ``unit_id`` with ``involvement`` lead|co|any;
+    ``status`` green|yellow|red|done."""
+    today = settings.current_day()
+    if work_plan_id is not None:
+        wp = queries.get_work_plan(session, actor, work_plan_id)
+        rows = queries.task_overview(
+            session, actor, wp.id, today=today, unit_id=unit_id, involvement=involvement
+        )
+        rows = [r for r in rows if status_ is None or r.status.status.value == status_]
+    else:
+        filters = TaskFilters(year, unit_id, status_, involvement)
+        rows = task_listing(session, actor, filters, today=today).rows
+    return [_public(r, request) for r in rows]
+
+
+@router.post("/tasks", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
+def create_task(
+    body: TaskCreate, request: Request, session: DbSession, actor: ApiActor, settings: Settings
+) -> TaskPublic:
+    task = do_create_task(session, actor, _json(body.model_dump(exclude_unset=True)))
+    return _public(task_view(session, actor, task.id, today=settings.current_day()), request)
+
+
+@router.get("/tasks/{task_id}", response_model=TaskPublic)
+def get_task(
+    task_id: int, request: Request, session: DbSession, actor: ApiActor, settings: Settings
+) -> TaskPublic:
+    return _public(task_view(session, actor, task_id, today=settings.current_day()), request)
+
+
+@router.patch("/tasks/{task_id}", response_model=TaskPublic)
+def update_task(
+    task_id: int,
+    body: TaskUpdate,
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    settings: Settings,
+) -> TaskPublic:
+    changes = _json(body.model_dump(exclude_unset=True, exclude={"version"}))
+    do_update_task(session, actor, task_id, expected_version=body.version, changes=changes)
+    return _public(task_view(session, actor, task_id, today=settings.current_day()), request)
+
+
+@router.delete("/tasks/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_task(
+    task_id: int,
+    session: DbSession,
+    actor: ApiActor,
+    version: Annotated[int, Query()],
+) -> Response:
+    """Only a task without progress reports; ``?version=`` as for updates."""
+    do_delete_task(session, actor, task_id, expected_version=version)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/tasks/{task_id}/timeline")
+def task_timeline(task_id: int, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
+    """Every report step on the task the caller may see, oldest first."""
+    return [e.as_dict() for e in queries.task_timeline(session, actor, task_id)]
+
+
+@router.post(
+    "/tasks/{task_id}/reports", response_model=ReportPublic, status_code=status.HTTP_201_CREATED
+)
+def create_report(
+    task_id: int, body: ReportCreate, session: DbSession, actor: ApiActor
+) -> ReportPublic:
+    report = do_create_report(
+        session,
+        actor,
+        task_id=task_id,
+        period=body.period,
+        percent=body.percent,
+        narrative=body.narrative,
+        unit_id=body.unit_id,
+    )
+    if body.submit:
+        report = do_submit_report(session, actor, report.id, expected_version=report.version)
+    return ReportPublic.model_validate(report.as_dict())

@@ -1,0 +1,199 @@
+"""The app factory and the server: ``create_app(settings)`` and ``serve(host, port, ...)``.
+
+Routers are found, not listed: every module in ``ipcity.web.pages`` that defines ``router``
+is included as pages, every module in ``ipcity.web.api`` under ``/api/v1``. A page module may
+also define ``NAV`` (menu entries) and ``STATIC`` (``{"name": directory}`` served under
+``/static/name/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import pkgutil
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from ipcity.settings import DB_ENV, WAREHOUSE_ENV, workspace_db_url
+from ipcity.web.assets import install_static
+from ipcity.web.config import COOKIE_SECURE_ENV, TODAY_ENV, WebSettings
+from ipcity.web.errors import install_error_handlers
+from ipcity.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, SessionMiddleware
+from ipcity.web.nav import NavItem
+from ipcity.web.routing import API_PREFIX
+from ipcity.workspace import auth, queries
+from ipcity.workspace.db import Database, open_db
+from ipcity.workspace.permissions import Role, system_actor
+
+PAGE_PACKAGE = "ipcity.web.pages"
+API_PACKAGE = "ipcity.web.api"
+
+
+def discover(package: str) -> list[ModuleType]:
+    """Every module of ``package`` (sorted by name) that defines ``router``."""
+    pkg = importlib.import_module(package)
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{package}.{info.name}")
+        if isinstance(getattr(module, "router", None), APIRouter):
+            found.append(module)
+    return found
+
+
+class _SetupCheck:
+    """Is there no active office admin yet? (Then the pages say how to create one.) Once one
+    exists the answer is remembered: admins are not deleted, and the last one cannot be
+    disabled."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.has_admin = False
+
+    def __call__(self) -> bool:
+        if self.has_admin:
+            return False
+        with self.db.read() as session:
+            users = queries.list_users(session, system_actor("web"))
+        self.has_admin = any(u.role == Role.OFFICE_ADMIN and u.active for u in users)
+        return not self.has_admin
+
+
+def create_app(settings: WebSettings | None = None, *, db: Database | None = None) -> FastAPI:
+    """The FastAPI app. ``db``: an open database to use (tests); otherwise ``settings.db_url``
+    (else ``$IPCITY_DB``, else the SQLite file in the warehouse directory) is opened and its
+    schema upgraded."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    settings = settings or WebSettings.from_env()
+    owns_db = db is None
+    if db is None:
+        db = open_db(settings.db_url or workspace_db_url(None, settings.warehouse))
+    secret = auth.ensure_secret_key(db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_db:
+            db.dispose()
+
+    try:
+        app_version = version("ipcity")
+    except PackageNotFoundError:  # running from a source tree without installing
+        app_version = "0"
+    app = FastAPI(
+        title="ipcity",
+        version=app_version,
+        description="IP Joint Conference workspace API. Authenticate with POST "
+        "/api/v1/auth/token, then send `Authorization: Bearer <token>`.",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not on an intranet
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.setup_needed = _SetupCheck(db)
+
+    nav: list[NavItem] = []
+    static_dirs: dict[str, Path] = {}
+    for module in discover(PAGE_PACKAGE):
+        app.include_router(module.router)
+        nav.extend(getattr(module, "NAV", ()))
+        static_dirs.update(getattr(module, "STATIC", {}))
+    for module in discover(API_PACKAGE):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.state.nav = tuple(nav)
+    install_static(app, static_dirs)
+    install_error_handlers(app)
+
+    # Added innermost first: the session is read before the locale, both inside gzip.
+    app.add_middleware(
+        SessionMiddleware,
+        secret=secret,
+        max_age=settings.session_max_age,
+        secure=settings.cookie_secure,
+    )
+    app.add_middleware(LocaleMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(GZipMiddleware, minimum_size=2000)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app configured from the environment ($IPCITY_DB, $IPCITY_WAREHOUSE, $IPCITY_TODAY,
+    $IPCITY_COOKIE_SECURE): the factory each uvicorn worker process calls."""
+    return create_app(
+        WebSettings.from_env(
+            db_url=os.environ.get(DB_ENV) or None,
+            warehouse=os.environ.get(WAREHOUSE_ENV) or None,
+        )
+    )
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db_url: str | None = None,
+    warehouse: str | Path | None = None,
+    *,
+    today: date | None = None,
+    workers: int = 1,
+    log_level: str = "info",
+    **uvicorn_options: Any,
+) -> None:
+    """Serve the app with uvicorn until interrupted (blocking). The database is opened (and
+    its schema upgraded) first, so a bad URL fails before the server starts.
+
+    ``workers`` > 1 runs that many processes (one per core is the usual choice): everything
+    they share lives in the database (sessions are signed with its secret, login attempts and
+    versions are rows), so any worker may answer any request."""
+    import uvicorn
+
+    settings = WebSettings.from_env(db_url=db_url, warehouse=warehouse, today=today)
+    app = create_app(settings)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "proxy_headers": True,
+        "server_header": False,
+        **uvicorn_options,
+    }
+    if workers <= 1:
+        uvicorn.run(app, **options)
+        return
+    # Worker processes build their own app from the environment: pass the settings on.
+    db: Database = app.state.db
+    os.environ[DB_ENV] = db.url
+    if settings.warehouse is not None:
+        os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    if settings.today is not None:
+        os.environ[TODAY_ENV] = settings.today.isoformat()
+    if settings.cookie_secure is not None:
+        os.environ[COOKIE_SECURE_ENV] = "1" if settings.cookie_secure else "0"
+    db.dispose()
+    uvicorn.run("ipcity.web.app:app_from_env", factory=True, workers=workers, **options)
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) the app answers, HEAD left out; the permission-matrix test checks
+    that each one has rows."""
+    from fastapi.routing import iter_route_contexts
+
+    out = set()
+    for rc in iter_route_contexts(app.routes):
+        path = getattr(rc, "path", None)
+        methods = getattr(rc, "methods", None) or set()
+        if not path:
+            continue
+        for m in methods:
+            if m != "HEAD":
+                out.add((m, path))
+    return sorted(out, key=lambda mp: (mp[1], mp[0]))

@@ -1,0 +1,73 @@
+"""Settings of the web app: which database, which warehouse, cookie policy, the day."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ipcity.errors import InputError
+
+COOKIE_SECURE_ENV = "IPCITY_COOKIE_SECURE"
+TODAY_ENV = "IPCITY_TODAY"
+SESSION_MAX_AGE = 12 * 3600  # seconds: a working day, then log in again
+
+
+def _env_flag(name: str) -> bool | None:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise InputError(f"{name} must be 1 or 0, not {raw!r}")
+
+
+def _env_today() -> date | None:
+    raw = os.environ.get(TODAY_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"{TODAY_ENV} must be a date like 2023-09-15, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """What :func:`ipcity.web.create_app` needs.
+
+    - ``db_url``: the workspace database (None: ``--db``/``$IPCITY_DB``/SQLite in the warehouse).
+    - ``warehouse``: the warehouse directory (None: ``$IPCITY_WAREHOUSE`` or ``./ipcity-data``).
+      Optional: pages that need the engine say "no warehouse" when it is missing.
+    - ``cookie_secure``: force the ``Secure`` cookie flag (None: ``$IPCITY_COOKIE_SECURE``;
+      unset means "Secure exactly when the request came over HTTPS").
+    - ``today``: the day supervision statuses are computed for (None: ``$IPCITY_TODAY``, else
+      the real date). The demo fixes it to the day its data was seeded for.
+    """
+
+    db_url: str | None = None
+    warehouse: Path | None = None
+    cookie_secure: bool | None = None
+    today: date | None = None
+    session_max_age: int = SESSION_MAX_AGE
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        db_url: str | None = None,
+        warehouse: str | Path | None = None,
+        today: date | None = None,
+    ) -> WebSettings:
+        return cls(
+            db_url=db_url,
+            warehouse=Path(warehouse).expanduser() if warehouse else None,
+            cookie_secure=_env_flag(COOKIE_SECURE_ENV),
+            today=today or _env_today(),
+        )
+
+    def current_day(self) -> date:
+        return self.today or date.today()

@@ -1,0 +1,150 @@
+"""Typed dependencies of the routes (FastAPI ``Annotated`` style).
+
+- ``Db``: the open :class:`~ipcity.workspace.db.Database`.
+- ``DbSession``: one transaction per request: ``db.read()`` for GET/HEAD, ``db.write()``
+  (committed when the route returns, rolled back when it raises) for everything else.
+- ``CurrentActor``: the page user from the session cookie (else anonymous).
+- ``ApiActor``: the API user from ``Authorization: Bearer <token>`` (else anonymous; a bad or
+  expired token is a 401, never silently anonymous).
+- ``RequireCsrf``: the CSRF check (page routers apply it to every route already).
+- ``Locale``: ``zh_CN`` or ``en``.
+- ``View``: everything a page handler needs, with ``render(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends
+from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from ipcity.web.config import WebSettings
+from ipcity.web.i18n import ws_locale
+from ipcity.web.security import SAFE_METHODS, password_fingerprint, require_csrf
+from ipcity.web.templating import render_page
+from ipcity.workspace import auth, queries
+from ipcity.workspace.db import Database
+from ipcity.workspace.errors import NotFound, TokenInvalid, UserInactive
+from ipcity.workspace.permissions import ANONYMOUS, Actor
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+Db = Annotated[Database, Depends(get_db)]
+Settings = Annotated[WebSettings, Depends(get_settings)]
+
+
+def get_session(request: Request, db: Db) -> Iterator[Session]:
+    ctx = db.read() if request.method in SAFE_METHODS else db.write()
+    with ctx as session:
+        yield session
+
+
+# scope="function": the transaction ends (commits) before the response is sent, so a failed
+# commit is reported to the client instead of being lost after a 200.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def page_actor(request: Request, session: DbSession) -> Actor:
+    actor = ANONYMOUS
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        try:
+            actor = auth.load_actor(session, uid)
+            user = queries.get_user(session, actor, uid)
+            if password_fingerprint(user.password_hash) != request.session.get("fp"):
+                raise TokenInvalid()
+        except (TokenInvalid, UserInactive, NotFound):
+            request.session.clear()  # password changed or account disabled: log out
+            actor = ANONYMOUS
+    request.state.actor = actor
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(page_actor)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def api_actor(
+    request: Request,
+    session: DbSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    actor = ANONYMOUS
+    if credentials is not None:
+        actor = auth.verify_token(session, credentials.credentials)
+    request.state.actor = actor
+    return actor
+
+
+ApiActor = Annotated[Actor, Depends(api_actor)]
+RequireCsrf = Annotated[None, Depends(require_csrf)]
+
+
+def get_locale(request: Request) -> str:
+    locale: str = request.state.locale
+    return locale
+
+
+Locale = Annotated[str, Depends(get_locale)]
+
+
+@dataclass
+class ViewContext:
+    """What a page handler works with: the request, its DB session, the actor, the locale
+    and the day; ``render`` builds the page."""
+
+    request: Request
+    session: Session
+    actor: Actor
+    locale: str
+    settings: WebSettings
+
+    @property
+    def today(self) -> date:
+        return self.settings.current_day()
+
+    @property
+    def ws_locale(self) -> str:
+        return ws_locale(self.locale)
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("hx-request") == "true"
+
+    def render(
+        self,
+        template: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
+        if self.actor.is_authenticated and not self.is_htmx:
+            self.request.state.unread = queries.unread_count(self.session, self.actor)
+        ctx = {"today": self.today, **(context or {})}
+        return render_page(self.request, template, ctx, status_code=status_code, headers=headers)
+
+
+def view_context(
+    request: Request, session: DbSession, actor: CurrentActor, settings: Settings
+) -> ViewContext:
+    return ViewContext(request, session, actor, request.state.locale, settings)
+
+
+View = Annotated[ViewContext, Depends(view_context)]

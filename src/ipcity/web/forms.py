@@ -1,0 +1,39 @@
+"""Form handling on the pages: run an action in a SAVEPOINT so a refused action (validation,
+stale version, permission) leaves the request's transaction clean and the page can be shown
+again with the error and the user's input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from ipcity.workspace.errors import WorkspaceError
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    value: T | None = None
+    error: WorkspaceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def attempt(session: Session, action: Callable[[], T]) -> Outcome[T]:
+    """Run ``action`` in a savepoint; a WorkspaceError rolls the savepoint back and is
+    returned (anything else propagates and fails the request)."""
+    try:
+        with session.begin_nested():
+            return Outcome(value=action())
+    except WorkspaceError as exc:
+        return Outcome(error=exc)
+
+
+def form_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,424 @@
+"""Administration (office admins; leaders may look): member units, users (create, disable,
+role, reset password), plans and work plans (create, publish), supervision, actuals refresh."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipcity.web.deps import View
+from ipcity.web.forms import attempt
+from ipcity.web.i18n import N_, _, ws_locale
+from ipcity.web.nav import NavItem, with_cap
+from ipcity.web.routing import page_router
+from ipcity.web.templating import add_flash
+from ipcity.web.warehouse import maybe_warehouse
+from ipcity.workspace import queries
+from ipcity.workspace.actions import (
+    do_create_plan,
+    do_create_unit,
+    do_create_user,
+    do_create_work_plan,
+    do_refresh_computed_actuals,
+    do_run_supervision,
+    do_set_password,
+    do_update_plan,
+    do_update_unit,
+    do_update_user,
+    do_update_work_plan,
+)
+from ipcity.workspace.auth import generate_password
+from ipcity.workspace.errors import WorkspaceError
+from ipcity.workspace.permissions import USER_ROLES, Cap, require
+
+router = page_router(prefix="/admin")
+NAV = (
+    NavItem(
+        "/admin", N_("Administration"), order=80, visible=with_cap(Cap.VIEW_USERS), prefix="/admin"
+    ),
+)
+
+UNIT_KINDS = ("office", "municipal", "district")
+
+
+def _flag(value: str) -> bool:
+    return value in ("1", "on", "true", "yes")
+
+
+def _version(value: str) -> int:
+    return int(value) if value.strip().isdigit() else 0
+
+
+@router.get("", response_class=HTMLResponse)
+def admin_home(v: View) -> Response:
+    require(v.actor, Cap.VIEW_USERS)
+    return v.render("admin/home.html", {})
+
+
+# --- units -------------------------------------------------------------------------------------
+
+
+def _units_page(
+    v: View,
+    *,
+    error: WorkspaceError | None = None,
+    form: dict[str, Any] | None = None,
+    target: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    require(v.actor, Cap.VIEW_USERS)
+    units = queries.list_units(v.session, v.actor, include_inactive=True)
+    return v.render(
+        "admin/units.html",
+        {"units": units, "kinds": UNIT_KINDS, "error": error, "form": form or {}, "target": target},
+        status_code=status_code,
+    )
+
+
+@router.get("/units", response_class=HTMLResponse)
+def units(v: View) -> Response:
+    return _units_page(v)
+
+
+@router.post("/units", response_class=HTMLResponse)
+def create_unit(
+    v: View,
+    code: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    short_name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    admin_code: Annotated[str, Form()] = "",
+    sort_order: Annotated[str, Form()] = "",
+) -> Response:
+    data = {
+        "code": code,
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "admin_code": admin_code,
+        "sort_order": sort_order,
+    }
+    outcome = attempt(v.session, lambda: do_create_unit(v.session, v.actor, data))
+    if outcome.error is not None:
+        return _units_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The unit was created."))
+    return RedirectResponse("/admin/units", status_code=303)
+
+
+@router.post("/units/{unit_id}", response_class=HTMLResponse)
+def update_unit(
+    v: View,
+    unit_id: int,
+    version: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    short_name: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    admin_code: Annotated[str, Form()] = "",
+    sort_order: Annotated[str, Form()] = "",
+    active: Annotated[str, Form()] = "",
+) -> Response:
+    changes = {
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "admin_code": admin_code,
+        "sort_order": sort_order,
+        "active": _flag(active),
+    }
+    outcome = attempt(
+        v.session,
+        lambda: do_update_unit(
+            v.session, v.actor, unit_id, expected_version=_version(version), changes=changes
+        ),
+    )
+    if outcome.error is not None:
+        return _units_page(
+            v,
+            error=outcome.error,
+            form=changes,
+            target=unit_id,
+            status_code=outcome.error.http_status,
+        )
+    add_flash(v.request, _("The unit was saved."))
+    return RedirectResponse("/admin/units", status_code=303)
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def _users_page(
+    v: View,
+    *,
+    error: WorkspaceError | None = None,
+    form: dict[str, Any] | None = None,
+    target: int | None = None,
+    new_password: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    users = queries.list_users(v.session, v.actor)
+    units = queries.list_units(v.session, v.actor, include_inactive=True)
+    return v.render(
+        "admin/users.html",
+        {
+            "users": users,
+            "units": units,
+            "unit_names": {u.id: u.name for u in units},
+            "roles": [r.value for r in USER_ROLES],
+            "error": error,
+            "form": form or {},
+            "target": target,
+            "new_password": new_password,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(v: View) -> Response:
+    return _users_page(v)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def create_user(
+    v: View,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    data = {
+        "username": username,
+        "display_name": display_name,
+        "email": email,
+        "role": role,
+        "unit_id": unit_id or None,
+    }
+    chosen = password or generate_password()
+    outcome = attempt(v.session, lambda: do_create_user(v.session, v.actor, data, password=chosen))
+    if outcome.error is not None or outcome.value is None:
+        assert outcome.error is not None
+        return _users_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
+    if password:
+        add_flash(v.request, _("The user was created."))
+        return RedirectResponse("/admin/users", status_code=303)
+    # A generated password is shown once, on this page; never stored in the session cookie.
+    return _users_page(v, new_password=(outcome.value.username, chosen))
+
+
+@router.post("/users/{user_id}", response_class=HTMLResponse)
+def update_user(
+    v: View,
+    user_id: int,
+    version: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    active: Annotated[str, Form()] = "",
+) -> Response:
+    changes = {
+        "display_name": display_name,
+        "email": email,
+        "role": role,
+        "unit_id": unit_id or None,
+        "active": _flag(active),
+    }
+    outcome = attempt(
+        v.session,
+        lambda: do_update_user(
+            v.session, v.actor, user_id, expected_version=_version(version), changes=changes
+        ),
+    )
+    if outcome.error is not None:
+        return _users_page(
+            v,
+            error=outcome.error,
+            form=changes,
+            target=user_id,
+            status_code=outcome.error.http_status,
+        )
+    add_flash(v.request, _("The user was saved."))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password", response_class=HTMLResponse)
+def reset_password(
+    v: View,
+    user_id: int,
+    version: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    chosen = password or generate_password()
+    outcome = attempt(
+        v.session,
+        lambda: do_set_password(
+            v.session, v.actor, user_id, expected_version=_version(version), new_password=chosen
+        ),
+    )
+    if outcome.error is not None or outcome.value is None:
+        assert outcome.error is not None
+        return _users_page(
+            v, error=outcome.error, target=user_id, status_code=outcome.error.http_status
+        )
+    if password:
+        add_flash(v.request, _("The password was reset; the user's sessions and tokens end."))
+        return RedirectResponse("/admin/users", status_code=303)
+    return _users_page(v, new_password=(outcome.value.username, chosen))
+
+
+# --- plans and work plans ----------------------------------------------------------------------
+
+
+def _plans_page(
+    v: View,
+    *,
+    error: WorkspaceError | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    require(v.actor, Cap.VIEW_USERS)
+    return v.render(
+        "admin/plans.html",
+        {
+            "plans": queries.list_plans(v.session, v.actor),
+            "work_plans": queries.list_work_plans(v.session, v.actor),
+            "error": error,
+            "form": form or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans(v: View) -> Response:
+    return _plans_page(v)
+
+
+@router.post("/plans", response_class=HTMLResponse)
+def create_plan(
+    v: View,
+    code: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "five_year",
+    start_year: Annotated[str, Form()] = "",
+    end_year: Annotated[str, Form()] = "",
+) -> Response:
+    data = {
+        "code": code,
+        "title": title,
+        "kind": kind,
+        "start_year": start_year,
+        "end_year": end_year,
+    }
+    outcome = attempt(v.session, lambda: do_create_plan(v.session, v.actor, data))
+    if outcome.error is not None:
+        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The plan was created."))
+    return RedirectResponse("/admin/plans", status_code=303)
+
+
+@router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
+def publish_plan(
+    v: View,
+    plan_id: int,
+    version: Annotated[str, Form()] = "",
+    published: Annotated[str, Form()] = "",
+) -> Response:
+    outcome = attempt(
+        v.session,
+        lambda: do_update_plan(
+            v.session,
+            v.actor,
+            plan_id,
+            expected_version=_version(version),
+            changes={"published": _flag(published)},
+        ),
+    )
+    if outcome.error is not None:
+        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The plan was saved."))
+    return RedirectResponse("/admin/plans", status_code=303)
+
+
+@router.post("/work-plans", response_class=HTMLResponse)
+def create_work_plan(
+    v: View,
+    code: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    plan_id: Annotated[str, Form()] = "",
+) -> Response:
+    data = {"code": code, "year": year, "title": title, "plan_id": plan_id or None}
+    outcome = attempt(v.session, lambda: do_create_work_plan(v.session, v.actor, data))
+    if outcome.error is not None:
+        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The work plan was created."))
+    return RedirectResponse("/admin/plans", status_code=303)
+
+
+@router.post("/work-plans/{work_plan_id}/publish", response_class=HTMLResponse)
+def publish_work_plan(
+    v: View,
+    work_plan_id: int,
+    version: Annotated[str, Form()] = "",
+    published: Annotated[str, Form()] = "",
+) -> Response:
+    outcome = attempt(
+        v.session,
+        lambda: do_update_work_plan(
+            v.session,
+            v.actor,
+            work_plan_id,
+            expected_version=_version(version),
+            changes={"published": _flag(published)},
+        ),
+    )
+    if outcome.error is not None:
+        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The work plan was saved."))
+    return RedirectResponse("/admin/plans", status_code=303)
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+@router.post("/supervision", response_class=HTMLResponse)
+def run_supervision(v: View) -> Response:
+    run = do_run_supervision(v.session, v.actor, today=v.today, locale=ws_locale(v.locale))
+    add_flash(
+        v.request,
+        _("Supervision ran for %(day)s: %(count)s new notices.")
+        % {"day": run.today.isoformat(), "count": run.notices_created},
+    )
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/actuals/refresh", response_class=HTMLResponse)
+def refresh_actuals(v: View) -> Response:
+    require(v.actor, Cap.EDIT_ACTUALS)
+    # The warehouse when there is one; without it, indicators computed from the workspace
+    # itself (e.g. protection.*) are still refreshed and the engine-based ones say why not.
+    with maybe_warehouse(v.settings) as wh:
+        outcome = attempt(
+            v.session, lambda: do_refresh_computed_actuals(v.session, v.actor, warehouse=wh)
+        )
+    if outcome.error is not None or outcome.value is None:
+        assert outcome.error is not None
+        add_flash(v.request, outcome.error.message(ws_locale(v.locale)), "error")
+        return RedirectResponse("/admin", status_code=303)
+    summary = outcome.value
+    add_flash(
+        v.request,
+        _("Computed values refreshed: %(added)s new, %(same)s unchanged, %(errors)s errors.")
+        % {
+            "added": summary.snapshots_added,
+            "same": summary.unchanged,
+            "errors": len(summary.errors),
+        },
+        "error" if summary.errors else "success",
+    )
+    return RedirectResponse("/admin", status_code=303)

@@ -1,0 +1,123 @@
+"""Log in, log out, and the account page (change one's own password)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.requests import Request
+
+from ipcity.web.deps import Db, View
+from ipcity.web.forms import attempt
+from ipcity.web.i18n import _, current_locale, ws_locale
+from ipcity.web.routing import page_router
+from ipcity.web.security import client_address, end_session, start_session
+from ipcity.web.templating import add_flash, render_page
+from ipcity.workspace import auth, queries
+from ipcity.workspace.actions import do_set_password
+from ipcity.workspace.errors import AuthError, LoginLocked, invalid
+from ipcity.workspace.permissions import ANONYMOUS
+
+router = page_router()
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no //host, no scheme): no open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    request.state.actor = ANONYMOUS
+    return render_page(request, "auth/login.html", {"next": safe_next(next), "username": ""})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    db: Db,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    request.state.actor = ANONYMOUS
+    try:
+        actor = auth.authenticate(db, username, password, client=client_address(request))
+    except AuthError as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginLocked) else {}
+        return render_page(
+            request,
+            "auth/login.html",
+            {
+                "next": safe_next(next),
+                "username": username,
+                "error": exc.message(ws_locale(current_locale())),
+            },
+            status_code=exc.http_status,
+            headers=headers,
+        )
+    assert actor.user_id is not None
+    with db.read() as session:
+        user = queries.get_user(session, actor, actor.user_id)
+    start_session(request, actor, user.password_hash)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    end_session(request)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(v: View) -> Response:
+    if not v.actor.is_authenticated:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    assert v.actor.user_id is not None
+    user = queries.get_user(v.session, v.actor, v.actor.user_id)
+    unit = queries.get_unit(v.session, v.actor, user.unit_id) if user.unit_id else None
+    return v.render("auth/account.html", {"user": user, "unit": unit})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    v: View,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    repeat_password: Annotated[str, Form()] = "",
+) -> Response:
+    if not v.actor.is_authenticated:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    assert v.actor.user_id is not None
+    user = queries.get_user(v.session, v.actor, v.actor.user_id)
+
+    def change() -> None:
+        if not auth.verify_password(user.password_hash, current_password):
+            raise invalid("current_password", "error.login_failed")
+        if new_password != repeat_password:
+            raise invalid(
+                "repeat_password", "field.invalid_format", hint=_("the same password twice")
+            )
+        do_set_password(
+            v.session,
+            v.actor,
+            user.id,
+            expected_version=user.version,
+            new_password=new_password,
+        )
+
+    outcome = attempt(v.session, change)
+    if outcome.error is not None:
+        unit = queries.get_unit(v.session, v.actor, user.unit_id) if user.unit_id else None
+        return v.render(
+            "auth/account.html",
+            {"user": user, "unit": unit, "error": outcome.error},
+            status_code=outcome.error.http_status,
+        )
+    # The session is tied to the password: start a new one with the new fingerprint.
+    start_session(v.request, v.actor, user.password_hash)
+    add_flash(v.request, _("Your password was changed."))
+    return RedirectResponse("/account", status_code=303)

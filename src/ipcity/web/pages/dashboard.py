@@ -1,0 +1,94 @@
+"""The dashboard: indicators against targets, tasks by status, what is overdue.
+
+Its body is the same for every logged-in user (and for every visitor of the public view), and
+by far the most visited page, so the rendered body is cached until the workspace changes (see
+``views/cache.py``); the header with the user's name and inbox is rendered per request."""
+
+from __future__ import annotations
+
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from ipcity.web.deps import View
+from ipcity.web.i18n import N_, _
+from ipcity.web.nav import NavItem
+from ipcity.web.routing import page_router
+from ipcity.web.templating import render
+from ipcity.web.views.cache import RenderCache, change_stamps
+from ipcity.web.views.dashboard import build_dashboard
+from ipcity.workspace.permissions import can_view_internal
+
+router = page_router()
+NAV = (NavItem("/", N_("Dashboard"), order=10),)
+PARTS = RenderCache(maxsize=64, ttl=60)
+# Actions that cannot change a part (anything not listed, including other areas' actions,
+# counts as a change). Tasks: tasks, accepted progress, work plans, units. Indicators:
+# plans, goals, targets, published and computed values.
+_NEVER = {
+    "report.create",
+    "report.revise",
+    "report.submit",
+    "report.return",
+    "notice.read",
+    "supervision.run",
+    "user.create",
+    "user.update",
+    "user.set_password",
+}
+NOT_IN_TASKS = frozenset(
+    _NEVER
+    | {
+        "plan.create",
+        "plan.update",
+        "goal.create",
+        "goal.update",
+        "target.create",
+        "target.update",
+        "actual.publish",
+        "actual.refresh",
+    }
+)
+NOT_IN_INDICATORS = frozenset(
+    _NEVER
+    | {
+        "task.create",
+        "task.update",
+        "task.delete",
+        "report.accept",
+        "work_plan.create",
+        "work_plan.update",
+        "unit.create",
+        "unit.update",
+    }
+)
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(v: View, work_plan: int | None = None) -> Response:
+    internal = can_view_internal(v.actor)
+    base = (v.locale, internal, v.today)
+
+    def tasks_part() -> str:
+        board = build_dashboard(
+            v.session, v.actor, today=v.today, work_plan_id=work_plan, indicators=False
+        )
+        labels = {"done": _("done"), "overdue": _("overdue"), "open": _("open")}
+        chart = board.unit_chart(labels) if board.units else None
+        ctx = {"locale": v.locale, "today": v.today, "board": board, "unit_chart": chart}
+        return render("dashboard_tasks.html", ctx)
+
+    def indicators_part() -> str:
+        board = build_dashboard(v.session, v.actor, today=v.today, tasks=False)
+        return render("dashboard_indicators.html", {"locale": v.locale, "board": board})
+
+    tasks_stamp, ind_stamp = change_stamps(v.session, [NOT_IN_TASKS, NOT_IN_INDICATORS])
+    tasks_key = ("tasks", *base, work_plan, tasks_stamp)
+    ind_key = ("indicators", *base, ind_stamp)
+    return v.render(
+        "dashboard.html",
+        {
+            "tasks_part": Markup(PARTS.get_or_render(tasks_key, tasks_part)),
+            "indicators_part": Markup(PARTS.get_or_render(ind_key, indicators_part)),
+            "has_chart": internal,
+        },
+    )

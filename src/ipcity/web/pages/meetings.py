@@ -1,0 +1,558 @@
+"""Meetings: the list, a meeting's page (agenda, materials, minutes, decisions with their
+tasks), and the office's forms. Who sees and does what is decided in ``ipcity.meetings``
+(office and leaders: every meeting; a unit editor: the meetings its unit attends; the public:
+none)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import File, Form, Query, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipcity.meetings import queries as mq
+from ipcity.meetings.actions import (
+    MAX_FILE_BYTES,
+    Attachment,
+    do_add_agenda_item,
+    do_attach_material,
+    do_create_meeting,
+    do_record_decision,
+    do_record_minutes,
+    do_remove_agenda_item,
+    do_remove_material,
+    do_set_attendance,
+    do_update_meeting,
+    generate_work_report,
+)
+from ipcity.meetings.messages import label
+from ipcity.meetings.models import (
+    AGENDA_KINDS,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    AgendaItem,
+    MeetingMaterial,
+)
+from ipcity.meetings.permissions import MCap, can_attach_material, has, require
+from ipcity.web.deps import View
+from ipcity.web.errors import WebError
+from ipcity.web.forms import attempt
+from ipcity.web.i18n import N_, _
+from ipcity.web.nav import NavItem
+from ipcity.web.routing import page_router
+from ipcity.web.templating import add_flash
+from ipcity.web.warehouse import open_warehouse
+from ipcity.workspace import queries
+from ipcity.workspace.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    WorkspaceError,
+)
+from ipcity.workspace.permissions import Actor
+
+router = page_router()
+
+
+def _sees_meetings(actor: Actor) -> bool:
+    return has(actor, MCap.VIEW_ATTENDED_MEETINGS)
+
+
+NAV = (NavItem("/meetings", N_("Meetings"), order=45, visible=_sees_meetings, prefix="/meetings"),)
+
+Files = Annotated[list[UploadFile] | None, File()]
+REPORT_FORMATS = ("docx", "pdf", "html")
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+def _version(value: str) -> int:
+    return int(value) if value.strip().isdigit() else 0
+
+
+def read_attachments(files: list[UploadFile] | None) -> list[Attachment]:
+    """Uploaded files (an empty file input sends a nameless empty part), at most 20 MiB."""
+    out = []
+    for f in files or []:
+        if not f.filename:
+            continue
+        data = f.file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise WebError(
+                413,
+                "file_too_large",
+                N_("The file %(name)s is larger than %(mb)s MB."),
+                name=f.filename,
+                mb=MAX_FILE_BYTES // (1024 * 1024),
+            )
+        out.append(Attachment(f.filename, f.content_type or "", data))
+    return out
+
+
+def labels(v: View) -> dict[str, Any]:
+    """Template helpers: ``ml(prefix, value)`` renders a meetings message key."""
+    loc = v.ws_locale
+    return {"ml": lambda prefix, value: label(prefix, value, loc)}
+
+
+# --- list and create ---------------------------------------------------------------------
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meeting_list(v: View, year: Annotated[str | None, Query()] = None) -> Response:
+    require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
+    chosen = _int(year or "")
+    meetings = mq.list_meetings(v.session, v.actor, year=chosen)
+    years = sorted(
+        {m.meeting_date.year for m in mq.list_meetings(v.session, v.actor)}, reverse=True
+    )
+    return v.render(
+        "meetings/list.html",
+        {
+            "meetings": meetings,
+            "years": years,
+            "year": chosen,
+            "can_manage": has(v.actor, MCap.MANAGE_MEETINGS),
+            **labels(v),
+        },
+    )
+
+
+def _new_page(
+    v: View, form: dict[str, Any], error: WorkspaceError | None = None, status_code: int = 200
+) -> Response:
+    return v.render(
+        "meetings/new.html",
+        {
+            "form": form,
+            "error": error,
+            "units": queries.list_units(v.session, v.actor),
+            "kinds": MEETING_KINDS,
+            "statuses": MEETING_STATUSES,
+            **labels(v),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/meetings/new", response_class=HTMLResponse)
+def new_meeting_form(v: View) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    return _new_page(v, {})
+
+
+@router.post("/meetings", response_class=HTMLResponse)
+def create_meeting(
+    v: View,
+    kind: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    meeting_date: Annotated[str, Form()] = "",
+    time_text: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    convener_name: Annotated[str, Form()] = "",
+    convener_unit_id: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "draft",
+    attending_unit_ids: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    data: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "meeting_date": meeting_date,
+        "time_text": time_text,
+        "place": place,
+        "convener_name": convener_name,
+        "convener_unit_id": convener_unit_id or None,
+        "description": description,
+        "status": status,
+        "attending_unit_ids": [u for u in attending_unit_ids or [] if u],
+    }
+    outcome = attempt(v.session, lambda: do_create_meeting(v.session, v.actor, data))
+    if outcome.error is not None or outcome.value is None:
+        assert outcome.error is not None
+        return _new_page(v, data, outcome.error, outcome.error.http_status)
+    add_flash(v.request, _("The meeting was created."))
+    return RedirectResponse(f"/meetings/{outcome.value.id}", status_code=303)
+
+
+# --- the meeting page ----------------------------------------------------------------------
+
+
+def _show(
+    v: View,
+    meeting_id: int,
+    *,
+    error: WorkspaceError | None = None,
+    form: dict[str, Any] | None = None,
+    form_name: str = "",
+    status_code: int = 200,
+) -> Response:
+    require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)  # the public is sent to the login page
+    detail = mq.meeting_detail(v.session, v.actor, meeting_id, today=v.today)
+    m = detail.meeting
+    manage = has(v.actor, MCap.MANAGE_MEETINGS)
+    speech_items = [a for a in detail.agenda if can_attach_material(v.actor, m, a)]
+    work_plans = {
+        d.task.work_plan_id: d.task.work_plan for d in detail.decisions if d.task is not None
+    }
+    return v.render(
+        "meetings/detail.html",
+        {
+            "d": detail,
+            "meeting": m,
+            "manage": manage,
+            "speech_items": speech_items if not manage else detail.agenda,
+            "can_upload": manage or bool(speech_items),
+            "can_remove": {
+                x.id: manage or (x.added_by_id is not None and x.added_by_id == v.actor.user_id)
+                for x in detail.materials
+            },
+            "units": queries.list_units(v.session, v.actor) if manage else [],
+            "attending_ids": {u.id for u in m.attending_units},
+            "agenda_by_id": {a.id: a for a in detail.agenda},
+            "work_plans": work_plans,
+            "kinds": MEETING_KINDS,
+            "statuses": MEETING_STATUSES,
+            "agenda_kinds": AGENDA_KINDS,
+            "report_formats": REPORT_FORMATS,
+            "report_year": m.meeting_date.year - 1,
+            "error": error,
+            "form": form or {},
+            "form_name": form_name,
+            **labels(v),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+def meeting_page(v: View, meeting_id: int) -> Response:
+    return _show(v, meeting_id)
+
+
+def _after(
+    v: View,
+    meeting_id: int,
+    action: Callable[[], object],
+    *,
+    done: str,
+    form: dict[str, Any],
+    form_name: str,
+    anchor: str = "",
+) -> Response:
+    outcome = attempt(v.session, action)
+    if outcome.error is not None:
+        return _show(
+            v,
+            meeting_id,
+            error=outcome.error,
+            form=form,
+            form_name=form_name,
+            status_code=outcome.error.http_status,
+        )
+    add_flash(v.request, done)
+    return RedirectResponse(f"/meetings/{meeting_id}{anchor}", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
+def edit_meeting(
+    v: View,
+    meeting_id: int,
+    version: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    meeting_date: Annotated[str, Form()] = "",
+    time_text: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    convener_name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    changes: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "meeting_date": meeting_date,
+        "time_text": time_text,
+        "place": place,
+        "convener_name": convener_name,
+        "description": description,
+        "status": status,
+    }
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_update_meeting(
+            v.session, v.actor, meeting_id, expected_version=_version(version), changes=changes
+        ),
+        done=_("The meeting was saved."),
+        form={"version": version, **changes},
+        form_name="edit",
+    )
+
+
+@router.post("/meetings/{meeting_id}/attendance", response_class=HTMLResponse)
+def set_attendance(
+    v: View,
+    meeting_id: int,
+    version: Annotated[str, Form()] = "",
+    unit_ids: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    ids = [int(u) for u in unit_ids or [] if u.strip().isdigit()]
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_set_attendance(
+            v.session, v.actor, meeting_id, expected_version=_version(version), unit_ids=ids
+        ),
+        done=_("The attending units were saved."),
+        form={"version": version, "unit_ids": ids},
+        form_name="attendance",
+        anchor="#attendance",
+    )
+
+
+@router.post("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
+def add_agenda_item(
+    v: View,
+    meeting_id: int,
+    kind: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    speaker_unit_id: Annotated[str, Form()] = "",
+    speaker_name: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    data = {
+        "kind": kind,
+        "title": title,
+        "speaker_unit_id": speaker_unit_id or None,
+        "speaker_name": speaker_name,
+    }
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_add_agenda_item(v.session, v.actor, meeting_id, data),
+        done=_("The agenda item was added."),
+        form=data,
+        form_name="agenda",
+        anchor="#agenda",
+    )
+
+
+def _item_of(v: View, meeting_id: int, item_id: int) -> AgendaItem:
+    item = v.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting_id:
+        raise NotFound("agenda_item", item_id)
+    return item
+
+
+@router.post("/meetings/{meeting_id}/agenda/{item_id}/delete", response_class=HTMLResponse)
+def remove_agenda_item(
+    v: View, meeting_id: int, item_id: int, version: Annotated[str, Form()] = ""
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    _item_of(v, meeting_id, item_id)
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_remove_agenda_item(
+            v.session, v.actor, item_id, expected_version=_version(version)
+        ),
+        done=_("The agenda item was removed."),
+        form={},
+        form_name="agenda",
+        anchor="#agenda",
+    )
+
+
+@router.post("/meetings/{meeting_id}/materials", response_class=HTMLResponse)
+def upload_material(
+    v: View,
+    meeting_id: int,
+    title: Annotated[str, Form()] = "",
+    agenda_item_id: Annotated[str, Form()] = "",
+    files: Files = None,
+) -> Response:
+    if not (has(v.actor, MCap.MANAGE_MEETINGS) or has(v.actor, MCap.ATTACH_SPEECH)):
+        raise PermissionDenied(MCap.MANAGE_MEETINGS.value)
+    uploads = read_attachments(files)
+    item = _int(agenda_item_id)
+
+    def write() -> list[MeetingMaterial]:
+        if not uploads:
+            raise ValidationError([FieldError("files", "field.required")])
+        return [
+            do_attach_material(v.session, v.actor, meeting_id, u, title=title, agenda_item_id=item)
+            for u in uploads
+        ]
+
+    return _after(
+        v,
+        meeting_id,
+        write,
+        done=_("The file was attached."),
+        form={"title": title, "agenda_item_id": item},
+        form_name="material",
+        anchor="#materials",
+    )
+
+
+@router.post("/meetings/{meeting_id}/materials/report", response_class=HTMLResponse)
+def attach_work_report(
+    v: View,
+    meeting_id: int,
+    year: Annotated[str, Form()] = "",
+    report_lang: Annotated[str, Form()] = "zh",
+    format: Annotated[str, Form()] = "docx",
+    agenda_item_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Generate the annual work report (``ipcity.reports``) and attach it: needs the
+    warehouse (503 with the workspace's message without one)."""
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    mq.get_meeting(v.session, v.actor, meeting_id)
+    report_year = _int(year)
+    if report_year is None or format not in REPORT_FORMATS or report_lang not in ("zh", "en"):
+        raise WebError(422, "bad_format", N_("Choose a year, a language and a format."))
+    item = _int(agenda_item_id)
+    with open_warehouse(v.settings) as wh:
+        att = generate_work_report(
+            v.session, report_year, lang=report_lang, fmt=format, warehouse=wh
+        )
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_attach_material(v.session, v.actor, meeting_id, att, agenda_item_id=item),
+        done=_("The work report was generated and attached."),
+        form={},
+        form_name="report",
+        anchor="#materials",
+    )
+
+
+def _material_of(v: View, meeting_id: int, material_id: int) -> MeetingMaterial:
+    material, _data = mq.get_material(v.session, v.actor, material_id)
+    if material.meeting_id != meeting_id:
+        raise NotFound("meeting_material", material_id)
+    return material
+
+
+@router.post("/meetings/{meeting_id}/materials/{material_id}/remove", response_class=HTMLResponse)
+def remove_material(
+    v: View, meeting_id: int, material_id: int, version: Annotated[str, Form()] = ""
+) -> Response:
+    if not (has(v.actor, MCap.MANAGE_MEETINGS) or has(v.actor, MCap.ATTACH_SPEECH)):
+        raise PermissionDenied(MCap.MANAGE_MEETINGS.value)
+    _material_of(v, meeting_id, material_id)
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_remove_material(
+            v.session, v.actor, material_id, expected_version=_version(version)
+        ),
+        done=_("The file was removed from the list."),
+        form={},
+        form_name="material",
+        anchor="#materials",
+    )
+
+
+@router.get("/meetings/{meeting_id}/materials/{material_id}")
+def download_material(v: View, meeting_id: int, material_id: int) -> Response:
+    require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
+    material, data = mq.get_material(v.session, v.actor, material_id)
+    if material.meeting_id != meeting_id:
+        raise NotFound("meeting_material", material_id)
+    return Response(
+        data,
+        media_type=material.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)
+def record_minutes(
+    v: View,
+    meeting_id: int,
+    version: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_record_minutes(
+            v.session,
+            v.actor,
+            meeting_id,
+            expected_version=_version(version),
+            text=text,
+            note=note,
+        ),
+        done=_("The minutes were saved as a new revision."),
+        form={"version": version, "text": text, "note": note},
+        form_name="minutes",
+        anchor="#minutes",
+    )
+
+
+@router.get("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)
+def minutes_page(v: View, meeting_id: int) -> Response:
+    require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
+    meeting = mq.get_meeting(v.session, v.actor, meeting_id)
+    history = mq.minutes_history(v.session, v.actor, meeting_id)
+    return v.render(
+        "meetings/minutes.html",
+        {"meeting": meeting, "history": list(reversed(history)), **labels(v)},
+    )
+
+
+@router.post("/meetings/{meeting_id}/decisions", response_class=HTMLResponse)
+def record_decision(
+    v: View,
+    meeting_id: int,
+    text: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    lead_unit_id: Annotated[str, Form()] = "",
+    co_unit_ids: Annotated[list[str] | None, Form()] = None,
+    deadline: Annotated[str, Form()] = "",
+    expected_output: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    data: dict[str, Any] = {
+        "text": text,
+        "title": title,
+        "lead_unit_id": lead_unit_id,
+        "co_unit_ids": [c for c in co_unit_ids or [] if c],
+        "deadline": deadline,
+        "expected_output": expected_output,
+    }
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_record_decision(v.session, v.actor, meeting_id, data),
+        done=_("The decision was recorded and its task created."),
+        form=data,
+        form_name="decision",
+        anchor="#decisions",
+    )
+
+
+@router.get("/meetings/for-task/{task_id}", response_class=HTMLResponse)
+def from_meeting_fragment(v: View, task_id: int) -> Response:
+    """A small fragment for the task page: "decision of meeting X" (empty when the task does
+    not come from a meeting, or for the public). Load it with
+    ``hx-get="/meetings/for-task/{id}" hx-trigger="load"``."""
+    queries.get_task(v.session, v.actor, task_id)  # 404 for a task the viewer cannot see
+    link = mq.meeting_for_task(v.session, v.actor, task_id)
+    return v.render("meetings/_from_meeting.html", {"link": link, **labels(v)})

@@ -1,0 +1,152 @@
+"""Plans: the list, the goal tree with roll-up, indicator detail (chart, published values)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipcity.web.deps import View
+from ipcity.web.forms import attempt
+from ipcity.web.i18n import N_, _
+from ipcity.web.nav import NavItem
+from ipcity.web.routing import page_router
+from ipcity.web.templating import add_flash
+from ipcity.web.views.indicators import chart_data, indicator_light
+from ipcity.workspace import queries
+from ipcity.workspace.actions import do_enter_published_actual
+from ipcity.workspace.actuals import indicator_series, plan_indicator_series
+from ipcity.workspace.permissions import Cap, can_view_internal, has
+from ipcity.workspace.rollup import GoalRollup, plan_rollup
+
+router = page_router()
+NAV = (NavItem("/plans", N_("Plans"), order=20, prefix="/plans"),)
+
+
+def _flatten(nodes: list[GoalRollup], into: dict[int, GoalRollup]) -> dict[int, GoalRollup]:
+    for n in nodes:
+        into[n.goal_id] = n
+        _flatten(n.children, into)
+    return into
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plan_list(v: View) -> Response:
+    plans = queries.list_plans(v.session, v.actor)
+    rollups = (
+        {p.id: plan_rollup(v.session, v.actor, p.id) for p in plans}
+        if can_view_internal(v.actor)
+        else {}
+    )
+    return v.render("plans/list.html", {"plans": plans, "rollups": rollups})
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_tree(v: View, plan_id: int) -> Response:
+    plan = queries.get_plan(v.session, v.actor, plan_id)
+    tree = queries.goal_tree(v.session, v.actor, plan_id)
+    rollup = plan_rollup(v.session, v.actor, plan_id) if can_view_internal(v.actor) else None
+    goal_progress = _flatten(rollup.goals, {}) if rollup else {}
+    cards = {
+        s.target.id: (s, indicator_light(s))
+        for s in plan_indicator_series(v.session, v.actor, plan_id)
+    }
+    in_tree = {t.id for node in _walk(tree) for t in node.targets}
+    loose = [cards[i] for i in cards if i not in in_tree]
+    return v.render(
+        "plans/tree.html",
+        {
+            "plan": plan,
+            "tree": tree,
+            "rollup": rollup,
+            "goal_progress": goal_progress,
+            "cards": cards,
+            "loose": loose,
+        },
+    )
+
+
+def _walk(nodes: list[queries.GoalNode]) -> list[queries.GoalNode]:
+    out = []
+    for n in nodes:
+        out.append(n)
+        out.extend(_walk(n.children))
+    return out
+
+
+def _indicator_page(v: View, target_id: int, **extra: object) -> Response:
+    series = indicator_series(v.session, v.actor, target_id)
+    plan = queries.get_plan(v.session, v.actor, series.target.plan_id)
+    labels = {
+        "path": _("straight path to the target"),
+        "published": _("published"),
+        "computed": _("computed"),
+        "year": _("year"),
+    }
+    status = extra.pop("status_code", 200)
+    assert isinstance(status, int)
+    return v.render(
+        "plans/indicator.html",
+        {
+            "plan": plan,
+            "series": series,
+            "target": series.target,
+            "light": indicator_light(series),
+            "chart": chart_data(series, labels),
+            "can_edit": has(v.actor, Cap.EDIT_ACTUALS),
+            "form": extra.pop("form", {}),
+            **extra,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/indicators/{target_id}", response_class=HTMLResponse)
+def indicator(v: View, target_id: int, correct: int | None = None) -> Response:
+    form: dict[str, object] = {}
+    if correct is not None and has(v.actor, Cap.EDIT_ACTUALS):
+        series = indicator_series(v.session, v.actor, target_id)
+        row = next((r for r in series.rows if r.year == correct and r.published_id), None)
+        if row is not None:
+            form = {
+                "year": row.year,
+                "value": row.published,
+                "source": row.published_source or "",
+                "published_on": row.published_on.isoformat() if row.published_on else "",
+                "version": row.published_version,
+            }
+    return _indicator_page(v, target_id, form=form)
+
+
+@router.post("/indicators/{target_id}/published", response_class=HTMLResponse)
+def enter_published(
+    v: View,
+    target_id: int,
+    year: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+    source: Annotated[str, Form()] = "",
+    published_on: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    version: Annotated[str, Form()] = "",
+) -> Response:
+    data = {
+        "year": year,
+        "value": value,
+        "source": source,
+        "published_on": published_on,
+        "note": note,
+    }
+    expected = int(version) if version.strip().isdigit() else None
+    outcome = attempt(
+        v.session,
+        lambda: do_enter_published_actual(
+            v.session, v.actor, target_id, data, expected_version=expected
+        ),
+    )
+    if outcome.error is not None:
+        return _indicator_page(
+            v, target_id, error=outcome.error, form=data, status_code=outcome.error.http_status
+        )
+    add_flash(v.request, _("The published value was saved."))
+    return RedirectResponse(f"/indicators/{target_id}", status_code=303)

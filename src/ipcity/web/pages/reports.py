@@ -1,0 +1,236 @@
+"""Progress reports on the task page: write (draft or submit), revise, submit, accept,
+return; evidence downloads. Every form carries the report's version; a stale one shows the
+current version instead of overwriting it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import File, Form, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ipcity.web.deps import View
+from ipcity.web.errors import WebError
+from ipcity.web.forms import attempt
+from ipcity.web.i18n import N_, _
+from ipcity.web.pages.tasks import _show_task
+from ipcity.web.routing import page_router
+from ipcity.web.templating import add_flash
+from ipcity.workspace import queries
+from ipcity.workspace.actions import (
+    EvidenceUpload,
+    do_accept_report,
+    do_create_report,
+    do_return_report,
+    do_revise_report,
+    do_submit_report,
+)
+from ipcity.workspace.actions.reports import MAX_EVIDENCE_BYTES
+from ipcity.workspace.models import ProgressReport
+
+router = page_router()
+
+Files = Annotated[list[UploadFile] | None, File()]
+
+
+def read_uploads(files: list[UploadFile] | None) -> list[EvidenceUpload]:
+    """The uploaded evidence files (an empty file input sends a nameless empty part). Read
+    from the spooled temporary file, so the handlers stay synchronous (run in the thread
+    pool, never blocking the event loop on the database)."""
+    out = []
+    for f in files or []:
+        if not f.filename:
+            continue
+        data = f.file.read(MAX_EVIDENCE_BYTES + 1)
+        if len(data) > MAX_EVIDENCE_BYTES:
+            raise WebError(
+                413,
+                "file_too_large",
+                N_("The file %(name)s is larger than %(mb)s MB."),
+                name=f.filename,
+                mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+            )
+        out.append(EvidenceUpload(f.filename, f.content_type or "", data))
+    return out
+
+
+def _version(value: str) -> int:
+    return int(value) if value.strip().isdigit() else 0
+
+
+def _task_of(v: View, report_id: int) -> int:
+    return queries.get_report(v.session, v.actor, report_id).task_id
+
+
+def _after(
+    v: View,
+    task_id: int,
+    action: Callable[[], ProgressReport],
+    *,
+    done: str,
+    form: dict[str, Any],
+    form_name: str,
+    form_target: int | None = None,
+) -> Response:
+    outcome = attempt(v.session, action)
+    if outcome.error is not None:
+        return _show_task(
+            v,
+            task_id,
+            error=outcome.error,
+            form=form,
+            form_name=form_name,
+            form_target=form_target,
+            status_code=outcome.error.http_status,
+        )
+    add_flash(v.request, done)
+    return RedirectResponse(f"/tasks/{task_id}#reports", status_code=303)
+
+
+@router.post("/tasks/{task_id}/reports", response_class=HTMLResponse)
+def create_report(
+    v: View,
+    task_id: int,
+    period: Annotated[str, Form()] = "",
+    percent: Annotated[str, Form()] = "",
+    narrative: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "draft",
+    files: Files = None,
+) -> Response:
+    uploads = read_uploads(files)
+    unit = int(unit_id) if unit_id.strip().isdigit() else None
+    submit = action == "submit"
+
+    def write() -> ProgressReport:
+        report = do_create_report(
+            v.session,
+            v.actor,
+            task_id=task_id,
+            period=period,
+            percent=percent,
+            narrative=narrative,
+            unit_id=unit,
+            files=uploads,
+        )
+        if submit:
+            report = do_submit_report(
+                v.session, v.actor, report.id, expected_version=report.version
+            )
+        return report
+
+    queries.get_task(v.session, v.actor, task_id)  # 404 before anything else
+    return _after(
+        v,
+        task_id,
+        write,
+        done=_("The report was submitted.") if submit else _("The draft was saved."),
+        form={"period": period, "percent": percent, "narrative": narrative, "unit_id": unit},
+        form_name="new_report",
+    )
+
+
+@router.post("/reports/{report_id}/revise", response_class=HTMLResponse)
+def revise_report(
+    v: View,
+    report_id: int,
+    version: Annotated[str, Form()] = "",
+    percent: Annotated[str, Form()] = "",
+    narrative: Annotated[str, Form()] = "",
+    keep_file_ids: Annotated[list[int] | None, Form()] = None,
+    action: Annotated[str, Form()] = "draft",
+    files: Files = None,
+) -> Response:
+    uploads = read_uploads(files)
+    task_id = _task_of(v, report_id)
+    submit = action == "submit"
+    return _after(
+        v,
+        task_id,
+        lambda: do_revise_report(
+            v.session,
+            v.actor,
+            report_id,
+            expected_version=_version(version),
+            percent=percent,
+            narrative=narrative,
+            files=uploads,
+            keep_file_ids=keep_file_ids or [],
+            submit=submit,
+        ),
+        done=_("The report was submitted.") if submit else _("The draft was saved."),
+        form={"percent": percent, "narrative": narrative, "version": version},
+        form_name="revise",
+        form_target=report_id,
+    )
+
+
+@router.post("/reports/{report_id}/submit", response_class=HTMLResponse)
+def submit_report(v: View, report_id: int, version: Annotated[str, Form()] = "") -> Response:
+    task_id = _task_of(v, report_id)
+    return _after(
+        v,
+        task_id,
+        lambda: do_submit_report(v.session, v.actor, report_id, expected_version=_version(version)),
+        done=_("The report was submitted."),
+        form={"version": version},
+        form_name="submit",
+        form_target=report_id,
+    )
+
+
+@router.post("/reports/{report_id}/accept", response_class=HTMLResponse)
+def accept_report(
+    v: View,
+    report_id: int,
+    version: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    task_id = _task_of(v, report_id)
+    return _after(
+        v,
+        task_id,
+        lambda: do_accept_report(
+            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
+        ),
+        done=_("The report was accepted."),
+        form={"version": version, "comment": comment},
+        form_name="review",
+        form_target=report_id,
+    )
+
+
+@router.post("/reports/{report_id}/return", response_class=HTMLResponse)
+def return_report(
+    v: View,
+    report_id: int,
+    version: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    task_id = _task_of(v, report_id)
+    return _after(
+        v,
+        task_id,
+        lambda: do_return_report(
+            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
+        ),
+        done=_("The report was returned to the unit."),
+        form={"version": version, "comment": comment},
+        form_name="review",
+        form_target=report_id,
+    )
+
+
+@router.get("/files/{file_id}")
+def evidence(v: View, file_id: int) -> Response:
+    meta, data = queries.get_evidence(v.session, v.actor, file_id)
+    return Response(
+        data,
+        media_type=meta.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(meta.filename)}",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,120 @@
+"""Shapes of the protection API (``/api/v1/cases``, ``/api/v1/protection/...``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from ipcity.web.schemas.common import Strict
+
+Money = float | int | str  # yuan: 1234.5, "1,234.50", "12.5万"
+
+
+class CaseFields(Strict):
+    """Dates ISO (2023-06-30) or 2023年6月30日; kinds, IP types and outcomes as codes or in
+    Chinese (民事, 发明专利, 调解成功); district as GB/T 2260 code or name."""
+
+    case_no: str | None = None
+    kind: str | None = None
+    ip_type: str | None = None
+    cause: str | None = None
+    received_on: date | str | None = None
+    closed_on: date | str | None = None
+    outcome: str | None = None
+    outcome_text: str | None = None
+    foreign_related: bool | None = None
+    cross_region: bool | None = None
+    cross_region_note: str | None = None
+    district: str | None = None
+    claimants: str | None = None
+    respondents: str | None = None
+    amount_claimed: Money | None = None
+    amount_awarded: Money | None = None
+    fines: Money | None = None
+    value_seized: Money | None = None
+    note: str | None = None
+    synthetic: bool | None = None
+
+
+class CaseCreate(CaseFields):
+    """``unit_id``: the owning unit (a unit editor's own by default; required for the
+    office); ``case_no``, ``kind``, ``ip_type``, ``received_on`` are required."""
+
+    unit_id: int | None = None
+
+
+class CaseUpdate(CaseFields):
+    """``version``: the version the change was based on (a stale one gets 409)."""
+
+    version: int
+
+
+class TransferIn(Strict):
+    version: int
+    to_unit_id: int
+    note: str = ""
+
+
+class JointIn(Strict):
+    version: int
+    unit_id: int
+    note: str = ""
+
+
+class Participant(BaseModel):
+    unit_id: int
+    unit_name: str
+    role: str
+
+
+class CasePublic(BaseModel):
+    """A case as the caller may see it: ``names_masked`` says whether the party names are
+    masked (then ``note`` and ``outcome_text`` are empty)."""
+
+    id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    case_no: str
+    kind: str
+    kind_label: str
+    ip_type: str
+    ip_type_label: str
+    cause: str
+    received_on: str
+    closed_on: str | None
+    status: str
+    handling_days: int | None
+    outcome: str | None
+    outcome_label: str
+    outcome_text: str
+    foreign_related: bool
+    cross_region: bool
+    cross_region_note: str
+    district: str | None
+    district_name: str
+    claimants: str
+    respondents: str
+    names_masked: bool
+    amount_claimed: float | None
+    amount_awarded: float | None
+    fines: float | None
+    value_seized: float | None
+    note: str
+    synthetic: bool
+    access: str
+    can_edit: bool
+    participants: list[Participant]
+    version: int
+    updated_at: str
+
+
+class CaseDetail(CasePublic):
+    history: list[dict[str, Any]]
+
+
+class CaseList(BaseModel):
+    total: int
+    items: list[CasePublic]

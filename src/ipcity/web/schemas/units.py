@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from ipcity.web.schemas.common import Strict
+
+
+class UnitCreate(Strict):
+    code: str
+    name: str
+    kind: str  # office | municipal | district
+    short_name: str | None = None
+    admin_code: str | None = None  # GB/T 2260, required for a district
+    sort_order: int | None = None
+    active: bool | None = None
+
+
+class UnitUpdate(Strict):
+    version: int
+    name: str | None = None
+    kind: str | None = None
+    short_name: str | None = None
+    admin_code: str | None = None
+    sort_order: int | None = None
+    active: bool | None = None
+
+
+class UnitPublic(BaseModel):
+    id: int
+    code: str
+    name: str
+    short_name: str | None
+    kind: str
+    admin_code: str | None
+    sort_order: int
+    active: bool
+    version: int

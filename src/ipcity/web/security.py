@@ -1,0 +1,86 @@
+"""Logins on the session cookie, and CSRF protection of the pages.
+
+CSRF: a synchronizer token kept in the (signed, HttpOnly) session; every unsafe page request
+(POST/PUT/PATCH/DELETE) must send it back, as the form field ``csrf_token`` or as the
+``X-CSRF-Token`` header (htmx sends the header: ``hx-headers`` on <body>). The API under
+/api/v1 does not read the session cookie at all (bearer tokens only), so it needs no CSRF token.
+
+A session stores the user id and a fingerprint of the user's password hash: changing or
+resetting the password logs the user out everywhere; a disabled account is logged out on its
+next request (the actor is re-read every request).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+
+from ipcity.web.errors import WebError
+from ipcity.web.i18n import N_
+from ipcity.workspace.permissions import Actor
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    session: dict[str, Any] = request.session
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+async def require_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose CSRF token is missing or wrong (403)."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    if not (isinstance(expected, str) and sent and hmac.compare_digest(sent, expected)):
+        raise WebError(
+            403,
+            "csrf_failed",
+            N_(
+                "The form has expired or did not come from this site. "
+                "Reload the page and try again."
+            ),
+        )
+
+
+def start_session(request: Request, actor: Actor, password_hash: str) -> None:
+    """A fresh session for a user who just logged in (a new CSRF token: no fixation)."""
+    request.session.clear()
+    request.session.update(
+        {
+            "uid": actor.user_id,
+            "fp": password_fingerprint(password_hash),
+            "csrf": secrets.token_urlsafe(32),
+        }
+    )
+
+
+def end_session(request: Request) -> None:
+    request.session.clear()
+
+
+def client_address(request: Request) -> str:
+    """The client's IP (uvicorn already applied X-Forwarded-For from trusted proxies)."""
+    return request.client.host if request.client else "unknown"

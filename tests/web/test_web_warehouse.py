@@ -1,0 +1,102 @@
+"""The engine-based pages with a warehouse (a small sample city): the evaluation uses it,
+computed values are refreshed from it, and the annual report is made from the web."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+from starlette.testclient import TestClient  # noqa: E402
+
+from ipcity.web.app import create_app  # noqa: E402
+from ipcity.web.config import WebSettings  # noqa: E402
+
+pytestmark = pytest.mark.slow
+PASSWORD = "a password for the demo"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    from ipcity.samplecity.generator import generate
+    from ipcity.warehouse.ingest import ingest
+    from ipcity.warehouse.store import Warehouse
+    from ipcity.workspace.actions import do_set_password
+    from ipcity.workspace.db import open_db
+    from ipcity.workspace.demo_seed import seed_demo
+    from ipcity.workspace.permissions import system_actor
+    from ipcity.workspace.queries import get_user_by_name
+
+    root = tmp_path_factory.mktemp("web-wh")
+    generate(root / "city", scale=0.005, seed=7)
+    with Warehouse(root / "wh") as wh:
+        assert ingest(wh, [root / "city"]).ok
+    db = open_db(f"sqlite:///{root / 'ws.sqlite'}")
+    with db.write() as s:
+        seed_demo(s, today=date(2023, 6, 30))
+        user = get_user_by_name(s, system_actor(), "office")
+        do_set_password(
+            s, system_actor(), user.id, expected_version=user.version, new_password=PASSWORD
+        )
+    app = create_app(WebSettings(warehouse=root / "wh", today=date(2023, 6, 30)), db=db)
+    with TestClient(app) as c:
+        page = c.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        r = c.post(
+            "/login",
+            data={"username": "office", "password": PASSWORD, "csrf_token": token.group(1)},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        yield c
+    db.dispose()
+
+
+def _csrf(c: TestClient) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/admin").text)
+    assert m
+    return m.group(1)
+
+
+def test_refresh_computed_values(office: TestClient) -> None:
+    r = office.post("/admin/actuals/refresh", data={"csrf_token": _csrf(office)})
+    assert r.status_code == 200
+    assert re.search(r"计算值已刷新：新增[1-9]\d*个", r.text)
+    html = office.get("/plans/2").text  # the five-year plan: computed values now shown
+    assert "最新" in html
+
+
+def test_evaluation_with_warehouse(office: TestClient) -> None:
+    html = office.get("/evaluation?plan=FYP14&as_of=2023-06-30").text
+    assert "没有可用的数据仓库" not in html
+    assert "warehouse run" in html  # actual values from the engine, with their source
+
+
+def test_annual_report_html_and_docx(office: TestClient) -> None:
+    r = office.get("/annual-report/download?year=2022&report_lang=zh&format=html")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert 'src="/static/plotly.min.js"' in r.text  # the app's own copy, not embedded
+    assert "'unsafe-inline'" in r.headers["content-security-policy"]
+    d = office.get("/annual-report/download?year=2022&report_lang=en&format=docx")
+    assert d.status_code == 200
+    assert d.content[:2] == b"PK"
+    assert "attachment" in d.headers["content-disposition"]
+
+
+def test_bad_report_format(office: TestClient) -> None:
+    r = office.get("/annual-report/download?year=2022&format=odt")
+    assert r.status_code == 422
+
+
+def test_no_warehouse_dir_is_a_notice(tmp_path: Path) -> None:
+    from ipcity.web.warehouse import maybe_warehouse
+
+    with maybe_warehouse(WebSettings(warehouse=tmp_path / "absent")) as wh:
+        assert wh is None
