@@ -12,14 +12,20 @@ computation is from the official figure) and ``relative_difference = difference 
 
 The indicator engine and the warehouse are imported lazily: the workspace works, and its
 tests run, without them.
+
+Some computed indicators come from the workspace database itself rather than the warehouse
+(e.g. ``protection.*``, computed from the case records). ``COMPUTED_PROVIDERS`` maps an
+indicator-id prefix to such a provider; ``do_refresh_computed_actuals`` asks it instead of the
+engine, and target validation accepts the ids it validates.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +35,40 @@ from ipcity.workspace.models import ComputedActual, IndicatorTarget, Plan, Publi
 from ipcity.workspace.permissions import Actor, can_view_internal
 
 ComputeFn = Callable[..., Any]
+
+
+class ComputedProvider(Protocol):
+    """Computes indicators from the workspace database (no warehouse needed)."""
+
+    def validate(self, indicator: str) -> str | None:
+        """None when ``indicator`` is a valid id of this provider, else why not."""
+        ...
+
+    def compute(
+        self, session: Session, indicator: str, *, years: Sequence[int] | None, region: str
+    ) -> tuple[dict[int, float | None], dict[str, Any]]:
+        """(year -> value, vintage) of one indicator for one region."""
+        ...
+
+
+# Indicator-id prefix -> "module:attribute" of a ComputedProvider, imported on first use (an
+# area missing from a checkout simply provides nothing).
+COMPUTED_PROVIDERS: dict[str, str] = {
+    "protection.": "ipcity.protection.indicators:WORKSPACE_PROVIDER",
+}
+
+
+def find_provider(indicator: str) -> ComputedProvider | None:
+    """The provider of ``indicator`` (by prefix), or None: the warehouse engine computes it."""
+    for prefix, where in COMPUTED_PROVIDERS.items():
+        if indicator.startswith(prefix):
+            module, _, attr = where.partition(":")
+            try:
+                provider: ComputedProvider = getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError:
+                return None
+            return provider
+    return None
 
 
 def load_compute() -> ComputeFn:

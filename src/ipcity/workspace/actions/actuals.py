@@ -24,7 +24,13 @@ from ipcity.workspace.actions._common import (
     parse_fields,
     text,
 )
-from ipcity.workspace.actuals import ComputeFn, latest_computed, load_compute, open_warehouse
+from ipcity.workspace.actuals import (
+    ComputeFn,
+    find_provider,
+    latest_computed,
+    load_compute,
+    open_warehouse,
+)
 from ipcity.workspace.errors import NoWarehouse
 from ipcity.workspace.models import ComputedActual, IndicatorTarget, PublishedActual, utcnow
 from ipcity.workspace.permissions import Actor, Cap, require
@@ -122,7 +128,10 @@ def do_refresh_computed_actuals(
     """Compute every engine-backed indicator (or ``target_ids``) from the warehouse and store a
     snapshot per year whose value or vintage changed. One engine call per (indicator, region).
     An indicator the engine cannot compute is listed in ``errors``; the others are still
-    stored. ``warehouse``/``compute`` default to the real ones (imported lazily)."""
+    stored. ``warehouse``/``compute`` default to the real ones (imported lazily). Indicators
+    with a provider in ``actuals.COMPUTED_PROVIDERS`` (``protection.*``) are computed by it
+    from this session instead; the warehouse is opened only when some target needs the
+    engine."""
     require(actor, Cap.EDIT_ACTUALS)
     stmt = select(IndicatorTarget).where(IndicatorTarget.engine_indicator.is_not(None))
     if target_ids is not None:
@@ -131,39 +140,51 @@ def do_refresh_computed_actuals(
     summary = RefreshSummary(targets=len(targets))
     if not targets:
         return summary
-    compute = compute or load_compute()
-    own_warehouse = warehouse is None
-    wh = open_warehouse() if own_warehouse else warehouse
     groups: dict[tuple[str, str], list[IndicatorTarget]] = defaultdict(list)
     for t in targets:
         groups[(str(t.engine_indicator), t.region or "ALL")].append(t)
+    # Indicators with a provider (computed from the workspace DB) need no engine or warehouse.
+    needs_engine = any(find_provider(indicator) is None for indicator, _ in groups)
+    own_warehouse = warehouse is None and needs_engine
+    wh = warehouse
+    if needs_engine:
+        compute = compute or load_compute()
+        wh = open_warehouse() if own_warehouse else warehouse
     latest = latest_computed(session, [t.id for t in targets])
     now = now or utcnow()
     try:
         for (indicator, region), members in groups.items():
+            provider = find_provider(indicator)
+            values: dict[int, float | None] = {}
             try:
-                result = compute(
-                    wh,
-                    indicators=[indicator],
-                    years=years,
-                    region=region,
-                    population_lag=population_lag,
-                )
-                rows = result.table.to_pylist()
-                vintage = _json_safe(getattr(result, "meta", {}).get("vintage"))
+                if provider is not None:
+                    values, raw_vintage = provider.compute(
+                        session, indicator, years=years, region=region
+                    )
+                    vintage = _json_safe(raw_vintage)
+                else:
+                    assert compute is not None
+                    result = compute(
+                        wh,
+                        indicators=[indicator],
+                        years=years,
+                        region=region,
+                        population_lag=population_lag,
+                    )
+                    rows = result.table.to_pylist()
+                    vintage = _json_safe(getattr(result, "meta", {}).get("vintage"))
+                    for r in rows:
+                        if r.get("indicator", indicator) != indicator:
+                            continue
+                        if r.get("region", region) != region:
+                            continue
+                        v = r.get("value")
+                        values[int(r["year"])] = None if v is None else float(v)
             except NoWarehouse:
                 raise
             except Exception as exc:  # the engine's own error, reported per indicator
                 summary.errors[f"{indicator}/{region}"] = f"{type(exc).__name__}: {exc}"
                 continue
-            values: dict[int, float | None] = {}
-            for r in rows:
-                if r.get("indicator", indicator) != indicator:
-                    continue
-                if r.get("region", region) != region:
-                    continue
-                v = r.get("value")
-                values[int(r["year"])] = None if v is None else float(v)
             for t in members:
                 before: dict[str, Any] = {}
                 after: dict[str, Any] = {}

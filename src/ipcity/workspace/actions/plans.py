@@ -23,6 +23,7 @@ from ipcity.workspace.actions._common import (
     parse_fields,
     text,
 )
+from ipcity.workspace.actuals import find_provider
 from ipcity.workspace.errors import FieldError, ValidationError, invalid
 from ipcity.workspace.models import Goal, IndicatorTarget, Plan
 from ipcity.workspace.permissions import Actor, Cap, require
@@ -194,6 +195,12 @@ def _binding(value: Any) -> bool:
 
 def _engine_id(value: Any) -> str:
     s = str(value).strip()
+    provider = find_provider(s)  # e.g. protection.avg_handling_days?kind=admin_ruling
+    if provider is not None:
+        problem = provider.validate(s)
+        if problem is not None:
+            raise Invalid("field.invalid_format", hint=problem)
+        return s
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", s):
         raise Invalid("field.invalid_format", hint="an engine indicator id like pct_applications")
     return s

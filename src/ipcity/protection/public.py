@@ -1,0 +1,283 @@
+"""What the public portal may show: aggregates only, no count under 5, nothing recoverable.
+
+``public_aggregates(session, year=...)`` needs no viewer: it holds no case, no name, no unit
+below the kind of protection, only:
+
+- headline figures for the city: cases received, closed, foreign-related, cross-region
+  (each hidden when under ``min_count``); the closure rate and the mediation success rate only
+  when both what they count and what they do not count are at least ``min_count`` (a rate of
+  2/7 would give away a count of 2) — for the closure rate also the cases pending at the
+  start of the year (received is published, so the rate would reveal them); the median
+  handling days only over at least ``min_count`` closed cases;
+- cases received by kind of protection (司法保护 / 行政保护 / 调解仲裁) x IP type, and by
+  district x kind of protection, with totals, after small-count suppression with secondary
+  suppression (``suppression``). The two tables share their kind-of-protection totals and the
+  grand total: a total hidden in one is hidden in the other too (repeated until both agree),
+  and the headline "cases received" is hidden when the tables had to hide the grand total.
+
+Cases without a district are a row of their own (未注明区) so the totals agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ipcity.protection import indicators as ind
+from ipcity.protection import vocab
+from ipcity.protection.models import ProtectionCase
+from ipcity.protection.suppression import MIN_COUNT, PublicTable, public_table
+from ipcity.workspace.models import Unit
+
+UNKNOWN_DISTRICT = ("", "未注明区", "district not stated")
+
+
+@dataclass(frozen=True)
+class PublicFigure:
+    key: str
+    label_zh: str
+    label_en: str
+    value: float | int | None  # None: not shown (small numbers)
+    unit_zh: str = ""
+    unit_en: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_en if lang.startswith("en") else self.label_zh
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "value": self.value,
+            "suppressed": self.value is None,
+            "unit_zh": self.unit_zh,
+            "unit_en": self.unit_en,
+        }
+
+
+@dataclass(frozen=True)
+class PublicProtectionStats:
+    year: int
+    as_of: date
+    min_count: int
+    figures: tuple[PublicFigure, ...]
+    by_kind_ip: PublicTable
+    by_district: PublicTable
+    includes_synthetic: bool  # demo data: the portal must say so
+
+    def figure(self, key: str) -> PublicFigure:
+        return next(f for f in self.figures if f.key == key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "min_count": self.min_count,
+            "figures": [f.as_dict() for f in self.figures],
+            "by_kind_ip": self.by_kind_ip.as_dict(),
+            "by_district": self.by_district.as_dict(),
+            "includes_synthetic": self.includes_synthetic,
+        }
+
+    def to_csv(self, lang: str = "zh") -> bytes:
+        """The same aggregates as a CSV (UTF-8 with BOM): suppressed numbers are ``*``."""
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        for f in self.figures:
+            w.writerow([f.label(lang), "*" if f.value is None else f.value, f.unit_zh])
+        for title, table in (
+            (
+                "按保护类型和知识产权类型" if lang == "zh" else "by kind and IP type",
+                self.by_kind_ip,
+            ),
+            ("按区和保护类型" if lang == "zh" else "by district and kind", self.by_district),
+        ):
+            w.writerow([])
+            w.writerow([title, *table.col_labels, "合计" if lang == "zh" else "total"])
+            for label, row, total in zip(
+                table.row_labels, table.cells, table.row_totals, strict=True
+            ):
+                w.writerow([label, *(c.text() for c in row), total.text()])
+            w.writerow(
+                [
+                    "合计" if lang == "zh" else "total",
+                    *(c.text() for c in table.col_totals),
+                    table.total.text(),
+                ]
+            )
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _count(value: int, min_count: int) -> int | None:
+    return None if value < min_count else value
+
+
+def _rate(num: int, den: int, min_count: int, *, parts: tuple[int, ...] = ()) -> float | None:
+    """A rate only when what it counts and what it does not are both >= min_count (and each
+    of ``parts``: the pieces of the denominator a reader could work out with it)."""
+    if den == 0 or num < min_count or den - num < min_count:
+        return None
+    if any(p < min_count for p in parts):
+        return None
+    return float(round(100 * num / den, 1))
+
+
+def public_aggregates(
+    session: Session, *, year: int, as_of: date | None = None, min_count: int = MIN_COUNT
+) -> PublicProtectionStats:
+    """The portal's protection block for ``year`` (see the module doc)."""
+    as_of = as_of or min(date(year, 12, 31), date.today())
+    groups = list(vocab.KIND_GROUPS)
+    ips = list(vocab.IP_TYPE_CODES)
+    received = ind.compute(
+        session, years=[year], by=("kind", "ip_type"), indicators=["cases_received"], as_of=as_of
+    )
+    kind_ip = [[0] * len(ips) for _ in groups]
+    for r in received.rows:
+        g = groups.index(vocab.kind_group(str(r.dim("kind"))))
+        kind_ip[g][ips.index(str(r.dim("ip_type")))] += int(r.value or 0)
+    districts = list(
+        session.execute(
+            select(Unit.admin_code, Unit.short_name, Unit.name)
+            .where(Unit.kind == "district", Unit.admin_code.is_not(None))
+            .order_by(Unit.sort_order, Unit.id)
+        )
+    )
+    d_keys = [str(c) for c, _s, _n in districts] + [UNKNOWN_DISTRICT[0]]
+    d_labels = [s or n for _c, s, n in districts] + [UNKNOWN_DISTRICT[1]]
+    by_d = ind.compute(
+        session, years=[year], by=("district", "kind"), indicators=["cases_received"], as_of=as_of
+    )
+    district_kind = [[0] * len(groups) for _ in d_keys]
+    for r in by_d.rows:
+        code = str(r.dim("district") or "")
+        i = d_keys.index(code) if code in d_keys else len(d_keys) - 1
+        district_kind[i][groups.index(vocab.kind_group(str(r.dim("kind"))))] += int(r.value or 0)
+    if not any(district_kind[-1]):  # no case without a district: no such row
+        district_kind.pop()
+        d_keys.pop()
+        d_labels.pop()
+    group_labels = [vocab.KIND_GROUPS[g][0] for g in groups]
+    ip_labels = [vocab.ip_type_label(c) for c in ips]
+    # Shared margins: kind group totals (rows of table 1 = columns of table 2), grand total.
+    forced_groups: set[int] = set()
+    forced_grand = False
+    while True:
+        t1 = public_table(
+            kind_ip,
+            row_keys=groups,
+            row_labels=group_labels,
+            col_keys=ips,
+            col_labels=ip_labels,
+            min_count=min_count,
+            forced=[(g, len(ips)) for g in forced_groups]
+            + ([(len(groups), len(ips))] if forced_grand else []),
+        )
+        t2 = public_table(
+            district_kind,
+            row_keys=d_keys,
+            row_labels=d_labels,
+            col_keys=groups,
+            col_labels=group_labels,
+            min_count=min_count,
+            forced=[(len(d_keys), g) for g in forced_groups]
+            + ([(len(d_keys), len(groups))] if forced_grand else []),
+        )
+        hidden = {g for g in range(len(groups)) if t1.row_totals[g].suppressed}
+        hidden |= {g for g in range(len(groups)) if t2.col_totals[g].suppressed}
+        grand = t1.total.suppressed or t2.total.suppressed
+        if hidden == forced_groups and grand == forced_grand:
+            break
+        forced_groups, forced_grand = hidden, grand
+    city = ind.compute(session, years=[year], as_of=as_of)
+    val = {ind.short_id(r.indicator): r for r in city.rows}
+
+    def n(key: str) -> int:
+        v = val[key].value
+        return int(v) if v is not None else 0
+
+    closed_days = val["median_handling_days"]
+    median = closed_days.value if (closed_days.denominator or 0) >= min_count else None
+    figures = (
+        PublicFigure(
+            "cases_received",
+            "收案数",
+            "cases received",
+            None if t1.total.suppressed else _count(n("cases_received"), min_count),
+            "件",
+            "cases",
+        ),
+        PublicFigure(
+            "cases_closed",
+            "结案数",
+            "cases closed",
+            _count(n("cases_closed"), min_count),
+            "件",
+            "cases",
+        ),
+        PublicFigure(
+            "closure_rate",
+            "结案率",
+            "closure rate",
+            _rate(
+                n("cases_closed"),
+                n("cases_received") + n("pending_start"),
+                min_count,
+                # received is published: with the rate it would give pending_start away
+                parts=(n("pending_start"),),
+            ),
+            "%",
+            "%",
+        ),
+        PublicFigure(
+            "median_handling_days",
+            "办案天数中位数",
+            "median handling time",
+            None if median is None else float(median),
+            "天",
+            "days",
+        ),
+        PublicFigure(
+            "mediation_success_rate",
+            "调解成功率",
+            "mediation success rate",
+            _rate(
+                int(val["mediation_success_rate"].numerator or 0),
+                int(val["mediation_success_rate"].denominator or 0),
+                min_count,
+            ),
+            "%",
+            "%",
+        ),
+        PublicFigure(
+            "foreign_related_cases",
+            "涉外案件数",
+            "foreign-related cases",
+            _count(n("foreign_related_cases"), min_count),
+            "件",
+            "cases",
+        ),
+        PublicFigure(
+            "cross_region_cases",
+            "跨区域协作案件数",
+            "cross-region co-operation cases",
+            _count(n("cross_region_cases"), min_count),
+            "件",
+            "cases",
+        ),
+    )
+    synthetic = bool(
+        session.scalar(
+            select(func.count())
+            .select_from(ProtectionCase)
+            .where(ProtectionCase.synthetic.is_(True))
+        )
+    )
+    return PublicProtectionStats(year, as_of, min_count, figures, t1, t2, synthetic)
