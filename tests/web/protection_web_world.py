@@ -14,7 +14,7 @@ SECRET_RESPONDENT = "上海秘密科技有限公司"
 SECRET_NOTE = "联系电话13800000000"
 
 
-def add_cases(w: WebWorld) -> WebWorld:
+def add_to_world(w: WebWorld) -> WebWorld:
     sysa = system_actor("test")
     with w.db.write() as s:
         v = do_create_case(

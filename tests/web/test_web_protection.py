@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import openpyxl
 import pytest
 from fastapi import FastAPI
-from protection_web_world import SECRET_CLAIMANT, SECRET_NOTE, SECRET_RESPONDENT, add_cases
+from protection_web_world import SECRET_CLAIMANT, SECRET_NOTE, SECRET_RESPONDENT
 from starlette.testclient import TestClient
 from web_world import TODAY, USERNAMES, WebWorld, api_token, page_login
 
@@ -26,8 +26,8 @@ SECRETS = (SECRET_CLAIMANT, SECRET_RESPONDENT, "13800000000")
 @pytest.fixture
 def pworld(world: WebWorld) -> WebWorld:
     """The web world plus case_a (A owns, B joint) and case_t (A transferred it to B, so A
-    is a previous owner: read only, masked)."""
-    add_cases(world)
+    is a previous owner: read only, masked). case_a comes with every web world (see
+    web_world.WORLD_EXTENSIONS)."""
     with world.db.write() as s:
         from ipcity.protection.actions import do_create_case
 

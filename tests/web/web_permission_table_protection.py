@@ -1,42 +1,12 @@
 """Permission rows of the IP protection routes (pages and /api/v1), picked up by
-``test_web_permission_matrix.py``.
-
-The matrix world (``web_world.build_world``) has no protection case, and the matrix test
-builds it through its own module-level name. Until ``web_world`` offers a hook for areas to
-add to the world, this module wraps that name in the matrix test module (only there) so the
-world also has ``case_a`` (owned by unit A = ``editor_lead``'s unit, handled jointly with
-unit B; ``editor_other`` is the district HP's editor and must not see it). See
-``protection_web_world.add_cases``.
+``test_web_permission_matrix.py``. The matrix world gets ``case_a`` from
+``protection_web_world.add_to_world`` (owned by unit A = ``editor_lead``'s unit, handled
+jointly with unit B; ``editor_other`` is the district HP's editor and must not see it).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from typing import Any
-
-from protection_web_world import add_cases
 from web_permission_table import EVERYONE, Row, S
-
-# --- the world: wrap build_world in the matrix test module (see the module doc) ---------------
-
-
-def _with_cases(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    if getattr(build, "_with_protection_cases", False):
-        return build
-
-    def build_world(db: Any) -> Any:
-        return add_cases(build(db))
-
-    build_world._with_protection_cases = True  # type: ignore[attr-defined]
-    return build_world
-
-
-for _module in list(sys.modules.values()):
-    if callable(getattr(_module, "_all_rows", None)) and callable(
-        getattr(_module, "build_world", None)
-    ):
-        _module.build_world = _with_cases(_module.build_world)
 
 # --- statuses ---------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ A module with its own name (not ``conftest``) so test files can import it unambi
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -75,6 +76,10 @@ class WebWorld:
     def __getitem__(self, key: str) -> int:
         return self.ids[key]
 
+
+# Areas add their own objects to the matrix world: a test module ``<area>_web_world`` with
+# ``add_to_world(world) -> world``, listed here.
+WORLD_EXTENSIONS: tuple[str, ...] = ("protection_web_world",)
 
 GENERATION = [0]  # bumped by every build, so a cached world knows another test wiped it
 
@@ -267,6 +272,8 @@ def build_world(db: Database) -> WebWorld:
         ids["unit_a_v"] = unit_a.version
         ids["notice_a"] = inbox(s, a)[0].id
         ids["notice_office"] = inbox(s, sysa)[0].id
+    for name in WORLD_EXTENSIONS:
+        w = importlib.import_module(name).add_to_world(w)
     return w
 
 

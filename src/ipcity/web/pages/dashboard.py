@@ -34,6 +34,30 @@ _NEVER = {
     "user.create",
     "user.update",
     "user.set_password",
+    # meetings, portal and IP protection change no dashboard figure by themselves: a decision
+    # writes its own task.create, a case write its own actual.refresh
+    "meeting.create",
+    "meeting.update",
+    "agenda.create",
+    "agenda.update",
+    "agenda.delete",
+    "material.attach",
+    "material.remove",
+    "minutes.record",
+    "decision.record",
+    "publication.create",
+    "publication.update",
+    "publication.publish",
+    "publication.withdraw",
+    "headline.publish",
+    "headline.supersede",
+    "headline.withdraw",
+    "case.create",
+    "case.update",
+    "case.delete",
+    "case.transfer",
+    "case.join",
+    "case.leave",
 }
 NOT_IN_TASKS = frozenset(
     _NEVER

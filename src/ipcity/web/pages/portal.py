@@ -36,6 +36,7 @@ from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.pages.meetings import Files, read_attachments
+from ipcity.web.pages.protection import portal_block
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import open_warehouse
@@ -73,9 +74,11 @@ def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     home = portal_home(v.session, v.actor, locale=v.ws_locale, year=_int(year), news_limit=10)
     years = sorted({s.year for s in mq.list_headline_snapshots(v.session, ANONYMOUS)}, reverse=True)
     charts = [{"id": f"chart-{c.key}", "figure": chart_figure(c)} for c in home.charts]
+    # IP protection aggregates of the last full year (masked, small counts suppressed)
+    protection = portal_block(v.session, v.today)
     return v.render(
         "portal/home.html",
-        {"home": home, "charts": charts, "years": years, **_ctx(v)},
+        {"home": home, "charts": charts, "years": years, "protection": protection, **_ctx(v)},
     )
 
 
