@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from ipcity.errors import InputError
 from ipcity.evaluation.exact import exact
+from ipcity.tomlfile import package_toml, read_toml
 
 ItemKind = Literal[
     "tasks_on_time", "tasks_done", "reports_on_time", "indicator_growth", "overdue_deduction"
@@ -251,22 +250,14 @@ def parse_scheme(doc: dict[str, Any], origin: str) -> Scheme:
 
 
 def default_scheme() -> Scheme:
-    text = (
-        resources.files("ipcity.evaluation")
-        .joinpath("defaults", "assessment.toml")
-        .read_text(encoding="utf-8")
+    return parse_scheme(
+        package_toml("ipcity.evaluation", "defaults", "assessment.toml"),
+        "default assessment scheme",
     )
-    return parse_scheme(tomllib.loads(text), "default assessment scheme")
 
 
 def load_scheme(path: Path | None) -> Scheme:
     """The scheme in ``path``, or the shipped default when None."""
     if path is None:
         return default_scheme()
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"assessment scheme not found: {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid TOML ({exc})") from exc
-    return parse_scheme(doc, str(path))
+    return parse_scheme(read_toml(path, "assessment scheme"), str(path))

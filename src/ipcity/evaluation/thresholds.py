@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ipcity.errors import InputError
 from ipcity.evaluation.exact import exact
+from ipcity.tomlfile import package_toml, read_toml
 
 DEFAULT_FILE = "thresholds.toml"
 
@@ -55,8 +54,8 @@ def _from_mapping(doc: dict[str, Any], origin: str, base: Thresholds) -> Thresho
 
 def default_thresholds() -> Thresholds:
     """The shipped defaults (ahead 1.05, on track 0.95), read from defaults/thresholds.toml."""
-    text = resources.files("ipcity.evaluation").joinpath("defaults", DEFAULT_FILE).read_text()
-    return _from_mapping(tomllib.loads(text), "default thresholds", Thresholds())
+    doc = package_toml("ipcity.evaluation", "defaults", DEFAULT_FILE)
+    return _from_mapping(doc, "default thresholds", Thresholds())
 
 
 def load_thresholds(
@@ -65,13 +64,7 @@ def load_thresholds(
     """Defaults, overridden by a TOML file's [midterm] table, overridden by explicit values."""
     t = default_thresholds()
     if path is not None:
-        try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError(f"thresholds file not found: {path}") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid TOML ({exc})") from exc
-        t = _from_mapping(doc, str(path), t)
+        t = _from_mapping(read_toml(path, "thresholds file"), str(path), t)
     return Thresholds(
         ahead=exact(ahead) if ahead is not None else t.ahead,
         on_track=exact(on_track) if on_track is not None else t.on_track,

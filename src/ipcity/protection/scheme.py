@@ -35,16 +35,15 @@ weight = 25
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from ipcity.errors import InputError
 from ipcity.evaluation.exact import exact
 from ipcity.protection.indicators import parse_indicator_id
+from ipcity.tomlfile import package_toml, read_toml
 
 LEVELS = ("city", "district")
 WhenEmpty = Literal["exclude", "zero", "full"]
@@ -281,22 +280,14 @@ def parse_scheme(doc: dict[str, Any], origin: str) -> ProtectionScheme:
 
 
 def default_scheme() -> ProtectionScheme:
-    text = (
-        resources.files("ipcity.protection")
-        .joinpath("defaults", "protection_assessment.toml")
-        .read_text(encoding="utf-8")
+    return parse_scheme(
+        package_toml("ipcity.protection", "defaults", "protection_assessment.toml"),
+        "default protection scheme",
     )
-    return parse_scheme(tomllib.loads(text), "default protection scheme")
 
 
 def load_scheme(path: Path | None) -> ProtectionScheme:
     """The scheme in ``path``, or the shipped default when None."""
     if path is None:
         return default_scheme()
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"protection assessment scheme not found: {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid TOML ({exc})") from exc
-    return parse_scheme(doc, str(path))
+    return parse_scheme(read_toml(path, "protection assessment scheme"), str(path))
