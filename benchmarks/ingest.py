@@ -136,7 +136,7 @@ Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f}
 | {ours['peak_rss_gb']:.2f} GB |
 
 Best of {rounds} alternating rounds per side. Ratio ours / baseline: **{ratio:.2f}x**
-(target: at most 2x).
+(target: at most 2x{"" if ratio <= 2 else " — NOT met"}).
 """
     if head in text:
         start = text.index(head)
