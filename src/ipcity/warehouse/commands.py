@@ -46,6 +46,9 @@ def ingest_command(
     """Load patent records (canonical CSV/Parquet/XLSX tables, USPTO or CNIPA XML)."""
     if fmt not in ("text", "json"):
         raise IpcityError(f"--format must be text or json, not '{fmt}'")
+    for p in paths:  # before a warehouse is created for nothing
+        if not p.exists():
+            raise IpcityError(f"{p}: no such file or directory")
     with Warehouse(warehouse) as wh, progress("ingest") as update:
         report = ingest(wh, paths, progress=update)
     if fmt == "json":
