@@ -3,16 +3,13 @@ PostgreSQL (a schema of its own, dropped at the end); a cheap password hasher.""
 
 from __future__ import annotations
 
-import os
-import uuid
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
+
+from dbtest import backend_database, use_cheap_hasher
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
@@ -20,45 +17,21 @@ from web_world import TODAY, WebWorld, build_world, wipe  # noqa: E402
 
 from ipcity.web.app import create_app  # noqa: E402
 from ipcity.web.config import WebSettings  # noqa: E402
-from ipcity.workspace import auth  # noqa: E402
-from ipcity.workspace.db import Database, open_db  # noqa: E402
-
-PG_ENV = "IPCITY_TEST_PG"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+from ipcity.workspace.db import Database  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    # argon2's default cost is ~0.5 s per hash on this machine; tests log in hundreds of times.
-    monkeypatch.setattr(auth, "_hasher", CHEAP)
-    monkeypatch.setattr(auth, "_DUMMY_HASH", CHEAP.hash("dummy"))
+    use_cheap_hasher(monkeypatch)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("web") / "workspace.sqlite"
-        db = open_db(f"sqlite:///{path}")
+    with backend_database(request.param, tmp_path_factory.mktemp("web"), "web") as db:
         yield db
-        db.dispose()
-        return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"{PG_ENV} not set: PostgreSQL tests skipped")
-    schema = f"web_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        db = open_db(url, schema=schema)
-        yield db
-        db.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+
 
 
 @pytest.fixture(scope="session")
