@@ -465,6 +465,24 @@ def transfer_case(
     return RedirectResponse(f"/protection/cases/{case_id}", status_code=303)
 
 
+def _joint_change(
+    v: View, case_id: int, version: str, unit_id: str, note: str, action: Any, done: str
+) -> Response:
+    """Add or remove a unit handling the case jointly (the two forms differ in action only)."""
+    expected = _version(version)
+    unit = _int(unit_id) or 0
+    outcome_ = attempt(
+        v.session,
+        lambda: action(
+            v.session, v.actor, case_id, expected_version=expected, unit_id=unit, note=note
+        ),
+    )
+    if outcome_.error is not None:
+        return _after_refusal(v, case_id, outcome_.error, None, "joint")
+    add_flash(v.request, done)
+    return RedirectResponse(f"/protection/cases/{case_id}", status_code=303)
+
+
 @router.post("/protection/cases/{case_id}/joint", response_class=HTMLResponse)
 def add_joint(
     v: View,
@@ -473,18 +491,8 @@ def add_joint(
     unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    expected = _version(version)
-    unit = _int(unit_id) or 0
-    outcome_ = attempt(
-        v.session,
-        lambda: do_add_joint_unit(
-            v.session, v.actor, case_id, expected_version=expected, unit_id=unit, note=note
-        ),
-    )
-    if outcome_.error is not None:
-        return _after_refusal(v, case_id, outcome_.error, None, "joint")
-    add_flash(v.request, _("The unit now handles the case jointly."))
-    return RedirectResponse(f"/protection/cases/{case_id}", status_code=303)
+    done = _("The unit now handles the case jointly.")
+    return _joint_change(v, case_id, version, unit_id, note, do_add_joint_unit, done)
 
 
 @router.post("/protection/cases/{case_id}/joint/remove", response_class=HTMLResponse)
@@ -495,18 +503,8 @@ def remove_joint(
     unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    expected = _version(version)
-    unit = _int(unit_id) or 0
-    outcome_ = attempt(
-        v.session,
-        lambda: do_remove_joint_unit(
-            v.session, v.actor, case_id, expected_version=expected, unit_id=unit, note=note
-        ),
-    )
-    if outcome_.error is not None:
-        return _after_refusal(v, case_id, outcome_.error, None, "joint")
-    add_flash(v.request, _("The unit no longer handles the case jointly."))
-    return RedirectResponse(f"/protection/cases/{case_id}", status_code=303)
+    done = _("The unit no longer handles the case jointly.")
+    return _joint_change(v, case_id, version, unit_id, note, do_remove_joint_unit, done)
 
 
 # --- import -------------------------------------------------------------------------------------
