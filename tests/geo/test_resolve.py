@@ -277,3 +277,19 @@ def test_country_alone() -> None:
 )
 def test_normalize_country(value: str, iso: str | None) -> None:
     assert normalize_country(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        ("上海市闸北区共和新路1号", "310106"),  # 闸北 merged into 静安 in 2015
+        ("上海市卢湾区淮海中路", "310101"),  # 卢湾 merged into 黄浦 in 2011
+        ("上海市南汇区惠南镇", "310115"),  # 南汇 merged into 浦东 in 2009 (not Qingdao's 市南区)
+        ("上海市崇明县城桥镇", "310151"),  # 崇明县 became 崇明区 in 2016
+        ("中国(上海)自由贸易试验区张江路88号", "310115"),  # the FTZ without a district: Pudong
+        ("中国（上海）自由贸易试验区", "310115"),
+    ],
+)
+def test_former_shanghai_names_resolve_to_their_successor(address: str, code: str) -> None:
+    (place,) = resolve_addresses([address])
+    assert (place.region_code, place.country, place.level) == (code, "CN", "district")

@@ -23,7 +23,7 @@ from ipcity.geo.zh_matcher import is_street
 
 # Recorded with every cached resolution (warehouse table address_regions): bump it whenever a
 # change here, in the matchers, the country table or data/regions.csv can change a result.
-RESOLVER_VERSION = "ipcity-geo-1"
+RESOLVER_VERSION = "ipcity-geo-2"  # 2: former Shanghai district names, the FTZ
 
 PlaceLevel = Literal["district", "city", "province", "country"]
 

@@ -57,6 +57,23 @@ _STANDALONE = "黄浦 徐汇 静安 虹口 杨浦 闵行 嘉定 浦东 松江 �
 STANDALONE_SHORT_FORMS = frozenset(_STANDALONE.split())
 
 
+# Names no longer in GB/T 2260 that addresses still carry (old registrations, company records),
+# mapped to the unit that took the area over. Shanghai: 卢湾 -> 黄浦 (2011), 闸北 -> 静安 (2015),
+# 南汇 -> 浦东 (2009), 崇明县 -> 崇明区 (2016). The China (Shanghai) Pilot Free Trade Zone written
+# without a district is attributed to Pudong, where its bonded areas, Lujiazui, Jinqiao and
+# Zhangjiang lie (most of its area; Lingang's Fengxian part is the exception).
+FORMER_NAMES: dict[str, str] = {
+    "卢湾区": "310101",
+    "闸北区": "310106",
+    "南汇区": "310115",
+    "崇明县": "310151",
+    "中国(上海)自由贸易试验区": "310115",
+    "中国（上海）自由贸易试验区": "310115",
+    "上海自由贸易试验区": "310115",
+    "上海自贸区": "310115",
+}
+
+
 def cpca_short_form(name: str) -> str:
     return _CPCA_SPECIAL.get(name) or _CPCA_SUFFIX.sub("", name)
 
@@ -127,6 +144,10 @@ class ZhMatcher:
         # only inside their city: "开发区东区" is not Panzhihua's 东区.
         for key in [k for k in standalone if len(k) == 2 and k.endswith("区")]:
             context.setdefault(key, []).extend(standalone.pop(key))
+        table = regions()
+        for key, code in FORMER_NAMES.items():  # full names: they win overlaps like any other
+            standalone.setdefault(key, []).append(table[code])
+            cpca_keys.add(key)
         self._ac = ahocorasick.Automaton()
         for key in standalone.keys() | context.keys():
             alone = tuple(sorted(standalone.get(key, ()), key=lambda r: r.code))
