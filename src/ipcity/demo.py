@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ipcity.errors import IpcityError
-from ipcity.settings import PUBLISHED_POPULATION_LAG, workspace_db_url
+from ipcity.settings import REPORTING_OFFICE, population_lag, workspace_db_url
 from ipcity.warehouse.store import Warehouse
 
 CITY = "310000"
@@ -48,7 +48,8 @@ def headline_table(wh: Warehouse, years: list[int]) -> None:
         indicators=list(HEADLINE),
         years=years,
         region=CITY,
-        population_lag=PUBLISHED_POPULATION_LAG,
+        population_lag=population_lag(CITY),
+        office=REPORTING_OFFICE,
     )
     values = {(r["indicator"], r["year"]): r["value"] for r in res.table.to_pylist()}
     t = Table(title=f"Sample city (synthetic) — headline indicators, region {CITY}")
@@ -69,7 +70,8 @@ def headline_table(wh: Warehouse, years: list[int]) -> None:
     m = res.meta
     out.print(
         f"definition {m.get('definition_version')}; counting {m.get('counting')}; population "
-        f"of the previous year end (lag {PUBLISHED_POPULATION_LAG}); data vintage run "
+        f"with lag {population_lag(CITY)} (1: the previous year end); office "
+        f"{REPORTING_OFFICE}; data vintage run "
         f"{(m.get('vintage') or {}).get('latest_run')}",
         highlight=False,
     )

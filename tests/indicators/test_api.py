@@ -168,9 +168,13 @@ def test_read_only_warehouse(tmp_path: Path) -> None:
 
 def test_definition_config(tmp_path: Path) -> None:
     cfg = DefinitionConfig.default()
-    assert cfg.version == "1" and cfg.label == "1"
+    assert cfg.version == "2" and cfg.label == "2"
     assert cfg.pledge_threshold_cny == 10_000_000 and cfg.maintained_years == 10
-    assert cfg.with_changes(award=False).label == "1+custom"
+    assert cfg.with_changes(award=False).label == "2+custom"
+    assert DefinitionConfig.shipped("1").label == "1"
+    assert DefinitionConfig.shipped(1).with_changes(award=False).label == "1+custom"
+    with pytest.raises(InputError, match=r"unknown definition version '3' \(valid: 1, 2\)"):
+        DefinitionConfig.shipped("3")
     with pytest.raises(InputError, match="every high-value criterion is switched off"):
         cfg.with_changes(sei=False, family=False, maintained=False, pledge=False, award=False)
     with pytest.raises(InputError, match="pledge_threshold_cny must be 0 or more"):
@@ -181,8 +185,10 @@ def test_definition_config(tmp_path: Path) -> None:
     )
     own = DefinitionConfig.from_toml(path)
     assert own.label == "city-2" and not own.sei and own.pledge_threshold_cny == 5_000_000
+    # keys not given keep the current version's values
+    assert own.office == "CN" and own.statutory_term and own.award_list == "national"
     path.write_text('version = "x"\n[high_value]\nseis = false\n')
-    with pytest.raises(InputError, match="unknown: seis"):
+    with pytest.raises(InputError, match=r"unknown: high_value\.seis"):
         DefinitionConfig.from_toml(path)
 
 

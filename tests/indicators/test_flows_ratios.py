@@ -18,7 +18,7 @@ def _flows_warehouse(path: Path) -> Warehouse:
         patent("I2", "2019-12-31", "2021-01-01"),  # filed 2019, granted 1 Jan 2021
         patent("U1", "2020-01-01", "2020-06-01", patent_type="utility_model"),
         patent("D1", "2020-02-01", "2020-07-01", patent_type="design"),
-        patent("E1", "2020-03-01", "2020-09-01", office="US"),  # other offices count
+        patent("E1", "2020-03-01", "2020-09-01", office="US"),  # a USPTO grant: not CN
         patent("W1", "2020-01-15", office="WO", patent_type=None),  # PCT, filed 2020
         patent("W2", "2020-11-30", office="WO", patent_type=None),
         patent("W3", "2021-01-01", office="WO", patent_type=None),  # PCT 2021 (x3)
@@ -40,13 +40,13 @@ def test_flows_by_year_of_the_date(tmp_path: Path, engine: str) -> None:
         "pct_applications",
     ]
     r = compute(wh, ids, years=[2019, 2020, 2021, 2022], region=SH, engine=engine)
-    # grants 2020: I1 (31 Dec), U1, D1, E1 = 4; 2021: I2 (1 Jan). WO never counts as a grant.
-    assert values(r, "patents_granted") == {2019: 0, 2020: 4, 2021: 1, 2022: 0}
-    assert values(r, "invention_patents_granted") == {2019: 0, 2020: 2, 2021: 1, 2022: 0}
+    # grants 2020: I1 (31 Dec), U1, D1 = 3 (E1 is USPTO); 2021: I2 (1 Jan). WO is no grant.
+    assert values(r, "patents_granted") == {2019: 0, 2020: 3, 2021: 1, 2022: 0}
+    assert values(r, "invention_patents_granted") == {2019: 0, 2020: 1, 2021: 1, 2022: 0}
     assert values(r, "utility_models_granted") == {2019: 0, 2020: 1, 2021: 0, 2022: 0}
     assert values(r, "designs_granted") == {2019: 0, 2020: 1, 2021: 0, 2022: 0}
-    # applications (office != WO): 2019 I1, I2 (31 Dec 2019); 2020 U1, D1, E1
-    assert values(r, "patent_applications") == {2019: 2, 2020: 3, 2021: 0, 2022: 0}
+    # applications (office CN): 2019 I1, I2 (31 Dec 2019); 2020 U1, D1
+    assert values(r, "patent_applications") == {2019: 2, 2020: 2, 2021: 0, 2022: 0}
     # PCT by international filing year: 2020 W1, W2; 2021 W3 (1 Jan), W4, W5 (31 Dec)
     assert values(r, "pct_applications") == {2019: 0, 2020: 2, 2021: 3, 2022: 0}
 
@@ -126,11 +126,15 @@ def test_per_10k_with_lag_reproduces_shanghai_2022(tmp_path: Path, engine: str) 
     assert values(lag1, "invention_patents_in_force_per_10k")[2022] == (
         101_851 / 24_894_300 * 10_000
     )
-    assert lag1.meta["population_lag"] == 1
+    assert lag1.meta["population_lag"] == {"310000": 1}
     # lag 1 for 2021 and 2022 divides by the 2020 and 2021 populations
     assert lag1.meta["population_sources"] == sorted([POP[2020][1], POP[2021][1]])
 
-    lag0 = compute(wh, ids[:2], years=[2022], region=SH, engine=engine)
+    # no lag given: Shanghai's configured lag (1), the same figures
+    configured = compute(wh, ids[:2], years=[2022], region=SH, engine=engine)
+    assert configured.meta["population_lag"] == {"310000": 1}
+    assert values(configured, "high_value_invention_patents_per_10k")[2022] == per10k[2022]
+    lag0 = compute(wh, ids[:2], years=[2022], region=SH, population_lag=0, engine=engine)
     # with the end-2022 population: 101,800 / 24,758,900 x 10,000 = 41.1165...
     got = values(lag0, "high_value_invention_patents_per_10k")[2022]
     assert got == 101_800 / 24_758_900 * 10_000
@@ -144,6 +148,7 @@ def test_missing_population_gives_a_note_not_a_number(tmp_path: Path, engine: st
         ["high_value_invention_patents_per_10k", "high_value_invention_patents_per_10k_change"],
         years=[2022, 2023],
         region=SH,
+        population_lag=0,
         engine=engine,
     )
     rows = {(row["indicator"], row["year"]): row for row in r.table.to_pylist()}

@@ -30,7 +30,7 @@ PATENTS = [
     _p(1, grant_date="2015-06-01", lapse_date="2020-12-31"),  # lapses ON 31 Dec 2020
     _p(2, grant_date="2015-06-01", lapse_date="2021-01-01"),  # lapses 1 Jan 2021
     _p(3, grant_date="2020-12-31"),  # granted ON 31 Dec 2020
-    _p(4, grant_date="2016-03-01", office="US"),  # any office but WO
+    _p(4, grant_date="2016-03-01", office="US"),  # version 2: office CN only
     _p(5, grant_date="2015-06-01", patent_type="utility_model"),  # not an invention
     _p(6, grant_date=None),  # not granted
     # maintained > 10 years: application_date + 10 years < 31 Dec
@@ -151,11 +151,11 @@ def test_grant_on_31_december_counts_that_year(results: dict[str, IndicatorResul
     assert years_counted(results["default"], IN_FORCE, 3) == span(2020)
 
 
-def test_other_offices_count_but_not_utility_models_or_pending(
+def test_other_offices_utility_models_and_pending_do_not_count(
     results: dict[str, IndicatorResult],
 ) -> None:
     r = results["default"]
-    assert years_counted(r, IN_FORCE, 4) == span(2016)  # US office counts (office != WO)
+    assert years_counted(r, IN_FORCE, 4) == []  # a USPTO grant is not a CN statistic
     assert years_counted(r, IN_FORCE, 5) == []  # utility model
     assert years_counted(r, IN_FORCE, 6) == []  # never granted
 
@@ -236,20 +236,20 @@ def test_criteria_switched_off(results: dict[str, IndicatorResult]) -> None:
         "pledge": False,
         "award": True,
     }
-    assert off1.meta["definition_version"] == "1+custom"
-    assert results["default"].meta["definition_version"] == "1"
+    assert off1.meta["definition_version"] == "2+custom"
+    assert results["default"].meta["definition_version"] == "2"
 
 
 def test_totals_add_up(results: dict[str, IndicatorResult]) -> None:
-    # 2018 year-end, default definition. In force: every invention granted <= 2018 and not
-    # lapsed: P01, P02, P04, P11-13, P21-24, P31-34 (P33 lapses 2019), P41-44, P51-54
-    # = 2 + 1 + 3 + 4 + 4 + 4 + 4 = 22.
+    # 2018 year-end, default definition. In force: every CN invention granted <= 2018 and not
+    # lapsed: P01, P02, P11-13, P21-24, P31-34 (P33 lapses 2019), P41-44, P51-54
+    # = 2 + 3 + 4 + 4 + 4 + 4 = 21 (P04 is a USPTO record).
     # High-value 2018: P21, P23, P24 (pledges), P31, P33, P34 (awards), P41, P42, P44 (SEI),
     # P52, P53 (family) = 11.
     r = results["default"]
     in_force = sum(v for (k, v) in _keys(r, IN_FORCE, 2018).items())
     hv = sum(v for (k, v) in _keys(r, HV, 2018).items())
-    assert in_force == 22
+    assert in_force == 21
     assert hv == 11
 
 

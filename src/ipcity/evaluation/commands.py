@@ -29,10 +29,11 @@ DbOpt = Annotated[
 ]
 FormatOpt = Annotated[str, typer.Option("--format", help="table or json")]
 LagOpt = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--population-lag",
-        help="Per-10k values divide by the population N years before (1: as Shanghai publishes)",
+        help="Per-10k values divide by the population N years before "
+        "[default: each region's setting, IPCITY_POPULATION_LAG; Shanghai 1]",
     ),
 ]
 
@@ -140,7 +141,7 @@ def evaluate_command(
     include_co_units: Annotated[
         bool, typer.Option("--include-co-units", help="Count co-operating units' tasks too")
     ] = False,
-    population_lag: LagOpt = 1,
+    population_lag: LagOpt = None,
     warehouse: WarehouseOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -204,7 +205,7 @@ def assess_command(
         str, typer.Option("--region", help="The city whose districts are compared")
     ] = "310000",
     fmt: FormatOpt = "table",
-    population_lag: LagOpt = 1,
+    population_lag: LagOpt = None,
     warehouse: WarehouseOpt = None,
     db: DbOpt = None,
 ) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ipcity import settings
 from ipcity.errors import InputError
 from ipcity.evaluation.assessment import AssessmentInput, ReportDue
 from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
@@ -211,9 +212,19 @@ def year_tasks(session: Session, year: int) -> tuple[list[WorkPlan], list[Task]]
 
 @dataclass(frozen=True)
 class EngineOptions:
-    population_lag: int = 1
+    """How the engine is asked. ``population_lag`` None: each region's configured lag
+    (``ipcity.settings.population_lag``: Shanghai 1, others 0); ``office``: the official
+    figures' office (CN)."""
+
+    population_lag: int | None = None
     counting: str = "first"
     engine: str = "duckdb"
+    office: str = settings.REPORTING_OFFICE
+
+    def lag_for(self, region: str) -> int:
+        if self.population_lag is not None:
+            return self.population_lag
+        return settings.population_lag(region)
 
 
 def engine_series(
@@ -232,8 +243,9 @@ def engine_series(
         years=years,
         region=region,
         counting=options.counting,
-        population_lag=options.population_lag,
+        population_lag=options.lag_for(region),
         engine=options.engine,
+        office=options.office,
     )
     values: dict[int, float | None] = {}
     for r in result.table.to_pylist():
@@ -245,9 +257,11 @@ def engine_series(
 
 def _engine_source(meta: dict[str, Any], options: EngineOptions) -> str:
     run = (meta.get("vintage") or {}).get("latest_run")
+    lags = meta.get("population_lag") or {}
+    lag = ", ".join(f"{r} {v}" for r, v in lags.items()) if isinstance(lags, dict) else lags
     return (
         f"engine {meta.get('definition_version', '?')}, warehouse run {run}, "
-        f"population lag {options.population_lag}"
+        f"office {meta.get('office', options.office)}, population lag {lag or '-'}"
     )
 
 
@@ -418,8 +432,9 @@ def district_indicator_values(
             region=city,
             by=["region_code"],
             counting=options.counting,
-            population_lag=options.population_lag,
+            population_lag=options.population_lag,  # None: each district's own setting
             engine=options.engine,
+            office=options.office,
         )
         per: dict[str, dict[int, float | None]] = defaultdict(dict)
         for r in result.table.to_pylist():

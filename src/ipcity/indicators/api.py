@@ -9,9 +9,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from ipcity import settings
 from ipcity.errors import IpcityError
 from ipcity.geo.regions import check_region
 from ipcity.indicators import assemble
+from ipcity.indicators.awards import AwardNames
 from ipcity.indicators.config import DefinitionConfig, default_sei_concordance, normalise_prefix
 from ipcity.indicators.engines import ENGINES, open_tables
 from ipcity.indicators.expressions import COUNTINGS, DIMENSIONS, Plan, counts
@@ -19,6 +21,7 @@ from ipcity.indicators.registry import COUNTED, INDICATORS, RATIO_INPUTS
 from ipcity.warehouse.store import Warehouse
 
 _REGION = re.compile(r"^(ALL|[A-Z]{2}|[0-9]{6})$")
+_OFFICE = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def _validate(
     region: str,
     by: Sequence[str],
     counting: str,
-    population_lag: int,
+    population_lag: int | None,
     engine: str,
 ) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     if isinstance(indicators, str):
@@ -78,8 +81,13 @@ def _validate(
             "a six-digit GB/T 2260 code such as 310000 or 310104)"
         )
     reg = check_region(reg)  # a known code or country (one-line InputError otherwise)
-    if isinstance(population_lag, bool) or population_lag not in (0, 1):
-        raise IpcityError(f"invalid population_lag '{population_lag}' (valid: 0, 1)")
+    if population_lag is not None and (
+        isinstance(population_lag, bool) or population_lag not in (0, 1)
+    ):
+        raise IpcityError(
+            f"invalid population_lag '{population_lag}' (valid: 0, 1); leave it out to use "
+            "each region's configured lag"
+        )
     if years is not None:
         if isinstance(years, int):
             years = [years]
@@ -121,6 +129,45 @@ def _sei_prefixes(tables: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, An
     }
 
 
+def _definition(config: DefinitionConfig | None, definition: str | int | None) -> DefinitionConfig:
+    if config is None:
+        return (
+            DefinitionConfig.default()
+            if definition is None
+            else DefinitionConfig.shipped(definition)
+        )
+    if definition is not None and str(definition).strip() != config.version:
+        raise IpcityError(
+            f"definition {definition} and a configuration of version {config.version} given: "
+            "give one of them"
+        )
+    return config
+
+
+def _office(office: str | None, dims: tuple[str, ...], cfg: DefinitionConfig) -> str:
+    """The office counted: the one asked for, else every office (but WO) when broken down by
+    office, else the definition's (CN)."""
+    if office is None:
+        return "ALL" if "office" in dims else cfg.office
+    code = str(office).strip().upper()
+    if code == "WO":
+        raise IpcityError(
+            "office WO is not a patent office of grants: PCT applications are always counted "
+            "by pct_applications; choose CN, another two-letter code, or ALL"
+        )
+    if code != "ALL" and not _OFFICE.match(code):
+        raise IpcityError(
+            f"invalid office '{office}' (valid: ALL or a two-letter code such as CN, US)"
+        )
+    return code
+
+
+def _award_names(raw: dict[str, Any]) -> AwardNames:
+    a = raw["awards"]
+    rows = a.group_by("award").aggregate(n=a.count()).to_pyarrow().to_pylist()
+    return AwardNames.of((str(r["award"]), int(r["n"])) for r in rows)
+
+
 def compute(
     warehouse: Warehouse,
     indicators: Sequence[str] | None = None,
@@ -128,17 +175,27 @@ def compute(
     region: str = "ALL",
     by: Sequence[str] = (),
     counting: str = "first",
-    population_lag: int = 0,
+    population_lag: int | None = None,
     engine: str = "duckdb",
     config: DefinitionConfig | None = None,
+    *,
+    office: str | None = None,
+    definition: str | int | None = None,
 ) -> IndicatorResult:
     """Compute indicators (ids of ``INDICATORS``; None = all) for ``years`` (None = every year
     from the first to the last application or grant year in the warehouse) in ``region``
     (ALL, a country code or a GB/T 2260 code), broken down ``by`` dimensions, with the
-    ``counting`` rule (first | whole | fractional)."""
+    ``counting`` rule (first | whole | fractional). ``office``: the patent office of every
+    indicator but the PCT ones (a code, or ALL = every office but WO; None = the definition's,
+    CN, or ALL when broken down by office). ``population_lag``: None = each region's
+    configured lag (``ipcity.settings.population_lag``). ``definition``: a shipped definition
+    version ("1", "2"; None = the current one); ``config``: a custom definition."""
     wanted, reg, dims = _validate(indicators, years, region, by, counting, population_lag, engine)
-    cfg = config or DefinitionConfig.default()
+    cfg = _definition(config, definition)
+    chosen_office = _office(office, dims, cfg)
+    lag: assemble.Lag = population_lag if population_lag is not None else settings.population_lag
     warnings: list[str] = []
+    award_meta: dict[str, Any] = {"used": False}
     with open_tables(warehouse, engine) as (tables, raw):
         out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
         counted = sorted(
@@ -160,6 +217,13 @@ def compute(
                     "criterion used ipcity's small shipped concordance (artificial intelligence "
                     "only); load the full CNIPA table for official figures"
                 )
+        award_names: tuple[str, ...] | None = None
+        if hv and cfg.award:
+            names = _award_names(raw)
+            award_meta = {"used": True, "list": cfg.award_list} | names.listing(cfg.award_list)
+            warnings += names.warnings(cfg.award_list)
+            if cfg.award_list != "any":
+                award_names = names.counted_names(cfg.award_list)
         plan = Plan(
             counted=tuple(counted),
             years=tuple(sorted(needed_years)),
@@ -168,6 +232,8 @@ def compute(
             counting=counting,
             config=cfg,
             sei_prefixes=sei_prefixes,
+            office=chosen_office,
+            award_names=award_names,
         )
         if plan.years:
             long = counts(tables, plan).to_pyarrow()
@@ -190,7 +256,7 @@ def compute(
             years=out_years,
             dims=dim_list,
             region=reg,
-            lag=population_lag,
+            lag=lag,
             population=population,
         )
         table = assemble.to_arrow(rows, dim_list, reg)
@@ -208,13 +274,14 @@ def compute(
             warnings.append("PCT growth is empty where the year before had no PCT applications")
     meta: dict[str, Any] = {
         "definition_version": cfg.label,
-        "definition": cfg.as_dict() | {"sei_concordance": sei_meta},
+        "definition": cfg.as_dict() | {"sei_concordance": sei_meta, "awards": award_meta},
         "indicators": list(wanted),
         "years": list(out_years),
         "region": reg,
+        "office": chosen_office,
         "by": dim_list,
         "counting": counting,
-        "population_lag": population_lag,
+        "population_lag": _lags_used(population, reg, lag),
         "vintage": warehouse.vintage().as_dict(),
         "population_sources": sorted(population.used_sources),
         "missing_population": [
@@ -226,6 +293,16 @@ def compute(
         "warnings": warnings,
     }
     return IndicatorResult(table=table, meta=meta)
+
+
+def _lags_used(population: assemble.Population, region: str, lag: assemble.Lag) -> dict[str, int]:
+    """The lag of each region of the result: those the per-10,000 values used, else the
+    region filter's."""
+    if population.lags:
+        return dict(sorted(population.lags.items()))
+    if region == "ALL":
+        return {}
+    return {region: lag if isinstance(lag, int) else lag(region)}
 
 
 def _empty_table(dims: list[str]) -> pa.Table:

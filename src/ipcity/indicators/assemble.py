@@ -6,6 +6,7 @@ Shared by both engines, so a ratio is computed the same way whichever engine cou
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -19,6 +20,8 @@ NULL = "\x00null"  # stands for a null breakdown key while joining (pandas joins
 PER_10K = 10_000
 MAX_WARNINGS = 10
 MAX_MISSING_LISTED = 1000
+# A population lag: the same for every region, or per region.
+Lag = int | Callable[[str], int]
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Population:
     rows: dict[tuple[str, int], tuple[float, str | None]]
     used_sources: set[str] = field(default_factory=set)
     missing: set[tuple[str, int]] = field(default_factory=set)
+    lags: dict[str, int] = field(default_factory=dict)  # region -> lag used
 
     @classmethod
     def from_arrow(cls, table: pa.Table) -> Population:
@@ -113,18 +117,23 @@ def per_10k(
     base: pd.DataFrame,
     dims: list[str],
     region: str,
-    lag: int,
+    lag: Lag,
     population: Population,
 ) -> pd.DataFrame:
     """stock / population x 10,000 with the population of (year - lag) of the row's region:
-    the row's region_code when broken down by it, else the region filter."""
+    the row's region_code when broken down by it, else the region filter. ``lag`` is one lag
+    for every region, or the region's lag (``ipcity.settings.population_lag``)."""
     x = base.reset_index(drop=True)
     where = (
         x["region_code"].astype(object)
         if "region_code" in dims
         else pd.Series([region] * len(x), dtype=object)
     )
-    pop_year = (x["year"] - lag).astype("int64")
+    lags = where.map(lambda r: lag if isinstance(lag, int) else lag(str(r))).astype("int64")
+    population.lags |= {
+        str(r): int(v) for r, v in zip(where, lags, strict=True) if r not in (NULL, "ALL")
+    }
+    pop_year = (x["year"] - lags).astype("int64")
     table = pd.DataFrame(
         [(r, y, p, s) for (r, y), (p, s) in population.rows.items()],
         columns=["_where", "_pyear", "_pop", "_src"],
@@ -171,7 +180,7 @@ def build_rows(
     years: tuple[int, ...],
     dims: list[str],
     region: str,
-    lag: int,
+    lag: Lag,
     population: Population,
 ) -> pd.DataFrame:
     """The requested indicators for the requested years, ratios included."""

@@ -63,15 +63,32 @@ def indicators_command(
         typer.Option(
             "--by",
             help="Breakdown(s): patent_type, region_code, applicant_country, inventor_country, "
-            "ipc_section",
+            "ipc_section, office",
         ),
     ] = None,
     counting: Annotated[
         str, typer.Option("--counting", help="first, whole or fractional")
     ] = "first",
+    office: Annotated[
+        str | None,
+        typer.Option(
+            "--office",
+            help="Patent office of every indicator but PCT: a code such as CN or US, or ALL "
+            "(all but WO) [default: the definition's, CN; ALL with --by office]",
+        ),
+    ] = None,
+    definition: Annotated[
+        str | None,
+        typer.Option("--definition", help="Definition version: 1 or 2 [default: 2, current]"),
+    ] = None,
     population_lag: Annotated[
-        int, typer.Option("--population-lag", help="Use the population N years before")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--population-lag",
+            help="Use the population N years before, for every region "
+            "[default: each region's setting, IPCITY_POPULATION_LAG]",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
     config: Annotated[
@@ -99,6 +116,8 @@ def indicators_command(
             population_lag=population_lag,
             engine=engine,
             config=DefinitionConfig.from_toml(config) if config else None,
+            office=office,
+            definition=definition,
         )
     doc = result.to_json_dict()
     if fmt == "json":
@@ -143,9 +162,12 @@ def _table(doc: dict[str, Any]) -> None:
             )
         console.print(t)
     meta = doc["meta"]
-    for key in ("definition_version", "counting", "population_lag", "engine"):
+    for key in ("definition_version", "office", "counting", "population_lag", "engine"):
         if key in meta:
-            console.print(f"{key}: {meta[key]}", highlight=False)
+            value = meta[key]
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+            console.print(f"{key}: {value}", highlight=False)
     if "vintage" in meta:
         console.print(f"data vintage: {json.dumps(meta['vintage'], default=str)}", highlight=False)
     if meta.get("population_sources"):
@@ -154,5 +176,63 @@ def _table(doc: dict[str, Any]) -> None:
         console.print(f"[yellow]note:[/yellow] {w}", highlight=False)
 
 
+def awards_command(
+    definition: Annotated[
+        str | None,
+        typer.Option("--definition", help="Definition version: 1 or 2 [default: 2, current]"),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
+    ] = None,
+) -> None:
+    """List the award names in the warehouse: which count for the high-value award criterion
+    (national awards) and which are kept but never counted."""
+    from ipcity.indicators import DefinitionConfig
+    from ipcity.indicators.awards import NATIONAL, AwardNames
+
+    if fmt not in ("table", "json", "csv"):
+        raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
+    cfg = DefinitionConfig.default() if definition is None else DefinitionConfig.shipped(definition)
+    with Warehouse(warehouse, read_only=True) as wh:
+        found = wh.con.execute(
+            "SELECT award, count(*) FROM awards GROUP BY award ORDER BY award"
+        ).fetchall()
+    names = AwardNames.of((str(a), int(n)) for a, n in found)
+    counted = set(names.counted_names(cfg.award_list)) if cfg.award else set()
+    rows = [
+        {
+            "award": n,
+            "class": k,
+            "counted": n in counted,
+            "rows": c,
+        }
+        for n, k, c in names.rows
+    ]
+    if fmt == "json":
+        doc = {"definition_version": cfg.label, "award_list": cfg.award_list, "awards": rows}
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        typer.echo(_csv(rows), nl=False)
+        return
+    console = Console()
+    if not rows:
+        console.print("no award rows in the warehouse")
+        return
+    t = Table()
+    for k in ("award", "class", "counted", "rows"):
+        t.add_column(k, justify="right" if k == "rows" else "left")
+    for r in rows:
+        t.add_row(str(r["award"]), str(r["class"]), "yes" if r["counted"] else "no", str(r["rows"]))
+    console.print(t)
+    rule = "every row counts" if cfg.award_list == "any" else f"only {NATIONAL} awards count"
+    console.print(
+        f"definition {cfg.label}: award list '{cfg.award_list}' ({rule})", highlight=False
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("indicators")(indicators_command)
+    app.command("awards")(awards_command)

@@ -30,7 +30,7 @@ appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
 """
-TABLES = ("patents", "parties", "pledges", "awards", "population", "sei_concordance")
+TABLES = ("patents", "parties", "pledges", "awards", "families", "population", "sei_concordance")
 
 
 @functools.cache
@@ -68,12 +68,13 @@ def open_tables(warehouse: Warehouse, engine: str) -> Iterator[tuple[Tables, dic
     """The warehouse tables as Ibis tables on ``engine``; Spark views are dropped afterwards."""
     if engine == "duckdb":
         con = ibis.duckdb.from_connection(warehouse.con)
-        tables = {name: con.table(name) for name in TABLES}
+        # A read-only warehouse of an older schema may lack an optional table.
+        tables = {name: con.table(name) for name in TABLES if _has_table(warehouse, name)}
         yield _bundle(tables), tables
         return
     if engine != "spark":
         raise IpcityError(f"unknown engine '{engine}' (valid: {', '.join(ENGINES)})")
-    out = warehouse.export_parquet()
+    out = warehouse.export_parquet(tuple(t for t in TABLES if _has_table(warehouse, t)))
     session = spark_session()
     scon = ibis.pyspark.connect(session)
     suffix = uuid.uuid4().hex[:12]
@@ -81,6 +82,7 @@ def open_tables(warehouse: Warehouse, engine: str) -> Iterator[tuple[Tables, dic
     tables = {
         name: scon.read_parquet(str(out / f"{name}.parquet"), table_name=view)
         for name, view in names.items()
+        if (out / f"{name}.parquet").exists()
     }
     try:
         yield _bundle(tables), tables
@@ -89,10 +91,19 @@ def open_tables(warehouse: Warehouse, engine: str) -> Iterator[tuple[Tables, dic
             session.catalog.dropTempView(view)
 
 
+def _has_table(warehouse: Warehouse, name: str) -> bool:
+    row = warehouse.con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(row and row[0][0])
+
+
 def _bundle(tables: dict[str, ir.Table]) -> Tables:
+    families = tables.get("families")
     return Tables(
         patents=tables["patents"],
         parties=tables["parties"],
         pledges=tables["pledges"],
         awards=tables["awards"],
+        families=families,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -35,10 +36,17 @@ WHITESPACE = "[\\s\u3000]+"
 OPEN_END = 9999  # "still in force": no lapse date
 NO_YEAR = 99999  # sentinel for "criterion never holds" inside least()
 
-PATENT_DIMS = ("patent_type", "ipc_section")
+PATENT_DIMS = ("patent_type", "ipc_section", "office")
 PARTY_DIMS = {"region_code": "region_code", "applicant_country": "country"}
 INVENTOR_DIMS = {"inventor_country": "country"}
-DIMENSIONS = ("patent_type", "region_code", "applicant_country", "inventor_country", "ipc_section")
+DIMENSIONS = (
+    "patent_type",
+    "region_code",
+    "applicant_country",
+    "inventor_country",
+    "ipc_section",
+    "office",
+)
 COUNTINGS = ("first", "whole", "fractional")
 
 FLOW_YEAR = {
@@ -61,6 +69,7 @@ class Tables:
     parties: ir.Table
     pledges: ir.Table
     awards: ir.Table
+    families: ir.Table | None = None  # optional: dated family members
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,10 @@ class Plan:
     counting: str
     config: DefinitionConfig
     sei_prefixes: tuple[str, ...]
+    # The office counted by every indicator but the PCT ones (a code, or ALL: all but WO).
+    office: str = "ALL"
+    # Award names the award criterion counts; None: every award row.
+    award_names: tuple[str, ...] | None = None
 
 
 Predicate = Callable[[ir.Table], ir.BooleanValue]
@@ -166,19 +179,68 @@ def _section(ipc: ir.StringValue) -> ir.StringValue:
     return letter.isin(list("ABCDEFGH")).ifelse(letter, ibis.null("string"))
 
 
-def _facts(p: ir.Table, stock_columns: bool, section: bool) -> ir.Table:
+def in_office(office: ir.StringValue, selected: str) -> ir.BooleanValue:
+    """The record is of the selected office: the code itself, or (ALL) any office but WO."""
+    if selected == "ALL":
+        return office != "WO"
+    return office == selected
+
+
+def counted_type(patent_type: ir.StringValue, config: DefinitionConfig) -> ir.BooleanValue:
+    """The type counts in patents_granted / patent_applications (every type when the
+    definition lists none)."""
+    if not config.patent_types:
+        return ibis.literal(True)
+    return patent_type.isin(list(config.patent_types)).fill_null(False)
+
+
+def term_end_year(p: ir.Table, config: DefinitionConfig) -> ir.IntegerValue:
+    """The year in which the patent's term ends (the day it is no longer in force, like
+    ``lapse_date``: the filing anniversary, Patent Examination Guidelines Part V ch. 9). A
+    ``term_end_date`` column, when the warehouse has one and the row fills it, replaces the
+    computed end. Null for types without a term (plant, other)."""
+    app_year = p.application_date.year().cast("int64")
+    long_from = date.fromisoformat(config.design_long_term_from)
+    design_years = (p.application_date >= ibis.literal(long_from)).ifelse(
+        ibis.literal(config.design_long_term_years, type="int64"),
+        ibis.literal(config.design_term_years, type="int64"),
+    )
+    years = ibis.cases(
+        (p.patent_type == "invention", ibis.literal(config.invention_term_years, type="int64")),
+        (
+            p.patent_type == "utility_model",
+            ibis.literal(config.utility_model_term_years, type="int64"),
+        ),
+        (p.patent_type == "design", design_years),
+        else_=ibis.null("int64"),
+    )
+    computed = app_year + years
+    if "term_end_date" in p.columns:
+        return p.term_end_date.year().cast("int64").coalesce(computed)
+    return computed
+
+
+def _facts(p: ir.Table, plan: Plan, stock_columns: bool, dims: Sequence[str]) -> ir.Table:
     cols: dict[str, ir.Value] = {
         "patent_id": p.patent_id,
         "is_wo": p.office == "WO",
+        "in_office": in_office(p.office, plan.office),
         "patent_type": p.patent_type,
         "app_year": p.application_date.year().cast("int64"),
         "grant_year": p.grant_date.year().cast("int64"),
     }
-    if section:
+    if "ipc_section" in dims:
         cols["ipc_section"] = _section(p.ipc)
+    if "office" in dims or stock_columns:
+        cols["office"] = p.office
+    if not stock_columns:
+        cols["counted_type"] = counted_type(p.patent_type, plan.config)
     if stock_columns:
         cols |= {
             "lapse_year": p.lapse_date.year().cast("int64"),
+            "term_year": (
+                term_end_year(p, plan.config) if plan.config.statutory_term else ibis.null("int64")
+            ),
             "app_dec31": (p.application_date.month() == 12) & (p.application_date.day() == 31),
             "ipc": p.ipc,
             "family_countries": p.family_countries,
@@ -229,9 +291,59 @@ def _pledge_years(pledges: ir.Table, threshold_cny: float) -> ir.Table:
     )
 
 
-def _award_years(awards: ir.Table) -> ir.Table:
+def _family_from(stock: ir.Table, families: ir.Table | None, cfg: DefinitionConfig) -> ir.Table:
+    """``_fapid``, ``family_from``: the first year-end with a family member at an office that
+    counts (not in ``family_other_than``, not the patent's own office when so defined). Dated
+    members (``families`` rows with a grant_date) count from their grant year; a member not yet
+    granted does not count. Patents without families rows fall back to ``family_countries``,
+    undated (from year 0)."""
+    excluded = sorted(set(cfg.family_other_than))
+    tokens = stock.select(
+        stock.patent_id,
+        stock.office,
+        tok=_no_space(stock.family_countries).upper().split(";").unnest(),
+    )
+    ok = (tokens.tok != "") & ~tokens.tok.isin(excluded)
+    if cfg.family_other_than_own_office:
+        ok = ok & (tokens.tok != tokens.office)
+    undated = tokens.filter(ok)
+    if cfg.family_dated and families is not None:
+        undated = undated.anti_join(families, undated.patent_id == families.patent_id)
+    rows = undated.select(_fapid=undated.patent_id, family_from=ibis.literal(0, type="int64"))
+    if cfg.family_dated and families is not None:
+        fam = families.select(
+            _mpid=families.patent_id,
+            member=_no_space(families.office).upper(),
+            member_granted=families.grant_date,
+        )
+        own = stock.select(_spid=stock.patent_id, _soffice=stock.office)
+        j = fam.join(own, fam._mpid == own._spid)
+        good = j.member_granted.notnull() & ~j.member.isin(excluded)
+        if cfg.family_other_than_own_office:
+            good = good & (j.member != j._soffice)
+        dated = j.filter(good).select(
+            _fapid=j._spid, family_from=j.member_granted.year().cast("int64")
+        )
+        rows = rows.union(dated)
+    return rows.group_by("_fapid").aggregate(family_from=rows.family_from.min())
+
+
+def _award_years(awards: ir.Table, names: tuple[str, ...] | None) -> ir.Table:
+    """First award year per patent, of the award names that count (None: every row)."""
+    if names is not None:
+        awards = awards.filter(awards.award.isin(list(names)))
     return awards.group_by(awards.patent_id.name("_awpid")).aggregate(
         award_from=awards.year.min().cast("int64")
+    )
+
+
+def _v1_family_rule(cfg: DefinitionConfig) -> bool:
+    """Version 1's family rule (any office but CN and WO in ``family_countries``, undated),
+    computed with its own string expression so version 1 figures stay bit for bit."""
+    return (
+        sorted(cfg.family_other_than) == ["CN", "WO"]
+        and not cfg.family_other_than_own_office
+        and not cfg.family_dated
     )
 
 
@@ -240,6 +352,7 @@ def _high_value_start(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
     enabled criterion (NO_YEAR or null: never)."""
     cfg = plan.config
     use_sei = cfg.sei and bool(plan.sei_prefixes)
+    use_award = cfg.award and (plan.award_names is None or bool(plan.award_names))
     x = stock
     # Joins first: an expression must refer to the final relation.
     if use_sei:
@@ -248,16 +361,22 @@ def _high_value_start(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
     if cfg.pledge:
         pl = _pledge_years(t.pledges, cfg.pledge_threshold_cny)
         x = x.left_join(pl, x.patent_id == pl._plpid)
-    if cfg.award:
-        aw = _award_years(t.awards)
+    if use_award:
+        aw = _award_years(t.awards, plan.award_names)
         x = x.left_join(aw, x.patent_id == aw._awpid)
+    undated_family = cfg.family and _v1_family_rule(cfg)
+    if cfg.family and not undated_family:
+        fa = _family_from(stock, t.families, cfg)
+        x = x.left_join(fa, x.patent_id == fa._fapid)
     never = ibis.literal(NO_YEAR, type="int64")
     zero = ibis.literal(0, type="int64")
     froms: list[ir.IntegerValue] = []
     if use_sei:
         froms.append(x._seipid.notnull().ifelse(zero, never))
-    if cfg.family:
+    if undated_family:
         froms.append(_foreign_family(x.family_countries).ifelse(zero, never))
+    elif cfg.family:
+        froms.append(x.family_from.fill_null(NO_YEAR))
     if cfg.maintained:
         # application_date + N years < 31 Dec of Y  <=>  Y >= app_year + N (+1 when the
         # application was filed on 31 Dec, since then app + N years IS 31 Dec of that year).
@@ -265,7 +384,7 @@ def _high_value_start(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
         froms.append(x.app_year + cfg.maintained_years + x.app_dec31.ifelse(_one(), zero))
     if cfg.pledge:
         froms.append(x.pledge_from.fill_null(NO_YEAR))
-    if cfg.award:
+    if use_award:
         froms.append(x.award_from.fill_null(NO_YEAR))
     if not froms:  # only the SEI criterion is on and the concordance is empty
         return x.mutate(hv_start=ibis.null("int64"))
@@ -318,10 +437,10 @@ def _flow_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) ->
     """indicator, year, <dims>, n, k of the flows: one year per patent, no expansion."""
     dims = list(plan.by)
     flows = [i for i in plan.counted if i in FLOW_YEAR]
-    facts = _facts(t.patents, stock_columns=False, section="ipc_section" in dims)
+    facts = _facts(t.patents, plan, stock_columns=False, dims=dims)
     applicants = parties.filter(parties.role == "applicant")
     x = _attach(facts, applicants, inventors, plan)
-    keep = ["is_wo", "app_year", "grant_year", "patent_type"] + [
+    keep = ["is_wo", "in_office", "counted_type", "app_year", "grant_year", "patent_type"] + [
         d for d in dims if d != "patent_type"
     ]
     # Aggregate first (10M patents -> about a million groups), then unpivot to indicators.
@@ -330,9 +449,11 @@ def _flow_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) ->
     cases = []
     for ind in flows:
         year_col, wo, ptype = FLOW_YEAR[ind]
-        cond = (xs.indicator == ind) & (xs.is_wo if wo else ~xs.is_wo)
+        cond = (xs.indicator == ind) & (xs.is_wo if wo else xs.in_office)
         if ptype is not None:
             cond = cond & (xs.patent_type == ptype)
+        elif not wo:  # patents_granted, patent_applications: the definition's types
+            cond = cond & xs.counted_type
         cases.append((cond, xs[year_col]))
     year = ibis.cases(*cases, else_=ibis.null("int64"))
     xs = xs.mutate(year=year).filter(year.isin(list(plan.years)))
@@ -345,17 +466,20 @@ def _stock_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) -
     end are summed, and the year-end stock of year Y is the sum of the events up to Y."""
     dims = list(plan.by)
     stocks = [i for i in plan.counted if i in STOCK_START]
-    facts = _facts(t.patents, stock_columns=True, section="ipc_section" in dims)
+    facts = _facts(t.patents, plan, stock_columns=True, dims=dims)
     stock = facts.filter(
-        ~facts.is_wo & (facts.patent_type == "invention") & facts.grant_year.notnull()
+        facts.in_office & (facts.patent_type == "invention") & facts.grant_year.notnull()
     )
-    stock = stock.mutate(end=(stock.lapse_year - 1).fill_null(OPEN_END))
+    end = (stock.lapse_year - 1).fill_null(OPEN_END)
+    if plan.config.statutory_term:  # the term ends it too, lapse_date or not
+        end = ibis.least(end, (stock.term_year - 1).fill_null(OPEN_END))
+    stock = stock.mutate(end=end)
     if "high_value_invention_patents" in stocks:
         stock = _high_value_start(stock, t, plan)
     else:
         stock = stock.mutate(hv_start=ibis.null("int64"))
     keep = ["patent_id", "patent_type", "grant_year", "end", "hv_start"]
-    stock = stock.select(*keep, *(["ipc_section"] if "ipc_section" in dims else []))
+    stock = stock.select(*keep, *(d for d in ("ipc_section", "office") if d in dims))
     owners = _stock_parties(parties, stock)
     x = _attach(stock, owners, inventors, plan)
     g = x.group_by(["grant_year", "end", "hv_start", *dims, "n"]).aggregate(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity import settings
 from ipcity.reports.numbers import decimals_of
 from ipcity.workspace.actuals import latest_computed, load_compute, open_warehouse
 from ipcity.workspace.models import IndicatorTarget, Plan, PublishedActual
@@ -63,7 +64,7 @@ def indicators_command(years: Sequence[int], region: str, population_lag: int) -
     """The ``ipcity indicators`` command that prints the same numbers."""
     return (
         f"ipcity indicators --year {min(years)}..{max(years)} --region {region} "
-        f"--population-lag {population_lag} --format json"
+        f"--office {settings.REPORTING_OFFICE} --population-lag {population_lag} --format json"
     )
 
 
@@ -71,15 +72,18 @@ def engine_figures(
     years: Sequence[int],
     *,
     region: str,
-    population_lag: int,
+    population_lag: int | None = None,
     warehouse: Any = None,
     compute: Any = None,
 ) -> Figures:
     """The headline indicators computed from the warehouse (default: the configured one,
-    read-only; NoWarehouse when there is none)."""
+    read-only; NoWarehouse when there is none), office CN, with the population lag configured
+    for ``region`` unless ``population_lag`` is given."""
     from ipcity.indicators import INDICATORS
     from ipcity.reports.gather import HEADLINE_INDICATORS, UNITS_EN
 
+    if population_lag is None:
+        population_lag = settings.population_lag(region)
     fn = compute or load_compute()
     own = warehouse is None
     wh = open_warehouse() if own else warehouse
@@ -90,6 +94,7 @@ def engine_figures(
             years=list(years),
             region=region,
             population_lag=population_lag,
+            office=settings.REPORTING_OFFICE,
         )
     finally:
         if own and hasattr(wh, "close"):

@@ -44,13 +44,13 @@ def report_command(
         ),
     ] = None,
     population_lag: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--population-lag",
-            help="Per-10k values divide by the population N years "
-            "before (1: as Shanghai publishes)",
+            help="Per-10k values divide by the population N years before "
+            "[default: each region's setting, IPCITY_POPULATION_LAG; Shanghai 1]",
         ),
-    ] = 1,
+    ] = None,
     counting: Annotated[
         str, typer.Option("--counting", help="first, whole or fractional")
     ] = "first",

@@ -75,7 +75,7 @@ def _kind(unit: str) -> tuple[ValueKind, ChangeKind, int]:
 def indicators_command(year: int, city: str, options: EngineOptions) -> str:
     """The ``ipcity indicators`` command that prints the report's numbers."""
     cmd = f"ipcity indicators --year {year - 1}..{year} --region {city}"
-    cmd += f" --population-lag {options.population_lag}"
+    cmd += f" --office {options.office} --population-lag {options.lag_for(city)}"
     if options.counting != "first":
         cmd += f" --counting {options.counting}"
     if options.engine != "duckdb":
@@ -95,8 +95,9 @@ def headline_figures(
         years=[year - 1, year],
         region=city,
         counting=options.counting,
-        population_lag=options.population_lag,
+        population_lag=options.lag_for(city),
         engine=options.engine,
+        office=options.office,
     )
     values: dict[tuple[str, int], float | None] = {}
     for r in result.table.to_pylist():
@@ -261,7 +262,7 @@ def gather_report_data(
         definition_version=str(meta.get("definition_version", "")),
         vintage=dict(meta.get("vintage") or {}),
         population_sources=tuple(str(s) for s in meta.get("population_sources", [])),
-        population_lag=opts.population_lag,
+        population_lag=opts.lag_for(city),
         counting=opts.counting,
         region=city,
         engine=opts.engine,

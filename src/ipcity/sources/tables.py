@@ -58,6 +58,7 @@ PATENTS = TableSpec(
         "application_date:date!",
         "grant_date:date",
         "lapse_date:date",
+        "term_end_date:date",  # optional: the term's end with an extension (期限补偿)
         "ipc",
         "family_countries",
         "title",
@@ -87,6 +88,12 @@ PLEDGES = TableSpec(
 AWARDS = TableSpec(
     "awards", _cols("patent_id!", "award!", "year:int!"), key=("patent_id", "award", "year")
 )
+# Optional: the offices of a patent's family with their dates (dated overseas-family rule).
+FAMILIES = TableSpec(
+    "families",
+    _cols("patent_id!", "office!", "application_date:date", "grant_date:date"),
+    key=("patent_id", "office"),
+)
 POPULATION = TableSpec(
     "population",
     _cols("region_code!", "year:int!", "population:float!", "source"),
@@ -113,7 +120,17 @@ AUTHORS = TableSpec(
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
-    for t in (PATENTS, PARTIES, PLEDGES, AWARDS, POPULATION, SEI_CONCORDANCE, PUBLICATIONS, AUTHORS)
+    for t in (
+        PATENTS,
+        PARTIES,
+        PLEDGES,
+        AWARDS,
+        FAMILIES,
+        POPULATION,
+        SEI_CONCORDANCE,
+        PUBLICATIONS,
+        AUTHORS,
+    )
 }
 
 PATENT_TYPES = ("invention", "utility_model", "design", "plant", "other")
@@ -164,6 +181,8 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "授权日期": "grant_date",
         "失效日": "lapse_date",
         "失效日期": "lapse_date",
+        "期限届满日": "term_end_date",
+        "专利权期限届满日": "term_end_date",
         "专利类型": "patent_type",
         "类型": "patent_type",
         "受理局": "office",
@@ -221,6 +240,14 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
         "奖项": "award",
         "年度": "year",
         "年份": "year",
+    },
+    "families": {
+        "申请号": "patent_id",
+        "专利号": "patent_id",
+        "同族国家": "office",
+        "受理局": "office",
+        "同族申请日": "application_date",
+        "同族授权日": "grant_date",
     },
     "population": {
         "行政区划代码": "region_code",

@@ -38,6 +38,7 @@ DDL: tuple[str, ...] = (
         application_date DATE NOT NULL,
         grant_date DATE,
         lapse_date DATE,
+        term_end_date DATE,          -- optional: term with extension (期限补偿), else computed
         ipc VARCHAR,
         family_countries VARCHAR,
         title VARCHAR,
@@ -65,6 +66,13 @@ DDL: tuple[str, ...] = (
         patent_id VARCHAR NOT NULL, award VARCHAR NOT NULL, year INTEGER NOT NULL,
         run_id INTEGER, PRIMARY KEY (patent_id, award, year)
     )""",
+    # Optional: family members with their dates (the dated overseas-family criterion).
+    """CREATE TABLE IF NOT EXISTS families (
+        patent_id VARCHAR NOT NULL, office VARCHAR NOT NULL, application_date DATE,
+        grant_date DATE, run_id INTEGER, PRIMARY KEY (patent_id, office)
+    )""",
+    # Warehouses created before term_end_date existed get the column (NULL: computed term).
+    "ALTER TABLE patents ADD COLUMN IF NOT EXISTS term_end_date DATE",
     """CREATE TABLE IF NOT EXISTS population (
         region_code VARCHAR NOT NULL, year INTEGER NOT NULL, population DOUBLE NOT NULL,
         source VARCHAR, run_id INTEGER, PRIMARY KEY (region_code, year)
@@ -92,6 +100,7 @@ DATA_TABLES = (
     "parties",
     "pledges",
     "awards",
+    "families",
     "population",
     "sei_concordance",
     "publications",

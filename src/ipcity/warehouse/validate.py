@@ -173,6 +173,8 @@ def _patents_checks(rules: Rules) -> None:
         rules.check(f"{t('lapse_date')} < {app}", "'lapse_date before application_date'")
         if rules.has("grant_date"):
             rules.check(f"{t('lapse_date')} < {t('grant_date')}", "'lapse_date before grant_date'")
+    if rules.has("term_end_date"):
+        rules.check(f"{t('term_end_date')} <= {app}", "'term_end_date not after application_date'")
 
 
 def _country(rules: Rules, col: str = "country") -> None:
@@ -232,6 +234,8 @@ def typed_select(
         rules.typed("ipc_prefix", f"upper(regexp_replace({r('ipc_prefix')}, '\\s+', '', 'g'))")
     elif table.name == "population":
         _region(rules, allow_country=True)
+    elif table.name == "families":
+        rules.typed("office", f"upper({r('office')})")
     _typed_by_kind(rules, table)
     _generic_checks(rules, table, derived)
     if table.name == "patents":
@@ -249,6 +253,12 @@ def typed_select(
         rules.check(f"{t('amount_cny')} < 0", "'amount_cny is negative'")
     elif table.name == "population":
         rules.check(f"{t('population')} <= 0", "'population must be positive'")
+    elif table.name == "families":
+        office = t("office")
+        rules.check(
+            f"NOT regexp_matches({office}, '^[A-Z]{{2}}$')",
+            f"'unknown office ''' || {office} || ''' (expected a two-letter code such as US)'",
+        )
     if rules.has("year"):
         rules.check(
             f"{t('year')} NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR}",

@@ -37,7 +37,6 @@ from ipcity.meetings.models import (
     PublicationFile,
 )
 from ipcity.meetings.permissions import MCap, require
-from ipcity.settings import PUBLISHED_POPULATION_LAG
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
@@ -270,7 +269,7 @@ def do_publish_headline_snapshot(
     source: str = "engine",
     years_back: int = 4,
     region: str = "310000",
-    population_lag: int = PUBLISHED_POPULATION_LAG,
+    population_lag: int | None = None,
     warehouse: Any = None,
     compute: Any = None,
     note: str = "",
@@ -281,7 +280,9 @@ def do_publish_headline_snapshot(
 
     ``source="engine"``: ``ipcity.indicators.compute`` on the warehouse (default: the configured
     one, read-only) for the report's headline indicators, city ``region``, per-10k values over
-    the previous year-end population as the city publishes; provenance = definition version,
+    the population lag configured for ``region`` (``ipcity.settings.population_lag``; Shanghai:
+    the previous year-end, as the city publishes) unless ``population_lag`` is given, office CN;
+    provenance = definition version,
     data vintage, population sources, the equivalent ``ipcity indicators`` command.
     ``source="workspace"``: the workspace's actual values of the published indicators of
     published plans (the published value, else the newest computed one), each with its source.

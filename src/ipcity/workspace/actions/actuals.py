@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.settings import PUBLISHED_POPULATION_LAG
+from ipcity import settings
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
@@ -123,7 +123,7 @@ def do_refresh_computed_actuals(
     warehouse: Any = None,
     compute: ComputeFn | None = None,
     now: datetime | None = None,
-    population_lag: int = PUBLISHED_POPULATION_LAG,
+    population_lag: int | None = None,
 ) -> RefreshSummary:
     """Compute every engine-backed indicator (or ``target_ids``) from the warehouse and store a
     snapshot per year whose value or vintage changed. One engine call per (indicator, region).
@@ -169,7 +169,12 @@ def do_refresh_computed_actuals(
                         indicators=[indicator],
                         years=years,
                         region=region,
-                        population_lag=population_lag,
+                        population_lag=(
+                            settings.population_lag(region)
+                            if population_lag is None
+                            else population_lag
+                        ),
+                        office=settings.REPORTING_OFFICE,
                     )
                     rows = result.table.to_pylist()
                     vintage = _json_safe(getattr(result, "meta", {}).get("vintage"))
