@@ -23,7 +23,7 @@ _FYP14 = (
     "explanation of 每万人口高价值发明专利拥有量, CNIPA 2021: invention patents in force that "
     "belong to a strategic emerging industry, have an overseas family member, have been "
     "maintained for more than 10 years, carry pledge financing of at least CNY 10 million, or "
-    "have won the China Patent Award / a national S&T award"
+    "have won the China Patent Award / a national S&T award (national list only)"
 )
 
 
@@ -49,8 +49,8 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Patents granted",
         "patents",
         "flow",
-        "Patents of every type granted in the year (grant_date), any office except WO; "
-        "attributed to applicants.",
+        "Inventions, utility models and designs granted in the year (grant_date), of the "
+        "office chosen (CN by default); attributed to applicants.",
         _CNIPA_STATS,
     ),
     IndicatorDef(
@@ -59,8 +59,8 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Invention patents granted",
         "patents",
         "flow",
-        "Invention patents granted in the year (grant_date), office other than WO; "
-        "attributed to applicants.",
+        "Invention patents granted in the year (grant_date), of the office chosen (CN by "
+        "default); attributed to applicants.",
         _CNIPA_STATS,
     ),
     IndicatorDef(
@@ -69,8 +69,8 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Utility models granted",
         "patents",
         "flow",
-        "Utility model patents granted in the year (grant_date), office other than WO; "
-        "attributed to applicants.",
+        "Utility model patents granted in the year (grant_date), of the office chosen (CN by "
+        "default); attributed to applicants.",
         _CNIPA_STATS,
     ),
     IndicatorDef(
@@ -79,8 +79,8 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Design patents granted",
         "patents",
         "flow",
-        "Design patents granted in the year (grant_date), office other than WO; "
-        "attributed to applicants.",
+        "Design patents granted in the year (grant_date), of the office chosen (CN by "
+        "default); attributed to applicants.",
         _CNIPA_STATS,
     ),
     IndicatorDef(
@@ -89,8 +89,8 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Patent applications",
         "applications",
         "flow",
-        "Patent applications of every type filed in the year (application_date), office "
-        "other than WO; attributed to applicants.",
+        "Invention, utility model and design applications filed in the year "
+        "(application_date), of the office chosen (CN by default); attributed to applicants.",
         _CNIPA_STATS,
     ),
     IndicatorDef(
@@ -120,9 +120,9 @@ INDICATORS: dict[str, IndicatorDef] = _defs(
         "Invention patents in force",
         "patents",
         "stock",
-        "Invention patents (office other than WO) granted on or before 31 December and not "
-        "lapsed on or before that day; attributed to owners, or to applicants where a patent "
-        "has no owner rows.",
+        "Invention patents (office chosen, CN by default) granted on or before 31 December, "
+        "not lapsed on or before that day and within their statutory term; attributed to "
+        "owners, or to applicants where a patent has no owner rows.",
         "CNIPA statistics of 有效发明专利 (patents in force at year end, by the patentee)",
     ),
     IndicatorDef(
