@@ -235,6 +235,7 @@ def test_snapshot_from_the_engine(world: World) -> None:
     assert fake.calls[0]["years"] == [2021, 2022]
     assert fake.calls[0]["region"] == "310000"
     assert fake.calls[0]["population_lag"] == 1  # as the city publishes per-10k figures
+    assert fake.calls[0]["office"] == "CN"  # CNIPA records: the official statistics
     with world.db.read() as s:
         snap2 = current_headline_snapshot(s, world.anonymous)
         assert snap2 is not None and snap2.id == sid
@@ -244,7 +245,8 @@ def test_snapshot_from_the_engine(world: World) -> None:
             ["上海统计年鉴"],
         )
         assert snap2.provenance["command"] == (
-            "ipcity indicators --year 2021..2022 --region 310000 --population-lag 1 --format json"
+            "ipcity indicators --year 2021..2022 --region 310000 --office CN "
+            "--population-lag 1 --format json"
         )
         # 8 headline indicators x 2 years, missing ones kept as None
         assert len(snap2.values) == 16

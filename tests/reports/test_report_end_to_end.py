@@ -90,7 +90,8 @@ def test_report_figures_are_the_indicator_command_figures(
     assert hv is not None
     assert hv.change == printed[("high_value_invention_patents_per_10k_change", 2022)]
     assert data.notes.command == (
-        "ipcity indicators --year 2021..2022 --region 310000 --population-lag 1 --format json"
+        "ipcity indicators --year 2021..2022 --region 310000 --office CN --population-lag 1 "
+        "--format json"
     )
     assert data.notes.population_lag == 1 and data.notes.population_sources
     # 16 districts, named

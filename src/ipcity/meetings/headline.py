@@ -2,8 +2,8 @@
 
 - ``engine_figures``: one ``ipcity.indicators.compute`` call for the headline indicators of the
   annual report (``ipcity.reports.gather.HEADLINE_INDICATORS``), the city, and the years asked
-  for, per-10k values over the previous year-end population (``population_lag=1``) as the city
-  publishes; provenance from the engine's ``meta``.
+  for, office CN, per-10k values with the region's configured population lag (Shanghai: the
+  previous year-end population, as the city publishes); provenance from the engine's ``meta``.
 - ``workspace_figures``: the published indicators of the workspace's published plans: the
   officially published value of a year (with its source), else the newest computed snapshot.
 """

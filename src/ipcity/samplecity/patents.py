@@ -47,6 +47,7 @@ PATENT_SCHEMA = pa.schema(
         ("application_date", pa.date32()),
         ("grant_date", pa.date32()),
         ("lapse_date", pa.date32()),
+        ("term_end_date", pa.date32()),  # no term extensions in the sample city: always empty
         ("ipc", pa.string()),
         ("family_countries", pa.string()),
         ("title", pa.string()),
@@ -439,6 +440,7 @@ def generate_patents(
             _date_array(app),
             _date_array(grant),
             _date_array(lapse),
+            pa.nulls(n, pa.date32()),
             ipc,
             family,
             titles,
