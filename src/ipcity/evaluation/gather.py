@@ -5,7 +5,8 @@ Where each input comes from:
 - actual values, per year, first found wins: a published actual entered by the office
   (source "published: <source>"); else the engine computed now from the warehouse (when one is
   given), office CN, with each region's configured population lag
-  (``ipcity.settings.population_lag``: Shanghai 1, as it publishes; others 0); else the newest computed snapshot in the workspace.
+  (``ipcity.settings.population_lag``: Shanghai 1, as it publishes; others 0); else the newest
+  computed snapshot in the workspace.
 - tasks: every task linked to a goal of the plan, plus the tasks of the plan's work plans.
   A task counts as completed on the day its lead unit submitted the progress report of 100%
   that the office accepted (the submission date in local time; the earliest when several).

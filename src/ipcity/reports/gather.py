@@ -4,7 +4,8 @@ The headline figures are one call of ``ipcity.indicators.compute`` for the city 
 report year and the year before, office CN, with the city's configured population lag (for
 310000: 1, per-10k values divide by the previous year-end population, as Shanghai publishes:
 101,800 / 24,894,300 x 10,000 = 40.9 for 2022). ``ipcity indicators --year Y-1..Y --region
-310000 --office CN --population-lag 1 --format json`` prints the same numbers; the data notes of the report name that command.
+310000 --office CN --population-lag 1 --format json`` prints the same numbers; the data notes
+of the report name that command.
 """
 
 from __future__ import annotations
