@@ -266,6 +266,7 @@ def test_overseas_family(tmp_path: Path, engine: str) -> None:
     us = compute(wh, [HV], years=years, by=["region_code"], office="US", engine=engine)
     assert _years(us, HV, 2) == []  # its own office is not overseas
     assert _years(us, HV, 3) == years  # JP is
+    assert cn.meta["definition"]["family"]["dated_patents"] == 2  # F5 and F6
     v1 = compute(wh, [HV], years=years, by=["region_code"], office="ALL", definition=1)
     assert _years(v1, HV, 0) == years and _years(v1, HV, 2) == years  # version 1's problem
 

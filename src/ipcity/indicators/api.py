@@ -196,6 +196,7 @@ def compute(
     lag: assemble.Lag = population_lag if population_lag is not None else settings.population_lag
     warnings: list[str] = []
     award_meta: dict[str, Any] = {"used": False}
+    family_meta: dict[str, Any] = {}
     with open_tables(warehouse, engine) as (tables, raw):
         out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
         counted = sorted(
@@ -217,6 +218,8 @@ def compute(
                     "criterion used ipcity's small shipped concordance (artificial intelligence "
                     "only); load the full CNIPA table for official figures"
                 )
+        if hv and cfg.family and cfg.family_dated:
+            family_meta = {"dated_patents": _dated_patents(raw)}
         award_names: tuple[str, ...] | None = None
         if hv and cfg.award:
             names = _award_names(raw)
@@ -274,7 +277,8 @@ def compute(
             warnings.append("PCT growth is empty where the year before had no PCT applications")
     meta: dict[str, Any] = {
         "definition_version": cfg.label,
-        "definition": cfg.as_dict() | {"sei_concordance": sei_meta, "awards": award_meta},
+        "definition": _definition_meta(cfg, family_meta)
+        | {"sei_concordance": sei_meta, "awards": award_meta},
         "indicators": list(wanted),
         "years": list(out_years),
         "region": reg,
@@ -293,6 +297,20 @@ def compute(
         "warnings": warnings,
     }
     return IndicatorResult(table=table, meta=meta)
+
+
+def _dated_patents(raw: dict[str, Any]) -> int:
+    """Patents whose family members are dated (rows in the optional families table)."""
+    if "families" not in raw:
+        return 0
+    f = raw["families"]
+    return int(f.patent_id.nunique().to_pyarrow().as_py() or 0)
+
+
+def _definition_meta(cfg: DefinitionConfig, family: dict[str, Any]) -> dict[str, Any]:
+    out = cfg.as_dict()
+    out["family"] = out["family"] | family
+    return out
 
 
 def _lags_used(population: assemble.Population, region: str, lag: assemble.Lag) -> dict[str, int]:
