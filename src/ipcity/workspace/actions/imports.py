@@ -1,8 +1,13 @@
 """Importing the office's sheets: tasks into a work plan, targets into a plan.
 
 All or nothing: the whole sheet is validated first; any bad row raises ImportRejected with
-every row error and nothing is written. Writing happens inside a SAVEPOINT through the same
-actions a form would use (so each created/updated row gets its audit entry); should one of
+every row error and nothing is written. Reading and validating (``read_task_import``,
+``read_target_import``) need only a read session, so the web app does them before it opens the
+write transaction: a slow or hostile upload never holds the database's write lock; the write
+transaction (``do_import_*`` given the checked import) only writes.
+
+Writing happens inside a SAVEPOINT through the same actions a form would use (so each
+created/updated row gets its audit entry); should one of
 them still refuse a row, the savepoint is rolled back and that row is reported the same way.
 Re-running the same sheet changes nothing (rows are keyed by code; unchanged rows are not
 touched and get no audit entry).
@@ -21,8 +26,14 @@ from ipcity.workspace.actions.plans import do_create_target, do_update_target
 from ipcity.workspace.actions.work_plans import do_create_task, do_update_task
 from ipcity.workspace.errors import ImportRejected, RowError, ValidationError
 from ipcity.workspace.excel_io import (
+    TARGET_ALIASES,
+    TARGET_REQUIRED,
+    TASK_ALIASES,
+    TASK_REQUIRED,
+    TargetRow,
     TaskRow,
     existing_targets,
+    header_check,
     parse_target_rows,
     parse_task_rows,
     read_sheet,
@@ -86,7 +97,23 @@ def _rejected(row: int, exc: ValidationError) -> list[RowError]:
     return [RowError(row, e.field, e.key, e.params) for e in exc.errors]
 
 
-def do_import_tasks(
+@dataclass(frozen=True)
+class TaskImport:
+    """A task sheet read and checked, ready to write (see ``read_task_import``)."""
+
+    work_plan_id: int
+    rows: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class TargetImport:
+    """A target sheet read and checked, ready to write (see ``read_target_import``)."""
+
+    plan_id: int
+    rows: list[TargetRow]
+
+
+def read_task_import(
     session: Session,
     actor: Actor,
     work_plan_id: int,
@@ -94,16 +121,41 @@ def do_import_tasks(
     filename: str,
     *,
     sheet: str | None = None,
-) -> ImportResult:
-    """Import a task sheet (XLSX or CSV) into a work plan; see excel_io for the layout."""
+) -> TaskImport:
+    """Read and check a task sheet (no writes; a read session is enough). ImportRejected
+    lists every problem."""
     require(actor, Cap.EDIT_WORK_PLANS)
     wp = load(session, WorkPlan, work_plan_id)
-    rows = read_sheet(data, filename, sheet=sheet)
+    rows = read_sheet(
+        data, filename, sheet=sheet, header_found=header_check(TASK_ALIASES, TASK_REQUIRED)
+    )
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
     parsed, errors = parse_task_rows(session, wp, rows)
     if errors:
         raise ImportRejected(errors)
+    return TaskImport(wp.id, parsed)
+
+
+def do_import_tasks(
+    session: Session,
+    actor: Actor,
+    work_plan_id: int,
+    data: bytes | TaskImport,
+    filename: str = "",
+    *,
+    sheet: str | None = None,
+) -> ImportResult:
+    """Import a task sheet (XLSX or CSV) into a work plan; see excel_io for the layout.
+    ``data`` may be the sheet's bytes or what ``read_task_import`` returned for it."""
+    require(actor, Cap.EDIT_WORK_PLANS)
+    wp = load(session, WorkPlan, work_plan_id)
+    if isinstance(data, TaskImport):
+        if data.work_plan_id != wp.id:
+            raise ValueError("the checked import belongs to another work plan")
+        parsed = data.rows
+    else:
+        parsed = read_task_import(session, actor, wp.id, data, filename, sheet=sheet).rows
     result = ImportResult(rows=len(parsed))
     existing = {t.code: t for t in session.scalars(select(Task).where(Task.work_plan_id == wp.id))}
     failures: list[RowError] = []
@@ -137,7 +189,7 @@ def do_import_tasks(
     return result
 
 
-def do_import_targets(
+def read_target_import(
     session: Session,
     actor: Actor,
     plan_id: int,
@@ -145,16 +197,41 @@ def do_import_targets(
     filename: str,
     *,
     sheet: str | None = None,
-) -> ImportResult:
-    """Import an indicator target sheet into a plan; see excel_io for the layout."""
+) -> TargetImport:
+    """Read and check an indicator target sheet (no writes). ImportRejected lists every
+    problem."""
     require(actor, Cap.EDIT_PLANS)
     plan = load(session, Plan, plan_id)
-    rows = read_sheet(data, filename, sheet=sheet)
+    rows = read_sheet(
+        data, filename, sheet=sheet, header_found=header_check(TARGET_ALIASES, TARGET_REQUIRED)
+    )
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
     parsed, errors = parse_target_rows(session, plan.id, rows)
     if errors:
         raise ImportRejected(errors)
+    return TargetImport(plan.id, parsed)
+
+
+def do_import_targets(
+    session: Session,
+    actor: Actor,
+    plan_id: int,
+    data: bytes | TargetImport,
+    filename: str = "",
+    *,
+    sheet: str | None = None,
+) -> ImportResult:
+    """Import an indicator target sheet into a plan; see excel_io for the layout. ``data``
+    may be the sheet's bytes or what ``read_target_import`` returned for it."""
+    require(actor, Cap.EDIT_PLANS)
+    plan = load(session, Plan, plan_id)
+    if isinstance(data, TargetImport):
+        if data.plan_id != plan.id:
+            raise ValueError("the checked import belongs to another plan")
+        parsed = data.rows
+    else:
+        parsed = read_target_import(session, actor, plan.id, data, filename, sheet=sheet).rows
     current = existing_targets(session, plan.id)
     by_code = {t.code: t for t in current}
     by_name = {t.name: t for t in current}
