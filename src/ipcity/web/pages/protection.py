@@ -53,6 +53,7 @@ from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
 from ipcity.workspace.permissions import Actor, Role
+from ipcity.workspace.tabular import UploadLimits
 
 router = page_router()
 NAV = (
@@ -62,7 +63,6 @@ NAV = (
 )
 
 PAGE_SIZE = 50
-MAX_SHEET_BYTES = 20 * 1024 * 1024
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -588,14 +588,15 @@ def import_cases(
 def read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
     if upload is None or not upload.filename:
         raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
-    data = upload.file.read(MAX_SHEET_BYTES + 1)
-    if len(data) > MAX_SHEET_BYTES:
+    max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
+    data = upload.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
         raise WebError(
             413,
             "file_too_large",
             N_("The file %(name)s is larger than %(mb)s MB."),
             name=upload.filename,
-            mb=MAX_SHEET_BYTES // (1024 * 1024),
+            mb=max_bytes // (1024 * 1024),
         )
     return data, upload.filename
 
