@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from ipcity import cli
-from ipcity.sources.canonical import transcode_lines
 from ipcity.warehouse import ingest as ingest_mod
 from ipcity.warehouse.ingest import ingest
 from ipcity.warehouse.store import Warehouse
@@ -144,6 +143,8 @@ def test_cli_goes_on_exits_non_zero_and_lists_failures(
 
 
 def test_transcode_lines_counts_and_keeps_line_ends(tmp_path: Path) -> None:
+    from ipcity.sources.canonical import transcode_lines
+
     src = tmp_path / "in.csv"
     src.write_bytes(
         b"\xef\xbb\xbfa,b\r\n"  # BOM and CRLF
