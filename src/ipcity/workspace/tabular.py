@@ -140,6 +140,7 @@ def _collect(rows: Iterator[list[Cell]], limits: UploadLimits, header: HeaderChe
     cells = 0
     try:
         for row in rows:
+            width = len(row)  # before trimming: the work done for the row
             while row and (row[-1] is None or row[-1] == ""):
                 row.pop()
             if len(out) >= limits.max_rows:
@@ -148,7 +149,7 @@ def _collect(rows: Iterator[list[Cell]], limits: UploadLimits, header: HeaderChe
                 raise UploadRefused(
                     "upload.too_many_columns", row=len(out) + 1, max=limits.max_columns
                 )
-            cells += len(row)
+            cells += width
             if cells > limits.max_cells:
                 raise UploadRefused("upload.too_many_cells", max=f"{limits.max_cells:,}")
             out.append(row)
@@ -253,9 +254,23 @@ def _refusal(exc: BaseException) -> UploadRefused | None:
 
 def _load_workbook(data: bytes, archive: _BudgetZip) -> Any:
     from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            """openpyxl reads a sheet without a <dimension> element to its end just to size
+            it; the size is not needed here (rows are counted as they come) nor trusted."""
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    ws.sheet_state = sheet.state
+                    self.wb._sheets.append(ws)
 
     try:
-        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        reader = Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         reader.archive.close()
         reader.archive = archive  # every part openpyxl unpacks is charged to the budget
         reader.read()

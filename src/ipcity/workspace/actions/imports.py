@@ -21,25 +21,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.workspace import excel_io  # a module: excel_io imports actions._common
 from ipcity.workspace.actions._common import load
 from ipcity.workspace.actions.plans import do_create_target, do_update_target
 from ipcity.workspace.actions.work_plans import do_create_task, do_update_task
 from ipcity.workspace.errors import ImportRejected, RowError, ValidationError
-from ipcity.workspace.excel_io import (
-    TARGET_ALIASES,
-    TARGET_REQUIRED,
-    TASK_ALIASES,
-    TASK_REQUIRED,
-    TargetRow,
-    TaskRow,
-    existing_targets,
-    header_check,
-    parse_target_rows,
-    parse_task_rows,
-    read_sheet,
-)
 from ipcity.workspace.models import IndicatorTarget, Plan, Task, WorkPlan
 from ipcity.workspace.permissions import Actor, Cap, require
+from ipcity.workspace.tabular import Rows
 
 
 @dataclass
@@ -54,11 +43,19 @@ class ImportResult:
         return dict(self.__dict__)
 
 
+def _task_header(rows: Rows) -> bool:
+    return excel_io.header_check(excel_io.TASK_ALIASES, excel_io.TASK_REQUIRED)(rows)
+
+
+def _target_header(rows: Rows) -> bool:
+    return excel_io.header_check(excel_io.TARGET_ALIASES, excel_io.TARGET_REQUIRED)(rows)
+
+
 class _Abort(Exception):
     """Leaves the savepoint (rolling it back) when a write refused a row."""
 
 
-def _task_values(r: TaskRow) -> dict[str, Any]:
+def _task_values(r: excel_io.TaskRow) -> dict[str, Any]:
     return {
         "code": r.code,
         "seq": r.seq,
@@ -102,7 +99,7 @@ class TaskImport:
     """A task sheet read and checked, ready to write (see ``read_task_import``)."""
 
     work_plan_id: int
-    rows: list[TaskRow]
+    rows: list[excel_io.TaskRow]
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ class TargetImport:
     """A target sheet read and checked, ready to write (see ``read_target_import``)."""
 
     plan_id: int
-    rows: list[TargetRow]
+    rows: list[excel_io.TargetRow]
 
 
 def read_task_import(
@@ -126,12 +123,10 @@ def read_task_import(
     lists every problem."""
     require(actor, Cap.EDIT_WORK_PLANS)
     wp = load(session, WorkPlan, work_plan_id)
-    rows = read_sheet(
-        data, filename, sheet=sheet, header_found=header_check(TASK_ALIASES, TASK_REQUIRED)
-    )
+    rows = excel_io.read_sheet(data, filename, sheet=sheet, header_found=_task_header)
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
-    parsed, errors = parse_task_rows(session, wp, rows)
+    parsed, errors = excel_io.parse_task_rows(session, wp, rows)
     if errors:
         raise ImportRejected(errors)
     return TaskImport(wp.id, parsed)
@@ -202,12 +197,10 @@ def read_target_import(
     problem."""
     require(actor, Cap.EDIT_PLANS)
     plan = load(session, Plan, plan_id)
-    rows = read_sheet(
-        data, filename, sheet=sheet, header_found=header_check(TARGET_ALIASES, TARGET_REQUIRED)
-    )
+    rows = excel_io.read_sheet(data, filename, sheet=sheet, header_found=_target_header)
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
-    parsed, errors = parse_target_rows(session, plan.id, rows)
+    parsed, errors = excel_io.parse_target_rows(session, plan.id, rows)
     if errors:
         raise ImportRejected(errors)
     return TargetImport(plan.id, parsed)
@@ -232,7 +225,7 @@ def do_import_targets(
         parsed = data.rows
     else:
         parsed = read_target_import(session, actor, plan.id, data, filename, sheet=sheet).rows
-    current = existing_targets(session, plan.id)
+    current = excel_io.existing_targets(session, plan.id)
     by_code = {t.code: t for t in current}
     by_name = {t.name: t for t in current}
     used_codes = set(by_code)
