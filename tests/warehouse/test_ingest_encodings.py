@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipcity import cli
 from ipcity.warehouse import ingest as ingest_mod
@@ -162,3 +164,50 @@ def test_transcode_lines_counts_and_keeps_line_ends(tmp_path: Path) -> None:
         (5, "line 5 is neither UTF-8 nor GB18030 text (bytes e9 at byte 4); not loaded")
     ]
     assert result.encoding == "mixed"
+
+
+LINE_TEXT = st.text(alphabet="ab,1 中文é汉字€\r", max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(LINE_TEXT, st.sampled_from(["utf-8", "gbk", "latin-1"])), max_size=12),
+    st.booleans(),
+)
+def test_transcode_lines_decides_each_line_on_its_own(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[tuple[str, str]], final_newline: bool
+) -> None:
+    """Whatever the mix, each line comes out as the UTF-8 reading of its bytes, else the
+    GB18030 reading, else it is left out and counted as rejected; nothing else changes."""
+    from ipcity.sources.canonical import transcode_lines
+
+    raw: list[bytes] = []
+    for text, encoding in lines:
+        try:
+            raw.append(text.encode(encoding))
+        except UnicodeEncodeError:
+            raw.append(text.encode("utf-8"))
+    data = b"\n".join(raw) + (b"\n" if final_newline and raw else b"")
+    file_lines = data.split(b"\n")
+    ends_with_newline = file_lines[-1] == b""
+    if ends_with_newline:
+        file_lines.pop()  # an empty file has no line at all
+    want = b""
+    rejected = 0
+    for i, b in enumerate(file_lines):
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                text = b.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            last = i == len(file_lines) - 1
+            want += text.encode("utf-8") + (b"" if last and not ends_with_newline else b"\n")
+            break
+        else:
+            rejected += 1  # left out with its newline
+    tmp = tmp_path_factory.mktemp("lines")
+    (tmp / "in.csv").write_bytes(data)
+    result = transcode_lines(tmp / "in.csv", tmp / "out.csv")
+    assert (tmp / "out.csv").read_bytes() == want
+    assert result.counts["rejected"] == rejected
+    assert sum(result.counts.values()) == len(file_lines)

@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,16 +211,64 @@ def _copy_lines(whole: bytes, number: int, result: LineDecoding, fout: Any) -> i
         result.counts["utf-8"] += len(lines) - ascii_lines
         fout.write(whole)
         return number + len(lines)
+    n = len(lines)
+
+    def newline(i: int) -> bytes:
+        return b"\n" if i < n - 1 or not last_open else b""
+
+    utf8 = _utf8_lines(lines)  # indexes of the lines that are UTF-8 and not plain ASCII
     out = bytearray()
-    for i, line in enumerate(lines):
-        number += 1
-        decoded = result.add(line, number)
-        if decoded or not line:
-            out += decoded
-            if i < len(lines) - 1 or not last_open:
-                out += b"\n"
+    i = 0
+    for k in [*utf8, n]:
+        if k > i:  # lines i..k-1: not UTF-8 or plain ASCII, GB18030 in one go
+            out += _gb18030_run(lines, i, k, number, result, newline)
+        if k < n:
+            result.counts["utf-8"] += 1
+            out += lines[k] + newline(k)
+        i = k + 1
     fout.write(out)
-    return number
+    return number + n
+
+
+def _utf8_lines(lines: list[bytes]) -> list[int]:
+    """The indexes of the lines that decode as UTF-8 and are not plain ASCII (a tight loop:
+    this runs once per line of a file that is not UTF-8 throughout)."""
+    found = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        found.append(i)
+    return found
+
+
+def _gb18030_run(
+    lines: list[bytes],
+    start: int,
+    stop: int,
+    number: int,
+    result: LineDecoding,
+    newline: Callable[[int], bytes],
+) -> bytes:
+    """Lines ``start:stop`` (none of them UTF-8 with non-ASCII) decoded as GB18030; when that
+    fails, line by line so only the lines valid in neither are left out."""
+    try:
+        text = b"\n".join(lines[start:stop]).decode("gb18030")
+    except UnicodeDecodeError:
+        out = bytearray()
+        for k in range(start, stop):
+            decoded = result.add(lines[k], number + k + 1)
+            if decoded or not lines[k]:
+                out += decoded + newline(k)
+        return bytes(out)
+    ascii_lines = sum(1 for k in range(start, stop) if lines[k].isascii())
+    result.counts["ascii"] += ascii_lines
+    result.counts["gb18030"] += stop - start - ascii_lines
+    encoded: bytes = text.encode("utf-8")
+    return encoded + newline(stop - 1)
 
 
 class CsvReader(SqlReader):
