@@ -279,7 +279,15 @@ class _Abort(Exception):
     """Leaves the savepoint (rolling it back) when an action refused a row."""
 
 
-def do_import_cases(
+@dataclass(frozen=True)
+class CaseImport:
+    """A case sheet read and checked, ready to write (see ``read_case_import``)."""
+
+    unit_id: int
+    rows: list[CaseRow]
+
+
+def read_case_import(
     session: Session,
     actor: Actor,
     unit_id: int,
@@ -289,9 +297,10 @@ def do_import_cases(
     sheet: str | None = None,
     default_kind: str | None = None,
     today: date | None = None,
-) -> CaseImportResult:
-    """Import a case sheet for ``unit_id`` (a unit editor: its own unit; the office: any).
-    ``default_kind`` (a code or wording) is used for rows without 案件类型."""
+) -> CaseImport:
+    """Read and check a case sheet for ``unit_id`` (no writes: a read session is enough, so
+    the web app does this before it opens the write transaction). ImportRejected lists every
+    problem. ``default_kind`` (a code or wording) is used for rows without 案件类型."""
     today = today or date.today()
     require_record_for_unit(actor, unit_id)
     unit = session.get(Unit, unit_id)
@@ -303,12 +312,54 @@ def do_import_cases(
             kind = F.kind(default_kind)
         except Invalid as exc:
             raise ImportRejected([RowError(0, "案件类型", exc.key, exc.params)]) from None
-    rows = read_sheet(data, filename, sheet=sheet)
+    required = REQUIRED if kind else (*REQUIRED, "kind")
+    rows = read_sheet(
+        data,
+        filename,
+        sheet=sheet,
+        header_found=lambda first: find_case_header(first, required) is not None,
+    )
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
     parsed, errors = parse_case_rows(session, unit, rows, default_kind=kind, today=today)
     if errors:
         raise ImportRejected(errors)
+    return CaseImport(unit.id, parsed)
+
+
+def do_import_cases(
+    session: Session,
+    actor: Actor,
+    unit_id: int,
+    data: bytes | CaseImport,
+    filename: str = "",
+    *,
+    sheet: str | None = None,
+    default_kind: str | None = None,
+    today: date | None = None,
+) -> CaseImportResult:
+    """Import a case sheet for ``unit_id`` (a unit editor: its own unit; the office: any).
+    ``data`` is the sheet's bytes or what ``read_case_import`` returned for it."""
+    today = today or date.today()
+    require_record_for_unit(actor, unit_id)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("unit", unit_id)
+    if isinstance(data, CaseImport):
+        if data.unit_id != unit.id:
+            raise ValueError("the checked import belongs to another unit")
+        parsed = data.rows
+    else:
+        parsed = read_case_import(
+            session,
+            actor,
+            unit.id,
+            data,
+            filename,
+            sheet=sheet,
+            default_kind=default_kind,
+            today=today,
+        ).rows
     owned = {
         c.case_no: c
         for c in session.scalars(select(ProtectionCase).where(ProtectionCase.unit_id == unit.id))

@@ -78,24 +78,27 @@ def cases_import(
     db: str | None = DB_OPTION,
 ) -> None:
     """Import a unit's case sheet (XLSX/CSV; all or nothing; re-runnable, keyed by 案号)."""
-    from ipcity.protection.case_import import do_import_cases
+    from ipcity.protection.case_import import do_import_cases, read_case_import
     from ipcity.workspace.actions.directory import find_unit_by_code
     from ipcity.workspace.errors import ImportRejected
     from ipcity.workspace.permissions import system_actor
 
     database = _open(db)
+    actor, day = system_actor("cli"), _day(today, "--today")
     try:
-        with database.write() as s:
-            result = do_import_cases(
+        with database.read() as s:  # read and check first: the write lock only for the writes
+            ready = read_case_import(
                 s,
-                system_actor("cli"),
+                actor,
                 find_unit_by_code(s, unit).id,
                 file.read_bytes(),
                 file.name,
                 sheet=sheet,
                 default_kind=kind,
-                today=_day(today, "--today"),
+                today=day,
             )
+        with database.write() as s:
+            result = do_import_cases(s, actor, ready.unit_id, ready, today=day)
     except ImportRejected as exc:
         typer.echo(exc.message("zh"), err=True)
         for e in exc.row_errors:

@@ -38,8 +38,6 @@ type — and ``unit``, each a code or several separated by commas) and the targe
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -58,6 +56,7 @@ from ipcity.protection.models import ProtectionCase
 from ipcity.protection.permissions import indicator_unit_scope
 from ipcity.workspace.models import IndicatorTarget, Unit
 from ipcity.workspace.permissions import Actor, system_actor
+from ipcity.workspace.tabular import csv_bytes
 
 DEFINITION_VERSION = 1
 PREFIX = "protection."
@@ -314,12 +313,12 @@ class IndicatorTable:
         }
 
     def to_csv(self) -> bytes:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["indicator", "year", *self.by, "value", "numerator", "denominator"])
+        rows: list[list[Any]] = [
+            ["indicator", "year", *self.by, "value", "numerator", "denominator"]
+        ]
         for r in self.rows:
             d = r.as_dict()
-            w.writerow(
+            rows.append(
                 [
                     r.indicator,
                     r.year,
@@ -329,7 +328,7 @@ class IndicatorTable:
                     "" if r.denominator is None else r.denominator,
                 ]
             )
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_bytes(rows)  # unit and district names are text: never a formula
 
 
 def _plain(value: Fraction | Decimal | int) -> str:

@@ -20,8 +20,6 @@ Cases without a district are a row of their own (未注明区) so the totals agr
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +32,7 @@ from ipcity.protection import vocab
 from ipcity.protection.models import ProtectionCase
 from ipcity.protection.suppression import MIN_COUNT, PublicTable, public_table
 from ipcity.workspace.models import Unit
+from ipcity.workspace.tabular import csv_bytes
 
 UNKNOWN_DISTRICT = ("", "未注明区", "district not stated")
 
@@ -88,8 +87,8 @@ class PublicProtectionStats:
 
     def to_csv(self, lang: str = "zh") -> bytes:
         """The same aggregates as a CSV (UTF-8 with BOM): suppressed numbers are ``*``."""
-        buf = io.StringIO()
-        w = csv.writer(buf)
+        rows: list[list[Any]] = []
+        w = _Rows(rows)
         for f in self.figures:
             w.writerow([f.label(lang), "*" if f.value is None else f.value, f.unit_zh])
         for title, table in (
@@ -112,7 +111,17 @@ class PublicProtectionStats:
                     table.total.text(),
                 ]
             )
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        return csv_bytes(rows)  # district names are text: never a formula
+
+
+class _Rows:
+    """Collects rows the way ``csv.writer`` is called, for :func:`csv_bytes`."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    def writerow(self, row: list[Any]) -> None:
+        self.rows.append(row)
 
 
 def _count(value: int, min_count: int) -> int | None:

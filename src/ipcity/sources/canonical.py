@@ -12,7 +12,8 @@ import csv
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from ipcity.errors import InputError
-from ipcity.sources.base import BATCH_ROWS, RECORD, Reader
+from ipcity.sources.base import BATCH_ROWS, RECORD, Note, Reader
 from ipcity.sources.headers import HeaderMap, map_headers, normalise_header
 from ipcity.sources.tables import TableSpec
 
@@ -77,9 +78,9 @@ class SqlReader(Reader):
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030 (a superset of GBK, what
-    Chinese Excel writes). Decided on the first megabyte; DuckDB re-checks the rest while
-    scanning and the ingest falls back to GB18030 if a later byte is not UTF-8."""
+    """``utf-8`` when the first megabyte is UTF-8 (with or without BOM; DuckDB scans the file
+    as it is and re-checks the rest), ``utf-16`` with a UTF-16 BOM, else ``lines``: the file is
+    decoded line by line (:func:`transcode_lines`), each line in the encoding it is valid in."""
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
     if not head:
@@ -92,9 +93,7 @@ def detect_encoding(path: Path) -> str:
         raise InputError(f"{path}: binary content, not a text table")
     if _decodes(head, "utf-8", partial=len(head) == SNIFF_BYTES):
         return "utf-8"
-    if _decodes(head, "gb18030", partial=len(head) == SNIFF_BYTES):
-        return "gb18030"
-    raise InputError(f"{path}: text is neither UTF-8 nor GBK/GB18030")
+    return "lines"
 
 
 def _decodes(data: bytes, encoding: str, *, partial: bool) -> bool:
@@ -118,6 +117,160 @@ def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
         raise InputError(f"{src}: not valid {encoding.upper()} text ({exc.reason})") from exc
 
 
+#: the encodings a line may be in, tried in this order (a line of plain ASCII is valid in both)
+LINE_ENCODINGS = ("utf-8", "gb18030")
+
+
+@dataclass
+class LineDecoding:
+    """How the lines of a file were decoded: ``ascii`` (plain ASCII, valid in any of them),
+    ``utf-8``, ``gb18030``, and ``rejected`` lines (valid in none; listed with their reason)."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("ascii", *LINE_ENCODINGS, "rejected"), 0)
+    )
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+    @property
+    def encoding(self) -> str:
+        """The file's encoding in one word: utf-8, gb18030, or mixed (ASCII alone: utf-8)."""
+        used = [e for e in LINE_ENCODINGS if self.counts[e]]
+        return used[0] if len(used) == 1 else ("mixed" if used else "utf-8")
+
+    def summary(self) -> str:
+        parts = [f"{k} {n:,}" for k, n in self.counts.items() if n]
+        return f"{self.encoding} ({', '.join(parts)} lines)" if parts else self.encoding
+
+    def add(self, line: bytes, number: int) -> bytes:
+        """The line as UTF-8 bytes (empty when rejected)."""
+        if line.isascii():
+            self.counts["ascii"] += 1
+            return line
+        first_error: UnicodeDecodeError | None = None
+        for encoding in LINE_ENCODINGS:
+            try:
+                text = line.decode(encoding)
+            except UnicodeDecodeError as exc:
+                first_error = first_error or exc
+                continue
+            self.counts[encoding] += 1
+            return line if encoding == "utf-8" else text.encode("utf-8")
+        assert first_error is not None
+        at = first_error.start
+        self.counts["rejected"] += 1
+        self.rejected.append(
+            (
+                number,
+                f"line {number} is neither UTF-8 nor GB18030 text (bytes "
+                f"{line[at : at + 4].hex(' ')} at byte {at + 1}); not loaded",
+            )
+        )
+        return b""
+
+
+def transcode_lines(src: Path, dst: Path) -> LineDecoding:
+    """Copy ``src`` into UTF-8, each line decoded on its own: UTF-8 first, then GB18030. A line
+    valid in neither is left out and listed (never stored garbled). Lines split at ``\n``,
+    which is never part of a UTF-8 or GB18030 multi-byte character. Blocks that are UTF-8
+    throughout are copied as they are (the common case costs one decode per block)."""
+    result = LineDecoding()
+    number = 0
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        pending = fin.read(len(codecs.BOM_UTF8))
+        if pending == codecs.BOM_UTF8:
+            pending = b""
+        while True:
+            block = fin.read(SNIFF_BYTES)
+            data = pending + block
+            cut = len(data) if not block else data.rfind(b"\n") + 1
+            whole, pending = data[:cut], data[cut:]
+            if whole:
+                number = _copy_lines(whole, number, result, fout)
+            if not block:
+                break
+    return result
+
+
+def _copy_lines(whole: bytes, number: int, result: LineDecoding, fout: Any) -> int:
+    """Write the complete lines ``whole`` as UTF-8; returns the last line number."""
+    lines = whole.split(b"\n")
+    last_open = lines[-1] != b""  # the file's last line without its newline
+    if not last_open:
+        lines.pop()
+    if whole.isascii():
+        result.counts["ascii"] += len(lines)
+        fout.write(whole)
+        return number + len(lines)
+    try:
+        whole.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # the usual case: the whole block is UTF-8
+        ascii_lines = sum(1 for line in lines if line.isascii())
+        result.counts["ascii"] += ascii_lines
+        result.counts["utf-8"] += len(lines) - ascii_lines
+        fout.write(whole)
+        return number + len(lines)
+    n = len(lines)
+
+    def newline(i: int) -> bytes:
+        return b"\n" if i < n - 1 or not last_open else b""
+
+    utf8 = _utf8_lines(lines)  # indexes of the lines that are UTF-8 and not plain ASCII
+    out = bytearray()
+    i = 0
+    for k in [*utf8, n]:
+        if k > i:  # lines i..k-1: not UTF-8 or plain ASCII, GB18030 in one go
+            out += _gb18030_run(lines, i, k, number, result, newline)
+        if k < n:
+            result.counts["utf-8"] += 1
+            out += lines[k] + newline(k)
+        i = k + 1
+    fout.write(out)
+    return number + n
+
+
+def _utf8_lines(lines: list[bytes]) -> list[int]:
+    """The indexes of the lines that decode as UTF-8 and are not plain ASCII (a tight loop:
+    this runs once per line of a file that is not UTF-8 throughout)."""
+    found = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        found.append(i)
+    return found
+
+
+def _gb18030_run(
+    lines: list[bytes],
+    start: int,
+    stop: int,
+    number: int,
+    result: LineDecoding,
+    newline: Callable[[int], bytes],
+) -> bytes:
+    """Lines ``start:stop`` (none of them UTF-8 with non-ASCII) decoded as GB18030; when that
+    fails, line by line so only the lines valid in neither are left out."""
+    try:
+        text = b"\n".join(lines[start:stop]).decode("gb18030")
+    except UnicodeDecodeError:
+        out = bytearray()
+        for k in range(start, stop):
+            decoded = result.add(lines[k], number + k + 1)
+            if decoded or not lines[k]:
+                out += decoded + newline(k)
+        return bytes(out)
+    ascii_lines = sum(1 for k in range(start, stop) if lines[k].isascii())
+    result.counts["ascii"] += ascii_lines
+    result.counts["gb18030"] += stop - start - ascii_lines
+    encoded: bytes = text.encode("utf-8")
+    return encoded + newline(stop - 1)
+
+
 class CsvReader(SqlReader):
     format = "csv"
 
@@ -125,18 +278,32 @@ class CsvReader(SqlReader):
         super().__init__(path, table)
         self.encoding = detect_encoding(path)
         self.scan_path = path
+        self.lines: LineDecoding | None = None  # set when decoded line by line
 
     def _ensure_utf8(self, encoding: str) -> None:
         self._tmp = Path(tempfile.mkdtemp(prefix="ipcity-csv-"))
         target = self._tmp / "utf8.csv"
-        transcode_to_utf8(self.path, target, encoding)
-        self.encoding = encoding
+        if encoding == "lines":
+            self.lines = transcode_lines(self.path, target)
+            self.report.rejects.extend(Note(n, why) for n, why in self.lines.rejected)
+            self.encoding = self.lines.encoding
+        else:
+            transcode_to_utf8(self.path, target, encoding)
+            self.encoding = encoding
         self.scan_path = target
 
-    def fall_back_to_gb18030(self) -> None:
-        """Called by the ingest when DuckDB met a non-UTF-8 byte past the sniffed prefix."""
+    def decode_line_by_line(self) -> None:
+        """Called by the ingest when DuckDB met a non-UTF-8 byte past the sniffed prefix: each
+        line is then decoded in the encoding it is valid in (see ``transcode_lines``)."""
         self.cleanup()
-        self._ensure_utf8("gb18030")
+        self.report.rejects.clear()
+        self._ensure_utf8("lines")
+
+    @property
+    def encoding_summary(self) -> str:
+        """For the run record: the encoding, with the lines per encoding when decoded line by
+        line (``mixed (ascii 3, utf-8 20,001, gb18030 1, rejected 1 lines)``)."""
+        return self.lines.summary() if self.lines is not None else self.encoding
 
     def _header_line(self) -> tuple[list[str], str]:
         """The header cells and the delimiter, read from the first line of the file."""
@@ -161,7 +328,7 @@ class CsvReader(SqlReader):
         )
 
     def select(self, con: duckdb.DuckDBPyConnection) -> str:
-        if self.encoding in ("gb18030", "utf-16") and self.scan_path == self.path:
+        if self.encoding in ("lines", "utf-16") and self.scan_path == self.path:
             self._ensure_utf8(self.encoding)
         cells, delim = self._header_line()
         self.header = map_headers(self.table, cells, str(self.path))

@@ -56,20 +56,30 @@ def ingest_command(
     else:
         for f in report.files:
             typer.echo(_line(f))
+            if f.encoding is not None and f.encoding not in ("utf-8", "utf-16"):
+                typer.echo(f"  encoding: {f.encoding}")
             for w in f.warnings:
                 typer.echo(f"  warning: {w}")
         if report.ignored:
             typer.echo(f"ignored {len(report.ignored)} file(s) that are not tables or patent XML")
     if not report.ok:
+        failures = report.failures
+        # The list goes to stderr too, so it is seen even when stdout is the JSON report.
+        typer.echo(f"{len(failures)} of {len(report.files)} file(s) failed:", err=True)
+        for f in failures:
+            typer.echo(f"  {f.path}: {f.message} (run {f.run_id})", err=True)
         raise typer.Exit(1)
 
 
 def runs_command(warehouse: WarehouseOpt = None, fmt: FormatOpt = "text") -> None:
     """List the ingest runs recorded in the warehouse."""
     with Warehouse(warehouse, read_only=True) as wh:
+        columns = {r[0] for r in wh.con.execute("DESCRIBE ingest_runs").fetchall()}
+        # a warehouse written before the encoding column existed has none (read-only here)
+        encoding = ", encoding" if "encoding" in columns else ""
         rel = wh.con.execute(
-            """SELECT run_id, status, "table", format, read, loaded, rejected, skipped, inserted,
-               updated, unchanged, secondary_rows, finished_at, path, message
+            f"""SELECT run_id, status, "table", format, read, loaded, rejected, skipped, inserted,
+               updated, unchanged, secondary_rows, finished_at, path, message{encoding}
                FROM ingest_runs ORDER BY run_id"""
         )
         cols = [d[0] for d in rel.description]

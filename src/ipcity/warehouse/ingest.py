@@ -5,6 +5,12 @@ Each file is one run and one transaction: its accepted records load together or 
 rejected one by one into ``rejects`` with their record number and reason. A later file updates
 earlier records with the same key; columns the later file does not carry keep their values.
 Re-ingesting a file whose checksum was already loaded is a no-op.
+
+A file that fails, for whatever reason, is recorded as a failed run with its one-line reason and
+the other files go on (``IngestReport.failures`` lists them). A CSV file that is not UTF-8
+throughout is decoded line by line (``sources.canonical.transcode_lines``): each line in the
+encoding it is valid in, a line valid in none rejected with its reason, never stored garbled;
+the run records how many lines took which encoding.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ class Staged:
 
 
 class _NotUtf8(Exception):
-    """A CSV sniffed as UTF-8 holds non-UTF-8 bytes further on: re-read it as GB18030."""
+    """A CSV sniffed as UTF-8 holds non-UTF-8 bytes further on: decode it line by line."""
 
 
 @dataclass
@@ -64,6 +70,7 @@ class FileResult:
     secondary_rejected: int = 0
     run_id: int | None = None
     message: str | None = None
+    encoding: str | None = None  # CSV: how its lines were decoded (see CsvReader)
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -81,6 +88,10 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return all(f.status != "failed" for f in self.files)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
 
     def as_json(self) -> dict[str, Any]:
         return {"files": [f.as_json() for f in self.files], "ignored": self.ignored}
@@ -123,15 +134,51 @@ def ingest(
 
 
 def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
+    """Load one file in one transaction. Whatever goes wrong, the file ends as a failed run
+    with its reason (recorded in ``ingest_runs``) and the caller goes on with the next file."""
     result = FileResult(path=str(path))
+    try:
+        _ingest_file(warehouse, path, result)
+    except Exception as exc:  # any reason at all: this file fails, the others go on
+        _reset_counts(result)
+        result.status = "failed"
+        result.message = _reason(path, exc)
+        _record_failed(warehouse, path, None, result)
+    return result
+
+
+def _reason(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, duckdb.Error | OSError) or not isinstance(exc, IpcityError):
+        text = _first_line(exc)
+        return text if str(path) in text else f"{path}: {text}"
+    return str(exc)
+
+
+def _ingest_file(warehouse: Warehouse, path: Path, result: FileResult) -> None:
     con = warehouse.con
     try:
         reader = reader_for(path)
     except InputError as exc:
         result.message = str(exc)
         _record_failed(warehouse, path, None, result)
-        return result
+        return
     result.table, result.format = reader.primary_table, reader.format
+    try:
+        _load(warehouse, con, reader, path, result)
+    finally:
+        if isinstance(reader, CsvReader):
+            result.encoding = reader.encoding_summary
+        if isinstance(reader, SqlReader):
+            reader.cleanup()
+
+
+def _load(
+    warehouse: Warehouse,
+    con: duckdb.DuckDBPyConnection,
+    reader: Reader,
+    path: Path,
+    result: FileResult,
+) -> None:
     size = path.stat().st_size
     same_size = con.execute(
         "SELECT count(*) FROM ingest_runs WHERE size_bytes = ? AND status = 'loaded'", [size]
@@ -146,24 +193,21 @@ def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
         if row[0] is not None:
             result.status = "unchanged"
             result.message = f"identical to the file loaded in run {row[0]}; nothing to do"
-            return result
+            return
     else:  # no loaded file has this size, so it is new: hash it while it loads
         checksum = _HASHER.submit(sha256_of, path)
     started = datetime.now()
     for attempt in (1, 2):
         run = _Run(warehouse, reader, path, checksum, started)
+        retry = False
         try:
             with warehouse.transaction():
                 run.execute(result)
             result.status = "loaded"
-            break
+            return
         except _NotUtf8:
-            if attempt == 1 and isinstance(reader, CsvReader):
-                reader.fall_back_to_gb18030()
-                _reset_counts(result)
-                run.drop_temp()
-                continue
-            result.message = f"{path}: text is neither UTF-8 nor GBK/GB18030"
+            retry = attempt == 1 and isinstance(reader, CsvReader)
+            result.message = f"{path}: text is not UTF-8 and could not be decoded line by line"
         except IpcityError as exc:
             result.message = str(exc)
         except duckdb.Error as exc:
@@ -171,11 +215,15 @@ def ingest_file(warehouse: Warehouse, path: Path) -> FileResult:
         finally:
             run.drop_temp()
         _reset_counts(result)
-        _record_failed(warehouse, path, _resolved(checksum), result)
+        if retry:
+            assert isinstance(reader, CsvReader)
+            # Past the sniffed megabyte a line is not UTF-8: decode every line on its own.
+            reader.decode_line_by_line()
+            continue
         break
-    if isinstance(reader, SqlReader):
-        reader.cleanup()
-    return result
+    if isinstance(reader, CsvReader):
+        result.encoding = reader.encoding_summary
+    _record_failed(warehouse, path, _resolved(checksum), result)
 
 
 # hashlib releases the GIL on large buffers, so a file is hashed while DuckDB loads it.
@@ -191,6 +239,7 @@ def _reset_counts(r: FileResult) -> None:
     r.secondary = {}
     r.secondary_rejected = 0
     r.warnings = []
+    r.run_id = None
 
 
 def _record_failed(wh: Warehouse, path: Path, checksum: str | None, r: FileResult) -> None:
@@ -199,8 +248,8 @@ def _record_failed(wh: Warehouse, path: Path, checksum: str | None, r: FileResul
     wh.con.execute(
         """INSERT INTO ingest_runs (run_id, path, sha256, size_bytes, "table", format, started_at,
            finished_at, status, read, loaded, rejected, skipped, inserted, updated, unchanged,
-           secondary_rows, message)
-           VALUES (?, ?, ?, ?, ?, ?, now(), now(), 'failed', 0, 0, 0, 0, 0, 0, 0, 0, ?)""",
+           secondary_rows, message, encoding)
+           VALUES (?, ?, ?, ?, ?, ?, now(), now(), 'failed', 0, 0, 0, 0, 0, 0, 0, 0, ?, ?)""",
         [
             run_id,
             str(path),
@@ -209,6 +258,7 @@ def _record_failed(wh: Warehouse, path: Path, checksum: str | None, r: FileResul
             r.table,
             r.format,
             r.message,
+            r.encoding,
         ],
     )
     r.run_id = run_id
@@ -652,8 +702,8 @@ class _Run:
         self.con.execute(
             """INSERT INTO ingest_runs (run_id, path, sha256, size_bytes, "table", format,
                started_at, finished_at, status, read, loaded, rejected, skipped, inserted, updated,
-               unchanged, secondary_rows, message)
-               VALUES (?, ?, ?, ?, ?, ?, ?, now(), 'loaded', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               unchanged, secondary_rows, message, encoding)
+               VALUES (?, ?, ?, ?, ?, ?, ?, now(), 'loaded', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 self.run_id,
                 str(self.path),
@@ -671,5 +721,6 @@ class _Run:
                 r.unchanged,
                 secondary,
                 "; ".join(r.warnings) or None,
+                self.reader.encoding_summary if isinstance(self.reader, CsvReader) else None,
             ],
         )

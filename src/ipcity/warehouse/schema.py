@@ -27,6 +27,9 @@ DDL: tuple[str, ...] = (
         secondary_rows BIGINT,     -- e.g. parties rows that came with patent documents
         message VARCHAR
     )""",
+    # How a CSV file's lines were decoded (utf-8, gb18030, utf-16, or "mixed (...)" with the
+    # lines per encoding); added after the first release, hence not in the CREATE above.
+    """ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS encoding VARCHAR""",
     """CREATE TABLE IF NOT EXISTS rejects (
         run_id INTEGER, path VARCHAR, "table" VARCHAR, record BIGINT,
         record_key VARCHAR, reason VARCHAR, kind VARCHAR  -- kind: rejected | skipped

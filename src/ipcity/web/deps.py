@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from fastapi.responses import HTMLResponse
@@ -48,8 +48,21 @@ Db = Annotated[Database, Depends(get_db)]
 Settings = Annotated[WebSettings, Depends(get_settings)]
 
 
+_READ_FIRST: set[object] = set()
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def reads_before_writing(endpoint: Endpoint) -> Endpoint:
+    """Mark an upload route (put it under ``@router.post``): its request session is a *read*
+    session, so reading and checking a sheet holds no write lock (SQLite has one for the
+    whole database); the route opens ``db.write()`` itself for the writes alone."""
+    _READ_FIRST.add(endpoint)
+    return endpoint
+
+
 def get_session(request: Request, db: Db) -> Iterator[Session]:
-    ctx = db.read() if request.method in SAFE_METHODS else db.write()
+    reads = request.method in SAFE_METHODS or request.scope.get("endpoint") in _READ_FIRST
+    ctx = db.read() if reads else db.write()
     with ctx as session:
         yield session
 

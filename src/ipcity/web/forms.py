@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from ipcity.workspace.db import Database
 from ipcity.workspace.errors import WorkspaceError
 
 T = TypeVar("T")
@@ -33,6 +34,13 @@ def attempt(session: Session, action: Callable[[], T]) -> Outcome[T]:
             return Outcome(value=action())
     except WorkspaceError as exc:
         return Outcome(error=exc)
+
+
+def attempt_write(db: Database, action: Callable[[Session], T]) -> Outcome[T]:
+    """Run ``action`` in a write transaction of its own (for routes whose request session
+    only reads, see ``deps.reads_before_writing``): committed unless it is refused."""
+    with db.write() as session:
+        return attempt(session, lambda: action(session))
 
 
 def form_text(value: object) -> str:

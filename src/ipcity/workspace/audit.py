@@ -6,8 +6,6 @@ change was committed. Office admins (and the system actor) can list and export t
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.workspace.models import AuditEntry, utcnow
 from ipcity.workspace.permissions import Actor, Cap, require
+from ipcity.workspace.tabular import csv_bytes
 
 AUDIT_COLUMNS = (
     "id",
@@ -96,16 +95,14 @@ def list_audit(
 def export_audit_csv(session: Session, viewer: Actor, **filters: Any) -> bytes:
     """The (filtered) log as UTF-8 CSV with a BOM so Excel opens it; before/after as JSON."""
     entries: Sequence[AuditEntry] = list_audit(session, viewer, limit=None, **filters)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(AUDIT_COLUMNS)
+    rows: list[list[Any]] = [list(AUDIT_COLUMNS)]
     for e in entries:
         d = e.as_dict()
-        writer.writerow(
+        rows.append(
             [
                 *(d[c] for c in AUDIT_COLUMNS[:8]),
                 json.dumps(d["before"], ensure_ascii=False, sort_keys=True),
                 json.dumps(d["after"], ensure_ascii=False, sort_keys=True),
             ]
         )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes(rows)  # user text (titles, names) never becomes a formula

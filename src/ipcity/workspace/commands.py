@@ -308,20 +308,18 @@ def ws_import_tasks(
     db: str | None = DB_OPTION,
 ) -> None:
     """Import tasks from XLSX/CSV (all or nothing; re-runnable, keyed by 任务编号)."""
-    from ipcity.workspace.actions import do_import_tasks
+    from ipcity.workspace.actions.imports import do_import_tasks, read_task_import
     from ipcity.workspace.permissions import system_actor
 
     database = _open(db)
+    actor = system_actor("cli")
     try:
-        with database.write() as s:
-            result = do_import_tasks(
-                s,
-                system_actor("cli"),
-                _work_plan_id(s, work_plan),
-                file.read_bytes(),
-                file.name,
-                sheet=sheet,
+        with database.read() as s:  # read and check first: the write lock only for the writes
+            ready = read_task_import(
+                s, actor, _work_plan_id(s, work_plan), file.read_bytes(), file.name, sheet=sheet
             )
+        with database.write() as s:
+            result = do_import_tasks(s, actor, ready.work_plan_id, ready)
     except ImportRejected as exc:
         _report_import_errors(exc)
         raise typer.Exit(1) from None
@@ -342,15 +340,18 @@ def ws_import_targets(
     db: str | None = DB_OPTION,
 ) -> None:
     """Import indicator targets from XLSX/CSV (all or nothing; re-runnable)."""
-    from ipcity.workspace.actions import do_import_targets
+    from ipcity.workspace.actions.imports import do_import_targets, read_target_import
     from ipcity.workspace.permissions import system_actor
 
     database = _open(db)
+    actor = system_actor("cli")
     try:
-        with database.write() as s:
-            result = do_import_targets(
-                s, system_actor("cli"), _plan_id(s, plan), file.read_bytes(), file.name, sheet=sheet
+        with database.read() as s:  # read and check first: the write lock only for the writes
+            ready = read_target_import(
+                s, actor, _plan_id(s, plan), file.read_bytes(), file.name, sheet=sheet
             )
+        with database.write() as s:
+            result = do_import_targets(s, actor, ready.plan_id, ready)
     except ImportRejected as exc:
         _report_import_errors(exc)
         raise typer.Exit(1) from None

@@ -52,7 +52,9 @@ from ipcity.workspace.models import Goal, IndicatorTarget, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import Actor, Cap, require
 from ipcity.workspace.queries import get_plan, get_work_plan
 from ipcity.workspace.tabular import (
+    HeaderCheck,
     Rows,
+    UploadRefused,
     cell_text,
     find_header,
     read_rows,
@@ -235,6 +237,11 @@ def parse_milestones(text: str, year: int) -> list[tuple[str, date | None]]:
 
 def format_milestones(milestones: Sequence[tuple[str, date | None]]) -> str:
     return "；".join(f"{d.isoformat()} {t}" if d else t for t, d in milestones)
+
+
+def header_check(aliases: dict[str, Sequence[str]], required: Sequence[str]) -> HeaderCheck:
+    """Whether some of the first rows is a header with the required columns."""
+    return lambda rows: find_header(rows, aliases, required) is not None
 
 
 def _header_or_error(
@@ -498,9 +505,20 @@ def parse_target_rows(
     return out, errors
 
 
-def read_sheet(data: bytes, filename: str, *, sheet: str | None = None) -> Rows | RowError:
+def read_sheet(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    header_found: HeaderCheck | None = None,
+) -> Rows | RowError:
+    """The rows of an uploaded sheet (bounded, see ``tabular``), or the one RowError saying
+    why it cannot be read. With ``header_found``, reading stops after the first rows when
+    none of them is a header (the parser then reports the missing header)."""
     try:
-        return read_rows(data, filename, sheet=sheet)
+        return read_rows(data, filename, sheet=sheet, header_found=header_found)
+    except UploadRefused as exc:
+        return RowError(0, "", exc.key, exc.params)
     except InputError as exc:
         return RowError(0, "", "field.unreadable_file", {"value": str(exc)})
 

@@ -148,6 +148,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the deadline is before the start date",
     ),
     "field.unreadable_file": ("无法读取文件：{value}", "cannot read the file: {value}"),
+    "upload.too_large": (
+        "文件大于 {max} MB（IPCITY_UPLOAD_MAX_MB），请拆分后再导入",
+        "the file is larger than {max} MB (IPCITY_UPLOAD_MAX_MB); split it",
+    ),
+    "upload.too_many_rows": (
+        "表格超过 {max} 行（IPCITY_UPLOAD_MAX_ROWS），请拆分或删除表格下方的空行",
+        "the sheet has more than {max} rows (IPCITY_UPLOAD_MAX_ROWS); split it or delete "
+        "the unused rows below the table",
+    ),
+    "upload.too_many_columns": (
+        "第 {row} 行超过 {max} 列（IPCITY_UPLOAD_MAX_COLUMNS），请删除多余的列",
+        "row {row} has more than {max} columns (IPCITY_UPLOAD_MAX_COLUMNS); delete the "
+        "unused columns",
+    ),
+    "upload.too_many_cells": (
+        "表格超过 {max} 个单元格（IPCITY_UPLOAD_MAX_CELLS），请拆分后再导入",
+        "the sheet has more than {max} cells (IPCITY_UPLOAD_MAX_CELLS); split it",
+    ),
+    "upload.unzipped_too_large": (
+        "工作簿解压后超过 {max} MB（IPCITY_UPLOAD_MAX_UNZIPPED_MB），请拆分后再导入",
+        "the workbook unpacks to more than {max} MB (IPCITY_UPLOAD_MAX_UNZIPPED_MB); split it",
+    ),
     "field.no_header": (
         "找不到表头（需要包含：{value}）",
         "no header row found (needs: {value})",

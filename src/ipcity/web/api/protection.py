@@ -24,11 +24,11 @@ from ipcity.protection.actions import (
     do_update_case,
 )
 from ipcity.protection.assessment import self_assessment
-from ipcity.protection.case_import import do_import_cases
+from ipcity.protection.case_import import do_import_cases, read_case_import
 from ipcity.protection.permissions import EDIT_CASES, can_record_for_unit
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
-from ipcity.web.deps import ApiActor, DbSession, Settings
+from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
 from ipcity.web.pages.protection import portal_block, read_upload
 from ipcity.web.routing import api_router
@@ -101,8 +101,10 @@ def create_case(
 
 
 @router.post("/cases/import")
+@reads_before_writing
 def import_cases(
     session: DbSession,
+    db: Db,
     actor: ApiActor,
     settings: Settings,
     file: Annotated[UploadFile | None, File()] = None,
@@ -111,14 +113,16 @@ def import_cases(
     sheet: Annotated[str | None, Form()] = None,
 ) -> dict[str, Any]:
     """Multipart: ``file`` (XLSX/CSV), ``unit_id`` (a unit editor's own by default),
-    ``kind`` for rows without 案件类型, ``sheet``. All or nothing: 422 with ``row_errors``."""
+    ``kind`` for rows without 案件类型, ``sheet``. All or nothing: 422 with ``row_errors``.
+    The sheet is read and checked before the write transaction opens."""
     unit = unit_id if unit_id is not None else actor.unit_id
     if actor.role in (Role.ANONYMOUS, Role.LEADER) or unit is None:
         raise PermissionDenied(EDIT_CASES)
     if not can_record_for_unit(actor, unit):
         raise PermissionDenied(EDIT_CASES)
     data, name = read_upload(file)
-    result = do_import_cases(
+    today = settings.current_day()
+    ready = read_case_import(
         session,
         actor,
         unit,
@@ -126,8 +130,10 @@ def import_cases(
         name,
         sheet=sheet or None,
         default_kind=kind or None,
-        today=settings.current_day(),
+        today=today,
     )
+    with db.write() as writer:
+        result = do_import_cases(writer, actor, ready.unit_id, ready, today=today)
     return result.as_dict()
 
 

@@ -29,7 +29,7 @@ from ipcity.protection.actions import (
     do_update_case,
 )
 from ipcity.protection.assessment import self_assessment
-from ipcity.protection.case_import import do_import_cases
+from ipcity.protection.case_import import CaseImportResult, do_import_cases, read_case_import
 from ipcity.protection.export import export_cases
 from ipcity.protection.layout import CASE_ALIASES
 from ipcity.protection.permissions import (
@@ -43,9 +43,9 @@ from ipcity.protection.permissions import (
 from ipcity.protection.public import PublicProtectionStats, public_aggregates
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
-from ipcity.web.deps import View
+from ipcity.web.deps import Db, View, reads_before_writing
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
+from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
 from ipcity.web.routing import page_router
@@ -53,6 +53,7 @@ from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
 from ipcity.workspace.permissions import Actor, Role
+from ipcity.workspace.tabular import UploadLimits
 
 router = page_router()
 NAV = (
@@ -62,7 +63,6 @@ NAV = (
 )
 
 PAGE_SIZE = 50
-MAX_SHEET_BYTES = 20 * 1024 * 1024
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -537,8 +537,10 @@ def import_form(v: View) -> Response:
 
 
 @router.post("/protection/import", response_class=HTMLResponse)
+@reads_before_writing
 def import_cases(
     v: View,
+    db: Db,
     file: Annotated[UploadFile | None, File()] = None,
     unit_id: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
@@ -550,19 +552,27 @@ def import_cases(
     if unit is None or not can_record_for_unit(v.actor, unit):
         raise PermissionDenied(EDIT_CASES)
     data, name = read_upload(file)
-    outcome_ = attempt(
+    actor, today = v.actor, v.today
+    # Read and check in the request's read session; only the writes take the write lock.
+    checked = attempt(
         v.session,
-        lambda: do_import_cases(
+        lambda: read_case_import(
             v.session,
-            v.actor,
+            actor,
             unit,
             data,
             name,
             sheet=sheet or None,
             default_kind=kind or None,
-            today=v.today,
+            today=today,
         ),
     )
+    outcome_: Outcome[CaseImportResult] = Outcome(error=checked.error)
+    if checked.value is not None:
+        ready = checked.value
+        outcome_ = attempt_write(
+            db, lambda s: do_import_cases(s, actor, ready.unit_id, ready, today=today)
+        )
     return _import_page(
         v,
         {
@@ -578,14 +588,15 @@ def import_cases(
 def read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
     if upload is None or not upload.filename:
         raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
-    data = upload.file.read(MAX_SHEET_BYTES + 1)
-    if len(data) > MAX_SHEET_BYTES:
+    max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
+    data = upload.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
         raise WebError(
             413,
             "file_too_large",
             N_("The file %(name)s is larger than %(mb)s MB."),
             name=upload.filename,
-            mb=MAX_SHEET_BYTES // (1024 * 1024),
+            mb=max_bytes // (1024 * 1024),
         )
     return data, upload.filename
 

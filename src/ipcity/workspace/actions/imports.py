@@ -1,8 +1,13 @@
 """Importing the office's sheets: tasks into a work plan, targets into a plan.
 
 All or nothing: the whole sheet is validated first; any bad row raises ImportRejected with
-every row error and nothing is written. Writing happens inside a SAVEPOINT through the same
-actions a form would use (so each created/updated row gets its audit entry); should one of
+every row error and nothing is written. Reading and validating (``read_task_import``,
+``read_target_import``) need only a read session, so the web app does them before it opens the
+write transaction: a slow or hostile upload never holds the database's write lock; the write
+transaction (``do_import_*`` given the checked import) only writes.
+
+Writing happens inside a SAVEPOINT through the same actions a form would use (so each
+created/updated row gets its audit entry); should one of
 them still refuse a row, the savepoint is rolled back and that row is reported the same way.
 Re-running the same sheet changes nothing (rows are keyed by code; unchanged rows are not
 touched and get no audit entry).
@@ -16,19 +21,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.workspace import excel_io  # a module: excel_io imports actions._common
 from ipcity.workspace.actions._common import load
 from ipcity.workspace.actions.plans import do_create_target, do_update_target
 from ipcity.workspace.actions.work_plans import do_create_task, do_update_task
 from ipcity.workspace.errors import ImportRejected, RowError, ValidationError
-from ipcity.workspace.excel_io import (
-    TaskRow,
-    existing_targets,
-    parse_target_rows,
-    parse_task_rows,
-    read_sheet,
-)
 from ipcity.workspace.models import IndicatorTarget, Plan, Task, WorkPlan
 from ipcity.workspace.permissions import Actor, Cap, require
+from ipcity.workspace.tabular import Rows
 
 
 @dataclass
@@ -43,11 +43,19 @@ class ImportResult:
         return dict(self.__dict__)
 
 
+def _task_header(rows: Rows) -> bool:
+    return excel_io.header_check(excel_io.TASK_ALIASES, excel_io.TASK_REQUIRED)(rows)
+
+
+def _target_header(rows: Rows) -> bool:
+    return excel_io.header_check(excel_io.TARGET_ALIASES, excel_io.TARGET_REQUIRED)(rows)
+
+
 class _Abort(Exception):
     """Leaves the savepoint (rolling it back) when a write refused a row."""
 
 
-def _task_values(r: TaskRow) -> dict[str, Any]:
+def _task_values(r: excel_io.TaskRow) -> dict[str, Any]:
     return {
         "code": r.code,
         "seq": r.seq,
@@ -86,7 +94,23 @@ def _rejected(row: int, exc: ValidationError) -> list[RowError]:
     return [RowError(row, e.field, e.key, e.params) for e in exc.errors]
 
 
-def do_import_tasks(
+@dataclass(frozen=True)
+class TaskImport:
+    """A task sheet read and checked, ready to write (see ``read_task_import``)."""
+
+    work_plan_id: int
+    rows: list[excel_io.TaskRow]
+
+
+@dataclass(frozen=True)
+class TargetImport:
+    """A target sheet read and checked, ready to write (see ``read_target_import``)."""
+
+    plan_id: int
+    rows: list[excel_io.TargetRow]
+
+
+def read_task_import(
     session: Session,
     actor: Actor,
     work_plan_id: int,
@@ -94,16 +118,39 @@ def do_import_tasks(
     filename: str,
     *,
     sheet: str | None = None,
-) -> ImportResult:
-    """Import a task sheet (XLSX or CSV) into a work plan; see excel_io for the layout."""
+) -> TaskImport:
+    """Read and check a task sheet (no writes; a read session is enough). ImportRejected
+    lists every problem."""
     require(actor, Cap.EDIT_WORK_PLANS)
     wp = load(session, WorkPlan, work_plan_id)
-    rows = read_sheet(data, filename, sheet=sheet)
+    rows = excel_io.read_sheet(data, filename, sheet=sheet, header_found=_task_header)
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
-    parsed, errors = parse_task_rows(session, wp, rows)
+    parsed, errors = excel_io.parse_task_rows(session, wp, rows)
     if errors:
         raise ImportRejected(errors)
+    return TaskImport(wp.id, parsed)
+
+
+def do_import_tasks(
+    session: Session,
+    actor: Actor,
+    work_plan_id: int,
+    data: bytes | TaskImport,
+    filename: str = "",
+    *,
+    sheet: str | None = None,
+) -> ImportResult:
+    """Import a task sheet (XLSX or CSV) into a work plan; see excel_io for the layout.
+    ``data`` may be the sheet's bytes or what ``read_task_import`` returned for it."""
+    require(actor, Cap.EDIT_WORK_PLANS)
+    wp = load(session, WorkPlan, work_plan_id)
+    if isinstance(data, TaskImport):
+        if data.work_plan_id != wp.id:
+            raise ValueError("the checked import belongs to another work plan")
+        parsed = data.rows
+    else:
+        parsed = read_task_import(session, actor, wp.id, data, filename, sheet=sheet).rows
     result = ImportResult(rows=len(parsed))
     existing = {t.code: t for t in session.scalars(select(Task).where(Task.work_plan_id == wp.id))}
     failures: list[RowError] = []
@@ -137,7 +184,7 @@ def do_import_tasks(
     return result
 
 
-def do_import_targets(
+def read_target_import(
     session: Session,
     actor: Actor,
     plan_id: int,
@@ -145,17 +192,40 @@ def do_import_targets(
     filename: str,
     *,
     sheet: str | None = None,
-) -> ImportResult:
-    """Import an indicator target sheet into a plan; see excel_io for the layout."""
+) -> TargetImport:
+    """Read and check an indicator target sheet (no writes). ImportRejected lists every
+    problem."""
     require(actor, Cap.EDIT_PLANS)
     plan = load(session, Plan, plan_id)
-    rows = read_sheet(data, filename, sheet=sheet)
+    rows = excel_io.read_sheet(data, filename, sheet=sheet, header_found=_target_header)
     if isinstance(rows, RowError):
         raise ImportRejected([rows])
-    parsed, errors = parse_target_rows(session, plan.id, rows)
+    parsed, errors = excel_io.parse_target_rows(session, plan.id, rows)
     if errors:
         raise ImportRejected(errors)
-    current = existing_targets(session, plan.id)
+    return TargetImport(plan.id, parsed)
+
+
+def do_import_targets(
+    session: Session,
+    actor: Actor,
+    plan_id: int,
+    data: bytes | TargetImport,
+    filename: str = "",
+    *,
+    sheet: str | None = None,
+) -> ImportResult:
+    """Import an indicator target sheet into a plan; see excel_io for the layout. ``data``
+    may be the sheet's bytes or what ``read_target_import`` returned for it."""
+    require(actor, Cap.EDIT_PLANS)
+    plan = load(session, Plan, plan_id)
+    if isinstance(data, TargetImport):
+        if data.plan_id != plan.id:
+            raise ValueError("the checked import belongs to another plan")
+        parsed = data.rows
+    else:
+        parsed = read_target_import(session, actor, plan.id, data, filename, sheet=sheet).rows
+    current = excel_io.existing_targets(session, plan.id)
     by_code = {t.code: t for t in current}
     by_name = {t.name: t for t in current}
     used_codes = set(by_code)
