@@ -18,12 +18,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from ipcity.settings import DB_ENV, WAREHOUSE_ENV, workspace_db_url
 from ipcity.web.assets import install_static
 from ipcity.web.config import COOKIE_SECURE_ENV, TODAY_ENV, WebSettings
+from ipcity.web.deps import bearer_actor
 from ipcity.web.errors import install_error_handlers
 from ipcity.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, SessionMiddleware
 from ipcity.web.nav import NavItem
@@ -108,7 +109,8 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
         nav.extend(getattr(module, "NAV", ()))
         static_dirs.update(getattr(module, "STATIC", {}))
     for module in discover(API_PACKAGE):
-        app.include_router(module.router, prefix=API_PREFIX)
+        # Every API route checks the Authorization header, used or not (issue 10, problem 7).
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(bearer_actor)])
     app.state.nav = tuple(nav)
     install_static(app, static_dirs)
     install_error_handlers(app)

@@ -4,8 +4,8 @@
 - ``DbSession``: one transaction per request: ``db.read()`` for GET/HEAD, ``db.write()``
   (committed when the route returns, rolled back when it raises) for everything else.
 - ``CurrentActor``: the page user from the session cookie (else anonymous).
-- ``ApiActor``: the API user from ``Authorization: Bearer <token>`` (else anonymous; a bad or
-  expired token is a 401, never silently anonymous).
+- ``ApiActor``: the API user from ``Authorization: Bearer <token>`` (else anonymous; a
+  malformed header or a bad or expired token is a 401, never silently anonymous).
 - ``RequireCsrf``: the CSRF check (page routers apply it to every route already).
 - ``Locale``: ``zh_CN`` or ``en``.
 - ``View``: everything a page handler needs, with ``render(...)``.
@@ -26,7 +26,7 @@ from starlette.requests import Request
 
 from ipcity.web.config import WebSettings
 from ipcity.web.i18n import ws_locale
-from ipcity.web.security import SAFE_METHODS, password_fingerprint, require_csrf
+from ipcity.web.security import SAFE_METHODS, bearer_token, password_fingerprint, require_csrf
 from ipcity.web.templating import render_page
 from ipcity.workspace import auth, queries
 from ipcity.workspace.db import Database
@@ -77,18 +77,33 @@ def page_actor(request: Request, session: DbSession) -> Actor:
 
 CurrentActor = Annotated[Actor, Depends(page_actor)]
 
+# Only for the OpenAPI schema (the "Authorize" button); the header is read by bearer_actor.
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
-def api_actor(
-    request: Request,
-    session: DbSession,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Actor:
+def bearer_actor(request: Request, db: Db) -> Actor:
+    """The API caller from ``Authorization: Bearer <token>``; anonymous without the header.
+
+    Installed on every API route (``create_app``), so no route can treat a bad header as
+    anonymous: a header that is not ``Bearer`` + a token (``Basic ...``, ``Token abc``, a
+    bare ``Bearer``, ``Bearer `` with nothing after it) and a bearer token that is forged,
+    expired or revoked are all a 401 with ``WWW-Authenticate`` (see docs/security.md). The
+    token is checked in a read transaction of its own, closed before the route opens its
+    transaction (a route that writes through ``db.write()`` itself must not wait on it)."""
+    raw = request.headers.get("authorization")
     actor = ANONYMOUS
-    if credentials is not None:
-        actor = auth.verify_token(session, credentials.credentials)
+    if raw is not None:
+        token = bearer_token(raw)
+        with db.read() as session:
+            actor = auth.verify_token(session, token)
     request.state.actor = actor
+    return actor
+
+
+def api_actor(
+    actor: Annotated[Actor, Depends(bearer_actor)],
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
     return actor
 
 

@@ -21,11 +21,34 @@ from starlette.requests import Request
 
 from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_
+from ipcity.workspace.errors import TokenInvalid
 from ipcity.workspace.permissions import Actor
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class MalformedAuthorization(TokenInvalid):
+    """An ``Authorization`` header that is not ``Bearer <token>`` (RFC 6750 invalid_request)."""
+
+    www_error = "invalid_request"
+
+
+def bearer_token(header: str) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header (scheme case-insensitive,
+    RFC 7235); anything else raises :class:`MalformedAuthorization`."""
+    scheme, _sep, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or any(c.isspace() for c in token):
+        raise MalformedAuthorization()
+    return token
+
+
+def www_authenticate(exc: Exception) -> str:
+    """The ``WWW-Authenticate`` value of an API 401 (RFC 6750 section 3)."""
+    error = getattr(exc, "www_error", "invalid_token" if isinstance(exc, TokenInvalid) else "")
+    return f'Bearer realm="ipcity", error="{error}"' if error else 'Bearer realm="ipcity"'
 
 
 def password_fingerprint(password_hash: str) -> str:
