@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,7 @@ from ipcity.web.config import WebSettings
 from ipcity.web.i18n import ws_locale
 from ipcity.web.security import SAFE_METHODS, bearer_token, password_fingerprint, require_csrf
 from ipcity.web.templating import render_page
-from ipcity.workspace import auth, queries
+from ipcity.workspace import auth, auth_sessions, queries
 from ipcity.workspace.db import Database
 from ipcity.workspace.errors import NotFound, TokenInvalid, UserInactive
 from ipcity.workspace.permissions import ANONYMOUS, Actor
@@ -59,20 +60,52 @@ def get_session(request: Request, db: Db) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def page_actor(request: Request, session: DbSession) -> Actor:
+def page_actor(request: Request, session: DbSession, db: Db, settings: Settings) -> Actor:
+    """The page user: the cookie's session must still exist server-side, within its idle and
+    absolute timeouts, for the same user and the same password (else anonymous, and the
+    cookie is cleared)."""
     actor = ANONYMOUS
     uid = request.session.get("uid")
+    sid = request.session.get("sid")
     if isinstance(uid, int):
+        policy = settings.session_policy
         try:
+            if not isinstance(sid, str):  # a cookie from before server-side sessions
+                raise TokenInvalid()
+            check = auth_sessions.check_session(session, sid, uid, policy)
+            if not check.valid:
+                raise TokenInvalid()
             actor = auth.load_actor(session, uid)
             user = queries.get_user(session, actor, uid)
             if password_fingerprint(user.password_hash) != request.session.get("fp"):
                 raise TokenInvalid()
+            if check.touch:
+                _touch(db, session, request, sid)
         except (TokenInvalid, UserInactive, NotFound):
-            request.session.clear()  # password changed or account disabled: log out
+            if isinstance(sid, str):  # ended, expired, password changed or account disabled
+                with _writing(db, session, request) as ws:
+                    auth_sessions.end_session(ws, sid)
+            request.session.clear()
             actor = ANONYMOUS
     request.state.actor = actor
     return actor
+
+
+@contextlib.contextmanager
+def _writing(db: Database, session: Session, request: Request) -> Iterator[Session]:
+    """Where the session bookkeeping writes: a write request's own transaction (a second one
+    would wait for it on SQLite), else a short write transaction of its own."""
+    if request.method in SAFE_METHODS:
+        with db.write() as ws:
+            yield ws
+    else:
+        yield session
+
+
+def _touch(db: Database, session: Session, request: Request, sid: str) -> None:
+    """Record the session's use (at most once a minute, see auth_sessions)."""
+    with _writing(db, session, request) as ws:
+        auth_sessions.touch_session(ws, sid)
 
 
 CurrentActor = Annotated[Actor, Depends(page_actor)]

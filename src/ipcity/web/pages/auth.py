@@ -8,7 +8,7 @@ from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.requests import Request
 
-from ipcity.web.deps import Db, View
+from ipcity.web.deps import Db, Settings, View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import _, current_locale, ws_locale
 from ipcity.web.routing import page_router
@@ -16,6 +16,7 @@ from ipcity.web.security import client_address, end_session, start_session
 from ipcity.web.templating import add_flash, render_page
 from ipcity.workspace import auth, queries
 from ipcity.workspace.actions import do_set_password
+from ipcity.workspace.auth_sessions import end_sessions_of
 from ipcity.workspace.errors import AuthError, LoginLocked, invalid
 from ipcity.workspace.permissions import ANONYMOUS
 
@@ -39,6 +40,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     db: Db,
+    settings: Settings,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -60,15 +62,17 @@ def login(
             headers=headers,
         )
     assert actor.user_id is not None
-    with db.read() as session:
+    with db.write() as session:
         user = queries.get_user(session, actor, actor.user_id)
-    start_session(request, actor, user.password_hash)
+        start_session(request, session, settings.session_policy, actor, user.password_hash)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    end_session(request)
+def logout(request: Request, db: Db) -> Response:
+    """Ends the session on the server too: a copy of the cookie no longer opens anything."""
+    with db.write() as session:
+        end_session(request, session)
     return RedirectResponse("/", status_code=303)
 
 
@@ -117,7 +121,9 @@ def change_password(
             {"user": user, "unit": unit, "error": outcome.error},
             status_code=outcome.error.http_status,
         )
-    # The session is tied to the password: start a new one with the new fingerprint.
-    start_session(v.request, v.actor, user.password_hash)
+    # The session is tied to the password: every other session of the user ends (the
+    # fingerprint no longer matches); this one starts afresh with the new fingerprint.
+    end_sessions_of(v.session, user.id)
+    start_session(v.request, v.session, v.settings.session_policy, v.actor, user.password_hash)
     add_flash(v.request, _("Your password was changed."))
     return RedirectResponse("/account", status_code=303)
