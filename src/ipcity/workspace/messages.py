@@ -148,6 +148,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the deadline is before the start date",
     ),
     "field.unreadable_file": ("无法读取文件：{value}", "cannot read the file: {value}"),
+    "field.file_type_not_allowed": (
+        "不接受此类文件：{value}（可上传：{allowed}）",
+        "this kind of file is not accepted: {value} (allowed: {allowed})",
+    ),
     "field.no_header": (
         "找不到表头（需要包含：{value}）",
         "no header row found (needs: {value})",
