@@ -12,6 +12,11 @@ from ipcity.workspace.auth_sessions import SessionPolicy
 
 COOKIE_SECURE_ENV = "IPCITY_COOKIE_SECURE"
 TODAY_ENV = "IPCITY_TODAY"
+THREADS_ENV = "IPCITY_WEB_THREADS"
+# Requests handled at once per worker process (the rest wait in line; the event loop stays
+# free): under the database pool's 15 connections (SQLAlchemy's 5 + 10 overflow), since a
+# request may briefly hold two (its transaction and the session bookkeeping).
+WEB_THREADS = 10
 SESSION_IDLE_ENV = "IPCITY_SESSION_IDLE_MINUTES"
 SESSION_MAX_ENV = "IPCITY_SESSION_MAX_HOURS"
 # OWASP ASVS 3.3.2 (level 2): log in again after 30 minutes without a request, and at the
@@ -32,7 +37,8 @@ def _env_flag(name: str) -> bool | None:
 
 
 def _env_seconds(name: str, unit: int, default: int, *, most: int) -> int:
-    """A positive whole number of minutes or hours from the environment, in seconds."""
+    """A whole number from 1 to ``most`` from the environment, times ``unit`` (seconds per
+    minute or hour; 1 for a plain count)."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -65,6 +71,7 @@ class WebSettings:
     - ``session_idle`` / ``session_max_age``: a page session ends after this many seconds
       without a request / since login (``$IPCITY_SESSION_IDLE_MINUTES``,
       ``$IPCITY_SESSION_MAX_HOURS``).
+    - ``threads``: requests handled at once per worker process (``$IPCITY_WEB_THREADS``).
     """
 
     db_url: str | None = None
@@ -73,6 +80,7 @@ class WebSettings:
     today: date | None = None
     session_max_age: int = SESSION_MAX_AGE
     session_idle: int = SESSION_IDLE
+    threads: int = WEB_THREADS
 
     @classmethod
     def from_env(
@@ -89,6 +97,7 @@ class WebSettings:
             today=today or _env_today(),
             session_idle=_env_seconds(SESSION_IDLE_ENV, 60, SESSION_IDLE, most=24 * 60),
             session_max_age=_env_seconds(SESSION_MAX_ENV, 3600, SESSION_MAX_AGE, most=24 * 30),
+            threads=_env_seconds(THREADS_ENV, 1, WEB_THREADS, most=64),
         )
 
     def current_day(self) -> date:
