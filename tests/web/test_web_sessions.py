@@ -173,3 +173,16 @@ def test_cookie_without_server_side_session_is_anonymous(  # type: ignore[no-unt
     with database.write() as s:
         s.execute(WebSession.__table__.delete())
     assert not _opens(c, "/admin/users")
+
+
+def test_log_out_everywhere_else(make_client, world: WebWorld) -> None:  # type: ignore[no-untyped-def]
+    here, laptop = make_client(), make_client()
+    page_login(laptop, "editor_a")
+    csrf = page_login(here, "editor_a")
+    token = api_token(laptop, "editor_a")
+    assert "您当前有 2 个登录会话" in here.get("/account").text
+    r = here.post("/account/sessions/end", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert not _opens(laptop, "/account")
+    assert laptop.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert _opens(here, "/account")  # this browser stays logged in, with a new session

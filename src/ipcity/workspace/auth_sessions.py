@@ -138,12 +138,14 @@ def count_sessions(session: Session, user_id: int, policy: SessionPolicy) -> int
 def do_end_user_sessions(
     session: Session, actor: Actor, user_id: int, *, expected_version: int
 ) -> User:
-    """An office admin ends every session of a user at once: page sessions are deleted and
-    every API token issued so far stops working. Audited (how many sessions ended)."""
+    """An office admin (or the user themself: "log out everywhere else") ends every session
+    of a user at once: page sessions are deleted and every API token issued so far stops
+    working. Audited (how many sessions ended)."""
     # Imported here: the actions import auth, which imports the database and so this module.
     from ipcity.workspace.actions._common import load_for_update
 
-    require(actor, Cap.MANAGE_USERS)
+    if actor.user_id != user_id or not actor.is_authenticated:
+        require(actor, Cap.MANAGE_USERS)
     user = load_for_update(session, User, user_id, expected_version)
     before = user.as_dict()
     ended = end_sessions_of(session, user.id)
