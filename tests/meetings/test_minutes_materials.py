@@ -100,7 +100,8 @@ def test_materials_upload_dedupe_and_remove(world: World) -> None:
             agenda_item_id=item.id,
         )
         assert (m1.filename, m1.title, m1.kind) == ("议程.docx", "议程.docx", "upload")
-        assert m2.content_type == "application/octet-stream"
+        # the type comes from the extension, never from the uploader (issue 10, problem 8)
+        assert m2.content_type.endswith("wordprocessingml.document")
         assert m1.blob_sha256 == m2.blob_sha256
         assert s.scalar(select(func.count()).select_from(EvidenceBlob)) == 1  # stored once
         ids = (m1.id, m2.id)

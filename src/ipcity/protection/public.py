@@ -30,7 +30,12 @@ from sqlalchemy.orm import Session
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.protection.models import ProtectionCase
-from ipcity.protection.suppression import MIN_COUNT, PublicTable, public_table
+from ipcity.protection.suppression import (
+    MIN_COUNT,
+    PublicTable,
+    SuppressionDidNotConverge,
+    public_table,
+)
 from ipcity.workspace.models import Unit
 from ipcity.workspace.tabular import csv_bytes
 
@@ -178,7 +183,13 @@ def public_aggregates(
     # Shared margins: kind group totals (rows of table 1 = columns of table 2), grand total.
     forced_groups: set[int] = set()
     forced_grand = False
-    while True:
+    # Termination: a forced margin is hidden in its table, so the hidden margins of a pass
+    # always include the forced ones. A pass either finds no new one (and stops) or adds at
+    # least one of the len(groups) + 1 shared margins: at most len(groups) + 2 passes.
+    max_passes = len(groups) + 2
+    for _pass in range(max_passes + 1):
+        if _pass == max_passes:  # cannot happen (see above): fail loudly, never spin
+            raise SuppressionDidNotConverge(len(groups), len(ips), max_passes)
         t1 = public_table(
             kind_ip,
             row_keys=groups,

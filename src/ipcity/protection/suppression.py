@@ -30,6 +30,16 @@ MIN_COUNT = 5
 SUPPRESSED_MARK = "*"
 
 
+class SuppressionDidNotConverge(RuntimeError):
+    """The secondary suppression went past its proven bound: a bug, never a user error."""
+
+    def __init__(self, n_rows: int, n_cols: int, bound: int) -> None:
+        super().__init__(
+            f"small-count suppression of a {n_rows} x {n_cols} table did not settle within "
+            f"{bound} passes; this is a bug in ipcity, please report it"
+        )
+
+
 @dataclass(frozen=True)
 class PublicCell:
     value: int | None  # None when suppressed
@@ -101,13 +111,16 @@ def suppression_mask(
     *,
     min_count: int = MIN_COUNT,
     forced: Iterable[tuple[int, int]] = (),
+    n_cols: int | None = None,
 ) -> tuple[list[list[bool]], list[list[bool]]]:
     """(suppressed, primary) over the full (R+1) x (C+1) matrix: the cells, the row totals in
     the last column, the column totals in the last row, the grand total in the corner.
     ``forced`` positions are hidden from the start (a margin another published table had to
-    hide)."""
+    hide). ``n_cols``: the number of columns, needed when there are no rows (else taken
+    from the first row)."""
     n_rows = len(counts)
-    n_cols = len(counts[0]) if n_rows else 0
+    if n_cols is None:
+        n_cols = len(counts[0]) if n_rows else 0
     if any(len(r) != n_cols for r in counts):
         raise ValueError("every row needs the same number of cells")
     full = [[*list(r), sum(r)] for r in counts]
@@ -123,8 +136,20 @@ def suppression_mask(
         lines.append(([(i, j) for j in range(n_cols)], (i, n_cols)))
     for j in range(n_cols + 1):
         lines.append(([(i, j) for i in range(n_rows)], (n_rows, j)))
+    # Termination: a pass either hides at least one position that was shown (and nothing is
+    # ever shown again) or leaves ``changed`` False and ends the loop. There are
+    # (R+1)(C+1) positions, so after at most that many changing passes everything is hidden
+    # and the next pass changes nothing: at most (R+1)(C+1) + 1 passes. A line whose only
+    # unknown is its own (already hidden) total has no part left to hide -- an empty line, as
+    # in a table with no rows or no columns, whose total is 0 by definition -- and gives
+    # nothing away, so it is left as it is (it once looped for ever here, issue 10).
+    max_passes = (n_rows + 1) * (n_cols + 1) + 1
+    passes = 0
     changed = True
     while changed:
+        passes += 1
+        if passes > max_passes:  # cannot happen (see above): fail loudly, never spin
+            raise SuppressionDidNotConverge(n_rows, n_cols, max_passes)
         changed = False
         for parts, total in lines:
             unknown = sum(hidden[i][j] for i, j in parts) + hidden[total[0]][total[1]]
@@ -133,8 +158,10 @@ def suppression_mask(
             shown = [p for p in parts if not hidden[p[0]][p[1]]]
             if shown:
                 i, j = min(shown, key=lambda p: full[p[0]][p[1]])
-            else:
+            elif not hidden[total[0]][total[1]]:
                 i, j = total
+            else:
+                continue  # the lone unknown is this empty line's own total: nothing to add
             hidden[i][j] = True
             changed = True
     return hidden, primary
@@ -152,8 +179,10 @@ def public_table(
 ) -> PublicTable:
     """The counts with margins, suppressed as the module doc says (``forced``: positions of
     the full matrix to hide whatever their value; see :func:`suppression_mask`)."""
-    hidden, primary = suppression_mask(counts, min_count=min_count, forced=forced)
     n_rows, n_cols = len(counts), len(col_keys)
+    if len(row_keys) != n_rows or len(row_labels) != n_rows or len(col_labels) != n_cols:
+        raise ValueError("one key and one label per row and per column")
+    hidden, primary = suppression_mask(counts, min_count=min_count, forced=forced, n_cols=n_cols)
     full = [[*list(r), sum(r)] for r in counts]
     full.append([sum(counts[i][j] for i in range(n_rows)) for j in range(n_cols)])
     full[-1].append(sum(full[-1]))

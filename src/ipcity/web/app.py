@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import pkgutil
+import sys
+import threading
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from ipcity.settings import DB_ENV, WAREHOUSE_ENV, workspace_db_url
 from ipcity.web.assets import install_static
 from ipcity.web.config import COOKIE_SECURE_ENV, TODAY_ENV, WebSettings
+from ipcity.web.deps import bearer_actor
 from ipcity.web.errors import install_error_handlers
 from ipcity.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, SessionMiddleware
 from ipcity.web.nav import NavItem
@@ -78,10 +83,14 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     secret = auth.ensure_secret_key(db)
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in anyio's worker threads: bound them (IPCITY_WEB_THREADS).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         if owns_db:
             db.dispose()
+        if getattr(app.state, "exit_after_shutdown", False):
+            exit_soon()
 
     try:
         app_version = version("ipcity")
@@ -108,7 +117,8 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
         nav.extend(getattr(module, "NAV", ()))
         static_dirs.update(getattr(module, "STATIC", {}))
     for module in discover(API_PACKAGE):
-        app.include_router(module.router, prefix=API_PREFIX)
+        # Every API route checks the Authorization header, used or not (issue 10, problem 7).
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(bearer_actor)])
     app.state.nav = tuple(nav)
     install_static(app, static_dirs)
     install_error_handlers(app)
@@ -126,15 +136,46 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     return app
 
 
+# ``ipcity serve`` stops within 10 s of SIGTERM (issue 10): uvicorn waits this long for the
+# requests in flight, then cancels them and shuts the app down; a worker thread still busy
+# after that (a sync handler cannot be interrupted) gets EXIT_GRACE more seconds, then the
+# process exits anyway. An unfinished write transaction is rolled back by the database, as
+# after kill -9 (the workspace never half-writes).
+SHUTDOWN_GRACE = 5  # seconds
+EXIT_GRACE = 3.0  # seconds
+
+
+def exit_soon(grace: float = EXIT_GRACE) -> None:
+    """Exit the process ``grace`` seconds from now unless it has ended by then (a daemon
+    timer: a clean exit does not wait for it)."""
+
+    def hard_exit() -> None:
+        busy = [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon]
+        logging.getLogger("ipcity.web").warning(
+            "ipcity: stopping with %d request thread(s) still busy", max(0, len(busy) - 1)
+        )
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    timer = threading.Timer(grace, hard_exit)
+    timer.daemon = True
+    timer.start()
+
+
 def app_from_env() -> FastAPI:
     """The app configured from the environment ($IPCITY_DB, $IPCITY_WAREHOUSE, $IPCITY_TODAY,
-    $IPCITY_COOKIE_SECURE): the factory each uvicorn worker process calls."""
-    return create_app(
+    $IPCITY_COOKIE_SECURE, the session and thread settings): the factory each uvicorn worker
+    process calls. It exits soon after its shutdown (see :data:`SHUTDOWN_GRACE`)."""
+    app = create_app(
         WebSettings.from_env(
             db_url=os.environ.get(DB_ENV) or None,
             warehouse=os.environ.get(WAREHOUSE_ENV) or None,
         )
     )
+    app.state.exit_after_shutdown = True
+    return app
 
 
 def serve(
@@ -158,12 +199,14 @@ def serve(
 
     settings = WebSettings.from_env(db_url=db_url, warehouse=warehouse, today=today)
     app = create_app(settings)
+    app.state.exit_after_shutdown = True
     options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": log_level,
         "proxy_headers": True,
         "server_header": False,
+        "timeout_graceful_shutdown": SHUTDOWN_GRACE,
         **uvicorn_options,
     }
     if workers <= 1:

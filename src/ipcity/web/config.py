@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from ipcity.errors import InputError
+from ipcity.workspace.auth_sessions import SessionPolicy
 
 COOKIE_SECURE_ENV = "IPCITY_COOKIE_SECURE"
 TODAY_ENV = "IPCITY_TODAY"
-SESSION_MAX_AGE = 12 * 3600  # seconds: a working day, then log in again
+THREADS_ENV = "IPCITY_WEB_THREADS"
+# Requests handled at once per worker process (the rest wait in line; the event loop stays
+# free): under the database pool's 15 connections (SQLAlchemy's 5 + 10 overflow), since a
+# request may briefly hold two (its transaction and the session bookkeeping).
+WEB_THREADS = 10
+SESSION_IDLE_ENV = "IPCITY_SESSION_IDLE_MINUTES"
+SESSION_MAX_ENV = "IPCITY_SESSION_MAX_HOURS"
+# OWASP ASVS 3.3.2 (level 2): log in again after 30 minutes without a request, and at the
+# latest after 12 hours (a working day).
+SESSION_IDLE = 30 * 60  # seconds
+SESSION_MAX_AGE = 12 * 3600  # seconds
 
 
 def _env_flag(name: str) -> bool | None:
@@ -23,6 +34,17 @@ def _env_flag(name: str) -> bool | None:
     if raw in ("0", "false", "no", "off"):
         return False
     raise InputError(f"{name} must be 1 or 0, not {raw!r}")
+
+
+def _env_seconds(name: str, unit: int, default: int, *, most: int) -> int:
+    """A whole number from 1 to ``most`` from the environment, times ``unit`` (seconds per
+    minute or hour; 1 for a plain count)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise InputError(f"{name} must be a whole number from 1 to {most}, not {raw!r}")
+    return int(raw) * unit
 
 
 def _env_today() -> date | None:
@@ -46,6 +68,10 @@ class WebSettings:
       unset means "Secure exactly when the request came over HTTPS").
     - ``today``: the day supervision statuses are computed for (None: ``$IPCITY_TODAY``, else
       the real date). The demo fixes it to the day its data was seeded for.
+    - ``session_idle`` / ``session_max_age``: a page session ends after this many seconds
+      without a request / since login (``$IPCITY_SESSION_IDLE_MINUTES``,
+      ``$IPCITY_SESSION_MAX_HOURS``).
+    - ``threads``: requests handled at once per worker process (``$IPCITY_WEB_THREADS``).
     """
 
     db_url: str | None = None
@@ -53,6 +79,8 @@ class WebSettings:
     cookie_secure: bool | None = None
     today: date | None = None
     session_max_age: int = SESSION_MAX_AGE
+    session_idle: int = SESSION_IDLE
+    threads: int = WEB_THREADS
 
     @classmethod
     def from_env(
@@ -67,7 +95,17 @@ class WebSettings:
             warehouse=Path(warehouse).expanduser() if warehouse else None,
             cookie_secure=_env_flag(COOKIE_SECURE_ENV),
             today=today or _env_today(),
+            session_idle=_env_seconds(SESSION_IDLE_ENV, 60, SESSION_IDLE, most=24 * 60),
+            session_max_age=_env_seconds(SESSION_MAX_ENV, 3600, SESSION_MAX_AGE, most=24 * 30),
+            threads=_env_seconds(THREADS_ENV, 1, WEB_THREADS, most=64),
         )
 
     def current_day(self) -> date:
         return self.today or date.today()
+
+    @property
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(
+            idle=timedelta(seconds=min(self.session_idle, self.session_max_age)),
+            absolute=timedelta(seconds=self.session_max_age),
+        )

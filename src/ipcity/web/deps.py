@@ -4,8 +4,8 @@
 - ``DbSession``: one transaction per request: ``db.read()`` for GET/HEAD, ``db.write()``
   (committed when the route returns, rolled back when it raises) for everything else.
 - ``CurrentActor``: the page user from the session cookie (else anonymous).
-- ``ApiActor``: the API user from ``Authorization: Bearer <token>`` (else anonymous; a bad or
-  expired token is a 401, never silently anonymous).
+- ``ApiActor``: the API user from ``Authorization: Bearer <token>`` (else anonymous; a
+  malformed header or a bad or expired token is a 401, never silently anonymous).
 - ``RequireCsrf``: the CSRF check (page routers apply it to every route already).
 - ``Locale``: ``zh_CN`` or ``en``.
 - ``View``: everything a page handler needs, with ``render(...)``.
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,9 +27,9 @@ from starlette.requests import Request
 
 from ipcity.web.config import WebSettings
 from ipcity.web.i18n import ws_locale
-from ipcity.web.security import SAFE_METHODS, password_fingerprint, require_csrf
+from ipcity.web.security import SAFE_METHODS, bearer_token, password_fingerprint, require_csrf
 from ipcity.web.templating import render_page
-from ipcity.workspace import auth, queries
+from ipcity.workspace import auth, auth_sessions, queries
 from ipcity.workspace.db import Database
 from ipcity.workspace.errors import NotFound, TokenInvalid, UserInactive
 from ipcity.workspace.permissions import ANONYMOUS, Actor
@@ -72,36 +73,83 @@ def get_session(request: Request, db: Db) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def page_actor(request: Request, session: DbSession) -> Actor:
+def page_actor(request: Request, session: DbSession, db: Db, settings: Settings) -> Actor:
+    """The page user: the cookie's session must still exist server-side, within its idle and
+    absolute timeouts, for the same user and the same password (else anonymous, and the
+    cookie is cleared)."""
     actor = ANONYMOUS
     uid = request.session.get("uid")
+    sid = request.session.get("sid")
     if isinstance(uid, int):
+        policy = settings.session_policy
         try:
+            if not isinstance(sid, str):  # a cookie from before server-side sessions
+                raise TokenInvalid()
+            check = auth_sessions.check_session(session, sid, uid, policy)
+            if not check.valid:
+                raise TokenInvalid()
             actor = auth.load_actor(session, uid)
             user = queries.get_user(session, actor, uid)
             if password_fingerprint(user.password_hash) != request.session.get("fp"):
                 raise TokenInvalid()
+            if check.touch:
+                _touch(db, session, request, sid)
         except (TokenInvalid, UserInactive, NotFound):
-            request.session.clear()  # password changed or account disabled: log out
+            if isinstance(sid, str):  # ended, expired, password changed or account disabled
+                with _writing(db, session, request) as ws:
+                    auth_sessions.end_session(ws, sid)
+            request.session.clear()
             actor = ANONYMOUS
     request.state.actor = actor
     return actor
 
 
+@contextlib.contextmanager
+def _writing(db: Database, session: Session, request: Request) -> Iterator[Session]:
+    """Where the session bookkeeping writes: a write request's own transaction (a second one
+    would wait for it on SQLite), else a short write transaction of its own."""
+    if request.method in SAFE_METHODS:
+        with db.write() as ws:
+            yield ws
+    else:
+        yield session
+
+
+def _touch(db: Database, session: Session, request: Request, sid: str) -> None:
+    """Record the session's use (at most once a minute, see auth_sessions)."""
+    with _writing(db, session, request) as ws:
+        auth_sessions.touch_session(ws, sid)
+
+
 CurrentActor = Annotated[Actor, Depends(page_actor)]
 
+# Only for the OpenAPI schema (the "Authorize" button); the header is read by bearer_actor.
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
-def api_actor(
-    request: Request,
-    session: DbSession,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Actor:
+def bearer_actor(request: Request, db: Db) -> Actor:
+    """The API caller from ``Authorization: Bearer <token>``; anonymous without the header.
+
+    Installed on every API route (``create_app``), so no route can treat a bad header as
+    anonymous: a header that is not ``Bearer`` + a token (``Basic ...``, ``Token abc``, a
+    bare ``Bearer``, ``Bearer `` with nothing after it) and a bearer token that is forged,
+    expired or revoked are all a 401 with ``WWW-Authenticate`` (see docs/security.md). The
+    token is checked in a read transaction of its own, closed before the route opens its
+    transaction (a route that writes through ``db.write()`` itself must not wait on it)."""
+    raw = request.headers.get("authorization")
     actor = ANONYMOUS
-    if credentials is not None:
-        actor = auth.verify_token(session, credentials.credentials)
+    if raw is not None:
+        token = bearer_token(raw)
+        with db.read() as session:
+            actor = auth.verify_token(session, token)
     request.state.actor = actor
+    return actor
+
+
+def api_actor(
+    actor: Annotated[Actor, Depends(bearer_actor)],
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
     return actor
 
 

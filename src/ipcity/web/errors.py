@@ -52,9 +52,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def _headers(exc: Exception) -> dict[str, str]:
+def _headers(exc: Exception, *, api: bool = False) -> dict[str, str]:
     if isinstance(exc, LoginLocked):
         return {"Retry-After": str(exc.retry_after)}
+    if api and isinstance(exc, WorkspaceError) and exc.http_status == 401:
+        from ipcity.web.security import www_authenticate
+
+        return {"WWW-Authenticate": www_authenticate(exc)}
     return {}
 
 
@@ -95,7 +99,9 @@ async def workspace_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WorkspaceError)
     loc = ws_locale(current_locale())
     if is_api(request):
-        return JSONResponse(exc.as_dict(loc), status_code=exc.http_status, headers=_headers(exc))
+        return JSONResponse(
+            exc.as_dict(loc), status_code=exc.http_status, headers=_headers(exc, api=True)
+        )
     if _wants_login(request, exc):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     return error_page(

@@ -5,9 +5,12 @@ CSRF: a synchronizer token kept in the (signed, HttpOnly) session; every unsafe 
 ``X-CSRF-Token`` header (htmx sends the header: ``hx-headers`` on <body>). The API under
 /api/v1 does not read the session cookie at all (bearer tokens only), so it needs no CSRF token.
 
-A session stores the user id and a fingerprint of the user's password hash: changing or
-resetting the password logs the user out everywhere; a disabled account is logged out on its
-next request (the actor is re-read every request).
+A login session is kept server-side (:mod:`ipcity.workspace.auth_sessions`): the cookie holds
+the user id, a random session id and a fingerprint of the user's password hash. Logout, the
+idle and absolute timeouts and an admin's "end all sessions" delete or outdate the row; a
+changed or reset password no longer matches the fingerprint. Each takes effect on the next
+request. A disabled account is logged out on its next request (the actor is re-read every
+request).
 """
 
 from __future__ import annotations
@@ -17,15 +20,41 @@ import hmac
 import secrets
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_
+from ipcity.workspace import auth_sessions
+from ipcity.workspace.auth_sessions import SessionPolicy
+from ipcity.workspace.errors import TokenInvalid
 from ipcity.workspace.permissions import Actor
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class MalformedAuthorization(TokenInvalid):
+    """An ``Authorization`` header that is not ``Bearer <token>`` (RFC 6750 invalid_request)."""
+
+    www_error = "invalid_request"
+
+
+def bearer_token(header: str) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header (scheme case-insensitive,
+    RFC 7235); anything else raises :class:`MalformedAuthorization`."""
+    scheme, _sep, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or any(c.isspace() for c in token):
+        raise MalformedAuthorization()
+    return token
+
+
+def www_authenticate(exc: Exception) -> str:
+    """The ``WWW-Authenticate`` value of an API 401 (RFC 6750 section 3)."""
+    error = getattr(exc, "www_error", "invalid_token" if isinstance(exc, TokenInvalid) else "")
+    return f'Bearer realm="ipcity", error="{error}"' if error else 'Bearer realm="ipcity"'
 
 
 def password_fingerprint(password_hash: str) -> str:
@@ -65,19 +94,38 @@ async def require_csrf(request: Request) -> None:
         )
 
 
-def start_session(request: Request, actor: Actor, password_hash: str) -> None:
-    """A fresh session for a user who just logged in (a new CSRF token: no fixation)."""
+def start_session(
+    request: Request,
+    session: Session,
+    policy: SessionPolicy,
+    actor: Actor,
+    password_hash: str,
+) -> None:
+    """A fresh session for a user who just logged in (``session``: a write transaction): a
+    new server-side session row, a new cookie and a new CSRF token (no fixation). A session
+    the browser held before ends."""
+    assert actor.user_id is not None
+    old = request.session.get("sid")
+    if isinstance(old, str):
+        auth_sessions.end_session(session, old)
+    sid = auth_sessions.create_session(session, actor.user_id, policy)
     request.session.clear()
     request.session.update(
         {
             "uid": actor.user_id,
+            "sid": sid,
             "fp": password_fingerprint(password_hash),
             "csrf": secrets.token_urlsafe(32),
         }
     )
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request, session: Session) -> None:
+    """Logout (``session``: a write transaction): the server-side session is deleted, so a
+    copy of the cookie is worthless from now on."""
+    sid = request.session.get("sid")
+    if isinstance(sid, str):
+        auth_sessions.end_session(session, sid)
     request.session.clear()
 
 

@@ -13,6 +13,7 @@ from ipcity.workspace.models import Base
 
 MODEL_MODULES = (
     "ipcity.workspace.models",
+    "ipcity.workspace.auth_sessions",
     "ipcity.meetings.models",
     "ipcity.protection.models",
 )

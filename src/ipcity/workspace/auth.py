@@ -9,7 +9,9 @@
   pair's count. While locked, tries are refused without checking the password and without
   being recorded (so the lock ends WINDOW after the failures, not after the last try).
 - API tokens are ``itsdangerous`` signed, timed tokens carrying the user id and a fingerprint
-  of the password hash: changing the password revokes them; so does disabling the user.
+  of the password hash: changing the password revokes them; so does disabling the user, and
+  an admin's "end all sessions" (``users.sessions_ended_at``). Page sessions live in
+  :mod:`ipcity.workspace.auth_sessions`.
 - The signing secret is generated once (``secrets``) and kept in the ``settings`` table; it is
   never a built-in default. The web layer uses :func:`secret_key` for its cookies too.
 """
@@ -230,14 +232,19 @@ def verify_token(session: Session, token: str, *, max_age: int = TOKEN_MAX_AGE) 
         raise TokenInvalid()
     s = URLSafeTimedSerializer(row.value, salt=_TOKEN_SALT)
     try:
-        data = s.loads(token, max_age=max_age)
+        data, issued = s.loads(token, max_age=max_age, return_timestamp=True)
     except SignatureExpired:
         raise TokenExpired() from None
     except BadSignature:
         raise TokenInvalid() from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
         raise TokenInvalid()
-    user = session.get(User, data.get("uid"))
+    user = session.get(User, data["uid"])
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
+        raise TokenInvalid()
+    # "End all sessions" revokes every token issued up to that second (whole seconds: a
+    # token of the same second is refused too, the safe side).
+    ended = user.sessions_ended_at
+    if ended is not None and issued.replace(tzinfo=None) <= ended:
         raise TokenInvalid()
     return Actor.from_user(user)

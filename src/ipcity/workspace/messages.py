@@ -170,6 +170,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "工作簿解压后超过 {max} MB（IPCITY_UPLOAD_MAX_UNZIPPED_MB），请拆分后再导入",
         "the workbook unpacks to more than {max} MB (IPCITY_UPLOAD_MAX_UNZIPPED_MB); split it",
     ),
+    "field.file_type_not_allowed": (
+        "不接受此类文件：{value}（可上传：{allowed}）",
+        "this kind of file is not accepted: {value} (allowed: {allowed})",
+    ),
     "field.no_header": (
         "找不到表头（需要包含：{value}）",
         "no header row found (needs: {value})",

@@ -35,6 +35,7 @@ from datetime import date, datetime
 from typing import IO, Any, ClassVar
 
 from ipcity.errors import InputError, IpcityError
+from ipcity.workspace.uploads import max_upload_bytes
 
 Cell = Any
 Rows = list[list[Cell]]
@@ -69,7 +70,6 @@ class UploadLimits:
     max_unzipped_bytes: int = 50 * MIB
 
     ENV: ClassVar[dict[str, tuple[str, int]]] = {
-        "max_bytes": ("IPCITY_UPLOAD_MAX_MB", MIB),
         "max_rows": ("IPCITY_UPLOAD_MAX_ROWS", 1),
         "max_columns": ("IPCITY_UPLOAD_MAX_COLUMNS", 1),
         "max_cells": ("IPCITY_UPLOAD_MAX_CELLS", 1),
@@ -79,7 +79,8 @@ class UploadLimits:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> UploadLimits:
         env = os.environ if env is None else env
-        values: dict[str, int] = {}
+        # The file size is the one upload setting shared with attachments: one parser.
+        values: dict[str, int] = {"max_bytes": max_upload_bytes(env)}
         for attr, (name, scale) in cls.ENV.items():
             raw = env.get(name, "").strip()
             if not raw:

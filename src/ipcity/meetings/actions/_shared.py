@@ -14,9 +14,16 @@ from sqlalchemy.orm import Session
 from ipcity.meetings.errors import field_error
 from ipcity.workspace.errors import FieldError, NotFound, StaleVersion, ValidationError
 from ipcity.workspace.models import EvidenceBlob
+from ipcity.workspace.uploads import (
+    DEFAULT_MAX_MB,
+    check_type,
+    max_upload_bytes,
+    media_type_for,
+    safe_filename,
+)
 
 # Same limit as workspace evidence: files live in the database.
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = DEFAULT_MAX_MB * 1024 * 1024  # the default: IPCITY_UPLOAD_MAX_MB (uploads.py)
 
 
 class Versioned(Protocol):
@@ -82,10 +89,14 @@ def check_attachment(att: Attachment, field_name: str = "file") -> None:
         errors.append(field_error(field_name, "field.required"))
     if not att.data:
         errors.append(field_error(field_name, "field.unreadable_file", value=att.filename))
-    if len(att.data) > MAX_FILE_BYTES:
+    limit = max_upload_bytes()
+    if len(att.data) > limit:
         errors.append(
-            field_error(field_name, "field.file_too_large", max=MAX_FILE_BYTES, value=att.filename)
+            field_error(field_name, "field.file_too_large", max=limit, value=att.filename)
         )
+    if att.data and att.filename.strip() and not att.is_generated_report:
+        # an upload: type on the allow-list, content matching it (workspace/uploads.py)
+        errors.extend(check_type(field_name, att.filename, att.data))
     if errors:
         raise ValidationError(errors)
 
@@ -100,9 +111,16 @@ def store_blob(session: Session, data: bytes) -> str:
 
 
 def clean_filename(name: str) -> str:
-    # Keep the name the user gave (Chinese included) but never a path.
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return base[:200] or "file"
+    """The name the user gave (Chinese included), never a path or a control character."""
+    return safe_filename(name)
+
+
+def stored_type(att: Attachment) -> str:
+    """A generated report keeps its own type; an upload gets its extension's, never the
+    uploader's claim."""
+    if att.is_generated_report:
+        return (att.content_type or "application/octet-stream")[:100]
+    return media_type_for(att.filename)
 
 
 # (session, year, lang, fmt) -> report bytes; tests and the web app may pass their own.

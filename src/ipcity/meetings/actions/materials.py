@@ -17,6 +17,7 @@ from ipcity.meetings.actions._shared import (
     load,
     load_for_update,
     store_blob,
+    stored_type,
 )
 from ipcity.meetings.errors import invalid
 from ipcity.meetings.models import AgendaItem, Meeting, MeetingMaterial
@@ -78,7 +79,7 @@ def do_attach_material(
         title=title_text,
         blob_sha256=sha,
         filename=clean_filename(attachment.filename),
-        content_type=(attachment.content_type or "application/octet-stream")[:100],
+        content_type=stored_type(attachment),
         size=len(attachment.data),
         report_year=attachment.report_year,
         report_lang=attachment.lang,

@@ -26,6 +26,7 @@ from ipcity.meetings.actions._shared import (
     clean_filename,
     load_for_update,
     store_blob,
+    stored_type,
 )
 from ipcity.meetings.errors import StateError, invalid
 from ipcity.meetings.models import (
@@ -81,7 +82,7 @@ def _new_files(
         PublicationFile(
             blob_sha256=store_blob(session, f.data),
             filename=clean_filename(f.filename),
-            content_type=(f.content_type or "application/octet-stream")[:100],
+            content_type=stored_type(f),
             size=len(f.data),
             lang=f.lang,
             format=f.format,

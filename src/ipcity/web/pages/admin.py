@@ -1,5 +1,6 @@
 """Administration (office admins; leaders may look): member units, users (create, disable,
-role, reset password), plans and work plans (create, publish), supervision, actuals refresh."""
+role, reset password, end all sessions), plans and work plans (create, publish), supervision,
+actuals refresh."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ipcity.workspace.actions import (
     do_update_work_plan,
 )
 from ipcity.workspace.auth import generate_password
+from ipcity.workspace.auth_sessions import count_sessions, do_end_user_sessions, end_sessions_of
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.permissions import USER_ROLES, Cap, require
 
@@ -159,6 +161,8 @@ def _users_page(
 ) -> Response:
     users = queries.list_users(v.session, v.actor)
     units = queries.list_units(v.session, v.actor, include_inactive=True)
+    policy = v.settings.session_policy
+    sessions = {u.id: count_sessions(v.session, u.id, policy) for u in users}
     return v.render(
         "admin/users.html",
         {
@@ -170,6 +174,7 @@ def _users_page(
             "form": form or {},
             "target": target,
             "new_password": new_password,
+            "sessions": sessions,
         },
         status_code=status_code,
     )
@@ -264,10 +269,28 @@ def reset_password(
         return _users_page(
             v, error=outcome.error, target=user_id, status_code=outcome.error.http_status
         )
+    end_sessions_of(v.session, user_id)  # at once, not on their next request
     if password:
         add_flash(v.request, _("The password was reset; the user's sessions and tokens end."))
         return RedirectResponse("/admin/users", status_code=303)
     return _users_page(v, new_password=(outcome.value.username, chosen))
+
+
+@router.post("/users/{user_id}/sessions/end", response_class=HTMLResponse)
+def end_user_sessions(v: View, user_id: int, version: Annotated[str, Form()] = "") -> Response:
+    """Log a user out everywhere at once: page sessions and API tokens (e.g. a lost laptop)."""
+    outcome = attempt(
+        v.session,
+        lambda: do_end_user_sessions(
+            v.session, v.actor, user_id, expected_version=_version(version)
+        ),
+    )
+    if outcome.error is not None:
+        return _users_page(
+            v, error=outcome.error, target=user_id, status_code=outcome.error.http_status
+        )
+    add_flash(v.request, _("Every session and API token of the user has ended."))
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 # --- plans and work plans ----------------------------------------------------------------------

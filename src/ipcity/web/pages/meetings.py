@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
-    MAX_FILE_BYTES,
     Attachment,
     do_add_agenda_item,
     do_attach_material,
@@ -37,6 +35,7 @@ from ipcity.meetings.models import (
 )
 from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
+from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
@@ -53,6 +52,7 @@ from ipcity.workspace.errors import (
     WorkspaceError,
 )
 from ipcity.workspace.permissions import Actor
+from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
 
@@ -81,14 +81,15 @@ def read_attachments(files: list[UploadFile] | None) -> list[Attachment]:
     for f in files or []:
         if not f.filename:
             continue
-        data = f.file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+        limit = max_upload_bytes()
+        data = f.file.read(limit + 1)
+        if len(data) > limit:
             raise WebError(
                 413,
                 "file_too_large",
                 N_("The file %(name)s is larger than %(mb)s MB."),
                 name=f.filename,
-                mb=MAX_FILE_BYTES // (1024 * 1024),
+                mb=limit // (1024 * 1024),
             )
         out.append(Attachment(f.filename, f.content_type or "", data))
     return out
@@ -469,14 +470,7 @@ def download_material(v: View, meeting_id: int, material_id: int) -> Response:
     material, data = mq.get_material(v.session, v.actor, material_id)
     if material.meeting_id != meeting_id:
         raise NotFound("meeting_material", material_id)
-    return Response(
-        data,
-        media_type=material.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment_response(data, material.filename)
 
 
 @router.post("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)

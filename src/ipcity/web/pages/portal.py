@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +30,7 @@ from ipcity.meetings.models import PUBLICATION_KINDS, Publication
 from ipcity.meetings.permissions import MCap, has, require
 from ipcity.meetings.portal import chart_figure, portal_home, render_markdown
 from ipcity.web.deps import View
+from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
@@ -112,18 +112,9 @@ def article(v: View, publication_id: int) -> Response:
 @router.get("/portal/files/{file_id}")
 def download(v: View, file_id: int) -> Response:
     f, data = mq.get_publication_file(v.session, v.actor, file_id)
-    return Response(
-        data,
-        media_type=f.content_type or "application/octet-stream",
-        headers={
-            # Always a download: a generated HTML report runs its own scripts, which the
-            # portal's Content-Security-Policy would block inside the site.
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.filename)}",
-            "Cache-Control": "private, no-store"
-            if v.actor.role is not Role.ANONYMOUS
-            else "no-cache",
-        },
-    )
+    # Always a download: a generated HTML report runs its own scripts, which the portal's
+    # Content-Security-Policy would block inside the site; an upload is never rendered.
+    return attachment_response(data, f.filename, private=v.actor.role is not Role.ANONYMOUS)
 
 
 # --- the office's portal desk --------------------------------------------------------------

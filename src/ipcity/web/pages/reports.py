@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import File, Form, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
+from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
@@ -27,8 +27,8 @@ from ipcity.workspace.actions import (
     do_revise_report,
     do_submit_report,
 )
-from ipcity.workspace.actions.reports import MAX_EVIDENCE_BYTES
 from ipcity.workspace.models import ProgressReport
+from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
 
@@ -43,14 +43,15 @@ def read_uploads(files: list[UploadFile] | None) -> list[EvidenceUpload]:
     for f in files or []:
         if not f.filename:
             continue
-        data = f.file.read(MAX_EVIDENCE_BYTES + 1)
-        if len(data) > MAX_EVIDENCE_BYTES:
+        limit = max_upload_bytes()
+        data = f.file.read(limit + 1)
+        if len(data) > limit:
             raise WebError(
                 413,
                 "file_too_large",
                 N_("The file %(name)s is larger than %(mb)s MB."),
                 name=f.filename,
-                mb=MAX_EVIDENCE_BYTES // (1024 * 1024),
+                mb=limit // (1024 * 1024),
             )
         out.append(EvidenceUpload(f.filename, f.content_type or "", data))
     return out
@@ -226,11 +227,4 @@ def return_report(
 @router.get("/files/{file_id}")
 def evidence(v: View, file_id: int) -> Response:
     meta, data = queries.get_evidence(v.session, v.actor, file_id)
-    return Response(
-        data,
-        media_type=meta.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(meta.filename)}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment_response(data, meta.filename)

@@ -46,8 +46,14 @@ from ipcity.workspace.permissions import (
     can_write_report_for_task,
     has,
 )
+from ipcity.workspace.uploads import (
+    DEFAULT_MAX_MB,
+    check_upload,
+    media_type_for,
+    safe_filename,
+)
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_BYTES = DEFAULT_MAX_MB * 1024 * 1024  # default; see uploads.max_upload_bytes
 MAX_NARRATIVE = 20000
 
 
@@ -80,10 +86,8 @@ def _validate_content(
     for f in files:
         if not f.filename.strip():
             errors.append(FieldError("files", "field.required"))
-        if len(f.data) > MAX_EVIDENCE_BYTES:
-            errors.append(
-                FieldError("files", "field.out_of_range", {"min": 0, "max": MAX_EVIDENCE_BYTES})
-            )
+        else:  # type on the allow-list, content matching it, size (uploads.py)
+            errors.extend(check_upload("files", f.filename, f.data))
     if errors:
         raise ValidationError(errors)
     return pct, text
@@ -100,8 +104,8 @@ def _store_files(
         revision.files.append(
             RevisionFile(
                 blob_sha256=sha,
-                filename=f.filename.strip()[:200],
-                content_type=(f.content_type or "application/octet-stream")[:100],
+                filename=safe_filename(f.filename),
+                content_type=media_type_for(f.filename),  # never the uploader's claim
                 size=len(f.data),
             )
         )
