@@ -61,9 +61,13 @@ def reads_before_writing(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+def _reads(request: Request) -> bool:
+    """Is the request's own session a read session (safe methods, upload routes)?"""
+    return request.method in SAFE_METHODS or request.scope.get("endpoint") in _READ_FIRST
+
+
 def get_session(request: Request, db: Db) -> Iterator[Session]:
-    reads = request.method in SAFE_METHODS or request.scope.get("endpoint") in _READ_FIRST
-    ctx = db.read() if reads else db.write()
+    ctx = db.read() if _reads(request) else db.write()
     with ctx as session:
         yield session
 
@@ -107,8 +111,9 @@ def page_actor(request: Request, session: DbSession, db: Db, settings: Settings)
 @contextlib.contextmanager
 def _writing(db: Database, session: Session, request: Request) -> Iterator[Session]:
     """Where the session bookkeeping writes: a write request's own transaction (a second one
-    would wait for it on SQLite), else a short write transaction of its own."""
-    if request.method in SAFE_METHODS:
+    would wait for it on SQLite), else a short write transaction of its own (also on upload
+    routes, whose request session only reads: a write there would be rolled back)."""
+    if _reads(request):
         with db.write() as ws:
             yield ws
     else:
