@@ -240,3 +240,14 @@ def test_every_integer_parameter_is_bounded(web_app: FastAPI) -> None:
                 elif "year" in p.name and (lo, hi) != (YEAR_MIN, YEAR_MAX):
                     unbounded.append(f"{route.path} {p.name}: not the documented year range")
     assert not unbounded, unbounded
+
+
+def test_huge_amount_on_a_case_is_422(client: TestClient, world: WebWorld) -> None:
+    """Found by the fuzzer: an amount past the decimal context's precision crashed rounding."""
+    headers = _api(client, "admin")
+    url = f"/api/v1/cases/{world['case_a']}"
+    version = client.get(url, headers=headers).json()["version"]
+    for amount in (1e300, "9" * 40, "9" * 30 + "亿"):
+        r = client.patch(url, json={"amount_claimed": amount, "version": version}, headers=headers)
+        body = _error(r, 422)
+        assert body.errors and body.errors[0].field == "amount_claimed"

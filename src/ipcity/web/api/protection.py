@@ -33,7 +33,13 @@ from ipcity.web.i18n import ws_locale
 from ipcity.web.pages.protection import portal_block, read_upload
 from ipcity.web.params import DbId, Offset, Version, Year
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES, CaseKindCode, IpTypeCode
+from ipcity.web.schemas.common import (
+    BY_DIMENSIONS,
+    ERROR_RESPONSES,
+    CaseKindCode,
+    IpTypeCode,
+    ProtectionIndicator,
+)
 from ipcity.web.schemas.protection import (
     CaseCreate,
     CaseDetail,
@@ -226,8 +232,11 @@ def indicators(
     actor: ApiActor,
     settings: Settings,
     year: Annotated[list[Year], Query()],
-    by: Annotated[str, Query(description="unit, district, kind, ip_type, comma-separated")] = "",
-    indicator: Annotated[list[str] | None, Query()] = None,
+    by: Annotated[
+        str,
+        Query(description="unit, district, kind, ip_type, comma-separated", pattern=BY_DIMENSIONS),
+    ] = "",
+    indicator: Annotated[list[ProtectionIndicator] | None, Query()] = None,
     as_of: Annotated[date | None, Query()] = None,
 ) -> dict[str, Any]:
     """Protection indicators (docs/protection.md): the office and leaders see every unit, a

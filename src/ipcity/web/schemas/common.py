@@ -16,6 +16,7 @@ from ipcity.meetings.models import (
     MEETING_STATUSES,
     PUBLICATION_KINDS,
 )
+from ipcity.protection.indicators import DIMENSIONS, INDICATORS, short_id
 from ipcity.protection.vocab import IP_TYPE_CODES, IP_TYPES, KIND_CODES, KINDS, OUTCOMES, Term
 from ipcity.web.params import MAX_ID, Version
 from ipcity.workspace.actions.directory import UNIT_KINDS
@@ -26,6 +27,9 @@ from ipcity.workspace.supervision import Status
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Money = Annotated[float, Field(allow_inf_nan=False)] | int | str  # 1234.5, "1,234.50", "12.5万"
 Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+# ?by= of the protection indicators: dimensions, comma-separated, each once (checked there).
+BY_DIMENSIONS = "^((" + "|".join(DIMENSIONS) + ")(,(" + "|".join(DIMENSIONS) + "))*)?$"
 
 REPORT_STATES = ("draft", "submitted", "accepted", "returned")
 CASE_STATUSES = ("open", "closed")
@@ -81,6 +85,7 @@ if TYPE_CHECKING:
     CaseStatus: TypeAlias = str
     RoleName: TypeAlias = str
     Light: TypeAlias = str
+    ProtectionIndicator: TypeAlias = str
     Direction: TypeAlias = str
 else:
     UnitKind = one_of(UNIT_KINDS, "unit kind")
@@ -98,6 +103,9 @@ else:
     CaseStatus = one_of(CASE_STATUSES, "case status")
     RoleName = one_of(ROLES, "role")
     Light = one_of((s.value for s in Status), "supervision status")
+    ProtectionIndicator = one_of(
+        [*INDICATORS, *(short_id(k) for k in INDICATORS)], "protection indicator"
+    )
     Direction = one_of(DIRECTIONS, "higher or lower is better")
 
 
@@ -141,9 +149,15 @@ class VersionIn(Strict):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is not JSON)"},
     401: {"model": ErrorOut, "description": "Missing, invalid or expired token"},
     403: {"model": ErrorOut, "description": "Not allowed for this role or unit"},
     404: {"model": ErrorOut, "description": "Does not exist, or not visible to you"},
     409: {"model": ErrorOut, "description": "Stale version (body has the current one)"},
+    413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+}
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    429: {"model": ErrorOut, "description": "Too many failed logins (see Retry-After)"},
 }
