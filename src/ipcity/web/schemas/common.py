@@ -25,7 +25,13 @@ from ipcity.workspace.permissions import USER_ROLES
 from ipcity.workspace.supervision import Status
 
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Money = Annotated[float, Field(allow_inf_nan=False)] | int | str  # 1234.5, "1,234.50", "12.5万"
+# Yuan: 1234.5, "1,234.50", "12.5万"; at most what the fen columns (BIGINT) hold.
+MAX_YUAN = 10**15
+Money = (
+    Annotated[int, Field(ge=0, le=MAX_YUAN)]
+    | Annotated[float, Field(ge=0, le=MAX_YUAN, allow_inf_nan=False)]
+    | Annotated[str, Field(max_length=40)]
+)
 Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 # ?by= of the protection indicators: dimensions, comma-separated, each once (checked there).
