@@ -155,8 +155,36 @@ def _field_error(e: Mapping[str, Any], loc: str) -> dict[str, Any]:
         key, params = "field.unknown_field", {}
     elif kind.startswith(("date_", "datetime_")):
         key, params = "field.invalid_date", {"value": _short(value)}
-    field = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+    field = ".".join(str(p) for p in e.get("loc", ()) if _is_field(p))
     return {"field": field, "error": key, "params": params, "message": _render(key, params, loc)}
+
+
+_UNION_TAGS = {"int", "float", "str", "bool", "date", "list", "dict", "none"}
+
+
+def _is_field(part: object) -> bool:
+    """A part of a pydantic error location that names a field (not where it came from, nor
+    the member of a union that was tried: ``constrained-int``, ``function-after[...]``)."""
+    if isinstance(part, int):
+        return True
+    text = str(part)
+    return text not in ("body", "query", "path") and not (
+        text in _UNION_TAGS or "-" in text or "[" in text
+    )
+
+
+def _one_per_field(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A value refused by every member of a union gives one error per member: keep one per
+    field, a range error first (it says what would be accepted)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for err in errors:
+        kept = chosen.get(err["field"])
+        if kept is None or (
+            err["error"] in ("field.too_small", "field.too_large")
+            and kept["error"] not in ("field.too_small", "field.too_large")
+        ):
+            chosen[err["field"]] = err
+    return list(chosen.values())
 
 
 def _short(value: Any) -> str:
@@ -181,7 +209,7 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
     if raw and all(tuple(e.get("loc", ()))[:1] == ("path",) for e in raw):
         return await http_error(request, StarletteHTTPException(404, "Not Found"))
     loc = ws_locale(current_locale())
-    errors = [_field_error(e, loc) for e in raw]
+    errors = _one_per_field([_field_error(e, loc) for e in raw])
     details = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     message = gettext("Invalid input: %(details)s") % {"details": details}
     body = {
