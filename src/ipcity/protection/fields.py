@@ -150,10 +150,11 @@ def fen(value: Any, scale: int = 1) -> int:
         raise Invalid("field.not_a_number", value=value)
     if amount < 0:
         raise Invalid("field.out_of_range", min=0, max="")
-    result = int((amount * unit * scale * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if result > MAX_FEN:
+    exact = amount * unit * scale * 100
+    # Checked before rounding: quantize() fails past the decimal context's 28 digits.
+    if exact > MAX_FEN:
         raise Invalid("field.out_of_range", min=0, max=MAX_FEN // 100)
-    return result
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def yuan_field(value: Any) -> int:

@@ -9,12 +9,14 @@ login is sent to the login page instead of a 403.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
@@ -22,6 +24,7 @@ from starlette.requests import Request
 from ipcity.errors import IpcityError
 from ipcity.web.i18n import current_locale, gettext, ws_locale
 from ipcity.workspace.errors import LoginLocked, PermissionDenied, WorkspaceError
+from ipcity.workspace.messages import render
 
 log = logging.getLogger("ipcity.web")
 
@@ -77,6 +80,7 @@ def _title(status: int) -> str:
         404: gettext("Not found"),
         405: gettext("Not allowed"),
         409: gettext("Changed by someone else"),
+        413: gettext("Too large"),
         422: gettext("Please check your input"),
         429: gettext("Too many attempts"),
         503: gettext("Not available"),
@@ -121,18 +125,97 @@ async def web_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status, _title(exc.status), exc.message())
 
 
+# Pydantic's error types -> the workspace's field-error keys (rendered in the user's language).
+_NUMBER_TYPES = {
+    "int_parsing",
+    "int_type",
+    "int_from_float",
+    "float_parsing",
+    "float_type",
+    "decimal_parsing",
+    "decimal_type",
+}
+_RANGE_TYPES = {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}
+
+
+def _field_error(e: Mapping[str, Any], loc: str) -> dict[str, Any]:
+    kind = str(e.get("type", ""))
+    ctx = e.get("ctx") or {}
+    value = e.get("input")
+    key, params = "field.invalid_format", {"hint": str(e.get("msg", ""))}
+    if kind == "missing" or (value is None and kind not in ("extra_forbidden",)):
+        key, params = "field.required", {}
+    elif kind in _NUMBER_TYPES:
+        key, params = "field.not_a_number", {"value": _short(value)}
+    elif kind in _RANGE_TYPES:
+        bound = next(iter(ctx.values()), "")
+        if kind.startswith("greater"):
+            key, params = "field.too_small", {"min": bound}
+        else:
+            key, params = "field.too_large", {"max": bound}
+    elif kind == "string_too_long":
+        key, params = "field.too_long", {"max": ctx.get("max_length", "")}
+    elif kind in ("enum", "literal_error"):
+        key, params = "field.invalid_choice", {"choices": ctx.get("expected", "")}
+    elif kind == "extra_forbidden":
+        key, params = "field.unknown_field", {}
+    elif kind.startswith(("date_", "datetime_")):
+        key, params = "field.invalid_date", {"value": _short(value)}
+    field = ".".join(str(p) for p in e.get("loc", ()) if _is_field(p))
+    return {"field": field, "error": key, "params": params, "message": _render(key, params, loc)}
+
+
+_UNION_TAGS = {"int", "float", "str", "bool", "date", "list", "dict", "none"}
+
+
+def _is_field(part: object) -> bool:
+    """A part of a pydantic error location that names a field (not where it came from, nor
+    the member of a union that was tried: ``constrained-int``, ``function-after[...]``)."""
+    if isinstance(part, int):
+        return True
+    text = str(part)
+    return text not in ("body", "query", "path") and not (
+        text in _UNION_TAGS or "-" in text or "[" in text
+    )
+
+
+def _one_per_field(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A value refused by every member of a union gives one error per member: keep one per
+    field, a range error first (it says what would be accepted)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for err in errors:
+        kept = chosen.get(err["field"])
+        if kept is None or (
+            err["error"] in ("field.too_small", "field.too_large")
+            and kept["error"] not in ("field.too_small", "field.too_large")
+        ):
+            chosen[err["field"]] = err
+    return list(chosen.values())
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _render(key: str, params: Mapping[str, Any], loc: str) -> str:
+    if key == "field.too_small":
+        return gettext("at least %(min)s") % params
+    if key == "field.too_large":
+        return gettext("at most %(max)s") % params
+    return render(key, params, loc)
+
+
 async def request_validation_error(request: Request, exc: Exception) -> Response:
-    """Malformed input before it reached the workspace: the workspace's 422 shape."""
+    """Malformed input before it reached the workspace: the workspace's 422 shape, each field's
+    message in the request's language. An impossible path (``/tasks/abc``, ``/tasks/0``, an id
+    above 2^63) names no row: 404, as for an id that does not exist."""
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query")),
-            "error": "field.invalid_format",
-            "params": {},
-            "message": str(e.get("msg", "")),
-        }
-        for e in exc.errors()
-    ]
+    raw = list(exc.errors())
+    if raw and all(tuple(e.get("loc", ()))[:1] == ("path",) for e in raw):
+        return await http_error(request, StarletteHTTPException(404, "Not Found"))
+    loc = ws_locale(current_locale())
+    errors = _one_per_field([_field_error(e, loc) for e in raw])
     details = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     message = gettext("Invalid input: %(details)s") % {"details": details}
     body = {
@@ -148,16 +231,17 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if is_api(request):
-        return JSONResponse(
-            {"error": f"http.{exc.status_code}", "params": {}, "message": str(exc.detail)},
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
     message = {
         404: gettext("There is no page at this address."),
         405: gettext("This address does not accept this kind of request."),
+        413: gettext("The request is too large."),
     }.get(exc.status_code, str(exc.detail))
+    if is_api(request):
+        return JSONResponse(
+            {"error": f"http.{exc.status_code}", "params": {}, "message": message},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
     return error_page(request, exc.status_code, _title(exc.status_code), message)
 
 
@@ -169,6 +253,30 @@ async def stale_data_error(request: Request, exc: Exception) -> Response:
             {"error": "error.stale_version", "params": {}, "message": message}, status_code=409
         )
     return error_page(request, 409, _title(409), message)
+
+
+async def out_of_range_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (an integer beyond 64 bits in a body field, a date
+    past year 9999): a safety net behind the parameter checks, 422 instead of a 500."""
+    log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+    message = gettext("A value is outside the range this system accepts.")
+    if is_api(request):
+        return JSONResponse(
+            {"error": "error.out_of_range", "params": {}, "message": message}, status_code=422
+        )
+    return error_page(request, 422, _title(422), message)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged with its traceback; the client gets the documented error shape (JSON on
+    the API, a page in the user's language) and no internals."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = gettext("Something went wrong on the server. The error has been logged.")
+    if is_api(request):
+        return JSONResponse(
+            {"error": "error.internal", "params": {}, "message": message}, status_code=500
+        )
+    return error_page(request, 500, _title(500), message)
 
 
 async def ipcity_error(request: Request, exc: Exception) -> Response:
@@ -187,3 +295,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(StaleDataError, stale_data_error)
     app.add_exception_handler(IpcityError, ipcity_error)
+    app.add_exception_handler(OverflowError, out_of_range_error)
+    app.add_exception_handler(DataError, out_of_range_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -8,18 +8,14 @@ from starlette.requests import Request
 from ipcity.web.deps import ApiActor, Db
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.auth import MeOut, TokenOut, TokenRequest
-from ipcity.web.schemas.common import ErrorOut
+from ipcity.web.schemas.common import AUTH_RESPONSES
 from ipcity.web.security import client_address
 from ipcity.workspace import auth
 
-router = api_router(tags=["auth"])
+router = api_router(tags=["auth"], responses=AUTH_RESPONSES)
 
 
-@router.post(
-    "/auth/token",
-    response_model=TokenOut,
-    responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
-)
+@router.post("/auth/token", response_model=TokenOut)
 def token(body: TokenRequest, request: Request, db: Db) -> TokenOut:
     actor = auth.authenticate(db, body.username, body.password, client=client_address(request))
     assert actor.user_id is not None

@@ -24,8 +24,9 @@ from ipcity.meetings.models import Meeting
 from ipcity.meetings.permissions import MCap, require
 from ipcity.web.deps import ApiActor, DbSession, Settings
 from ipcity.web.i18n import ws_locale
+from ipcity.web.params import DbId, Year
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.common import ERROR_RESPONSES, MeetingStatus
 from ipcity.web.schemas.meetings import (
     AgendaCreate,
     DecisionCreate,
@@ -69,7 +70,7 @@ def _json(data: Any) -> Any:
 
 
 def _detail(
-    session: DbSession, actor: Actor, meeting_id: int, settings: Settings, loc: str
+    session: DbSession, actor: Actor, meeting_id: DbId, settings: Settings, loc: str
 ) -> dict[str, Any]:
     detail = mq.meeting_detail(session, actor, meeting_id, today=settings.current_day())
     return detail.as_dict(loc)
@@ -80,8 +81,8 @@ def list_meetings(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    year: Annotated[int | None, Query()] = None,
-    status_: Annotated[str | None, Query(alias="status")] = None,
+    year: Annotated[Year | None, Query()] = None,
+    status_: Annotated[MeetingStatus | None, Query(alias="status")] = None,
 ) -> list[MeetingSummary]:
     """Meetings the caller may see, newest first (office and leaders: all; a unit editor: the
     scheduled and held meetings its unit attends)."""
@@ -100,7 +101,7 @@ def create_meeting(
 
 @router.get("/meetings/{meeting_id}")
 def get_meeting(
-    meeting_id: int, request: Request, session: DbSession, actor: ApiActor, settings: Settings
+    meeting_id: DbId, request: Request, session: DbSession, actor: ApiActor, settings: Settings
 ) -> dict[str, Any]:
     """The meeting with attendance, agenda, materials, the current minutes and the decisions
     (each with its task's progress and supervision status)."""
@@ -110,7 +111,7 @@ def get_meeting(
 
 @router.patch("/meetings/{meeting_id}")
 def update_meeting(
-    meeting_id: int,
+    meeting_id: DbId,
     body: MeetingUpdate,
     request: Request,
     session: DbSession,
@@ -124,7 +125,7 @@ def update_meeting(
 
 @router.post("/meetings/{meeting_id}/agenda", status_code=status.HTTP_201_CREATED)
 def add_agenda_item(
-    meeting_id: int, body: AgendaCreate, session: DbSession, actor: ApiActor
+    meeting_id: DbId, body: AgendaCreate, session: DbSession, actor: ApiActor
 ) -> dict[str, Any]:
     item = do_add_agenda_item(session, actor, meeting_id, body.model_dump(exclude_unset=True))
     return item.as_dict()
@@ -132,7 +133,7 @@ def add_agenda_item(
 
 @router.post("/meetings/{meeting_id}/minutes", status_code=status.HTTP_201_CREATED)
 def record_minutes(
-    meeting_id: int, body: MinutesCreate, session: DbSession, actor: ApiActor
+    meeting_id: DbId, body: MinutesCreate, session: DbSession, actor: ApiActor
 ) -> dict[str, Any]:
     minutes = do_record_minutes(
         session, actor, meeting_id, expected_version=body.version, text=body.text, note=body.note
@@ -142,7 +143,7 @@ def record_minutes(
 
 @router.post("/meetings/{meeting_id}/decisions", status_code=status.HTTP_201_CREATED)
 def record_decision(
-    meeting_id: int,
+    meeting_id: DbId,
     body: DecisionCreate,
     request: Request,
     session: DbSession,
@@ -157,7 +158,7 @@ def record_decision(
 
 @router.get("/meetings/for-task/{task_id}")
 def meeting_for_task(
-    task_id: int, request: Request, session: DbSession, actor: ApiActor
+    task_id: DbId, request: Request, session: DbSession, actor: ApiActor
 ) -> dict[str, Any] | None:
     """The meeting whose decision the task follows up (null when none, or for the public)."""
     queries.get_task(session, actor, task_id)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import status
 
 from ipcity.web.deps import ApiActor, DbSession
+from ipcity.web.params import DbId
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
 from ipcity.web.schemas.plans import (
@@ -40,7 +41,7 @@ def create_plan(body: PlanCreate, session: DbSession, actor: ApiActor) -> PlanPu
 
 
 @router.get("/plans/{plan_id}", response_model=PlanDetail)
-def get_plan(plan_id: int, session: DbSession, actor: ApiActor) -> PlanDetail:
+def get_plan(plan_id: DbId, session: DbSession, actor: ApiActor) -> PlanDetail:
     plan = queries.get_plan(session, actor, plan_id)
     tree = [n.as_dict() for n in queries.goal_tree(session, actor, plan_id)]
     progress = plan_rollup(session, actor, plan_id).progress if can_view_internal(actor) else None
@@ -48,14 +49,14 @@ def get_plan(plan_id: int, session: DbSession, actor: ApiActor) -> PlanDetail:
 
 
 @router.patch("/plans/{plan_id}", response_model=PlanPublic)
-def update_plan(plan_id: int, body: PlanUpdate, session: DbSession, actor: ApiActor) -> PlanPublic:
+def update_plan(plan_id: DbId, body: PlanUpdate, session: DbSession, actor: ApiActor) -> PlanPublic:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     plan = do_update_plan(session, actor, plan_id, expected_version=body.version, changes=changes)
     return PlanPublic.model_validate(plan.as_dict())
 
 
 @router.get("/plans/{plan_id}/indicators")
-def plan_indicators(plan_id: int, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
+def plan_indicators(plan_id: DbId, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
     """Every visible indicator with its values (computed and published, year by year), its
     attainment and the dashboard's traffic light."""
     out = []

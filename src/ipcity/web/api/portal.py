@@ -10,12 +10,12 @@ from fastapi import Query
 from starlette.requests import Request
 
 from ipcity.meetings import queries as mq
-from ipcity.meetings.models import PUBLICATION_KINDS
 from ipcity.meetings.portal import headline_cards, publication_summary, render_markdown
 from ipcity.web.deps import ApiActor, DbSession
 from ipcity.web.i18n import ws_locale
+from ipcity.web.params import DbId, Year
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.common import ERROR_RESPONSES, PublicationKind
 from ipcity.web.schemas.meetings import PublicationSummary
 
 router = api_router(tags=["portal"], responses=ERROR_RESPONSES)
@@ -26,7 +26,7 @@ def list_publications(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    kind: Annotated[str | None, Query(pattern="^(" + "|".join(PUBLICATION_KINDS) + ")$")] = None,
+    kind: Annotated[PublicationKind | None, Query()] = None,
 ) -> list[PublicationSummary]:
     """Published work reports, bulletins and news, newest first."""
     loc = ws_locale(request.state.locale)
@@ -38,7 +38,7 @@ def list_publications(
 
 @router.get("/publications/{publication_id}")
 def get_publication(
-    publication_id: int, request: Request, session: DbSession, actor: ApiActor
+    publication_id: DbId, request: Request, session: DbSession, actor: ApiActor
 ) -> dict[str, Any]:
     """One publication with both languages, its files and the body as safe HTML."""
     loc = ws_locale(request.state.locale)
@@ -51,7 +51,7 @@ def headline(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    year: Annotated[int | None, Query()] = None,
+    year: Annotated[Year | None, Query()] = None,
 ) -> dict[str, Any] | None:
     """The published headline snapshot (of ``year``, default the latest) with every value
     and its provenance, and the figure cards as the portal writes them; null when none."""

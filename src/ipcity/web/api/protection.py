@@ -31,8 +31,15 @@ from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
 from ipcity.web.pages.protection import portal_block, read_upload
+from ipcity.web.params import DbId, Offset, Version, Year
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.common import (
+    BY_DIMENSIONS,
+    ERROR_RESPONSES,
+    CaseKindCode,
+    IpTypeCode,
+    ProtectionIndicator,
+)
 from ipcity.web.schemas.protection import (
     CaseCreate,
     CaseDetail,
@@ -61,11 +68,11 @@ def list_cases(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    year: Annotated[int | None, Query(description="received in this year")] = None,
-    closed_year: Annotated[int | None, Query()] = None,
-    unit_id: Annotated[int | None, Query()] = None,
-    kind: Annotated[str | None, Query()] = None,
-    ip_type: Annotated[str | None, Query()] = None,
+    year: Annotated[Year | None, Query(description="received in this year")] = None,
+    closed_year: Annotated[Year | None, Query()] = None,
+    unit_id: Annotated[DbId | None, Query()] = None,
+    kind: Annotated[CaseKindCode | None, Query()] = None,
+    ip_type: Annotated[IpTypeCode | None, Query()] = None,
     status_: Annotated[str | None, Query(alias="status", pattern="^(open|closed)$")] = None,
     district: Annotated[str | None, Query()] = None,
     view: Annotated[str, Query(pattern="^(all|owned|shared)$")] = "all",
@@ -73,7 +80,7 @@ def list_cases(
         str | None, Query(description="case number, or a party the caller may see")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> CaseList:
     """The cases the caller may see, newest receipt first."""
     f = CaseFilter(
@@ -108,7 +115,7 @@ def import_cases(
     actor: ApiActor,
     settings: Settings,
     file: Annotated[UploadFile | None, File()] = None,
-    unit_id: Annotated[int | None, Form()] = None,
+    unit_id: Annotated[DbId | None, Form()] = None,
     kind: Annotated[str | None, Form()] = None,
     sheet: Annotated[str | None, Form()] = None,
 ) -> dict[str, Any]:
@@ -138,7 +145,7 @@ def import_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)
-def get_one(case_id: int, request: Request, session: DbSession, actor: ApiActor) -> CaseDetail:
+def get_one(case_id: DbId, request: Request, session: DbSession, actor: ApiActor) -> CaseDetail:
     """One case with its referral history."""
     view = get_case(session, actor, case_id)
     body = view.as_dict(ws_locale(request.state.locale))
@@ -148,7 +155,7 @@ def get_one(case_id: int, request: Request, session: DbSession, actor: ApiActor)
 
 @router.patch("/cases/{case_id}", response_model=CasePublic)
 def update_case(
-    case_id: int,
+    case_id: DbId,
     body: CaseUpdate,
     request: Request,
     session: DbSession,
@@ -169,11 +176,11 @@ def update_case(
 
 @router.delete("/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_case(
-    case_id: int,
+    case_id: DbId,
     session: DbSession,
     actor: ApiActor,
     settings: Settings,
-    version: Annotated[int, Query()],
+    version: Annotated[Version, Query()],
 ) -> Response:
     """A case recorded by mistake; ``?version=`` as for updates."""
     do_delete_case(session, actor, case_id, expected_version=version, today=settings.current_day())
@@ -182,7 +189,7 @@ def delete_case(
 
 @router.post("/cases/{case_id}/transfer", response_model=CasePublic)
 def transfer_case(
-    case_id: int,
+    case_id: DbId,
     body: TransferIn,
     request: Request,
     session: DbSession,
@@ -204,7 +211,7 @@ def transfer_case(
 
 @router.post("/cases/{case_id}/joint", response_model=CasePublic)
 def add_joint(
-    case_id: int, body: JointIn, request: Request, session: DbSession, actor: ApiActor
+    case_id: DbId, body: JointIn, request: Request, session: DbSession, actor: ApiActor
 ) -> CasePublic:
     view = do_add_joint_unit(
         session, actor, case_id, expected_version=body.version, unit_id=body.unit_id, note=body.note
@@ -214,12 +221,12 @@ def add_joint(
 
 @router.delete("/cases/{case_id}/joint/{unit_id}", response_model=CasePublic)
 def remove_joint(
-    case_id: int,
-    unit_id: int,
+    case_id: DbId,
+    unit_id: DbId,
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    version: Annotated[int, Query()],
+    version: Annotated[Version, Query()],
 ) -> CasePublic:
     view = do_remove_joint_unit(session, actor, case_id, expected_version=version, unit_id=unit_id)
     return _public(view, request)
@@ -230,9 +237,12 @@ def indicators(
     session: DbSession,
     actor: ApiActor,
     settings: Settings,
-    year: Annotated[list[int], Query()],
-    by: Annotated[str, Query(description="unit, district, kind, ip_type, comma-separated")] = "",
-    indicator: Annotated[list[str] | None, Query()] = None,
+    year: Annotated[list[Year], Query()],
+    by: Annotated[
+        str,
+        Query(description="unit, district, kind, ip_type, comma-separated", pattern=BY_DIMENSIONS),
+    ] = "",
+    indicator: Annotated[list[ProtectionIndicator] | None, Query()] = None,
     as_of: Annotated[date | None, Query()] = None,
 ) -> dict[str, Any]:
     """Protection indicators (docs/protection.md): the office and leaders see every unit, a
@@ -254,7 +264,7 @@ def assessment(
     session: DbSession,
     actor: ApiActor,
     settings: Settings,
-    year: Annotated[int, Query()],
+    year: Annotated[Year, Query()],
     as_of: Annotated[date | None, Query()] = None,
 ) -> dict[str, Any]:
     """The self-assessment of the city and each district with the breakdown (office,
@@ -267,7 +277,7 @@ def assessment(
 def public(
     session: DbSession,
     settings: Settings,
-    year: Annotated[int | None, Query()] = None,
+    year: Annotated[Year | None, Query()] = None,
 ) -> dict[str, Any]:
     """What the public portal shows: aggregates only, counts under 5 suppressed."""
     return portal_block(session, settings.current_day(), year).as_dict()

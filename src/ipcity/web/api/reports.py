@@ -11,8 +11,9 @@ from starlette.requests import Request
 
 from ipcity.web.deps import ApiActor, DbSession
 from ipcity.web.i18n import msg
+from ipcity.web.params import DbId
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES, VersionIn
+from ipcity.web.schemas.common import ERROR_RESPONSES, ReportState, VersionIn
 from ipcity.web.schemas.reports import (
     NoticePublic,
     ReportHistoryOut,
@@ -37,10 +38,10 @@ router = api_router(tags=["reports"], responses=ERROR_RESPONSES)
 def list_reports(
     session: DbSession,
     actor: ApiActor,
-    task_id: Annotated[int | None, Query()] = None,
-    unit_id: Annotated[int | None, Query()] = None,
-    state: Annotated[str | None, Query()] = None,
-    work_plan_id: Annotated[int | None, Query()] = None,
+    task_id: Annotated[DbId | None, Query()] = None,
+    unit_id: Annotated[DbId | None, Query()] = None,
+    state: Annotated[ReportState | None, Query()] = None,
+    work_plan_id: Annotated[DbId | None, Query()] = None,
 ) -> list[ReportPublic]:
     reports = queries.list_reports(
         session, actor, task_id=task_id, unit_id=unit_id, state=state, work_plan_id=work_plan_id
@@ -49,7 +50,7 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}", response_model=ReportHistoryOut)
-def get_report(report_id: int, session: DbSession, actor: ApiActor) -> ReportHistoryOut:
+def get_report(report_id: DbId, session: DbSession, actor: ApiActor) -> ReportHistoryOut:
     """The report with every revision and workflow step."""
     return ReportHistoryOut.model_validate(
         queries.report_history(session, actor, report_id).as_dict()
@@ -58,7 +59,7 @@ def get_report(report_id: int, session: DbSession, actor: ApiActor) -> ReportHis
 
 @router.patch("/reports/{report_id}", response_model=ReportPublic)
 def revise_report(
-    report_id: int, body: ReportRevise, session: DbSession, actor: ApiActor
+    report_id: DbId, body: ReportRevise, session: DbSession, actor: ApiActor
 ) -> ReportPublic:
     """A new revision of a draft or returned report (``submit``: and submit it)."""
     report = do_revise_report(
@@ -75,7 +76,7 @@ def revise_report(
 
 @router.post("/reports/{report_id}/submit", response_model=ReportPublic)
 def submit_report(
-    report_id: int, body: VersionIn, session: DbSession, actor: ApiActor
+    report_id: DbId, body: VersionIn, session: DbSession, actor: ApiActor
 ) -> ReportPublic:
     report = do_submit_report(session, actor, report_id, expected_version=body.version)
     return ReportPublic.model_validate(report.as_dict())
@@ -83,7 +84,7 @@ def submit_report(
 
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic)
 def accept_report(
-    report_id: int, body: ReviewIn, session: DbSession, actor: ApiActor
+    report_id: DbId, body: ReviewIn, session: DbSession, actor: ApiActor
 ) -> ReportPublic:
     report = do_accept_report(
         session, actor, report_id, expected_version=body.version, comment=body.comment
@@ -93,7 +94,7 @@ def accept_report(
 
 @router.post("/reports/{report_id}/return", response_model=ReportPublic)
 def return_report(
-    report_id: int, body: ReviewIn, session: DbSession, actor: ApiActor
+    report_id: DbId, body: ReviewIn, session: DbSession, actor: ApiActor
 ) -> ReportPublic:
     report = do_return_report(
         session, actor, report_id, expected_version=body.version, comment=body.comment
@@ -112,7 +113,7 @@ def inbox(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    unit_id: Annotated[int | None, Query()] = None,
+    unit_id: Annotated[DbId | None, Query()] = None,
     unread: Annotated[bool, Query()] = False,
 ) -> list[NoticePublic]:
     notices = queries.inbox(session, actor, unit_id=unit_id, unread_only=unread)
@@ -121,6 +122,6 @@ def inbox(
 
 @router.post("/inbox/{notice_id}/read", response_model=NoticePublic)
 def mark_read(
-    notice_id: int, request: Request, session: DbSession, actor: ApiActor
+    notice_id: DbId, request: Request, session: DbSession, actor: ApiActor
 ) -> NoticePublic:
     return _notice(do_mark_notice_read(session, actor, notice_id), request)

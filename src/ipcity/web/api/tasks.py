@@ -12,8 +12,9 @@ from starlette.requests import Request
 
 from ipcity.web.deps import ApiActor, DbSession, Settings
 from ipcity.web.i18n import ws_locale
+from ipcity.web.params import DbId, Version, Year
 from ipcity.web.routing import api_router
-from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.schemas.common import ERROR_RESPONSES, Light
 from ipcity.web.schemas.reports import ReportCreate, ReportPublic
 from ipcity.web.schemas.tasks import TaskCreate, TaskPublic, TaskUpdate
 from ipcity.web.views.tasks import TaskFilters, task_listing, task_view
@@ -51,10 +52,10 @@ def list_tasks(
     session: DbSession,
     actor: ApiActor,
     settings: Settings,
-    work_plan_id: Annotated[int | None, Query()] = None,
-    year: Annotated[int | None, Query()] = None,
-    unit_id: Annotated[int | None, Query()] = None,
-    status_: Annotated[str | None, Query(alias="status")] = None,
+    work_plan_id: Annotated[DbId | None, Query()] = None,
+    year: Annotated[Year | None, Query()] = None,
+    unit_id: Annotated[DbId | None, Query()] = None,
+    status_: Annotated[Light | None, Query(alias="status")] = None,
     involvement: Annotated[str, Query(pattern="^(any|lead|co)$")] = "any",
 ) -> list[TaskPublic]:
     """Tasks with their supervision status. ``work_plan_id`` or ``year`` (default: this
@@ -83,14 +84,14 @@ def create_task(
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
 def get_task(
-    task_id: int, request: Request, session: DbSession, actor: ApiActor, settings: Settings
+    task_id: DbId, request: Request, session: DbSession, actor: ApiActor, settings: Settings
 ) -> TaskPublic:
     return _public(task_view(session, actor, task_id, today=settings.current_day()), request)
 
 
 @router.patch("/tasks/{task_id}", response_model=TaskPublic)
 def update_task(
-    task_id: int,
+    task_id: DbId,
     body: TaskUpdate,
     request: Request,
     session: DbSession,
@@ -104,10 +105,10 @@ def update_task(
 
 @router.delete("/tasks/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_task(
-    task_id: int,
+    task_id: DbId,
     session: DbSession,
     actor: ApiActor,
-    version: Annotated[int, Query()],
+    version: Annotated[Version, Query()],
 ) -> Response:
     """Only a task without progress reports; ``?version=`` as for updates."""
     do_delete_task(session, actor, task_id, expected_version=version)
@@ -115,7 +116,7 @@ def delete_task(
 
 
 @router.get("/tasks/{task_id}/timeline")
-def task_timeline(task_id: int, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
+def task_timeline(task_id: DbId, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
     """Every report step on the task the caller may see, oldest first."""
     return [e.as_dict() for e in queries.task_timeline(session, actor, task_id)]
 
@@ -124,7 +125,7 @@ def task_timeline(task_id: int, session: DbSession, actor: ApiActor) -> list[dic
     "/tasks/{task_id}/reports", response_model=ReportPublic, status_code=status.HTTP_201_CREATED
 )
 def create_report(
-    task_id: int, body: ReportCreate, session: DbSession, actor: ApiActor
+    task_id: DbId, body: ReportCreate, session: DbSession, actor: ApiActor
 ) -> ReportPublic:
     report = do_create_report(
         session,

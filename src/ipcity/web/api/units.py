@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import status
 
 from ipcity.web.deps import ApiActor, DbSession
+from ipcity.web.params import DbId
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
 from ipcity.web.schemas.units import UnitCreate, UnitPublic, UnitUpdate
@@ -28,12 +29,12 @@ def create_unit(body: UnitCreate, session: DbSession, actor: ApiActor) -> UnitPu
 
 
 @router.get("/units/{unit_id}", response_model=UnitPublic)
-def get_unit(unit_id: int, session: DbSession, actor: ApiActor) -> UnitPublic:
+def get_unit(unit_id: DbId, session: DbSession, actor: ApiActor) -> UnitPublic:
     return UnitPublic.model_validate(queries.get_unit(session, actor, unit_id).as_dict())
 
 
 @router.patch("/units/{unit_id}", response_model=UnitPublic)
-def update_unit(unit_id: int, body: UnitUpdate, session: DbSession, actor: ApiActor) -> UnitPublic:
+def update_unit(unit_id: DbId, body: UnitUpdate, session: DbSession, actor: ApiActor) -> UnitPublic:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     unit = do_update_unit(session, actor, unit_id, expected_version=body.version, changes=changes)
     return UnitPublic.model_validate(unit.as_dict())

@@ -13,6 +13,7 @@ from ipcity.web.deps import View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
+from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
@@ -50,7 +51,7 @@ def _flag(value: str) -> bool:
 
 
 def _version(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdecimal() else 0
 
 
 @router.get("", response_class=HTMLResponse)
@@ -67,7 +68,7 @@ def _units_page(
     *,
     error: WorkspaceError | None = None,
     form: dict[str, Any] | None = None,
-    target: int | None = None,
+    target: DbId | None = None,
     status_code: int = 200,
 ) -> Response:
     require(v.actor, Cap.VIEW_USERS)
@@ -112,7 +113,7 @@ def create_unit(
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
 def update_unit(
     v: View,
-    unit_id: int,
+    unit_id: DbId,
     version: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     short_name: Annotated[str, Form()] = "",
@@ -155,7 +156,7 @@ def _users_page(
     *,
     error: WorkspaceError | None = None,
     form: dict[str, Any] | None = None,
-    target: int | None = None,
+    target: DbId | None = None,
     new_password: tuple[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -217,7 +218,7 @@ def create_user(
 @router.post("/users/{user_id}", response_class=HTMLResponse)
 def update_user(
     v: View,
-    user_id: int,
+    user_id: DbId,
     version: Annotated[str, Form()] = "",
     display_name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
@@ -253,7 +254,7 @@ def update_user(
 @router.post("/users/{user_id}/password", response_class=HTMLResponse)
 def reset_password(
     v: View,
-    user_id: int,
+    user_id: DbId,
     version: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
@@ -347,7 +348,7 @@ def create_plan(
 @router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
 def publish_plan(
     v: View,
-    plan_id: int,
+    plan_id: DbId,
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
@@ -386,7 +387,7 @@ def create_work_plan(
 @router.post("/work-plans/{work_plan_id}/publish", response_class=HTMLResponse)
 def publish_work_plan(
     v: View,
-    work_plan_id: int,
+    work_plan_id: DbId,
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:

@@ -8,6 +8,7 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
+from ipcity.web.params import PageNo
 from ipcity.web.routing import page_router
 from ipcity.workspace.audit import export_audit_csv, list_audit
 
@@ -24,7 +25,7 @@ def audit_log(
     v: View,
     entity: Annotated[str, Query()] = "",
     action: Annotated[str, Query()] = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNo, Query()] = 1,
 ) -> Response:
     entries = list_audit(
         v.session,

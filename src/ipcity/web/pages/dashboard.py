@@ -12,6 +12,7 @@ from markupsafe import Markup
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
+from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.templating import render
 from ipcity.web.views.cache import RenderCache, change_stamps
@@ -88,7 +89,7 @@ NOT_IN_INDICATORS = frozenset(
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(v: View, work_plan: int | None = None) -> Response:
+def dashboard(v: View, work_plan: DbId | None = None) -> Response:
     internal = can_view_internal(v.actor)
     base = (v.locale, internal, v.today)
 

@@ -21,6 +21,7 @@ from ipcity.web.deps import View
 from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, with_cap
+from ipcity.web.params import Year
 from ipcity.web.routing import page_router
 from ipcity.web.warehouse import maybe_warehouse, open_warehouse
 from ipcity.workspace import queries
@@ -99,7 +100,7 @@ def annual_report_form(v: View) -> Response:
 @router.get("/annual-report/download")
 def annual_report(
     v: View,
-    year: Annotated[int, Query(ge=1990, le=2100)],
+    year: Annotated[Year, Query()],
     lang: Annotated[str, Query(alias="report_lang")] = "zh",
     format: Annotated[str, Query()] = "html",
 ) -> Response:

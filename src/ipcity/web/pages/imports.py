@@ -15,6 +15,7 @@ from ipcity.web.deps import Db, View, reads_before_writing
 from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_
+from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
@@ -70,7 +71,7 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
 
 
 @router.get("/work-plans/{work_plan_id}/import", response_class=HTMLResponse)
-def task_import_form(v: View, work_plan_id: int) -> Response:
+def task_import_form(v: View, work_plan_id: DbId) -> Response:
     require(v.actor, Cap.EDIT_WORK_PLANS)
     wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
     return v.render("imports/form.html", {"kind": "tasks", "owner": wp, "result": None})
@@ -81,7 +82,7 @@ def task_import_form(v: View, work_plan_id: int) -> Response:
 def task_import(
     v: View,
     db: Db,
-    work_plan_id: int,
+    work_plan_id: DbId,
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
@@ -111,7 +112,7 @@ def task_import(
 
 
 @router.get("/work-plans/{work_plan_id}/export")
-def task_export(v: View, work_plan_id: int, format: str = "xlsx") -> Response:
+def task_export(v: View, work_plan_id: DbId, format: str = "xlsx") -> Response:
     fmt = _fmt(format)
     wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
     return _download(export_tasks(v.session, v.actor, wp.id, fmt=fmt), fmt, wp.title)
@@ -121,7 +122,7 @@ def task_export(v: View, work_plan_id: int, format: str = "xlsx") -> Response:
 
 
 @router.get("/plans/{plan_id}/targets/import", response_class=HTMLResponse)
-def target_import_form(v: View, plan_id: int) -> Response:
+def target_import_form(v: View, plan_id: DbId) -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
     return v.render("imports/form.html", {"kind": "targets", "owner": plan, "result": None})
@@ -132,7 +133,7 @@ def target_import_form(v: View, plan_id: int) -> Response:
 def target_import(
     v: View,
     db: Db,
-    plan_id: int,
+    plan_id: DbId,
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
@@ -162,7 +163,7 @@ def target_import(
 
 
 @router.get("/plans/{plan_id}/targets/export")
-def target_export(v: View, plan_id: int, format: str = "xlsx") -> Response:
+def target_export(v: View, plan_id: DbId, format: str = "xlsx") -> Response:
     fmt = _fmt(format)
     plan = queries.get_plan(v.session, v.actor, plan_id)
     return _download(export_targets(v.session, v.actor, plan.id, fmt=fmt), fmt, plan.title)

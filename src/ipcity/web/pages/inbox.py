@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_
 from ipcity.web.nav import NavItem, with_cap
+from ipcity.web.params import DbId, query_id
 from ipcity.web.routing import page_router
 from ipcity.workspace import queries
 from ipcity.workspace.actions import do_mark_notice_read
@@ -26,9 +27,7 @@ def inbox(
     unit: Annotated[str | None, Query()] = None,
     unread: Annotated[str | None, Query()] = None,
 ) -> Response:
-    unit_id = (
-        int(unit) if unit and unit.isdigit() and v.actor.role is not Role.UNIT_EDITOR else None
-    )
+    unit_id = query_id(unit, "unit") if v.actor.role is not Role.UNIT_EDITOR else None
     notices = queries.inbox(v.session, v.actor, unit_id=unit_id, unread_only=bool(unread))
     return v.render(
         "inbox.html",
@@ -45,7 +44,7 @@ def inbox(
 
 
 @router.post("/inbox/{notice_id}/read", response_class=HTMLResponse)
-def mark_read(v: View, notice_id: int) -> Response:
+def mark_read(v: View, notice_id: DbId) -> Response:
     notice = do_mark_notice_read(v.session, v.actor, notice_id)
     if v.is_htmx:
         return v.render(

@@ -40,6 +40,7 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
+from ipcity.web.params import DbId, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import open_warehouse
@@ -67,12 +68,12 @@ Files = Annotated[list[UploadFile] | None, File()]
 REPORT_FORMATS = ("docx", "pdf", "html")
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+def _int(value: str | None) -> int | None:
+    return lenient_int(value)
 
 
 def _version(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdecimal() else 0
 
 
 def read_attachments(files: list[UploadFile] | None) -> list[Attachment]:
@@ -107,7 +108,7 @@ def labels(v: View) -> dict[str, Any]:
 @router.get("/meetings", response_class=HTMLResponse)
 def meeting_list(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
-    chosen = _int(year or "")
+    chosen = query_year(year)
     meetings = mq.list_meetings(v.session, v.actor, year=chosen)
     years = sorted(
         {m.meeting_date.year for m in mq.list_meetings(v.session, v.actor)}, reverse=True
@@ -187,7 +188,7 @@ def create_meeting(
 
 def _show(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     *,
     error: WorkspaceError | None = None,
     form: dict[str, Any] | None = None,
@@ -233,13 +234,13 @@ def _show(
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting_page(v: View, meeting_id: int) -> Response:
+def meeting_page(v: View, meeting_id: DbId) -> Response:
     return _show(v, meeting_id)
 
 
 def _after(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     action: Callable[[], object],
     *,
     done: str,
@@ -264,7 +265,7 @@ def _after(
 @router.post("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
 def edit_meeting(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     version: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
@@ -301,12 +302,12 @@ def edit_meeting(
 @router.post("/meetings/{meeting_id}/attendance", response_class=HTMLResponse)
 def set_attendance(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     version: Annotated[str, Form()] = "",
     unit_ids: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    ids = [int(u) for u in unit_ids or [] if u.strip().isdigit()]
+    ids = [int(u) for u in unit_ids or [] if u.strip().isdecimal()]
     return _after(
         v,
         meeting_id,
@@ -323,7 +324,7 @@ def set_attendance(
 @router.post("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
 def add_agenda_item(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     kind: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     speaker_unit_id: Annotated[str, Form()] = "",
@@ -347,7 +348,7 @@ def add_agenda_item(
     )
 
 
-def _item_of(v: View, meeting_id: int, item_id: int) -> AgendaItem:
+def _item_of(v: View, meeting_id: DbId, item_id: DbId) -> AgendaItem:
     item = v.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id:
         raise NotFound("agenda_item", item_id)
@@ -356,7 +357,7 @@ def _item_of(v: View, meeting_id: int, item_id: int) -> AgendaItem:
 
 @router.post("/meetings/{meeting_id}/agenda/{item_id}/delete", response_class=HTMLResponse)
 def remove_agenda_item(
-    v: View, meeting_id: int, item_id: int, version: Annotated[str, Form()] = ""
+    v: View, meeting_id: DbId, item_id: DbId, version: Annotated[str, Form()] = ""
 ) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
     _item_of(v, meeting_id, item_id)
@@ -376,7 +377,7 @@ def remove_agenda_item(
 @router.post("/meetings/{meeting_id}/materials", response_class=HTMLResponse)
 def upload_material(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     title: Annotated[str, Form()] = "",
     agenda_item_id: Annotated[str, Form()] = "",
     files: Files = None,
@@ -408,7 +409,7 @@ def upload_material(
 @router.post("/meetings/{meeting_id}/materials/report", response_class=HTMLResponse)
 def attach_work_report(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     year: Annotated[str, Form()] = "",
     report_lang: Annotated[str, Form()] = "zh",
     format: Annotated[str, Form()] = "docx",
@@ -437,7 +438,7 @@ def attach_work_report(
     )
 
 
-def _material_of(v: View, meeting_id: int, material_id: int) -> MeetingMaterial:
+def _material_of(v: View, meeting_id: DbId, material_id: DbId) -> MeetingMaterial:
     material, _data = mq.get_material(v.session, v.actor, material_id)
     if material.meeting_id != meeting_id:
         raise NotFound("meeting_material", material_id)
@@ -446,7 +447,7 @@ def _material_of(v: View, meeting_id: int, material_id: int) -> MeetingMaterial:
 
 @router.post("/meetings/{meeting_id}/materials/{material_id}/remove", response_class=HTMLResponse)
 def remove_material(
-    v: View, meeting_id: int, material_id: int, version: Annotated[str, Form()] = ""
+    v: View, meeting_id: DbId, material_id: DbId, version: Annotated[str, Form()] = ""
 ) -> Response:
     if not (has(v.actor, MCap.MANAGE_MEETINGS) or has(v.actor, MCap.ATTACH_SPEECH)):
         raise PermissionDenied(MCap.MANAGE_MEETINGS.value)
@@ -465,7 +466,7 @@ def remove_material(
 
 
 @router.get("/meetings/{meeting_id}/materials/{material_id}")
-def download_material(v: View, meeting_id: int, material_id: int) -> Response:
+def download_material(v: View, meeting_id: DbId, material_id: DbId) -> Response:
     require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
     material, data = mq.get_material(v.session, v.actor, material_id)
     if material.meeting_id != meeting_id:
@@ -476,7 +477,7 @@ def download_material(v: View, meeting_id: int, material_id: int) -> Response:
 @router.post("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)
 def record_minutes(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     version: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
@@ -501,7 +502,7 @@ def record_minutes(
 
 
 @router.get("/meetings/{meeting_id}/minutes", response_class=HTMLResponse)
-def minutes_page(v: View, meeting_id: int) -> Response:
+def minutes_page(v: View, meeting_id: DbId) -> Response:
     require(v.actor, MCap.VIEW_ATTENDED_MEETINGS)
     meeting = mq.get_meeting(v.session, v.actor, meeting_id)
     history = mq.minutes_history(v.session, v.actor, meeting_id)
@@ -514,7 +515,7 @@ def minutes_page(v: View, meeting_id: int) -> Response:
 @router.post("/meetings/{meeting_id}/decisions", response_class=HTMLResponse)
 def record_decision(
     v: View,
-    meeting_id: int,
+    meeting_id: DbId,
     text: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     lead_unit_id: Annotated[str, Form()] = "",
@@ -543,7 +544,7 @@ def record_decision(
 
 
 @router.get("/meetings/for-task/{task_id}", response_class=HTMLResponse)
-def from_meeting_fragment(v: View, task_id: int) -> Response:
+def from_meeting_fragment(v: View, task_id: DbId) -> Response:
     """A small fragment for the task page: "decision of meeting X" (empty when the task does
     not come from a meeting, or for the public). Load it with
     ``hx-get="/meetings/for-task/{id}" hx-trigger="load"``."""

@@ -11,6 +11,7 @@ from ipcity.web.deps import View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
+from ipcity.web.params import DbId, Year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.views.indicators import chart_data, indicator_light
@@ -43,7 +44,7 @@ def plan_list(v: View) -> Response:
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
-def plan_tree(v: View, plan_id: int) -> Response:
+def plan_tree(v: View, plan_id: DbId) -> Response:
     plan = queries.get_plan(v.session, v.actor, plan_id)
     tree = queries.goal_tree(v.session, v.actor, plan_id)
     rollup = plan_rollup(v.session, v.actor, plan_id) if can_view_internal(v.actor) else None
@@ -75,7 +76,7 @@ def _walk(nodes: list[queries.GoalNode]) -> list[queries.GoalNode]:
     return out
 
 
-def _indicator_page(v: View, target_id: int, **extra: object) -> Response:
+def _indicator_page(v: View, target_id: DbId, **extra: object) -> Response:
     series = indicator_series(v.session, v.actor, target_id)
     plan = queries.get_plan(v.session, v.actor, series.target.plan_id)
     labels = {
@@ -103,7 +104,7 @@ def _indicator_page(v: View, target_id: int, **extra: object) -> Response:
 
 
 @router.get("/indicators/{target_id}", response_class=HTMLResponse)
-def indicator(v: View, target_id: int, correct: int | None = None) -> Response:
+def indicator(v: View, target_id: DbId, correct: Year | None = None) -> Response:
     form: dict[str, object] = {}
     if correct is not None and has(v.actor, Cap.EDIT_ACTUALS):
         series = indicator_series(v.session, v.actor, target_id)
@@ -122,7 +123,7 @@ def indicator(v: View, target_id: int, correct: int | None = None) -> Response:
 @router.post("/indicators/{target_id}/published", response_class=HTMLResponse)
 def enter_published(
     v: View,
-    target_id: int,
+    target_id: DbId,
     year: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
     source: Annotated[str, Form()] = "",
@@ -137,7 +138,7 @@ def enter_published(
         "published_on": published_on,
         "note": note,
     }
-    expected = int(version) if version.strip().isdigit() else None
+    expected = int(version) if version.strip().isdecimal() else None
     outcome = attempt(
         v.session,
         lambda: do_enter_published_actual(

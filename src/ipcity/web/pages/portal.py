@@ -37,6 +37,7 @@ from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.pages.meetings import Files, read_attachments
 from ipcity.web.pages.protection import portal_block
+from ipcity.web.params import DbId, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import open_warehouse
@@ -50,11 +51,11 @@ REPORT_FORMATS = ("pdf", "docx", "html")
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return lenient_int(value)
 
 
 def _version(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdecimal() else 0
 
 
 def _ctx(v: View) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def _ctx(v: View) -> dict[str, Any]:
 
 @router.get("/portal", response_class=HTMLResponse)
 def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
-    home = portal_home(v.session, v.actor, locale=v.ws_locale, year=_int(year), news_limit=10)
+    home = portal_home(v.session, v.actor, locale=v.ws_locale, year=query_year(year), news_limit=10)
     years = sorted({s.year for s in mq.list_headline_snapshots(v.session, ANONYMOUS)}, reverse=True)
     charts = [{"id": f"chart-{c.key}", "figure": chart_figure(c)} for c in home.charts]
     # IP protection aggregates of the last full year (masked, small counts suppressed)
@@ -93,7 +94,7 @@ def news(v: View, kind: Annotated[str | None, Query()] = None) -> Response:
 
 
 @router.get("/portal/news/{publication_id}", response_class=HTMLResponse)
-def article(v: View, publication_id: int) -> Response:
+def article(v: View, publication_id: DbId) -> Response:
     pub = mq.get_publication(v.session, v.actor, publication_id)  # drafts: office, leaders
     loc = v.ws_locale
     return v.render(
@@ -110,7 +111,7 @@ def article(v: View, publication_id: int) -> Response:
 
 
 @router.get("/portal/files/{file_id}")
-def download(v: View, file_id: int) -> Response:
+def download(v: View, file_id: DbId) -> Response:
     f, data = mq.get_publication_file(v.session, v.actor, file_id)
     # Always a download: a generated HTML report runs its own scripts, which the portal's
     # Content-Security-Policy would block inside the site; an upload is never rendered.
@@ -231,14 +232,14 @@ def _edit_page(
 
 
 @router.get("/portal/desk/publications/{publication_id}", response_class=HTMLResponse)
-def edit_page(v: View, publication_id: int) -> Response:
+def edit_page(v: View, publication_id: DbId) -> Response:
     require(v.actor, MCap.VIEW_PORTAL_DRAFTS)
     return _edit_page(v, mq.get_publication(v.session, v.actor, publication_id))
 
 
 def _after(
     v: View,
-    publication_id: int,
+    publication_id: DbId,
     action: Callable[[], object],
     *,
     done: str,
@@ -257,7 +258,7 @@ def _after(
 @router.post("/portal/desk/publications/{publication_id}/edit", response_class=HTMLResponse)
 def edit_publication(
     v: View,
-    publication_id: int,
+    publication_id: DbId,
     version: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     title_zh: Annotated[str, Form()] = "",
@@ -275,7 +276,7 @@ def edit_publication(
     changes = _publication_form(
         kind, title_zh, title_en, summary_zh, summary_en, body_zh, body_en, report_year
     )
-    remove = [int(i) for i in remove_file_ids or [] if i.strip().isdigit()]
+    remove = [int(i) for i in remove_file_ids or [] if i.strip().isdecimal()]
     return _after(
         v,
         publication_id,
@@ -296,7 +297,7 @@ def edit_publication(
 @router.post("/portal/desk/publications/{publication_id}/report", response_class=HTMLResponse)
 def add_report_files(
     v: View,
-    publication_id: int,
+    publication_id: DbId,
     version: Annotated[str, Form()] = "",
     year: Annotated[str, Form()] = "",
     langs: Annotated[list[str] | None, Form()] = None,
@@ -331,7 +332,7 @@ def add_report_files(
 
 
 @router.post("/portal/desk/publications/{publication_id}/publish", response_class=HTMLResponse)
-def publish(v: View, publication_id: int, version: Annotated[str, Form()] = "") -> Response:
+def publish(v: View, publication_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     require(v.actor, MCap.MANAGE_PORTAL)
     return _after(
         v,
@@ -342,7 +343,7 @@ def publish(v: View, publication_id: int, version: Annotated[str, Form()] = "") 
 
 
 @router.post("/portal/desk/publications/{publication_id}/withdraw", response_class=HTMLResponse)
-def withdraw(v: View, publication_id: int, version: Annotated[str, Form()] = "") -> Response:
+def withdraw(v: View, publication_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     require(v.actor, MCap.MANAGE_PORTAL)
     return _after(
         v,
@@ -401,7 +402,7 @@ def publish_headline(
 
 
 @router.post("/portal/desk/headline/{snapshot_id}/withdraw", response_class=HTMLResponse)
-def withdraw_headline(v: View, snapshot_id: int, version: Annotated[str, Form()] = "") -> Response:
+def withdraw_headline(v: View, snapshot_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     require(v.actor, MCap.MANAGE_PORTAL)
     outcome = attempt(
         v.session,

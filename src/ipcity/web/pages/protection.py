@@ -48,6 +48,7 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
+from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
@@ -89,11 +90,11 @@ FORM_FIELDS = (
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return lenient_int(value)
 
 
 def _version(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdecimal() else 0
 
 
 def _vocab(v: View) -> dict[str, Any]:
@@ -130,8 +131,8 @@ def _filters(
     q: str | None,
 ) -> CaseFilter:
     return CaseFilter(
-        unit_id=_int(unit),
-        received_year=_int(year),
+        unit_id=query_id(unit, "unit"),
+        received_year=query_year(year),
         kind=kind if kind in vocab.KIND_CODES else None,
         ip_type=ip_type if ip_type in vocab.IP_TYPE_CODES else None,
         status=status if status in ("open", "closed") else None,
@@ -170,7 +171,7 @@ def case_list(
     unit: Annotated[str | None, Query()] = None,
     view: Annotated[str | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNo, Query()] = 1,
 ) -> Response:
     require_view_cases(v.actor)
     f = _filters(year, kind, ip_type, status, district, unit, view, q)
@@ -338,7 +339,7 @@ def _case_form(c: CaseView) -> dict[str, Any]:
 
 def _show_case(
     v: View,
-    case_id: int,
+    case_id: DbId,
     *,
     error: WorkspaceError | None = None,
     form: dict[str, Any] | None = None,
@@ -366,14 +367,14 @@ def _show_case(
 
 
 @router.get("/protection/cases/{case_id}", response_class=HTMLResponse)
-def case_page(v: View, case_id: int) -> Response:
+def case_page(v: View, case_id: DbId) -> Response:
     return _show_case(v, case_id)
 
 
 @router.post("/protection/cases/{case_id}/edit", response_class=HTMLResponse)
 def edit_case(
     v: View,
-    case_id: int,
+    case_id: DbId,
     version: Annotated[str, Form()] = "",
     case_no: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
@@ -411,7 +412,7 @@ def edit_case(
 
 
 def _after_refusal(
-    v: View, case_id: int, error: WorkspaceError, form: dict[str, Any] | None, name: str
+    v: View, case_id: DbId, error: WorkspaceError, form: dict[str, Any] | None, name: str
 ) -> Response:
     """A refused change: rights and hidden rows answer as such; anything else shows the case
     page again with the error and the user's input."""
@@ -423,7 +424,7 @@ def _after_refusal(
 
 
 @router.post("/protection/cases/{case_id}/delete", response_class=HTMLResponse)
-def delete_case(v: View, case_id: int, version: Annotated[str, Form()] = "") -> Response:
+def delete_case(v: View, case_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     expected = _version(version)
     outcome_ = attempt(
         v.session,
@@ -440,7 +441,7 @@ def delete_case(v: View, case_id: int, version: Annotated[str, Form()] = "") -> 
 @router.post("/protection/cases/{case_id}/transfer", response_class=HTMLResponse)
 def transfer_case(
     v: View,
-    case_id: int,
+    case_id: DbId,
     version: Annotated[str, Form()] = "",
     to_unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
@@ -466,7 +467,7 @@ def transfer_case(
 
 
 def _joint_change(
-    v: View, case_id: int, version: str, unit_id: str, note: str, action: Any, done: str
+    v: View, case_id: DbId, version: str, unit_id: str, note: str, action: Any, done: str
 ) -> Response:
     """Add or remove a unit handling the case jointly (the two forms differ in action only)."""
     expected = _version(version)
@@ -486,7 +487,7 @@ def _joint_change(
 @router.post("/protection/cases/{case_id}/joint", response_class=HTMLResponse)
 def add_joint(
     v: View,
-    case_id: int,
+    case_id: DbId,
     version: Annotated[str, Form()] = "",
     unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
@@ -498,7 +499,7 @@ def add_joint(
 @router.post("/protection/cases/{case_id}/joint/remove", response_class=HTMLResponse)
 def remove_joint(
     v: View,
-    case_id: int,
+    case_id: DbId,
     version: Annotated[str, Form()] = "",
     unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
@@ -605,8 +606,8 @@ def read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
 
 
 def _year(value: str | None, default: int) -> int:
-    y = _int(value)
-    return y if y is not None and 1949 <= y <= 2100 else default
+    y = query_year(value)
+    return y if y is not None else default
 
 
 def indicator_table(

@@ -16,6 +16,7 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.pages.tasks import _show_task
+from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
@@ -58,22 +59,22 @@ def read_uploads(files: list[UploadFile] | None) -> list[EvidenceUpload]:
 
 
 def _version(value: str) -> int:
-    return int(value) if value.strip().isdigit() else 0
+    return int(value) if value.strip().isdecimal() else 0
 
 
-def _task_of(v: View, report_id: int) -> int:
+def _task_of(v: View, report_id: DbId) -> int:
     return queries.get_report(v.session, v.actor, report_id).task_id
 
 
 def _after(
     v: View,
-    task_id: int,
+    task_id: DbId,
     action: Callable[[], ProgressReport],
     *,
     done: str,
     form: dict[str, Any],
     form_name: str,
-    form_target: int | None = None,
+    form_target: DbId | None = None,
 ) -> Response:
     outcome = attempt(v.session, action)
     if outcome.error is not None:
@@ -93,7 +94,7 @@ def _after(
 @router.post("/tasks/{task_id}/reports", response_class=HTMLResponse)
 def create_report(
     v: View,
-    task_id: int,
+    task_id: DbId,
     period: Annotated[str, Form()] = "",
     percent: Annotated[str, Form()] = "",
     narrative: Annotated[str, Form()] = "",
@@ -102,7 +103,7 @@ def create_report(
     files: Files = None,
 ) -> Response:
     uploads = read_uploads(files)
-    unit = int(unit_id) if unit_id.strip().isdigit() else None
+    unit = int(unit_id) if unit_id.strip().isdecimal() else None
     submit = action == "submit"
 
     def write() -> ProgressReport:
@@ -136,7 +137,7 @@ def create_report(
 @router.post("/reports/{report_id}/revise", response_class=HTMLResponse)
 def revise_report(
     v: View,
-    report_id: int,
+    report_id: DbId,
     version: Annotated[str, Form()] = "",
     percent: Annotated[str, Form()] = "",
     narrative: Annotated[str, Form()] = "",
@@ -169,7 +170,7 @@ def revise_report(
 
 
 @router.post("/reports/{report_id}/submit", response_class=HTMLResponse)
-def submit_report(v: View, report_id: int, version: Annotated[str, Form()] = "") -> Response:
+def submit_report(v: View, report_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     task_id = _task_of(v, report_id)
     return _after(
         v,
@@ -185,7 +186,7 @@ def submit_report(v: View, report_id: int, version: Annotated[str, Form()] = "")
 @router.post("/reports/{report_id}/accept", response_class=HTMLResponse)
 def accept_report(
     v: View,
-    report_id: int,
+    report_id: DbId,
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
@@ -206,7 +207,7 @@ def accept_report(
 @router.post("/reports/{report_id}/return", response_class=HTMLResponse)
 def return_report(
     v: View,
-    report_id: int,
+    report_id: DbId,
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
@@ -225,6 +226,6 @@ def return_report(
 
 
 @router.get("/files/{file_id}")
-def evidence(v: View, file_id: int) -> Response:
+def evidence(v: View, file_id: DbId) -> Response:
     meta, data = queries.get_evidence(v.session, v.actor, file_id)
     return attachment_response(data, meta.filename)

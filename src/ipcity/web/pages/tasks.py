@@ -12,6 +12,7 @@ from ipcity.web.deps import View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
+from ipcity.web.params import DbId, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.views.tasks import TaskFilters, task_listing, task_page
@@ -25,7 +26,7 @@ NAV = (NavItem("/tasks", N_("Tasks"), order=30, prefix="/tasks"),)
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return lenient_int(value)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -37,10 +38,10 @@ def task_list(
     involvement: Annotated[str, Query()] = "any",
     q: Annotated[str, Query()] = "",
 ) -> Response:
-    unit_id = _int_or_none(unit)
+    unit_id = query_id(unit, "unit")
     if unit is None and year is None and status is None and v.actor.role is Role.UNIT_EDITOR:
         unit_id = v.actor.unit_id  # a unit editor starts from their own unit's tasks
-    filters = TaskFilters(_int_or_none(year), unit_id, status or None, involvement, q)
+    filters = TaskFilters(query_year(year), unit_id, status or None, involvement, q)
     listing = task_listing(v.session, v.actor, filters, today=v.today)
     template = "tasks/_table.html" if v.is_htmx else "tasks/list.html"
     return v.render(template, {"listing": listing, "f": listing.filters})
@@ -48,12 +49,12 @@ def task_list(
 
 def _show_task(
     v: View,
-    task_id: int,
+    task_id: DbId,
     *,
     error: WorkspaceError | None = None,
     form: dict[str, Any] | None = None,
     form_name: str = "",
-    form_target: int | None = None,
+    form_target: DbId | None = None,
     status_code: int = 200,
 ) -> Response:
     page = task_page(v.session, v.actor, task_id, today=v.today)
@@ -72,14 +73,14 @@ def _show_task(
 
 
 @router.get("/tasks/new", response_class=HTMLResponse)
-def new_task_form(v: View, work_plan: int | None = None) -> Response:
+def new_task_form(v: View, work_plan: DbId | None = None) -> Response:
     require(v.actor, Cap.EDIT_WORK_PLANS)
     return _new_task_page(v, work_plan, {})
 
 
 def _new_task_page(
     v: View,
-    work_plan: int | None,
+    work_plan: DbId | None,
     form: dict[str, Any],
     error: WorkspaceError | None = None,
     status_code: int = 200,
@@ -131,14 +132,14 @@ def create_task(
 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse)
-def task_detail(v: View, task_id: int) -> Response:
+def task_detail(v: View, task_id: DbId) -> Response:
     return _show_task(v, task_id)
 
 
 @router.post("/tasks/{task_id}/edit", response_class=HTMLResponse)
 def edit_task(
     v: View,
-    task_id: int,
+    task_id: DbId,
     version: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
@@ -183,7 +184,7 @@ def edit_task(
 
 
 @router.post("/tasks/{task_id}/delete", response_class=HTMLResponse)
-def delete_task(v: View, task_id: int, version: Annotated[str, Form()] = "") -> Response:
+def delete_task(v: View, task_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     expected = _int_or_none(version) or 0
     outcome = attempt(
         v.session,

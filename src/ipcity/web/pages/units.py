@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_
 from ipcity.web.nav import NavItem
+from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.views.dashboard import pick_work_plan
 from ipcity.workspace import queries
@@ -18,7 +19,7 @@ NAV = (NavItem("/units", N_("Units"), order=40, prefix="/units"),)
 
 
 @router.get("/units", response_class=HTMLResponse)
-def unit_list(v: View, work_plan: int | None = None) -> Response:
+def unit_list(v: View, work_plan: DbId | None = None) -> Response:
     units = queries.list_units(v.session, v.actor)
     plans = queries.list_work_plans(v.session, v.actor)
     wp = pick_work_plan(plans, work_plan, v.today)
@@ -35,7 +36,7 @@ def unit_list(v: View, work_plan: int | None = None) -> Response:
 
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)
-def unit_page(v: View, unit_id: int, work_plan: int | None = None) -> Response:
+def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response:
     unit = queries.get_unit(v.session, v.actor, unit_id)
     plans = queries.list_work_plans(v.session, v.actor)
     wp = pick_work_plan(plans, work_plan, v.today)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.schemas.common import RoleName, Strict
 
 
 class TokenRequest(Strict):
@@ -17,7 +17,7 @@ class TokenOut(BaseModel):
 
 
 class MeOut(BaseModel):
-    role: str
+    role: RoleName
     user_id: int | None
     username: str
     unit_id: int | None

@@ -7,57 +7,66 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.params import DbId, Version
+from ipcity.web.schemas.common import (
+    AgendaKind,
+    MeetingKind,
+    MeetingStatus,
+    Seq,
+    Strict,
+    Weight,
+    omissible,
+)
 
 
 class MeetingCreate(Strict):
     """kind: annual_enlarged | plenary | special | liaison; status: draft (default) |
     scheduled | held; dates ISO or 2023年3月28日."""
 
-    kind: str
+    kind: MeetingKind
     title: str
     meeting_date: date | str
-    time_text: str | None = None
-    place: str | None = None
-    convener_name: str | None = None
-    convener_unit_id: int | None = None
-    description: str | None = None
-    status: str | None = None
-    attending_unit_ids: list[int] | None = None
+    time_text: str = omissible()
+    place: str = omissible()
+    convener_name: str = omissible()
+    convener_unit_id: DbId | None = None
+    description: str = omissible()
+    status: MeetingStatus = omissible()
+    attending_unit_ids: list[DbId] = omissible()
 
 
 class MeetingUpdate(Strict):
     """``version``: the version the change was based on (a stale one gets 409);
-    ``attending_unit_ids`` replaces the list."""
+    ``attending_unit_ids`` replaces the list; ``null`` clears ``convener_unit_id``."""
 
-    version: int
-    kind: str | None = None
-    title: str | None = None
-    meeting_date: date | str | None = None
-    time_text: str | None = None
-    place: str | None = None
-    convener_name: str | None = None
-    convener_unit_id: int | None = None
-    description: str | None = None
-    status: str | None = None
-    attending_unit_ids: list[int] | None = None
+    version: Version
+    kind: MeetingKind = omissible()
+    title: str = omissible()
+    meeting_date: date | str = omissible()
+    time_text: str = omissible()
+    place: str = omissible()
+    convener_name: str = omissible()
+    convener_unit_id: DbId | None = None
+    description: str = omissible()
+    status: MeetingStatus = omissible()
+    attending_unit_ids: list[DbId] = omissible()
 
 
 class AgendaCreate(Strict):
     """kind: convener_speech | work_report | exchange_speech (needs speaker_unit_id) | other."""
 
-    kind: str
-    title: str | None = None
-    speaker_unit_id: int | None = None
-    speaker_name: str | None = None
-    note: str | None = None
-    seq: int | None = None
+    kind: AgendaKind
+    title: str = omissible()
+    speaker_unit_id: DbId | None = None
+    speaker_name: str = omissible()
+    note: str = omissible()
+    seq: Seq = omissible()
 
 
 class MinutesCreate(Strict):
     """A new revision of the minutes of a held meeting; ``version`` of the meeting."""
 
-    version: int
+    version: Version
     text: str
     note: str = ""
 
@@ -66,25 +75,25 @@ class DecisionCreate(Strict):
     """A decision and the task that follows it up (or ``task_id`` of an existing task)."""
 
     text: str
-    task_id: int | None = None
-    work_plan_id: int | None = None
-    title: str | None = None
-    lead_unit_id: int | None = None
-    co_unit_ids: list[int] | None = None
-    deadline: date | str | None = None
-    deadline_text: str | None = None
-    expected_output: str | None = None
-    goal_id: int | None = None
-    weight: float | None = None
+    task_id: DbId | None = None
+    work_plan_id: DbId | None = None
+    title: str = omissible()
+    lead_unit_id: DbId | None = None
+    co_unit_ids: list[DbId] = omissible()
+    deadline: date | str = omissible()
+    deadline_text: str = omissible()
+    expected_output: str = omissible()
+    goal_id: DbId | None = None
+    weight: Weight | None = None
 
 
 class MeetingSummary(BaseModel):
     id: int
-    kind: str
+    kind: MeetingKind
     kind_label: str
     title: str
     meeting_date: date
-    status: str
+    status: MeetingStatus
     status_label: str
     place: str
     convener_name: str

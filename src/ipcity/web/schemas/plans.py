@@ -4,34 +4,35 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.params import DbId, Version, Year
+from ipcity.web.schemas.common import PlanKind, Strict, omissible
 
 
 class PlanCreate(Strict):
     code: str
     title: str
-    kind: str  # outline | five_year | other
-    start_year: int
-    end_year: int
-    description: str | None = None
-    published: bool | None = None
+    kind: PlanKind
+    start_year: Year
+    end_year: Year
+    description: str = omissible()
+    published: bool = omissible()
 
 
 class PlanUpdate(Strict):
-    version: int
-    title: str | None = None
-    kind: str | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    description: str | None = None
-    published: bool | None = None
+    version: Version
+    title: str = omissible()
+    kind: PlanKind = omissible()
+    start_year: Year = omissible()
+    end_year: Year = omissible()
+    description: str = omissible()
+    published: bool = omissible()
 
 
 class PlanPublic(BaseModel):
     id: int
     code: str
     title: str
-    kind: str
+    kind: PlanKind
     start_year: int
     end_year: int
     description: str
@@ -45,12 +46,14 @@ class PlanDetail(PlanPublic):
 
 
 class WorkPlanCreate(Strict):
+    """``start_date``: ISO or the office's wording; default 1 January of ``year``."""
+
     code: str
-    year: int
+    year: Year
     title: str
-    plan_id: int | None = None
-    start_date: str | None = None
-    published: bool | None = None
+    plan_id: DbId | None = None
+    start_date: str = omissible()
+    published: bool = omissible()
 
 
 class WorkPlanPublic(BaseModel):

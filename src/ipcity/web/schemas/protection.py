@@ -7,59 +7,66 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
-
-Money = float | int | str  # yuan: 1234.5, "1,234.50", "12.5万"
+from ipcity.web.params import DbId, Version
+from ipcity.web.schemas.common import (
+    CaseKind,
+    CaseStatus,
+    IpType,
+    Money,
+    Outcome,
+    Strict,
+    omissible,
+)
 
 
 class CaseFields(Strict):
     """Dates ISO (2023-06-30) or 2023年6月30日; kinds, IP types and outcomes as codes or in
     Chinese (民事, 发明专利, 调解成功); district as GB/T 2260 code or name."""
 
-    case_no: str | None = None
-    kind: str | None = None
-    ip_type: str | None = None
-    cause: str | None = None
-    received_on: date | str | None = None
+    case_no: str = omissible()
+    kind: CaseKind = omissible()
+    ip_type: IpType = omissible()
+    cause: str = omissible()
+    received_on: date | str = omissible()
     closed_on: date | str | None = None
-    outcome: str | None = None
-    outcome_text: str | None = None
-    foreign_related: bool | None = None
-    cross_region: bool | None = None
-    cross_region_note: str | None = None
+    outcome: Outcome | None = None
+    outcome_text: str = omissible()
+    foreign_related: bool = omissible()
+    cross_region: bool = omissible()
+    cross_region_note: str = omissible()
     district: str | None = None
-    claimants: str | None = None
-    respondents: str | None = None
+    claimants: str = omissible()
+    respondents: str = omissible()
     amount_claimed: Money | None = None
     amount_awarded: Money | None = None
     fines: Money | None = None
     value_seized: Money | None = None
-    note: str | None = None
-    synthetic: bool | None = None
+    note: str = omissible()
+    synthetic: bool = omissible()
 
 
 class CaseCreate(CaseFields):
     """``unit_id``: the owning unit (a unit editor's own by default; required for the
     office); ``case_no``, ``kind``, ``ip_type``, ``received_on`` are required."""
 
-    unit_id: int | None = None
+    unit_id: DbId | None = None
 
 
 class CaseUpdate(CaseFields):
     """``version``: the version the change was based on (a stale one gets 409)."""
 
-    version: int
+    version: Version
 
 
 class TransferIn(Strict):
-    version: int
-    to_unit_id: int
+    version: Version
+    to_unit_id: DbId
     note: str = ""
 
 
 class JointIn(Strict):
-    version: int
-    unit_id: int
+    version: Version
+    unit_id: DbId
     note: str = ""
 
 
@@ -78,14 +85,14 @@ class CasePublic(BaseModel):
     unit_code: str
     unit_name: str
     case_no: str
-    kind: str
+    kind: CaseKind
     kind_label: str
-    ip_type: str
+    ip_type: IpType
     ip_type_label: str
     cause: str
     received_on: str
     closed_on: str | None
-    status: str
+    status: CaseStatus
     handling_days: int | None
     outcome: str | None
     outcome_label: str

@@ -4,7 +4,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.params import DbId, Version
+from ipcity.web.schemas.common import ReportState, Strict
 
 
 class ReportCreate(Strict):
@@ -15,12 +16,12 @@ class ReportCreate(Strict):
     period: str
     percent: float = Field(ge=0, le=100)
     narrative: str
-    unit_id: int | None = None
+    unit_id: DbId | None = None
     submit: bool = False
 
 
 class ReportRevise(Strict):
-    version: int
+    version: Version
     percent: float = Field(ge=0, le=100)
     narrative: str
     submit: bool = False
@@ -29,7 +30,7 @@ class ReportRevise(Strict):
 class ReviewIn(Strict):
     """``comment``: required to return a report, optional to accept it."""
 
-    version: int
+    version: Version
     comment: str = ""
 
 
@@ -39,7 +40,7 @@ class ReportPublic(BaseModel):
     unit_id: int
     period: str
     period_end: str | None
-    state: str  # draft | submitted | accepted | returned
+    state: ReportState
     current_revision: int
     percent: float | None
     narrative: str | None

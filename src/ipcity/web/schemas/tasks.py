@@ -5,7 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.params import DbId, Version
+from ipcity.web.schemas.common import Light, Seq, Strict, Weight, omissible
 
 
 class Milestone(BaseModel):
@@ -16,43 +17,44 @@ class Milestone(BaseModel):
 class TaskCreate(Strict):
     """Dates are ISO (2023-06-30) or the office's wording (6月底, 年底前, 三季度)."""
 
-    work_plan_id: int
+    work_plan_id: DbId
     title: str
-    lead_unit_id: int
+    lead_unit_id: DbId
     deadline: date | str
-    code: str | None = None
-    seq: int | None = None
-    description: str | None = None
-    goal_id: int | None = None
-    co_unit_ids: list[int] | None = None
+    code: str = omissible()
+    seq: Seq = omissible()
+    description: str = omissible()
+    goal_id: DbId | None = None
+    co_unit_ids: list[DbId] = omissible()
     start_date: date | str | None = None
-    deadline_text: str | None = None
-    expected_output: str | None = None
-    weight: float | None = None
-    milestones: list[Milestone] | None = None
+    deadline_text: str = omissible()
+    expected_output: str = omissible()
+    weight: Weight | None = None
+    milestones: list[Milestone] = omissible()
 
 
 class TaskUpdate(Strict):
-    """``version``: the version the change was based on (a stale one gets 409)."""
+    """``version``: the version the change was based on (a stale one gets 409). ``null``
+    clears ``goal_id``, ``start_date`` or ``weight``; the other fields cannot be empty."""
 
-    version: int
-    title: str | None = None
-    code: str | None = None
-    seq: int | None = None
-    description: str | None = None
-    goal_id: int | None = None
-    lead_unit_id: int | None = None
-    co_unit_ids: list[int] | None = None
+    version: Version
+    title: str = omissible()
+    code: str = omissible()
+    seq: Seq = omissible()
+    description: str = omissible()
+    goal_id: DbId | None = None
+    lead_unit_id: DbId = omissible()
+    co_unit_ids: list[DbId] = omissible()
     start_date: date | str | None = None
-    deadline: date | str | None = None
-    deadline_text: str | None = None
-    expected_output: str | None = None
-    weight: float | None = None
-    milestones: list[Milestone] | None = None
+    deadline: date | str = omissible()
+    deadline_text: str = omissible()
+    expected_output: str = omissible()
+    weight: Weight | None = None
+    milestones: list[Milestone] = omissible()
 
 
 class Supervision(BaseModel):
-    status: str  # green | yellow | red | done
+    status: Light
     status_label: str
     reason_key: str
     params: dict[str, Any]

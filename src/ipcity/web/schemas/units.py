@@ -2,27 +2,30 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import Strict
+from ipcity.web.params import SortOrder, Version
+from ipcity.web.schemas.common import Strict, UnitKind, omissible
 
 
 class UnitCreate(Strict):
     code: str
     name: str
-    kind: str  # office | municipal | district
+    kind: UnitKind
     short_name: str | None = None
     admin_code: str | None = None  # GB/T 2260, required for a district
-    sort_order: int | None = None
-    active: bool | None = None
+    sort_order: SortOrder = omissible()
+    active: bool = omissible()
 
 
 class UnitUpdate(Strict):
-    version: int
-    name: str | None = None
-    kind: str | None = None
+    """``null`` clears ``short_name`` or ``admin_code``; the other fields cannot be empty."""
+
+    version: Version
+    name: str = omissible()
+    kind: UnitKind = omissible()
     short_name: str | None = None
     admin_code: str | None = None
-    sort_order: int | None = None
-    active: bool | None = None
+    sort_order: SortOrder = omissible()
+    active: bool = omissible()
 
 
 class UnitPublic(BaseModel):
@@ -30,7 +33,7 @@ class UnitPublic(BaseModel):
     code: str
     name: str
     short_name: str | None
-    kind: str
+    kind: UnitKind
     admin_code: str | None
     sort_order: int
     active: bool

@@ -1,0 +1,247 @@
+"""Issue 10, problem 9: the OpenAPI schema is honest.
+
+Every operation documents every error status it can return, each with the ``ErrorOut`` model;
+closed vocabularies (kinds, statuses, IP types, roles ...) are ``enum`` s equal to the domain's
+own lists; every whole number a client sends is bounded; and ``/docs`` shows the schema with
+Swagger UI from local assets (no external URL; the assets load; in Chromium the operations
+render and no request leaves the server).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+from web_world import WebWorld
+
+from ipcity.meetings.models import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
+from ipcity.protection.vocab import IP_TYPE_CODES, KIND_CODES, OUTCOME_CODES
+from ipcity.web.params import MAX_ID, YEAR_MAX, YEAR_MIN
+from ipcity.workspace.actions.directory import UNIT_KINDS
+from ipcity.workspace.actions.plans import PLAN_KINDS
+from ipcity.workspace.permissions import USER_ROLES
+from ipcity.workspace.supervision import Status
+
+ERRORS = {"400", "401", "403", "404", "409", "413", "422"}
+ERROR_REF = "#/components/schemas/ErrorOut"
+
+
+@pytest.fixture
+def spec(web_app: FastAPI) -> dict[str, Any]:
+    return web_app.openapi()
+
+
+def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            yield f"{method.upper()} {path}", op
+
+
+def _ref(schema: dict[str, Any]) -> str | None:
+    return schema.get("$ref")
+
+
+def test_every_operation_documents_its_errors_with_the_error_model(spec: dict[str, Any]) -> None:
+    missing = []
+    for name, op in _operations(spec):
+        responses = op["responses"]
+        for code in sorted(ERRORS - set(responses)):
+            missing.append(f"{name}: {code} not documented")
+        for code, response in responses.items():
+            if code.startswith(("4", "5")):
+                schema = response["content"]["application/json"]["schema"]
+                if _ref(schema) != ERROR_REF:
+                    missing.append(f"{name}: {code} documented as {schema}")
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert not missing, "\n".join(missing)
+
+
+def _schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    return dict(spec["components"]["schemas"][name]["properties"])
+
+
+def _enum(prop: dict[str, Any]) -> set[str]:
+    """The enum of a property, through ``anyOf: [.., null]``."""
+    if "enum" in prop:
+        return set(prop["enum"])
+    for option in prop.get("anyOf", []):
+        if "enum" in option:
+            return set(option["enum"])
+    raise AssertionError(f"no enum in {prop}")
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "codes"),
+    [
+        ("UnitCreate", "kind", UNIT_KINDS),
+        ("UnitUpdate", "kind", UNIT_KINDS),
+        ("UnitPublic", "kind", UNIT_KINDS),
+        ("PlanCreate", "kind", PLAN_KINDS),
+        ("PlanPublic", "kind", PLAN_KINDS),
+        ("MeetingCreate", "kind", MEETING_KINDS),
+        ("MeetingCreate", "status", MEETING_STATUSES),
+        ("MeetingUpdate", "status", MEETING_STATUSES),
+        ("MeetingSummary", "kind", MEETING_KINDS),
+        ("AgendaCreate", "kind", AGENDA_KINDS),
+        ("CaseCreate", "kind", KIND_CODES),
+        ("CaseCreate", "ip_type", IP_TYPE_CODES),
+        ("CaseCreate", "outcome", OUTCOME_CODES),
+        ("CasePublic", "kind", KIND_CODES),
+        ("CasePublic", "status", ("open", "closed")),
+        ("ReportPublic", "state", ("draft", "submitted", "accepted", "returned")),
+        ("Supervision", "status", tuple(s.value for s in Status)),
+        ("MeOut", "role", tuple(r.value for r in USER_ROLES)),
+    ],
+)
+def test_closed_vocabularies_are_enums(
+    spec: dict[str, Any], model: str, field: str, codes: tuple[str, ...]
+) -> None:
+    allowed = _enum(_schema(spec, model)[field])
+    assert set(codes) <= allowed, set(codes) - allowed
+
+
+@pytest.mark.parametrize(
+    ("operation", "param", "codes"),
+    [
+        ("GET /api/v1/tasks", "status", tuple(s.value for s in Status)),
+        ("GET /api/v1/reports", "state", ("draft", "submitted", "accepted", "returned")),
+        ("GET /api/v1/meetings", "status", MEETING_STATUSES),
+        ("GET /api/v1/cases", "kind", KIND_CODES),
+        ("GET /api/v1/cases", "ip_type", IP_TYPE_CODES),
+    ],
+)
+def test_enumerated_filters_are_enums(
+    spec: dict[str, Any], operation: str, param: str, codes: tuple[str, ...]
+) -> None:
+    op = dict(_operations(spec))[operation]
+    (p,) = [p for p in op["parameters"] if p["name"] == param]
+    assert _enum(p["schema"]) == set(codes)
+
+
+def _integers(schema: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(schema, dict):
+        if schema.get("type") == "integer":
+            yield where, schema
+        for key, value in schema.items():
+            yield from _integers(value, f"{where}.{key}")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _integers(value, f"{where}[{i}]")
+
+
+def test_every_integer_a_client_sends_is_bounded(spec: dict[str, Any]) -> None:
+    inputs = {
+        name: s
+        for name, s in spec["components"]["schemas"].items()
+        if name.endswith(("Create", "Update", "In", "Request", "Revise"))
+    }
+    for name, op in _operations(spec):
+        inputs[name] = op.get("parameters", [])
+    loose = []
+    for name, schema in inputs.items():
+        for where, integer in _integers(schema, name):
+            # ids and versions fit the INTEGER columns; amounts the BIGINT ones
+            top = MAX_ID if re.search(r"_id|_ids|version|year|seq|sort_order", where) else 2**63
+            if integer.get("minimum") is None or not 0 < integer.get("maximum", 2**64) <= top:
+                loose.append(where)
+    assert not loose, loose
+    years = [
+        (name, p["schema"])
+        for name, op in _operations(spec)
+        for p in op.get("parameters", [])
+        if p["name"] == "year"
+    ]
+    assert years
+    for name, schema in years:
+        found = list(_integers(schema, name))
+        assert found and all(
+            (i["minimum"], i["maximum"]) == (YEAR_MIN, YEAR_MAX) for _, i in found
+        ), (name, schema)
+
+
+# --- /docs ------------------------------------------------------------------------------------
+
+
+def _local(url: str) -> bool:
+    return not urlparse(url).netloc
+
+
+def test_docs_page_uses_only_local_assets(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "swagger-ui" in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(_local(a) for a in assets), assets
+    assert not re.search(r"https?://", page.text)
+    script = client.get("/docs/init.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert not re.search(r"https?://", script.text)
+    assert '"validatorUrl": null' in script.text  # the default posts the schema to swagger.io
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200 and len(r.content) > 100, asset
+    bundle = next(a for a in assets if a.endswith("swagger-ui-bundle.js"))
+    assert "SwaggerUIBundle" in client.get(bundle).text
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.1")
+
+
+@pytest.fixture
+def server(web_app: FastAPI, world: WebWorld) -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_docs_render_offline_in_chromium(server: str, database: Any) -> None:
+    if database.dialect != "sqlite":
+        pytest.skip("the page does not depend on the backend: once is enough")
+    executable = os.environ.get("IPCITY_CHROMIUM") or shutil.which("chromium") or ""
+    if not Path(executable or "/nonexistent").exists():
+        pytest.skip("no Chromium (set IPCITY_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.on("request", lambda req: requested.append(req.url))
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{server}/docs")
+            page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+            paths = page.eval_on_selector_all(
+                ".opblock-summary-path", "els => els.map(e => e.textContent)"
+            )
+        finally:
+            browser.close()
+    assert any("/api/v1/tasks" in p for p in paths), paths[:5]
+    assert not errors, errors
+    outside = [u for u in requested if not u.startswith((server, "data:"))]
+    assert not outside, outside
