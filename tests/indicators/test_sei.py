@@ -18,8 +18,6 @@ from ipcity.indicators.config import sei_table_text
 from ipcity.warehouse.store import Warehouse
 
 HV = "high_value_invention_patents"
-SHARED = Path(__file__).resolve().parents[3] / "shared/data/reference/sei-ipc-concordance-2021.csv"
-SHARED_ALT = Path("/work/shared/data/reference/sei-ipc-concordance-2021.csv")
 # Only the SEI criterion: the other four never hold for these patents (filed 2014, no
 # family abroad, no pledge, no award, years before 2024).
 SEI_ONLY = {"family": False, "maintained": False, "pledge": False, "award": False}
@@ -123,10 +121,11 @@ def test_packaged_transcription_loads_without_shared_data() -> None:
     assert "transcription" in c.name
 
 
-def test_packaged_copy_is_the_shared_transcription() -> None:
-    path = SHARED if SHARED.exists() else SHARED_ALT
+@pytest.mark.shared
+def test_packaged_copy_is_the_shared_transcription(shared_data: Path) -> None:
+    path = shared_data / "reference" / "sei-ipc-concordance-2021.csv"
     if not path.exists():
-        pytest.skip(f"../shared/data/reference is absent ({path}): cannot compare the copy")
+        pytest.skip(f"{path} is absent: cannot compare the packaged copy with it")
     text = path.read_text(encoding="utf-8")
     assert text == sei_table_text("cnipa-2021-transcription")
     rows = list(csv.DictReader(text.splitlines()))
@@ -214,10 +213,10 @@ def test_keyword_rows_under_each_rule(tmp_path: Path, engine: str) -> None:
             "P6": "稀土元素的分离方法",
         },
     )
-    by_title = _run(wh, engine)
+    by_title = _run(wh, engine, sei_keyword_rule="title")
     assert _counted(by_title) == {"310101", "310104", "310106", "310107"}
     assert by_title.meta["definition"]["sei_concordance"]["keyword_rule"] == "title"
-    ipc_only = _run(wh, engine, sei_keyword_rule="ipc")
+    ipc_only = _run(wh, engine)  # the default: keywords describe, the IPC decides
     assert _counted(ipc_only) == {f"3101{i:02d}" for i in range(1, 8)}
 
 

@@ -28,7 +28,7 @@ SEI_TABLES = {
 }
 LEGACY_SEI_TABLE = "ai-subset-v1"
 # How keyword-qualified concordance rows apply (see ipcity.indicators.sei).
-SEI_KEYWORD_RULES = ("title", "ipc")
+SEI_KEYWORD_RULES = ("ipc", "title")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class DefinitionConfig:
     maintained_years: int = 10
     pledge_threshold_cny: float = 10_000_000.0
     sei_table: str = "cnipa-2021-transcription"
-    sei_keyword_rule: str = "title"
+    sei_keyword_rule: str = "ipc"
 
     def __post_init__(self) -> None:
         if not any(getattr(self, c) for c in CRITERIA):
