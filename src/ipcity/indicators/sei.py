@@ -330,11 +330,9 @@ def _no_space(value: ir.StringValue) -> ir.StringValue:
     return value.re_replace(WHITESPACE, "")
 
 
-def _symbols(patents: ir.Table, fullwidth: bool = False) -> ir.Table:
-    """(``_seipid``, ``sym``): every symbol of ``ipc`` upper-cased, whitespace removed (and
-    full-width letters, digits, ``／`` and ``；`` made ASCII)."""
-    ipc = patents.ipc.translate(_FULLWIDTH, _ASCII) if fullwidth else patents.ipc
-    norm = _no_space(ipc).upper()
+def _symbols(patents: ir.Table) -> ir.Table:
+    """(``_seipid``, ``sym``): every symbol of ``ipc`` upper-cased, whitespace removed."""
+    norm = _no_space(patents.ipc).upper()
     return patents.select(_seipid=patents.patent_id, sym=norm.split(";").unnest())
 
 
@@ -362,8 +360,9 @@ def _legacy_matches(patents: ir.Table, conc: Concordance) -> ir.Table:
 
 
 def _keys(symbols: ir.Table) -> ir.Table:
-    """Adds a symbol's four level keys; a symbol that is not IPC-shaped gets null keys."""
-    s = symbols.sym
+    """Adds a symbol's four level keys (full-width letters, digits and ``／`` read as ASCII);
+    a symbol that is not IPC-shaped gets null keys."""
+    s = symbols.sym.translate(_FULLWIDTH, _ASCII).upper()
     head = s.re_extract(r"^([A-H][0-9]{2}[A-Z])", 1).nullif("")
     group = s.re_extract(r"^[A-H][0-9]{2}[A-Z]0*([0-9]{1,4})", 1).nullif("")
     sub = s.re_extract(r"^[A-H][0-9]{2}[A-Z]0*[0-9]{1,4}/([0-9]+)", 1).nullif("")
@@ -408,23 +407,24 @@ def _memtables(conc: Concordance) -> tuple[ir.Table, ir.Table, ir.Table]:
 
 def _level_matches(patents: ir.Table, conc: Concordance) -> ir.Table:
     """(``_seipid``, ``_row``, ``sei_branch``, ``_qualified``, ``_needs_hit``) of each
-    pattern that a symbol matches and none of the pattern's exclusions takes out."""
+    pattern that a symbol matches and none of the pattern's exclusions takes out. The keys
+    are cut and matched on the distinct symbols (IPC has about 75,000 subgroups, a warehouse
+    millions of symbol occurrences), then joined back to the patents."""
     patterns, exclusions, _ = _memtables(conc)
-    keyed = _keys(_symbols(patents, fullwidth=True))
+    symbols = _symbols(patents)
+    keyed = _keys(symbols.select("sym").distinct())
     levels = keyed.mutate(_key=ibis.array([keyed._k1, keyed._k2, keyed._k3, keyed._k4]).unnest())
     m = levels.join(patterns, levels._key == patterns._key)
-    m = m.select(
-        "_seipid", "_k1", "_k2", "_k3", "_k4", "_row", "sei_branch", "_qualified", "_needs_hit"
-    )
+    cols = ("sym", "_row", "sei_branch", "_qualified", "_needs_hit")
+    m = m.select(*cols, "_k1", "_k2", "_k3", "_k4")
     if any(r.exclusions for r in conc.rows):
         x = m.mutate(_xkey=ibis.array([m._k1, m._k2, m._k3, m._k4]).unnest())
         hit = x.join(exclusions, (x._row == exclusions._xrow) & (x._xkey == exclusions._xkey))
-        out = hit.select("_seipid", "_k4", "_row").distinct()
-        m = m.anti_join(
-            out,
-            [m._seipid == out._seipid, m._k4 == out._k4, m._row == out._row],
-        )
-    return m.select("_seipid", "_row", "sei_branch", "_qualified", "_needs_hit").distinct()
+        out = hit.select(_xsym=hit.sym, _xr=hit._row).distinct()
+        m = m.anti_join(out, [m.sym == out._xsym, m._row == out._xr])
+    matched = m.select(*cols).distinct()
+    j = symbols.join(matched, symbols.sym == matched.sym)
+    return j.select("_seipid", *cols[1:]).distinct()
 
 
 def _keyword_filter(m: ir.Table, conc: Concordance, titles: ir.Table) -> ir.Table:
