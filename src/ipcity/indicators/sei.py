@@ -22,6 +22,8 @@ figures published under it can be reproduced.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import io
 import re
 import unicodedata
@@ -236,24 +238,10 @@ def rows_from_cells(records: Iterable[Mapping[str, str | None]]) -> tuple[list[R
     return out, problems
 
 
-def _shipped_rows() -> tuple[list[Row], list[str]]:
-    text = sei_table_text("cnipa-2021-transcription")
-    records = [
-        {
-            "branch": branch_label(r["branch_code"], r["branch_name"]),
-            "ipc": r["ipc_pattern"],
-            "exclusions": r["exclusions"],
-            "keywords": r["keywords"],
-        }
-        for r in csv.DictReader(io.StringIO(text))
-    ]
-    return rows_from_cells(records)
-
-
-def load_csv(text: str, name: str = "CSV") -> Concordance:
-    """A concordance from CSV text in the transcription's layout (``branch_code``,
-    ``branch_name``, ``ipc_pattern``, ``exclusions``, ``keywords``)."""
-    records = [
+def _csv_records(text: str) -> list[dict[str, str | None]]:
+    """Records of CSV text in the transcription's layout (``branch_code``, ``branch_name``,
+    ``ipc_pattern``, ``exclusions``, ``keywords``)."""
+    return [
         {
             "branch": branch_label(r.get("branch_code"), r.get("branch_name")),
             "ipc": r.get("ipc_pattern"),
@@ -262,7 +250,11 @@ def load_csv(text: str, name: str = "CSV") -> Concordance:
         }
         for r in csv.DictReader(io.StringIO(text))
     ]
-    rows, problems = rows_from_cells(records)
+
+
+def load_csv(text: str, name: str = "CSV") -> Concordance:
+    """A concordance from CSV text in the transcription's layout."""
+    rows, problems = rows_from_cells(_csv_records(text))
     return Concordance(name=name, source="file", rows=tuple(rows), problems=tuple(problems))
 
 
@@ -273,14 +265,19 @@ def shipped(cfg: DefinitionConfig) -> Concordance:
             sorted({(normalise_prefix(p), c) for p, c in default_sei_concordance() if p})
         )
         return Concordance(LEGACY_LABEL, "shipped", legacy=True, prefixes=prefixes)
-    rows, problems = _shipped_rows()
-    return Concordance(TRANSCRIPTION_LABEL, "shipped", tuple(rows), problems=tuple(problems))
+    return _shipped_table(cfg.sei_table)
+
+
+@functools.cache
+def _shipped_table(name: str) -> Concordance:
+    table = load_csv(sei_table_text(name), TRANSCRIPTION_LABEL)
+    return dataclasses.replace(table, source="shipped")
 
 
 def from_warehouse(table: ir.Table, cfg: DefinitionConfig) -> Concordance | None:
     """The user's table loaded into the warehouse (None when it has no rows). Older
     warehouses have only ``ipc_prefix`` and ``category``."""
-    cols = [c for c in ("ipc_prefix", "category", "branch_name", "exclusions", "keywords")]
+    cols = ("ipc_prefix", "category", "branch_name", "exclusions", "keywords")
     present = [c for c in cols if c in table.columns]
     data = table.select(*present).to_pyarrow().to_pylist()
     if not data:
