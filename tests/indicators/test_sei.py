@@ -297,3 +297,87 @@ def test_shipped_transcription_on_the_engines(tmp_path: Path, engine: str) -> No
     meta = r.meta["definition"]["sei_concordance"]
     assert (meta["source"], meta["patterns"], meta["exclusions"]) == ("shipped", 1689, 983)
     assert any("check it against the official table" in w for w in r.meta["warnings"])
+
+
+# --------------------------------------------------------------------------- loading a table
+def test_ingest_the_transcription_layout(tmp_path: Path) -> None:
+    """The user loads a table with ``ipcity ingest``: the transcription's own columns."""
+    from ipcity.warehouse.ingest import ingest
+
+    path = tmp_path / "sei_concordance.csv"
+    path.write_text(sei_table_text("cnipa-2021-transcription"), encoding="utf-8")
+    wh = _warehouse(tmp_path / "wh", [_p("P1", "G06F30/20"), _p("P2", "A47J27/00")])
+    report = ingest(wh, [path])
+    assert report.files[0].loaded == 1689, report.as_json()
+    r = compute(wh, [HV], years=[2016], by=["sei_branch"], config=_cfg())
+    conc = r.meta["definition"]["sei_concordance"]
+    assert (conc["source"], conc["branches"], conc["patterns"], conc["exclusions"]) == (
+        "warehouse",
+        40,
+        1689,
+        983,
+    )
+    assert {row["sei_branch"]: row["value"] for row in r.table.to_pylist()} == {
+        "1.3 新兴软件和新型信息技术服务": 1.0
+    }
+    assert not any("transcription" in w for w in r.meta["warnings"])
+
+
+def test_ingest_the_docx_layout_with_chinese_headers(tmp_path: Path) -> None:
+    """One row per table row as in the official docx: several symbols and （不含…） in one cell,
+    full-width characters, Chinese headers."""
+    from ipcity.warehouse.ingest import ingest
+
+    path = tmp_path / "sei_concordance.csv"
+    path.write_text(
+        "编号,名称,国际专利分类,关键词\n"
+        "1.5,人工智能,"
+        '"Ｇ０６Ｎ３＊、G06N 5*（不含G06N3/08、G06N5/04）",\n'
+        "5.2,新能源汽车装置、配件制造,H01M10*,动力电池\n",
+        encoding="utf-8",
+    )
+    wh = _warehouse(
+        tmp_path / "wh",
+        [
+            _p("P1", "G06N3/04"),
+            _p("P2", "G06N3/08"),  # excluded
+            _p("P3", "G06N5/04"),  # excluded
+            _p("P4", "G06N5/02"),
+            _p("P5", "H01M10/052"),  # keyword row: its title has no 动力电池
+        ],
+        titles={"P5": "一种锂离子电池"},
+    )
+    ingest(wh, [path])
+    assert _counted(_run(wh, "duckdb")) == {"310101", "310104", "310105"}
+    assert _counted(_run(wh, "duckdb", sei_keyword_rule="title")) == {"310101", "310104"}
+
+
+def test_a_bad_pattern_in_the_loaded_table_is_one_clear_line(tmp_path: Path) -> None:
+    wh = _warehouse(
+        tmp_path, [_p("P1", "G06N3/04")], [("人工智能G06N", "1.5", "人工智能", None, None)]
+    )
+    with pytest.raises(InputError, match="is not an IPC symbol or pattern"):
+        _run(wh, "duckdb")
+
+
+def test_a_bad_pattern_is_rejected_on_ingest(tmp_path: Path) -> None:
+    from ipcity.warehouse.ingest import ingest
+
+    path = tmp_path / "sei_concordance.csv"
+    path.write_text(
+        "ipc_pattern,branch_code,exclusions\nG06N3*,1.5,\n人工智能,1.5,\nH04B*,1.1,H04B7/1x\n",
+        encoding="utf-8",
+    )
+    wh = _warehouse(tmp_path / "wh", [_p("P1", "G06N3/04")])
+    report = ingest(wh, [path])
+    assert report.files[0].rejected == 2
+    reasons = [
+        r[0] for r in wh.con.execute("SELECT reason FROM rejects ORDER BY reason").fetchall()
+    ]
+    assert reasons == [
+        "SEI concordance: 'H04B7/1X' is not an IPC symbol or pattern (expected e.g. G16*, "
+        "G06F*, G06F3*, G16H, A61B5/0476)",
+        "SEI concordance: '人工智能' is not an IPC symbol or pattern (expected e.g. G16*, "
+        "G06F*, G06F3*, G16H, A61B5/0476)",
+    ]
+    assert _counted(_run(wh, "duckdb")) == {"310101"}  # the good row loaded

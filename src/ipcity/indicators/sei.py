@@ -238,6 +238,15 @@ def rows_from_cells(records: Iterable[Mapping[str, str | None]]) -> tuple[list[R
     return out, problems
 
 
+def cell_problem(ipc: str | None, exclusions: str | None) -> str | None:
+    """Why a concordance cell cannot be read (None when it can): checked on ingest."""
+    try:
+        rows_from_cells([{"ipc": ipc, "exclusions": exclusions}])
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
 def _csv_records(text: str) -> list[dict[str, str | None]]:
     """Records of CSV text in the transcription's layout (``branch_code``, ``branch_name``,
     ``ipc_pattern``, ``exclusions``, ``keywords``)."""
