@@ -173,6 +173,24 @@ def test_exclusions_apply_exactly(tmp_path: Path, engine: str) -> None:
     assert _counted(_run(wh, engine)) == {"310102", "310103", "310105"}
 
 
+def test_subgroup_pattern_is_exact(tmp_path: Path, engine: str) -> None:
+    wh = _warehouse(
+        tmp_path,
+        [
+            _p("P1", "A61B5/0476"),
+            _p("P2", "A61B5/04762"),  # a longer number: another subgroup
+            _p("P3", "A61B5/047"),
+            _p("P4", "A61B 5/047600"),  # padded as some exports write it
+            _p("P5", "A61B5/0478;G06N3/063"),
+        ],
+        [
+            ("A61B5/0476", "1.5", "人工智能", None, None),
+            ("G06N3/063", "1.5", "人工智能", None, None),
+        ],
+    )
+    assert _counted(_run(wh, engine)) == {"310101", "310104", "310105"}
+
+
 def test_symbol_listed_as_pattern_and_as_exclusion(tmp_path: Path, engine: str) -> None:
     # The transcription's 1.1: H04B7* excluding H04B7/14, and H04B7/14 as its own pattern.
     wh = _warehouse(
