@@ -47,10 +47,11 @@ PATENTS = [
     _p(32),
     _p(33, lapse_date="2019-05-01"),
     _p(34),
-    # strategic emerging industries: shipped concordance (AI: G06N3/04, G06N3/063, ...)
+    # strategic emerging industries: shipped concordance (v1 AI prefixes G06N3/04,
+    # G06N3/063, ...; v2 the whole table: G06N3/04 in 1.5, G06N* in 1.4, A01B* in 2.1)
     _p(41, ipc="G06N 3/04;A01B1/00"),  # main symbol, with a space
-    _p(42, ipc="A01B1/00; G06N3/0635"),  # second symbol; prefix G06N3/063
-    _p(43, ipc="G06F17/30"),  # not in the concordance
+    _p(42, ipc="A01B1/00; G06N3/0635"),  # second symbol; v1: prefix G06N3/063
+    _p(43, ipc="A47J27/00"),  # not in the concordance (a cooking vessel)
     _p(44, ipc="g06n 3/ 04"),  # whitespace anywhere, lower case
     # family
     _p(51, family_countries="CN;WO"),
@@ -205,7 +206,7 @@ def test_sei_prefix_match_after_removing_whitespace(results: dict[str, Indicator
     r = results["default"]
     assert years_counted(r, HV, 41) == span(2014)  # "G06N 3/04" -> G06N3/04
     assert years_counted(r, HV, 42) == span(2014)  # second symbol G06N3/0635 ~ G06N3/063
-    assert years_counted(r, HV, 43) == []  # G06F17/30: no prefix
+    assert years_counted(r, HV, 43) == []  # A47J27/00: in no branch
     assert years_counted(r, HV, 44) == span(2014)  # "g06n 3/ 04"
     assert "shipped" in r.meta["definition"]["sei_concordance"]["source"]
     assert any("sei_concordance" in w for w in r.meta["warnings"])
@@ -271,5 +272,6 @@ def test_warehouse_concordance_replaces_the_default(tmp_path: Path, engine: str)
     r = compute(wh, [HV], years=[2015], by=["region_code"], engine=engine)
     # only P02's H01M10/052 starts with H01M10/; the shipped AI prefixes are not used
     assert _keys(r, HV, 2015) == {code(2): 1.0}
-    assert r.meta["definition"]["sei_concordance"] == {"source": "warehouse", "prefixes": 1}
+    conc = r.meta["definition"]["sei_concordance"]
+    assert (conc["source"], conc["patterns"], conc["branches"]) == ("warehouse", 1, 1)
     assert not any("sei_concordance" in w for w in r.meta["warnings"])

@@ -600,3 +600,106 @@ def test_ipc7_symbol(value: str | None, expected: str | None) -> None:
 )
 def test_ipcr_symbol(head: str, main: str | None, sub: str | None, expected: str | None) -> None:
     assert ipcr_symbol(head, main, sub) == expected
+
+
+# --------------------------------------------------------------------------- party patterns
+# Every party pattern of us-patent-grant DTD 4.0-4.5, each read from a real document where
+# ../shared has one (tests above and below) and from a minimal document written from the DTD:
+#   <parties> (4.0-4.2): <applicants>/<applicant app-type="applicant-inventor">, <agents>
+#   <us-parties> (4.3-4.5): <us-applicants>/<us-applicant>, <inventors>/<inventor> and
+#       <deceased-inventor>, <agents>
+#   <assignees>/<assignee>: an <addressbook>, or (the DTDs' other branch) <orgname> or
+#       <last-name>/<first-name> with <role> and <address> directly in <assignee>.
+def _book(names: str, city: str, country: str) -> str:
+    return f"<addressbook>{names}<address><city>{city}</city><country>{country}</country>"
+
+
+@pytest.mark.shared
+def test_dtd42_person_assignee_in_addressbook_and_agents_ignored(uspto_dir: Path) -> None:
+    _, parties, _ = read(uspto_dir / "ipg110104.small.xml")
+    # Document 17, US07863443 (l.23831). l.24058-24073 applicant-inventor 001 Carreira
+    # Erick M., city Z&#xfc;rich, CH (l.24065); l.24076-24085 <agents>: Leydig, Voit & Mayer
+    # (no party); l.24088-24097 assignee orgname Sumitomo Chemical Company, Limited, Tokyo JP;
+    # l.24098-24108 assignee last-name Carreira / first-name Erick M., Zurich CH.
+    assert parties_of(parties, "US07863443") == [
+        ("applicant", "1", "Erick M. Carreira", "Zürich, CH", "CH"),
+        ("inventor", "1", "Erick M. Carreira", "Zürich, CH", "CH"),
+        ("owner", "1", "Sumitomo Chemical Company, Limited", "Tokyo, JP", "JP"),
+        ("owner", "2", "Erick M. Carreira", "Zurich, CH", "CH"),
+    ]
+    assert not any("Leydig" in (p["name"] or "") for p in parties)
+
+
+def test_assignee_orgname_without_addressbook(tmp_path: Path) -> None:
+    assignees = (
+        "<assignees><assignee><orgname>Shanghai Example Co., Ltd.</orgname><role>03</role>"
+        "<address><city>Shanghai</city><country>CN</country></address></assignee>"
+        "<assignee><last-name>Zhang</last-name><first-name>San</first-name><role>04</role>"
+        "<address><city>Pudong</city><state>SH</state><country>cn</country></address>"
+        "</assignee></assignees>"
+    )
+    _, parties, _ = read(write(tmp_path, grant(extra=assignees)))
+    assert parties_of(parties, "US09000001") == [
+        ("owner", "1", "Shanghai Example Co., Ltd.", "Shanghai, CN", "CN"),
+        ("owner", "2", "San Zhang", "Pudong, SH, cn", "CN"),  # address as written
+    ]
+
+
+def test_assignee_name_only_keeps_the_name(tmp_path: Path) -> None:
+    assignees = "<assignees><assignee><orgname>Acme</orgname><role>02</role></assignee></assignees>"
+    _, parties, _ = read(write(tmp_path, grant(extra=assignees)))
+    assert parties_of(parties, "US09000001") == [("owner", "1", "Acme", None, None)]
+
+
+def test_dtd40_parties_applicants_and_agents(tmp_path: Path) -> None:
+    block = (
+        '<applicants><applicant sequence="001" app-type="applicant-inventor">'
+        + _book("<last-name>Li</last-name><first-name>Wei</first-name>", "Shanghai", "CN")
+        + "</address></addressbook><nationality><country>CN</country></nationality>"
+        "<residence><country>CN</country></residence></applicant>"
+        '<applicant sequence="002" app-type="applicant-inventor"><addressbook>'
+        "<last-name>Wang</last-name><first-name>Fang</first-name><address><city>Suzhou</city>"
+        "</address></addressbook><residence><country>CN</country></residence></applicant>"
+        "</applicants>"
+        '<agents><agent sequence="01" rep-type="attorney">'
+        + _book("<orgname>Some Law Firm</orgname>", "Boston", "US")
+        + "</address></addressbook></agent></agents>"
+    )
+    text = grant(parties=block).replace("us-parties>", "parties>")
+    _, parties, _ = read(write(tmp_path, text))
+    assert parties_of(parties, "US09000001") == [
+        ("applicant", "1", "Wei Li", "Shanghai, CN", "CN"),
+        ("inventor", "1", "Wei Li", "Shanghai, CN", "CN"),
+        # no country in the address: the residence gives it
+        ("applicant", "2", "Fang Wang", "Suzhou, CN", "CN"),
+        ("inventor", "2", "Fang Wang", "Suzhou, CN", "CN"),
+    ]
+
+
+def test_dtd45_us_parties_with_deceased_inventor_and_comments(tmp_path: Path) -> None:
+    block = (
+        '<us-applicants><!-- a comment is no party --><us-applicant sequence="001" '
+        'app-type="applicant" designation="us-only" applicant-authority-category="assignee">'
+        + _book("<orgname>Fudan Example University</orgname>", "Shanghai", "CN")
+        + "</address></addressbook><residence><country>CN</country></residence></us-applicant>"
+        '<us-applicant sequence="002" app-type="applicant-inventor" designation="us-only">'
+        + _book("<last-name>Chen</last-name><first-name>Jing</first-name>", "Hangzhou", "CN")
+        + "</address></addressbook></us-applicant></us-applicants>"
+        '<inventors><inventor sequence="001" designation="us-only">'
+        + _book("<last-name>Chen</last-name><first-name>Jing</first-name>", "Hangzhou", "CN")
+        + '</address></addressbook></inventor><deceased-inventor sequence="002">'
+        + _book("<last-name>Zhou</last-name><first-name>Ming</first-name>", "Nanjing", "CN")
+        + "</address></addressbook></deceased-inventor></inventors>"
+        '<agents><agent sequence="01" rep-type="attorney">'
+        + _book("<last-name>Smith</last-name><first-name>John</first-name>", "Boston", "US")
+        + "</address></addressbook></agent></agents>"
+    )
+    _, parties, _ = read(write(tmp_path, grant(parties=block)))
+    assert parties_of(parties, "US09000001") == [
+        ("applicant", "1", "Fudan Example University", "Shanghai, CN", "CN"),
+        ("applicant", "2", "Jing Chen", "Hangzhou, CN", "CN"),
+        # an applicant-inventor takes its applicant sequence; listed again in <inventors>,
+        # counted once; the deceased inventor's 002 is taken, so the next free number
+        ("inventor", "2", "Jing Chen", "Hangzhou, CN", "CN"),
+        ("inventor", "3", "Ming Zhou", "Nanjing, CN", "CN"),
+    ]

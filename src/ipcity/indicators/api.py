@@ -12,9 +12,9 @@ import pyarrow as pa
 from ipcity import settings
 from ipcity.errors import IpcityError
 from ipcity.geo.regions import check_region
-from ipcity.indicators import assemble
+from ipcity.indicators import assemble, sei
 from ipcity.indicators.awards import AwardNames
-from ipcity.indicators.config import DefinitionConfig, default_sei_concordance, normalise_prefix
+from ipcity.indicators.config import DefinitionConfig
 from ipcity.indicators.engines import ENGINES, open_tables
 from ipcity.indicators.expressions import COUNTINGS, DIMENSIONS, Plan, counts
 from ipcity.indicators.registry import COUNTED, INDICATORS, RATIO_INPUTS
@@ -117,18 +117,6 @@ def _data_years(tables: dict[str, Any]) -> tuple[int, ...]:
     return tuple(range(min(found), max(found) + 1))
 
 
-def _sei_prefixes(tables: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
-    rows = tables["sei_concordance"].select("ipc_prefix").to_pyarrow().column(0).to_pylist()
-    if rows:
-        prefixes = {normalise_prefix(p) for p in rows if p and normalise_prefix(p)}
-        return tuple(sorted(prefixes)), {"source": "warehouse", "prefixes": len(prefixes)}
-    shipped = {normalise_prefix(p) for p, _ in default_sei_concordance()}
-    return tuple(sorted(shipped)), {
-        "source": "shipped partial default (CNIPA 2021 table, 1.6 人工智能 rows only)",
-        "prefixes": len(shipped),
-    }
-
-
 def _definition(config: DefinitionConfig | None, definition: str | int | None) -> DefinitionConfig:
     if config is None:
         return (
@@ -208,16 +196,12 @@ def compute(
         if needs_prior:
             needed_years |= {y - 1 for y in out_years}
         hv = "high_value_invention_patents" in counted
-        sei_prefixes: tuple[str, ...] = ()
+        concordance: sei.Concordance | None = None
         sei_meta: dict[str, Any] = {"source": "not used"}
-        if hv and cfg.sei:
-            sei_prefixes, sei_meta = _sei_prefixes(raw)
-            if sei_meta["source"] != "warehouse":
-                warnings.append(
-                    "the warehouse has no sei_concordance rows: the strategic-emerging-industry "
-                    "criterion used ipcity's small shipped concordance (artificial intelligence "
-                    "only); load the full CNIPA table for official figures"
-                )
+        if (hv and cfg.sei) or "sei_branch" in dims:
+            concordance, sei_warnings = sei.resolve(raw["sei_concordance"], cfg)
+            sei_meta = concordance.summary() | {"keyword_rule": cfg.sei_keyword_rule}
+            warnings += sei_warnings
         if hv and cfg.family and cfg.family_dated:
             family_meta = {"dated_patents": _dated_patents(raw)}
         award_names: tuple[str, ...] | None = None
@@ -234,7 +218,7 @@ def compute(
             by=dims,
             counting=counting,
             config=cfg,
-            sei_prefixes=sei_prefixes,
+            sei=concordance,
             office=chosen_office,
             award_names=award_names,
         )

@@ -63,7 +63,7 @@ def indicators_command(
         typer.Option(
             "--by",
             help="Breakdown(s): patent_type, region_code, applicant_country, inventor_country, "
-            "ipc_section, office",
+            "ipc_section, office, sei_branch",
         ),
     ] = None,
     counting: Annotated[

@@ -22,7 +22,6 @@ from typing import Any
 from ipcity.errors import InputError
 
 CRITERIA = ("sei", "family", "maintained", "pledge", "award")
-DEFAULT_SEI_FILE = "sei_concordance_default.csv"
 # The shipped definition versions: version -> file in data/. The newest is the default.
 SHIPPED_FILES = {"1": "definitions-v1.toml", "2": "definitions.toml"}
 DEFAULT_VERSION = "2"
@@ -41,6 +40,16 @@ SECTION_FIELDS = {
 }
 AWARD_LISTS = ("any", "national")
 PATENT_TYPES = ("invention", "utility_model", "design", "plant", "other")
+# The shipped SEI concordances, by the name a definition gives in ``sei_table``.
+SEI_TABLES = {
+    # Definition version 2: the whole CNIPA 2021 table (a third-party transcription).
+    "cnipa-2021-transcription": "sei_ipc_concordance_2021_transcription.csv",
+    # Definition version 1: the 20 artificial-intelligence rows, matched as character prefixes.
+    "ai-subset-v1": "sei_ai_subset_v1.csv",
+}
+LEGACY_SEI_TABLE = "ai-subset-v1"
+# How keyword-qualified concordance rows apply (see ipcity.indicators.sei).
+SEI_KEYWORD_RULES = ("ipc", "title")
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,8 @@ class DefinitionConfig:
     family_other_than: tuple[str, ...] = ("CN", "WO")
     family_other_than_own_office: bool = False
     family_dated: bool = False
+    sei_table: str = "cnipa-2021-transcription"
+    sei_keyword_rule: str = "ipc"
 
     def __post_init__(self) -> None:
         if not any(getattr(self, c) for c in CRITERIA):
@@ -125,6 +136,15 @@ class DefinitionConfig:
                 f"design_long_term_from must be a date such as 2021-06-01, not "
                 f"{self.design_long_term_from!r}"
             ) from exc
+        if self.sei_table not in SEI_TABLES:
+            raise InputError(
+                f"unknown sei_table {self.sei_table!r} (valid: {', '.join(SEI_TABLES)})"
+            )
+        if self.sei_keyword_rule not in SEI_KEYWORD_RULES:
+            raise InputError(
+                f"unknown sei_keyword_rule {self.sei_keyword_rule!r} "
+                f"(valid: {', '.join(SEI_KEYWORD_RULES)})"
+            )
 
     @classmethod
     def default(cls) -> DefinitionConfig:
@@ -231,6 +251,8 @@ class DefinitionConfig:
                 "other_than_own_office": self.family_other_than_own_office,
                 "dated": self.family_dated,
             },
+            "sei_table": self.sei_table,
+            "sei_keyword_rule": self.sei_keyword_rule,
         }
 
 
@@ -254,18 +276,21 @@ def _shipped(version: str) -> DefinitionConfig:
     return config
 
 
+def sei_table_text(name: str) -> str:
+    """The CSV text of a shipped SEI concordance (``SEI_TABLES``)."""
+    path = resources.files("ipcity.indicators").joinpath(f"data/{SEI_TABLES[name]}")
+    return path.read_text("utf-8")
+
+
 @functools.cache
 def default_sei_concordance() -> tuple[tuple[str, str], ...]:
-    """(ipc_prefix, category) of the partial concordance shipped with ipcity."""
-    text = (
-        resources.files("ipcity.indicators").joinpath(f"data/{DEFAULT_SEI_FILE}").read_text("utf-8")
-    )
-    rows = csv.DictReader(io.StringIO(text))
+    """(ipc_prefix, category) of definition version 1's AI subset (20 rows)."""
+    rows = csv.DictReader(io.StringIO(sei_table_text(LEGACY_SEI_TABLE)))
     return tuple((r["ipc_prefix"], r["category"]) for r in rows)
 
 
 def normalise_prefix(prefix: str) -> str:
-    """Compare form of a concordance prefix: no whitespace, upper case, no trailing ``*``
-    wildcard (``G06F40*`` in the CNIPA table means 'G06F40 and below')."""
-    p = "".join(prefix.split()).upper().rstrip("*")
-    return p
+    """Version 1's compare form of a concordance prefix: no whitespace, upper case, no
+    trailing ``*`` (``G06F40*`` -> ``G06F40``, then matched as a character prefix; version 2
+    reads patterns by IPC level instead, see ``ipcity.indicators.sei``)."""
+    return "".join(prefix.split()).upper().rstrip("*")

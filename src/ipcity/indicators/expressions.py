@@ -29,6 +29,8 @@ import ibis.expr.types as ir
 from ipcity.geo.gazetteer import prefix_of
 from ipcity.geo.regions import CODE_OF_COUNTRY
 from ipcity.indicators.config import DefinitionConfig
+from ipcity.indicators.sei import Concordance
+from ipcity.indicators.sei import branches as sei_branches
 
 # Whitespace as both engines' regex dialects understand it, plus the ideographic space that
 # Chinese exports carry.
@@ -46,6 +48,7 @@ DIMENSIONS = (
     "inventor_country",
     "ipc_section",
     "office",
+    "sei_branch",
 )
 COUNTINGS = ("first", "whole", "fractional")
 
@@ -80,11 +83,11 @@ class Plan:
     by: tuple[str, ...]
     counting: str
     config: DefinitionConfig
-    sei_prefixes: tuple[str, ...]
     # The office counted by every indicator but the PCT ones (a code, or ALL: all but WO).
     office: str = "ALL"
     # Award names the award criterion counts; None: every award row.
     award_names: tuple[str, ...] | None = None
+    sei: Concordance | None = None  # needed by the SEI criterion and the sei_branch dim
 
 
 Predicate = Callable[[ir.Table], ir.BooleanValue]
@@ -220,7 +223,9 @@ def term_end_year(p: ir.Table, config: DefinitionConfig) -> ir.IntegerValue:
     return computed
 
 
-def _facts(p: ir.Table, plan: Plan, stock_columns: bool, dims: Sequence[str]) -> ir.Table:
+def _facts(
+    p: ir.Table, plan: Plan, stock_columns: bool, dims: Sequence[str], ipc: bool = False
+) -> ir.Table:
     cols: dict[str, ir.Value] = {
         "patent_id": p.patent_id,
         "is_wo": p.office == "WO",
@@ -235,6 +240,8 @@ def _facts(p: ir.Table, plan: Plan, stock_columns: bool, dims: Sequence[str]) ->
         cols["office"] = p.office
     if not stock_columns:
         cols["counted_type"] = counted_type(p.patent_type, plan.config)
+    if ipc:
+        cols["ipc"] = p.ipc
     if stock_columns:
         cols |= {
             "lapse_year": p.lapse_date.year().cast("int64"),
@@ -248,21 +255,26 @@ def _facts(p: ir.Table, plan: Plan, stock_columns: bool, dims: Sequence[str]) ->
     return p.select(**cols)
 
 
-def _sei_ids(stock: ir.Table, prefixes: Sequence[str]) -> ir.Table:
-    """Patent ids with an IPC symbol starting with a concordance prefix (whitespace removed).
-    The whole ``ipc`` cell is normalised once, then split: each symbol is only cut to the
-    prefix lengths."""
-    norm = _no_space(stock.ipc).upper()
-    symbols = stock.select(stock.patent_id, sym=norm.split(";").unnest())
-    by_length: dict[int, list[str]] = {}
-    for prefix in prefixes:
-        by_length.setdefault(len(prefix), []).append(prefix)
-    match: ir.BooleanValue | None = None
-    for length, group in sorted(by_length.items()):
-        test = symbols.sym.substr(0, length).isin(sorted(group))
-        match = test if match is None else match | test
-    assert match is not None
-    return symbols.filter(match).select(_seipid=symbols.patent_id).distinct()
+def _sei_branches(facts: ir.Table, t: Tables, plan: Plan) -> ir.Table:
+    """(``_seipid``, ``sei_branch``) of the ``facts`` patents (columns ``patent_id``, ``ipc``)
+    by the plan's concordance (ipcity.indicators.sei)."""
+    assert plan.sei is not None
+    titles = t.patents.select("patent_id", "title")
+    return sei_branches(facts.select("patent_id", "ipc"), plan.sei, plan.config, titles)
+
+
+def _sei_ids(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
+    """Patent ids in at least one SEI branch."""
+    found = _sei_branches(stock, t, plan)
+    return found.select("_seipid").distinct()
+
+
+def _with_sei_branch(facts: ir.Table, t: Tables, plan: Plan) -> ir.Table:
+    """One row per (patent, SEI branch) it is in, a null branch for a patent in none: a patent
+    in two branches counts in each."""
+    found = _sei_branches(facts, t, plan)
+    x = facts.left_join(found, facts.patent_id == found._seipid)
+    return x.drop("_seipid")
 
 
 def _foreign_family(family: ir.StringValue) -> ir.BooleanValue:
@@ -351,13 +363,13 @@ def _high_value_start(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
     """Adds ``hv_start``: the first year-end at which the patent is in force and meets an
     enabled criterion (NO_YEAR or null: never)."""
     cfg = plan.config
-    use_sei = cfg.sei and bool(plan.sei_prefixes)
+    use_sei = cfg.sei and plan.sei is not None and not plan.sei.empty
     use_award = cfg.award and (plan.award_names is None or bool(plan.award_names))
     x = stock
     # Joins first: an expression must refer to the final relation.
     if use_sei:
-        sei = _sei_ids(stock, plan.sei_prefixes)
-        x = x.left_join(sei, x.patent_id == sei._seipid)
+        ids = _sei_ids(stock, t, plan)
+        x = x.left_join(ids, x.patent_id == ids._seipid)
     if cfg.pledge:
         pl = _pledge_years(t.pledges, cfg.pledge_threshold_cny)
         x = x.left_join(pl, x.patent_id == pl._plpid)
@@ -437,7 +449,10 @@ def _flow_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) ->
     """indicator, year, <dims>, n, k of the flows: one year per patent, no expansion."""
     dims = list(plan.by)
     flows = [i for i in plan.counted if i in FLOW_YEAR]
-    facts = _facts(t.patents, plan, stock_columns=False, dims=dims)
+    with_branch = "sei_branch" in dims
+    facts = _facts(t.patents, plan, stock_columns=False, dims=dims, ipc=with_branch)
+    if with_branch:
+        facts = _with_sei_branch(facts, t, plan)
     applicants = parties.filter(parties.role == "applicant")
     x = _attach(facts, applicants, inventors, plan)
     keep = ["is_wo", "in_office", "counted_type", "app_year", "grant_year", "patent_type"] + [
@@ -479,7 +494,9 @@ def _stock_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) -
     else:
         stock = stock.mutate(hv_start=ibis.null("int64"))
     keep = ["patent_id", "patent_type", "grant_year", "end", "hv_start"]
-    stock = stock.select(*keep, *(d for d in ("ipc_section", "office") if d in dims))
+    if "sei_branch" in dims:
+        stock = _with_sei_branch(stock, t, plan)
+    stock = stock.select(*keep, *(d for d in ("ipc_section", "office", "sei_branch") if d in dims))
     owners = _stock_parties(parties, stock)
     x = _attach(stock, owners, inventors, plan)
     g = x.group_by(["grant_year", "end", "hv_start", *dims, "n"]).aggregate(

@@ -54,10 +54,15 @@ class GenerationSummary:
 
 
 def concordance_table() -> pa.Table:
+    """The sample city's own SEI main groups; no branch names, exclusions or keywords."""
+    n = len(SEI_CONCORDANCE)
     return pa.table(
         {
             "ipc_prefix": pa.array([p for p, _ in SEI_CONCORDANCE], pa.string()),
             "category": pa.array([c for _, c in SEI_CONCORDANCE], pa.string()),
+            "branch_name": pa.nulls(n, pa.string()),
+            "exclusions": pa.nulls(n, pa.string()),
+            "keywords": pa.nulls(n, pa.string()),
         }
     )
 

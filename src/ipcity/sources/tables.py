@@ -100,7 +100,10 @@ POPULATION = TableSpec(
     key=("region_code", "year"),
 )
 SEI_CONCORDANCE = TableSpec(
-    "sei_concordance", _cols("ipc_prefix!", "category!"), key=("ipc_prefix",), replace=True
+    "sei_concordance",
+    _cols("ipc_prefix!", "category!", "branch_name", "exclusions", "keywords"),
+    key=("ipc_prefix",),
+    replace=True,
 )
 PUBLICATIONS = TableSpec(
     "publications", _cols("publication_id!", "year:int!"), key=("publication_id",)
@@ -261,10 +264,24 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
     },
     "sei_concordance": {
         "ipc": "ipc_prefix",
+        "ipc_pattern": "ipc_prefix",
         "ipc分类号": "ipc_prefix",
         "ipc前缀": "ipc_prefix",
+        "国际专利分类": "ipc_prefix",
+        "国际专利分类号": "ipc_prefix",
         "产业类别": "category",
         "类别": "category",
+        "branch_code": "category",
+        "分类代码": "category",
+        "战略性新兴产业分类代码": "category",
+        "代码": "category",
+        "编号": "category",
+        "分类名称": "branch_name",
+        "战略性新兴产业分类名称": "branch_name",
+        "名称": "branch_name",
+        "不含": "exclusions",
+        "排除": "exclusions",
+        "关键词": "keywords",
     },
     "publications": {},
     "authors": {},

@@ -234,16 +234,20 @@ def ipc7_symbol(value: str | None) -> str | None:
 def _parties(
     parties: etree._Element | None, assignees: etree._Element | None, patent_id: str
 ) -> list[Row]:
+    """Applicants, inventors and owners of DTD 4.0-4.5: ``<parties>`` (4.0-4.2:
+    ``<applicants>``, inventors as ``app-type="applicant-inventor"``) or ``<us-parties>``
+    (4.3+: ``<us-applicants>`` and ``<inventors>``), and ``<assignees>``. ``<agents>``
+    (attorneys) are no party of the patent."""
     rows: list[Row] = []
     inventor_seq = Sequencer()
     inventor_names: set[str | None] = set()
     applicants: list[etree._Element] = []
     inventors: list[etree._Element] = []
-    for group in parties if parties is not None else ():
+    for group in _elements(parties):
         if group.tag in ("us-applicants", "applicants"):
-            applicants += list(group)
-        elif group.tag == "inventors":
-            inventors += list(group)
+            applicants += _elements(group)
+        elif group.tag == "inventors":  # <inventor> and <deceased-inventor>
+            inventors += _elements(group)
     applicant_seq = Sequencer()
     for a in applicants:
         given = a.get("sequence")
@@ -260,20 +264,32 @@ def _parties(
         row["sequence"] = str(inventor_seq.next(i.get("sequence")))
         rows.append(row)
     owner_seq = Sequencer()
-    for o in assignees if assignees is not None else ():
+    for o in _elements(assignees):
         rows.append(_party(o, patent_id, "owner", owner_seq.next(o.get("sequence"))))
     return rows
 
 
+def _elements(el: etree._Element | None) -> list[etree._Element]:
+    """Child elements (comments and processing instructions are no parties)."""
+    return [c for c in el if isinstance(c.tag, str)] if el is not None else []
+
+
 def _party(el: etree._Element, patent_id: str, role: str, sequence: int) -> Row:
+    """Name, city/state/country of a party. The names and the address sit in an
+    ``<addressbook>``, or (an ``<assignee>`` of the DTDs' other branch, common in older
+    grants) directly in the party element: ``<orgname>`` or ``<last-name>``/``<first-name>``
+    next to ``<address>``. Without an address country, ``<residence><country>`` is used."""
     book = _child(el, "addressbook")
-    f = _fields(book, _NAMES)
+    holder = book if book is not None else el
+    f = _fields(holder, _NAMES)
     name = f.get("orgname") or f.get("name")
     if not name:
         parts = (f.get("first-name"), f.get("last-name"))
         name = " ".join(p for p in parts if p) or None
-    address = _fields(_child(book, "address"), _PLACE)
-    country = address.get("country")
+    address = _fields(_child(holder, "address"), _PLACE)
+    if book is not None and not any(address.values()):
+        address = _fields(_child(el, "address"), _PLACE)  # an address beside the addressbook
+    country = address.get("country") or _fields(_child(el, "residence"), _COUNTRY).get("country")
     if country and country.lower() == "unknown":
         country = None
     place = (address.get("city"), address.get("state"), country)

@@ -83,6 +83,10 @@ DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS sei_concordance (
         ipc_prefix VARCHAR PRIMARY KEY, category VARCHAR NOT NULL, run_id INTEGER
     )""",
+    # The CNIPA table's layout (branch name, 不含 exclusions, 关键词); added to older warehouses.
+    "ALTER TABLE sei_concordance ADD COLUMN IF NOT EXISTS branch_name VARCHAR",
+    "ALTER TABLE sei_concordance ADD COLUMN IF NOT EXISTS exclusions VARCHAR",
+    "ALTER TABLE sei_concordance ADD COLUMN IF NOT EXISTS keywords VARCHAR",
     """CREATE TABLE IF NOT EXISTS publications (
         publication_id VARCHAR PRIMARY KEY, year INTEGER NOT NULL, run_id INTEGER
     )""",

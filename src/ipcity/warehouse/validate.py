@@ -322,3 +322,22 @@ def post_validate(con: duckdb.DuckDBPyConnection, typed: str) -> None:
             "WHERE _reason IS NULL AND regexp_matches(region_code, '^[0-9]{6}$') "
             "AND region_code NOT IN (SELECT code FROM known_region_codes)"
         )
+    if "ipc_prefix" in cols:  # sei_concordance: every pattern and exclusion must read as IPC
+        _sei_patterns(con, typed, "exclusions" in cols)
+
+
+def _sei_patterns(con: duckdb.DuckDBPyConnection, typed: str, with_exclusions: bool) -> None:
+    from ipcity.indicators.sei import cell_problem
+
+    excl = "exclusions" if with_exclusions else "NULL"
+    rows = con.execute(
+        f"SELECT DISTINCT ipc_prefix, {excl} FROM {typed} WHERE _reason IS NULL"
+    ).fetchall()
+    for ipc, exclusions in rows:
+        problem = cell_problem(ipc, exclusions)
+        if problem is not None:
+            con.execute(
+                f"UPDATE {typed} SET _reason = ? WHERE _reason IS NULL AND ipc_prefix = ? "
+                f"AND {excl} IS NOT DISTINCT FROM ?",
+                [problem, ipc, exclusions],
+            )
