@@ -91,6 +91,7 @@ def create_unit(
     kind: Annotated[str, Form()] = "",
     admin_code: Annotated[str, Form()] = "",
     sort_order: Annotated[str, Form()] = "",
+    aliases: Annotated[str, Form()] = "",
 ) -> Response:
     data = {
         "code": code,
@@ -99,6 +100,7 @@ def create_unit(
         "kind": kind,
         "admin_code": admin_code,
         "sort_order": sort_order,
+        "aliases": aliases,
     }
     outcome = attempt(v.session, lambda: do_create_unit(v.session, v.actor, data))
     if outcome.error is not None:
@@ -118,6 +120,7 @@ def update_unit(
     admin_code: Annotated[str, Form()] = "",
     sort_order: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
+    aliases: Annotated[str, Form()] = "",
 ) -> Response:
     changes = {
         "name": name,
@@ -126,6 +129,7 @@ def update_unit(
         "admin_code": admin_code,
         "sort_order": sort_order,
         "active": _flag(active),
+        "aliases": aliases,
     }
     outcome = attempt(
         v.session,

@@ -13,6 +13,7 @@ class UnitCreate(Strict):
     admin_code: str | None = None  # GB/T 2260, required for a district
     sort_order: int | None = None
     active: bool | None = None
+    aliases: list[str] | None = None  # short and former names (市高院), matched on import
 
 
 class UnitUpdate(Strict):
@@ -23,6 +24,7 @@ class UnitUpdate(Strict):
     admin_code: str | None = None
     sort_order: int | None = None
     active: bool | None = None
+    aliases: list[str] | None = None  # replaces the unit's aliases ([] clears them)
 
 
 class UnitPublic(BaseModel):
@@ -34,4 +36,5 @@ class UnitPublic(BaseModel):
     admin_code: str | None
     sort_order: int
     active: bool
+    aliases: list[str] = []
     version: int
