@@ -99,6 +99,9 @@ class UnitIndex:
             (uid for uid, sc in best.items() if sc >= 0.5),
             key=lambda uid: (-best[uid], self._units[uid].sort_order, uid),
         )
+        if ranked:  # only the names about as close as the best one: no long tail of 市X局
+            top = best[ranked[0]]
+            ranked = [uid for uid in ranked if best[uid] >= top - 0.1]
         return [self._units[uid].name for uid in ranked[:limit]]
 
 
