@@ -118,3 +118,61 @@ def test_page_refuses_a_stale_preview(client: TestClient, world: WebWorld) -> No
     assert stale.status_code == 409
     assert "预览之后数据已有变化" in stale.text
     assert _tasks(client, world, h) == before
+
+
+def test_aliases_through_the_api_and_the_page(client: TestClient, world: WebWorld) -> None:
+    h = _h(client)
+    unit = client.get(f"/api/v1/units/{world['unit_b']}", headers=h).json()
+    assert unit["aliases"] == []
+    r = client.patch(
+        f"/api/v1/units/{world['unit_b']}",
+        headers=h,
+        json={"version": unit["version"], "aliases": ["市商委", "上海市商务委员会"]},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["aliases"] == ["市商委", "上海市商务委员会"]
+    sheet = "序号,重点任务,牵头单位,完成时限\n1,新任务,市商委,年底\n"
+    body = _api_import(client, world, h, sheet, "?dry_run=true").json()
+    assert body["errors"] == [] and body["add"][0]["lead_unit"] == "市商务委"
+    # An alias that is another unit's name: refused with a message, nothing changed.
+    clash = client.patch(
+        f"/api/v1/units/{world['unit_b']}",
+        headers=h,
+        json={"version": r.json()["version"], "aliases": ["市科委"]},
+    )
+    assert clash.status_code == 422 and "市科委" in clash.json()["message"]
+    # The office's page: the row form carries the aliases; a post without the field keeps them.
+    csrf = page_login(client, "admin")
+    v = client.get(f"/api/v1/units/{world['unit_b']}", headers=h).json()["version"]
+    saved = client.post(
+        f"/admin/units/{world['unit_b']}",
+        data={
+            "csrf_token": csrf,
+            "version": str(v),
+            "name": "市商务委",
+            "kind": "municipal",
+            "sort_order": "2",
+            "active": "1",
+            "aliases": "市商委、市商务委员会",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = client.get("/admin/units").text
+    assert "市商委、市商务委员会" in page
+    v = client.get(f"/api/v1/units/{world['unit_b']}", headers=h).json()["version"]
+    client.post(
+        f"/admin/units/{world['unit_b']}",
+        data={
+            "csrf_token": csrf,
+            "version": str(v),
+            "name": "市商务委",
+            "kind": "municipal",
+            "sort_order": "2",
+            "active": "1",
+        },
+    )
+    assert client.get(f"/api/v1/units/{world['unit_b']}", headers=h).json()["aliases"] == [
+        "市商委",
+        "市商务委员会",
+    ]

@@ -293,3 +293,15 @@ def test_aliases_are_audited_and_never_collide(court_world: tuple[World, int]) -
         read_task_import(s, w.admin, w.work_plan, XUHAO.encode(), "a.csv")
     [e] = info.value.row_errors
     assert e.key == "field.unknown_unit_suggest" and "市高级人民法院" in e.params["suggestions"]
+
+
+def test_changing_aliases_steps_the_units_version(court_world: tuple[World, int]) -> None:
+    w, court = court_world
+    with w.db.write() as s:
+        c = s.get(Unit, court)
+        assert c is not None
+        v = c.version
+        A.do_update_unit(s, w.admin, c.id, expected_version=v, changes={"aliases": ["市高院"]})
+    with w.db.read() as s:
+        c = s.get(Unit, court)
+        assert c is not None and c.version == v + 1 and c.alias_names == ["市高院"]

@@ -120,7 +120,7 @@ def update_unit(
     admin_code: Annotated[str, Form()] = "",
     sort_order: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
-    aliases: Annotated[str, Form()] = "",
+    aliases: Annotated[str | None, Form()] = None,
 ) -> Response:
     changes = {
         "name": name,
@@ -129,8 +129,9 @@ def update_unit(
         "admin_code": admin_code,
         "sort_order": sort_order,
         "active": _flag(active),
-        "aliases": aliases,
     }
+    if aliases is not None:  # a post without the field keeps the aliases
+        changes["aliases"] = aliases
     outcome = attempt(
         v.session,
         lambda: do_update_unit(

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
@@ -167,8 +168,9 @@ def do_update_unit(
     aliases = values.pop("aliases", None) if "aliases" in values else None
     for k, v in values.items():
         setattr(unit, k, v)
-    if "aliases" in changes:
+    if "aliases" in changes and (aliases or []) != unit.alias_names:
         _set_aliases(unit, aliases or [])
+        flag_modified(unit, "name")  # the unit's version steps too: aliases are its data
     session.flush()
     audit.record(
         session, actor, "unit.update", "unit", unit.id, before=before, after=unit.as_dict()
