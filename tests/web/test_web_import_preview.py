@@ -176,3 +176,35 @@ def test_aliases_through_the_api_and_the_page(client: TestClient, world: WebWorl
         "市商委",
         "市商务委员会",
     ]
+
+
+TARGETS = "序号,指标编号,指标,单位,目标年,目标值\n1,T9,每万人口高价值发明专利拥有量,件,2025,30\n"
+
+
+def test_target_sheet_preview_then_confirm(client: TestClient, world: WebWorld) -> None:
+    csrf = page_login(client, "admin")
+    url = f"/plans/{world['plan']}/targets/import"
+    preview = client.post(
+        url, data={"csrf_token": csrf}, files={"file": ("t.csv", TARGETS.encode(), "text/csv")}
+    )
+    assert preview.status_code == 200
+    assert 'data-count="add">1<' in preview.text and "每万人口高价值发明专利拥有量" in preview.text
+    upload = re.search(r'name="upload" value="([^"]+)"', preview.text)
+    token = re.search(r'name="token" value="([^"]+)"', preview.text)
+    assert upload and token
+    done = client.post(
+        f"{url}/apply",
+        data={"csrf_token": csrf, "upload": upload.group(1), "token": token.group(1)},
+    )
+    assert done.status_code == 200 and 'data-count="created">1<' in done.text
+    # The same file again: nothing to confirm; a changed value is listed with before and after.
+    again = client.post(
+        url, data={"csrf_token": csrf}, files={"file": ("t.csv", TARGETS.encode(), "text/csv")}
+    )
+    assert 'data-count="unchanged">1<' in again.text and 'name="upload"' not in again.text
+    changed = TARGETS.replace(",30\n", ",35\n")
+    diff = client.post(
+        url, data={"csrf_token": csrf}, files={"file": ("t.csv", changed.encode(), "text/csv")}
+    )
+    assert 'data-count="update">1<' in diff.text
+    assert re.search(r"<td>30(\.0)?</td><td><strong>35(\.0)?</strong></td>", diff.text)

@@ -23,4 +23,11 @@ ROWS = [
         {"work_plan_id": "wp"},
         form={"upload": "no-such-upload", "token": "0"},
     ),
+    Row(
+        "POST",
+        "/plans/{plan_id}/targets/import/apply",
+        S(403, 403, 403, 403, 409),
+        {"plan_id": "plan"},
+        form={"upload": "no-such-upload", "token": "0"},
+    ),
 ]

@@ -23,11 +23,13 @@ from ipcity.web.routing import page_router
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     ImportResult,
+    TargetImportPreview,
     TaskImportPreview,
     do_import_targets,
     do_import_tasks,
     drop_pending_import,
     load_pending_import,
+    preview_target_import,
     preview_task_import,
     read_target_import,
     read_task_import,
@@ -119,7 +121,13 @@ def task_import(
         return _task_page(v, wp, error=stored.error, filename=name)
     return v.render(
         "imports/preview.html",
-        {"owner": wp, "preview": checked.value, "filename": name, "upload_key": stored.value},
+        {
+            "kind": "tasks",
+            "owner": wp,
+            "preview": checked.value,
+            "filename": name,
+            "upload_key": stored.value,
+        },
     )
 
 
@@ -202,10 +210,59 @@ def target_import(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
+    """Upload → preview, as for tasks."""
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
     data, name = read_sheet_upload(file)
     actor = v.actor
+
+    def check() -> TargetImportPreview:
+        ready = read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None)
+        return preview_target_import(v.session, actor, ready)
+
+    checked = attempt(v.session, check)
+    if checked.value is None:
+        return _target_page(v, plan, error=checked.error, filename=name)
+    stored = attempt_write(
+        db,
+        lambda s: store_pending_import(
+            s, actor, kind="targets", owner_id=plan.id, data=data, filename=name, sheet=sheet
+        ),
+    )
+    if stored.value is None:
+        return _target_page(v, plan, error=stored.error, filename=name)
+    return v.render(
+        "imports/preview.html",
+        {
+            "kind": "targets",
+            "owner": plan,
+            "preview": checked.value,
+            "filename": name,
+            "upload_key": stored.value,
+        },
+    )
+
+
+@router.post("/plans/{plan_id}/targets/import/apply", response_class=HTMLResponse)
+@reads_before_writing
+def target_import_apply(
+    v: View,
+    db: Db,
+    plan_id: int,
+    upload: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, Cap.EDIT_PLANS)
+    plan = queries.get_plan(v.session, v.actor, plan_id)
+    actor = v.actor
+    pending = attempt(
+        v.session,
+        lambda: load_pending_import(v.session, actor, upload, kind="targets", owner_id=plan.id),
+    )
+    if pending.value is None:
+        return _target_page(v, plan, error=pending.error, filename="")
+    kept = pending.value
+    name, data, sheet = kept.filename, kept.data, kept.sheet
     checked = attempt(
         v.session,
         lambda: read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None),
@@ -213,17 +270,28 @@ def target_import(
     outcome: Outcome[ImportResult] = Outcome(error=checked.error)
     if checked.value is not None:
         ready = checked.value
-        outcome = attempt_write(db, lambda s: do_import_targets(s, actor, ready.plan_id, ready))
+
+        def apply(s: Session) -> ImportResult:
+            result = do_import_targets(s, actor, ready.plan_id, ready, expected_token=token)
+            drop_pending_import(s, upload)
+            return result
+
+        outcome = attempt_write(db, apply)
+    return _target_page(v, plan, result=outcome.value, error=outcome.error, filename=name)
+
+
+def _target_page(
+    v: ViewContext,
+    plan: Any,
+    *,
+    result: ImportResult | None = None,
+    error: WorkspaceError | None = None,
+    filename: str,
+) -> Response:
     return v.render(
         "imports/form.html",
-        {
-            "kind": "targets",
-            "owner": plan,
-            "result": outcome.value,
-            "error": outcome.error,
-            "filename": name,
-        },
-        status_code=outcome.error.http_status if outcome.error else 200,
+        {"kind": "targets", "owner": plan, "result": result, "error": error, "filename": filename},
+        status_code=error.http_status if error else 200,
     )
 
 

@@ -500,6 +500,110 @@ def read_target_import(
     return TargetImport(plan.id, parsed)
 
 
+@dataclass
+class _TargetOp:
+    row: int
+    code: str
+    target: IndicatorTarget | None  # None: create
+    values: dict[str, Any]
+
+
+@dataclass
+class TargetImportPreview:
+    """What importing a checked indicator sheet would do: ``add`` and ``update`` (with
+    ``changes: {field: {"from", "to"}}``), ``unchanged`` and ``not_in_file`` codes, and the
+    ``token`` ``do_import_targets(..., expected_token=)`` checks."""
+
+    plan_id: int
+    add: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    token: str = ""
+    ops: list[_TargetOp] = field(default_factory=list, repr=False)
+
+    @property
+    def loud(self) -> list[dict[str, Any]]:
+        return []
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {
+            "add": self.add,
+            "update": self.update,
+            "unchanged": len(self.unchanged),
+            "unchanged_codes": self.unchanged,
+            "not_in_file": self.not_in_file,
+            "warnings": [w.as_dict(locale) for w in self.warnings],
+            "errors": [],
+            "token": self.token,
+        }
+
+
+def preview_target_import(
+    session: Session, actor: Actor, checked: TargetImport
+) -> TargetImportPreview:
+    """What ``do_import_targets`` would do with ``checked`` now (no writes)."""
+    require(actor, Cap.EDIT_PLANS)
+    plan = load(session, Plan, checked.plan_id)
+    current = sorted(excel_io.existing_targets(session, plan.id), key=lambda t: t.id)
+    by_code = {t.code: t for t in current}
+    by_name = {t.name: t for t in current}
+    used_codes = set(by_code)
+    goals = {g.id: excel_io.goal_label(g) for g in session.scalars(select(Goal))}
+
+    def show(k: str, v: Any) -> Any:
+        return goals.get(v, "") if k == "goal_id" else ("" if v is None else v)
+
+    preview = TargetImportPreview(plan_id=plan.id)
+    for r in checked.rows:
+        target = by_code.get(r.code) if r.code else by_name.get(r.values["name"])
+        if target is None:
+            code = r.code or _new_code(r, used_codes)
+            used_codes.add(code)
+            preview.ops.append(_TargetOp(r.row, code, None, dict(r.values)))
+            preview.add.append(
+                {
+                    "row": r.row,
+                    "seq": str(r.values.get("sort_order") or ""),
+                    "code": code,
+                    "title": r.values["name"],
+                    "target_year": r.values.get("target_year"),
+                    "target_value": r.values.get("target_value"),
+                }
+            )
+            continue
+        now = target.as_dict()
+        changes = {k: v for k, v in r.values.items() if now.get(k) != v}
+        if not changes:
+            preview.unchanged.append(target.code)
+            continue
+        preview.ops.append(_TargetOp(r.row, target.code, target, changes))
+        preview.update.append(
+            {
+                "row": r.row,
+                "seq": "",
+                "code": target.code,
+                "title": target.name,
+                "reports": 0,
+                "loud": False,
+                "changes": {
+                    k: {"from": show(k, now.get(k)), "to": show(k, v)} for k, v in changes.items()
+                },
+            }
+        )
+    seen = {op.code for op in preview.ops} | set(preview.unchanged)
+    preview.not_in_file = sorted(c for c in by_code if c not in seen)
+    state = {
+        "plan": plan.id,
+        "targets": [[t.id, t.version] for t in current],
+        "ops": [[op.code, op.target.id if op.target else None, op.values] for op in preview.ops],
+    }
+    blob = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    preview.token = hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return preview
+
+
 def do_import_targets(
     session: Session,
     actor: Actor,
@@ -508,55 +612,49 @@ def do_import_targets(
     filename: str = "",
     *,
     sheet: str | None = None,
+    expected_token: str | None = None,
 ) -> ImportResult:
     """Import an indicator target sheet into a plan; see excel_io for the layout. ``data``
-    may be the sheet's bytes or what ``read_target_import`` returned for it."""
+    may be the sheet's bytes or what ``read_target_import`` returned for it; with
+    ``expected_token`` (a preview's) it writes only when the preview still holds."""
     require(actor, Cap.EDIT_PLANS)
     plan = load(session, Plan, plan_id)
     if isinstance(data, TargetImport):
         if data.plan_id != plan.id:
             raise ValueError("the checked import belongs to another plan")
-        parsed = data.rows
+        checked = data
     else:
-        parsed = read_target_import(session, actor, plan.id, data, filename, sheet=sheet).rows
-    current = excel_io.existing_targets(session, plan.id)
-    by_code = {t.code: t for t in current}
-    by_name = {t.name: t for t in current}
-    used_codes = set(by_code)
-    result = ImportResult(rows=len(parsed))
+        checked = read_target_import(session, actor, plan.id, data, filename, sheet=sheet)
+    preview = preview_target_import(session, actor, checked)
+    if expected_token is not None and preview.token != expected_token:
+        raise StalePreview()
+    result = ImportResult(rows=len(checked.rows), unchanged=list(preview.unchanged))
     failures: list[RowError] = []
     try:
         with session.begin_nested():
-            for r in parsed:
-                target: IndicatorTarget | None = (
-                    by_code.get(r.code) if r.code else by_name.get(r.values["name"])
-                )
+            for op in preview.ops:
                 try:
-                    if target is None:
-                        code = r.code or _new_code(r, used_codes)
-                        used_codes.add(code)
+                    if op.target is None:
                         do_create_target(
-                            session, actor, {"plan_id": plan.id, "code": code, **r.values}
+                            session, actor, {"plan_id": plan.id, "code": op.code, **op.values}
                         )
-                        result.created.append(code)
-                        continue
-                    now = target.as_dict()
-                    changes = {k: v for k, v in r.values.items() if now.get(k) != v}
-                    if not changes:
-                        result.unchanged.append(target.code)
-                        continue
-                    do_update_target(
-                        session, actor, target.id, expected_version=target.version, changes=changes
-                    )
-                    result.updated.append(target.code)
+                        result.created.append(op.code)
+                    else:
+                        do_update_target(
+                            session,
+                            actor,
+                            op.target.id,
+                            expected_version=op.target.version,
+                            changes=op.values,
+                        )
+                        result.updated.append(op.code)
                 except ValidationError as exc:
-                    failures.extend(_rejected(r.row, exc))
+                    failures.extend(_rejected(op.row, exc))
             if failures:
                 raise _Abort
     except _Abort:
         raise ImportRejected(failures) from None
-    seen = set(result.created) | set(result.updated) | set(result.unchanged)
-    result.not_in_file = sorted(c for c in by_code if c not in seen)
+    result.not_in_file = list(preview.not_in_file)
     return result
 
 
