@@ -305,3 +305,43 @@ def test_changing_aliases_steps_the_units_version(court_world: tuple[World, int]
     with w.db.read() as s:
         c = s.get(Unit, court)
         assert c is not None and c.version == v + 1 and c.alias_names == ["市高院"]
+
+
+def test_a_kept_upload_is_only_its_owners(court_world: tuple[World, int]) -> None:
+    from ipcity.workspace.actions.imports import (
+        PreviewExpired,
+        load_pending_import,
+        store_pending_import,
+    )
+    from ipcity.workspace.permissions import Actor
+
+    w, _ = court_world
+    with w.db.write() as s:
+        other = Actor.from_user(
+            A.do_create_user(
+                s,
+                w.system,
+                {"username": "office2", "role": "office_admin", "unit_id": w.office},
+                password="Correct-horse-9-battery",
+            )
+        )
+        key = store_pending_import(
+            s,
+            w.admin,
+            kind="tasks",
+            owner_id=w.work_plan,
+            data=XUHAO.encode(),
+            filename="a.csv",
+            sheet="",
+        )
+    with w.db.read() as s:
+        assert load_pending_import(s, w.admin, key, kind="tasks", owner_id=w.work_plan).data
+        for actor, kind, owner in (
+            (other, "tasks", w.work_plan),  # another office user
+            (w.admin, "targets", w.work_plan),  # another kind
+            (w.admin, "tasks", w.work_plan + 1),  # another work plan
+        ):
+            with pytest.raises(PreviewExpired):
+                load_pending_import(s, actor, key, kind=kind, owner_id=owner)
+        with pytest.raises(PreviewExpired):
+            load_pending_import(s, w.admin, "x" * 500, kind="tasks", owner_id=w.work_plan)
