@@ -149,6 +149,23 @@ def test_demo_supervise_export_import(
     )
     err = capsys.readouterr().err
     assert "第2行 牵头单位" in err and "第2行 完成时限" in err
+    # The office's 序号 sheet with a dry run: what it would do, nothing written (the demo's
+    # aliases resolve 市高院 and 市金融办).
+    xuhao = tmp_path / "xuhao.csv"
+    xuhao.write_text(
+        "序号,重点任务,牵头单位,配合单位,完成时限\n"
+        "1,开展知识产权宣传周活动,市委宣传部,市文旅局,4月底\n"
+        "2,推进知识产权质押融资,市金融办,市高院,2025年6月\n",
+        encoding="utf-8",
+    )
+    args = ["workspace", "import-tasks", str(xuhao), "--work-plan", "WP2023", "--db", url]
+    assert run([*args, "--dry-run"], monkeypatch=monkeypatch) == 0
+    captured = capsys.readouterr()
+    assert "add 2023-061: 开展知识产权宣传周活动" in captured.out
+    assert "dry run: 2 to add, 0 to change, 0 unchanged; nothing was written" in captured.out
+    assert "outside the plan year 2023" in captured.err
+    assert run(args, monkeypatch=monkeypatch) == 0
+    assert "2 rows: 2 created, 0 updated" in capsys.readouterr().out
     audit = tmp_path / "audit.csv"
     assert (
         run(["workspace", "audit-export", "-o", str(audit), "--db", url], monkeypatch=monkeypatch)

@@ -76,16 +76,17 @@ def test_import_good_xlsx(world: World) -> None:
     w = world
     with w.db.write() as s:
         result = A.do_import_tasks(s, w.admin, w.work_plan, xlsx(good_rows()), "计划.xlsx")
-    # Codes come from year + 序号; 2023-001 and 2023-002 already exist (the world's T1, T2)
-    # and are updated; 2023-003 is new.
-    assert (sorted(result.updated), result.created, result.rows) == (
-        ["2023-001", "2023-002"],
-        ["2023-003"],
+    # 序号 is a row number, not a code: the world's 2023-001 and 2023-002 are left alone and
+    # the three rows become new tasks with the next free codes.
+    assert (result.updated, result.created, result.rows) == (
+        [],
+        ["2023-003", "2023-004", "2023-005"],
         3,
     )
     with w.db.read() as s:
         tasks = {t.code: t for t in s.scalars(select(Task).where(Task.work_plan_id == w.work_plan))}
-        t1, t2, t3 = tasks["2023-001"], tasks["2023-002"], tasks["2023-003"]
+        t1, t2, t3 = tasks["2023-003"], tasks["2023-004"], tasks["2023-005"]
+        assert (t1.seq, t2.seq, t3.seq) == (1, 2, 3)
         assert (t1.title, t1.lead_unit_id, t1.deadline, t1.deadline_text, t1.weight) == (
             "实施高价值专利培育工程",
             w.unit_a,
@@ -127,7 +128,7 @@ def test_rerun_is_idempotent_and_updates(world: World) -> None:
     assert (again.created, again.updated, sorted(again.unchanged)) == (
         [],
         [],
-        ["2023-001", "2023-002", "2023-003"],
+        ["2023-003", "2023-004", "2023-005"],
     )
     with w.db.read() as s:
         assert {t.code: t.version for t in s.scalars(select(Task))} == versions
@@ -136,9 +137,9 @@ def test_rerun_is_idempotent_and_updates(world: World) -> None:
     rows[4][6] = "2023年10月底"  # task 2 moves
     with w.db.write() as s:
         third = A.do_import_tasks(s, w.admin, w.work_plan, xlsx(rows), "计划.xlsx")
-    assert (third.updated, sorted(third.unchanged)) == (["2023-002"], ["2023-001", "2023-003"])
+    assert (third.updated, sorted(third.unchanged)) == (["2023-004"], ["2023-003", "2023-005"])
     with w.db.read() as s:
-        t2 = s.scalar(select(Task).where(Task.code == "2023-002"))
+        t2 = s.scalar(select(Task).where(Task.code == "2023-004"))
         assert t2 is not None and t2.deadline == date(2023, 10, 31)
 
 
@@ -153,13 +154,16 @@ def test_bad_rows_write_nothing_and_are_all_listed(world: World) -> None:
         [4, "", "", "", "市科委", "", "年底", "", "abc", ""]
     )  # no title, bad weight (row 8)
     rows.append(
-        [1, "重复序号", "", "", "市科委", "", "年底", "", "", ""]
-    )  # code 2023-001 again (row 9)
+        [5, "开展专利导航", "", "", "市科委", "", "年底", "", "", ""]
+    )  # the same task as row 5 (title and lead unit; row 9)
     with w.db.read() as s:
         before = {t.id: t.as_dict() for t in s.scalars(select(Task))}
     with w.db.write() as s, pytest.raises(ImportRejected) as info:
         A.do_import_tasks(s, w.admin, w.work_plan, xlsx(rows), "计划.xlsx")
-    got = sorted((e.row, e.column, e.key) for e in info.value.row_errors)
+    got = sorted(
+        (e.row, e.column, e.key.removesuffix("_suggest").removesuffix("_hint"))
+        for e in info.value.row_errors
+    )
     assert got == [
         (4, "牵头单位", "field.unknown_unit"),
         (5, "完成时限", "field.invalid_date"),
@@ -167,8 +171,9 @@ def test_bad_rows_write_nothing_and_are_all_listed(world: World) -> None:
         (6, "配合单位", "field.unknown_unit"),
         (8, "权重", "field.not_a_number"),
         (8, "重点任务", "field.required"),
-        (9, "序号", "field.duplicate"),
+        (9, "重点任务", "field.duplicate_task_row"),
     ]
+    assert {e.row: e.seq for e in info.value.row_errors}[9] == "5"  # the 序号 as written
     assert info.value.as_dict("en")["row_errors"][0]["message"].startswith("unknown unit")
     with w.db.read() as s:
         assert {t.id: t.as_dict() for t in s.scalars(select(Task))} == before
@@ -212,7 +217,7 @@ def test_export_round_trip(world: World, fmt: str) -> None:
     assert rows[0][:3] == ["序号", "任务编号", "重点任务"]
     with w.db.write() as s:
         again = A.do_import_tasks(s, w.admin, w.work_plan, exported, f"out.{fmt}")
-    assert again.created == [] and again.updated == [] and len(again.unchanged) == 3
+    assert again.created == [] and again.updated == [] and len(again.unchanged) == 5
     with w.db.read() as s:
         assert {t.code: t.as_dict() for t in s.scalars(select(Task))} == before
 

@@ -305,10 +305,18 @@ def ws_import_tasks(
     file: Path = typer.Argument(..., exists=True, dir_okay=False),
     work_plan: str = typer.Option(..., "--work-plan", help="Work plan code, e.g. WP2023."),
     sheet: str | None = typer.Option(None, "--sheet"),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only show what the import would add, change and warn about."
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
-    """Import tasks from XLSX/CSV (all or nothing; re-runnable, keyed by 任务编号)."""
-    from ipcity.workspace.actions.imports import do_import_tasks, read_task_import
+    """Import tasks from XLSX/CSV (all or nothing; re-runnable). Rows match tasks by 任务编号,
+    else by title and lead unit (never by 序号); the preview's warnings are printed first."""
+    from ipcity.workspace.actions.imports import (
+        do_import_tasks,
+        preview_task_import,
+        read_task_import,
+    )
     from ipcity.workspace.permissions import system_actor
 
     database = _open(db)
@@ -318,8 +326,26 @@ def ws_import_tasks(
             ready = read_task_import(
                 s, actor, _work_plan_id(s, work_plan), file.read_bytes(), file.name, sheet=sheet
             )
+            preview = preview_task_import(s, actor, ready, today=date.today())
+        for w in preview.warnings:
+            typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+        if dry_run:
+            for a in preview.add:
+                typer.echo(f"add {a['code']}: {a['title']} ({a['lead_unit']}, {a['deadline']})")
+            for u in preview.update:
+                changed = "; ".join(
+                    f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items()
+                )
+                typer.echo(f"update {u['code']}: {changed}")
+            typer.echo(
+                f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
+                f"{len(preview.unchanged)} unchanged; nothing was written"
+            )
+            return
         with database.write() as s:
-            result = do_import_tasks(s, actor, ready.work_plan_id, ready)
+            result = do_import_tasks(
+                s, actor, ready.work_plan_id, ready, expected_token=preview.token
+            )
     except ImportRejected as exc:
         _report_import_errors(exc)
         raise typer.Exit(1) from None

@@ -36,6 +36,18 @@ MUNICIPAL_UNITS: tuple[tuple[str, str, str, str], ...] = (
     ("PROCURATORATE", "市人民检察院", "市检察院", "municipal"),
 )
 
+# Names the office's sheets use besides the official ones: short and former names (unit code ->
+# aliases). Import matches them like the name (see unit_names.py).
+UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "COURT": ("市高院", "上海高院"),
+    "CULTURE": ("市文旅局", "市文化和旅游局"),
+    "SHEITC": ("市经信委", "市经济和信息化委员会"),
+    "FINREG": ("市金融办", "市金融工作局"),
+    "DRC": ("市发改委",),
+    "HRSS": ("市人社局",),
+    "SAMR": ("市市场监督管理局",),
+}
+
 # (GB/T 2260 code, district name)
 DISTRICTS: tuple[tuple[str, str], ...] = (
     ("310101", "黄浦区"),

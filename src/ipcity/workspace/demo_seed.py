@@ -136,7 +136,14 @@ def _seed_units(session: Session, actor: Actor) -> dict[str, Unit]:
         units[code] = do_create_unit(
             session,
             actor,
-            {"code": code, "name": name, "short_name": short, "kind": kind, "sort_order": order},
+            {
+                "code": code,
+                "name": name,
+                "short_name": short,
+                "kind": kind,
+                "sort_order": order,
+                "aliases": list(D.UNIT_ALIASES.get(code, ())),
+            },
         )
     for admin_code, name in D.DISTRICTS:
         order += 1

@@ -154,6 +154,7 @@ class RowError:
     column: str
     key: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    seq: str = ""  # the row's 序号 as written, when the sheet has one (users cite it)
 
     def message(self, locale: str = "zh") -> str:
         return render(self.key, self.params, locale)
@@ -161,6 +162,7 @@ class RowError:
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {
             "row": self.row,
+            "seq": self.seq,
             "column": self.column,
             "error": self.key,
             "params": self.params,

@@ -9,9 +9,12 @@ fine; other columns are ignored; * marks required):
 (also accepted: 编号/任务代码, 任务名称/工作任务, 主要内容/工作内容, 目标/对应目标,
 责任单位/牵头部门, 协办单位/参与单位, 完成时间/时间节点/时限, 成果形式, 阶段安排.)
 
-- 任务编号 is the key: importing again updates the tasks with the same code. When the sheet
-  has no code, it is formed from the year and 序号 as ``2023-007`` (序号 missing: the task's
-  position among the task rows) — keep 序号 stable to re-import such a sheet.
+- 任务编号 is the key: importing again updates the tasks with the same code. A row without a
+  code matches the existing task with the same title and lead unit, never by 序号 (序号 is a
+  row number: it orders the tasks and names the row in messages). A row matching nothing is a
+  new task and gets the next free code of the year (``2023-068``).
+- Only the columns the sheet has are compared and written: a sheet without 任务描述 leaves
+  every description as it is.
 - 所属目标: a goal code, a goal title, or "code title" as exported.
 - A row with text in one cell only (e.g. "一、加强知识产权创造") is a section heading; when it
   names a goal, the tasks under it default to that goal.
@@ -61,7 +64,7 @@ from ipcity.workspace.tabular import (
     write_csv,
     write_xlsx,
 )
-from ipcity.workspace.unit_names import UnitIndex, split_units
+from ipcity.workspace.unit_names import UnitIndex, means_every_district, split_units
 
 TASK_HEADER = (
     "序号",
@@ -193,10 +196,12 @@ def goal_label(goal: Goal | None) -> str:
 
 @dataclass
 class TaskRow:
-    """One validated task row, ready to write."""
+    """One validated task row, ready to write. ``code`` is None when the sheet gave none;
+    ``present`` names the fields whose column the sheet has; ``seq_text`` is the 序号 as
+    written (for messages)."""
 
     row: int
-    code: str
+    code: str | None
     seq: int
     title: str
     description: str
@@ -208,6 +213,16 @@ class TaskRow:
     expected_output: str
     weight: float | None
     milestones: list[tuple[str, date | None]]
+    present: frozenset[str] = frozenset()
+    seq_text: str = ""
+    warnings: list[RowError] = field(default_factory=list)
+
+
+def title_key(title: str) -> str:
+    """A title as compared for matching: NFKC, no spaces, no trailing punctuation."""
+    import unicodedata
+
+    return re.sub(r"[\s。；;，,.]+$", "", re.sub(r"\s+", "", unicodedata.normalize("NFKC", title)))
 
 
 _MS_CN = re.compile(
@@ -262,7 +277,9 @@ def parse_task_rows(
     if isinstance(header, RowError):
         return [], [header]
     hdr_idx, cols = header
-    units = UnitIndex(list(session.scalars(select(Unit))))
+    units = UnitIndex(
+        list(session.scalars(select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.id)))
+    )
     goal_stmt = select(Goal)
     if work_plan.plan_id is not None:
         goal_stmt = goal_stmt.where(Goal.plan_id == work_plan.plan_id)
@@ -277,6 +294,8 @@ def parse_task_rows(
     out: list[TaskRow] = []
     errors: list[RowError] = []
     seen_codes: dict[str, int] = {}
+    seen_tasks: dict[tuple[str, int], int] = {}
+    present = frozenset(cols) - {"seq", "code"}
     section_goal: Goal | None = None
     position = 0
     for i in range(hdr_idx + 1, len(rows)):
@@ -295,31 +314,37 @@ def parse_task_rows(
             continue
         position += 1
         row_errors: list[RowError] = []
+        row_warnings: list[RowError] = []
+        seq_text = cell_text(get(row, "seq"))[:20]
 
         def err(
             f: str,
             key: str,
             row_no: int = excel_row,
             sink: list[RowError] = row_errors,
+            seq_text: str = seq_text,
             **params: Any,
         ) -> None:
-            sink.append(RowError(row_no, col_name.get(f, f), key, params))
+            sink.append(RowError(row_no, col_name.get(f, f), key, params, seq=seq_text))
 
         seq = position
-        seq_raw = get(row, "seq")
-        if cell_text(seq_raw):
+        if seq_text:
             try:
-                seq = integer(0)(seq_raw)
+                seq = integer(0)(get(row, "seq"))
             except Invalid as exc:
                 err("seq", exc.key, **exc.params)
         given_code = cell_text(get(row, "code"))
-        code = given_code or f"{work_plan.year}-{seq:03d}"
-        code_field = "code" if given_code else "seq"  # a generated code comes from 序号
-        if not re.fullmatch(r"[\w.\-]{1,32}", code):
-            err(code_field, "field.invalid_format", hint="letters, digits, _ . - (max 32)")
-        elif code in seen_codes:
-            err(code_field, "field.duplicate", value=code)
-        seen_codes.setdefault(code, excel_row)
+        if given_code:
+            if not re.fullmatch(r"[\w.\-]{1,32}", given_code):
+                err("code", "field.invalid_format", hint="letters, digits, _ . - (max 32)")
+            elif given_code in seen_codes:
+                err(
+                    "code",
+                    "field.duplicate_code_row",
+                    value=given_code,
+                    other=seen_codes[given_code],
+                )
+            seen_codes.setdefault(given_code, excel_row)
         if not title:
             err("title", "field.required")
         elif len(title) > 300:
@@ -327,19 +352,26 @@ def parse_task_rows(
         lead_id = 0
         if not lead_txt:
             err("lead", "field.required")
+        elif len(split_units(lead_txt)) > 1 or means_every_district(lead_txt):
+            err("lead", "field.one_lead_unit", value=lead_txt)
         else:
             found = units.resolve(lead_txt)
             if isinstance(found, str):
-                err("lead", found, value=lead_txt)
+                _unit_error(err, "lead", found, lead_txt, units)
             elif len(found) != 1:
-                err("lead", "field.ambiguous_unit", value=lead_txt)
+                err("lead", "field.one_lead_unit", value=lead_txt)
             else:
                 lead_id = found[0].id
+        if title and lead_id and not given_code:
+            key = (title_key(title), lead_id)
+            if key in seen_tasks:
+                err("title", "field.duplicate_task_row", other=seen_tasks[key])
+            seen_tasks.setdefault(key, excel_row)
         co_ids: list[int] = []
         for name in split_units(cell_text(get(row, "co"))):
             found = units.resolve(name)
             if isinstance(found, str):
-                err("co", found, value=name)
+                _unit_error(err, "co", found, name, units)
                 continue
             for u in found:
                 if u.id != lead_id and u.id not in co_ids:
@@ -369,6 +401,15 @@ def parse_task_rows(
             deadline_text = ""  # a plain ISO date says nothing more than the date itself
         if deadline is not None and deadline < work_plan.start_date:
             err("deadline", "field.deadline_before_start")
+        elif deadline is not None and deadline.year != work_plan.year:
+            err(
+                "deadline",
+                "import.deadline_outside_year",
+                sink=row_warnings,
+                value=deadline_text or deadline.isoformat(),
+                date=deadline.isoformat(),
+                year=work_plan.year,
+            )
         weight: float | None = None
         if cell_text(get(row, "weight")):
             try:
@@ -382,7 +423,7 @@ def parse_task_rows(
         out.append(
             TaskRow(
                 row=excel_row,
-                code=code,
+                code=given_code or None,
                 seq=seq,
                 title=title,
                 description=cell_text(get(row, "description")),
@@ -394,9 +435,26 @@ def parse_task_rows(
                 expected_output=cell_text(get(row, "expected_output")),
                 weight=weight,
                 milestones=parse_milestones(cell_text(get(row, "milestones")), work_plan.year),
+                present=present,
+                seq_text=seq_text,
+                warnings=row_warnings,
             )
         )
+    if not out and not errors:
+        errors.append(RowError(hdr_idx + 1, "", "import.empty_sheet"))
     return out, errors
+
+
+def _unit_error(err: Any, f: str, key: str, name: str, units: UnitIndex) -> None:
+    """An unknown unit with the closest names as suggestions; an ambiguous one as such."""
+    if key != "field.unknown_unit":
+        err(f, key, value=name)
+        return
+    close = units.suggest(name)
+    if close:
+        err(f, "field.unknown_unit_suggest", value=name, suggestions="、".join(close))
+    else:
+        err(f, "field.unknown_unit_hint", value=name)
 
 
 # --- targets: parse -------------------------------------------------------------------------

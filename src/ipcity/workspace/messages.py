@@ -178,6 +178,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到表头（需要包含：{value}）",
         "no header row found (needs: {value})",
     ),
+    # imports with a preview; unit aliases
+    "field.unknown_unit_suggest": (
+        "未知单位：{value}。您是否要找：{suggestions}？（可在“成员单位”中为单位添加别名）",
+        "unknown unit: {value}. Did you mean: {suggestions}? (Aliases can be added under "
+        "Member units.)",
+    ),
+    "field.unknown_unit_hint": (
+        "未知单位：{value}（可在“成员单位”中为单位添加别名）",
+        "unknown unit: {value} (aliases can be added under Member units)",
+    ),
+    "field.one_lead_unit": (
+        "牵头单位只能填一个（填写了：{value}）；其他单位请填入“配合单位”",
+        "only one lead unit is allowed (given: {value}); put the others under co-operating units",
+    ),
+    "field.duplicate_task_row": (
+        "与第 {other} 行是同一任务（标题和牵头单位相同）",
+        "the same task as row {other} (same title and lead unit)",
+    ),
+    "field.duplicate_code_row": (
+        "任务编号 {value} 与第 {other} 行重复",
+        "task code {value} is also on row {other}",
+    ),
+    "field.alias_taken": (
+        "别名“{value}”已是“{unit}”的名称或别名",
+        "the alias “{value}” is already a name or alias of {unit}",
+    ),
+    "import.deadline_outside_year": (
+        "完成时限 {value}（{date}）不在 {year} 年计划年度内",
+        "deadline {value} ({date}) is outside the plan year {year}",
+    ),
+    "import.deadline_passed": (
+        "完成时限 {value} 读作 {date}，已早于今天（{today}），导入后即为逾期",
+        "deadline {value} reads as {date}, before today ({today}): the task will be overdue "
+        "at once",
+    ),
+    "import.renames_reported_task": (
+        "任务 {code} 已有 {reports} 份进展报告，本次导入将修改其{fields}",
+        "task {code} has {reports} progress reports; this import changes its {fields}",
+    ),
+    "import.stale_preview": (
+        "预览之后数据已有变化（其他人修改了任务或单位），本次未写入任何内容；请重新上传并查看新的预览",
+        "the data changed after the preview (someone edited tasks or units); nothing was "
+        "written; upload the file again and check the new preview",
+    ),
+    "import.same_title_other_lead": (
+        "已有同名任务 {code}，但牵头单位是{unit}；本行将作为新任务添加",
+        "task {code} has the same title but is led by {unit}; this row is added as a new task",
+    ),
+    "import.preview_expired": (
+        "这份上传的表格已导入或已过期（保留一天）；请重新上传",
+        "this upload was applied already or has expired (kept for a day); upload the file again",
+    ),
+    "import.empty_sheet": (
+        "表格只有表头，没有任务行",
+        "the sheet has a header but no task rows",
+    ),
 }
 
 

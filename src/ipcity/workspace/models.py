@@ -90,8 +90,43 @@ class Unit(Base):
             "admin_code": self.admin_code,
             "sort_order": self.sort_order,
             "active": self.active,
+            "aliases": self.alias_names,
             "version": self.version,
         }
+
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        cascade="all, delete-orphan", order_by="UnitAlias.id", lazy="selectin"
+    )
+
+    @property
+    def alias_names(self) -> list[str]:
+        return [a.alias for a in self.aliases]
+
+
+class UnitAlias(Base):
+    """Another name a unit goes by in the office's sheets: a short or former name (市高院,
+    市文旅局). Unique across units, and never another unit's name (checked on write)."""
+
+    __tablename__ = "unit_aliases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class PendingImport(Base):
+    """An uploaded sheet between its preview and the user's confirmation (kept a day at most;
+    deleted when applied). ``kind``: tasks | targets; ``owner_id``: the work plan or plan."""
+
+    __tablename__ = "pending_imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # random, in the confirm form
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    sheet: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class User(Base):

@@ -4,7 +4,9 @@ A unit is found by its full name, short name, code or GB/T 2260 code, compared a
 without spaces; "上海市X", "市X" and "X" match each other, and a district's short name
 also matches with 政府 / 人民政府 appended (黄浦区 = 黄浦区政府 = 黄浦区人民政府).
 "各区", "各区政府", "各区人民政府", "16个区", "各区政府（管委会）", "相关区" stand for every
-active district.
+active district. A unit's aliases (short or former names the office keeps, such as 市高院 or
+市文旅局; ``UnitAlias``) match like its name. An unknown name gets the closest names as
+suggestions (``UnitIndex.suggest``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from ipcity.workspace.models import Unit
 
@@ -57,6 +60,8 @@ class UnitIndex:
                 keys |= _variants(u.short_name)
             if u.admin_code:
                 keys.add(u.admin_code)
+            for alias in u.alias_names:
+                keys |= _variants(alias)
             for k in keys:
                 self._by_key[k].add(u.id)
         self.districts = [u for u in units if u.kind == "district" and u.active]
@@ -73,6 +78,44 @@ class UnitIndex:
         if len(ids) > 1:
             return "field.ambiguous_unit"
         return [self._units[next(iter(ids))]]
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """The names of the units closest to ``name`` (by their names, short names and
+        aliases), best first; empty when none is close."""
+        n = _norm(name)
+        if not n:
+            return []
+        best: dict[int, float] = {}
+        for key, ids in self._by_key.items():
+            if key.isdigit() or key.isascii():
+                continue  # codes: a user typing a name does not mean a code
+            score = SequenceMatcher(None, n, key).ratio()
+            if _is_subsequence(n.removeprefix("市"), key):
+                score = max(score, 0.75)
+            for uid in ids:
+                if score > best.get(uid, 0.0):
+                    best[uid] = score
+        ranked = sorted(
+            (uid for uid, sc in best.items() if sc >= 0.5),
+            key=lambda uid: (-best[uid], self._units[uid].sort_order, uid),
+        )
+        if ranked:  # only the names about as close as the best one: no long tail of 市X局
+            top = best[ranked[0]]
+            ranked = [uid for uid in ranked if best[uid] >= top - 0.1]
+        return [self._units[uid].name for uid in ranked[:limit]]
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` appears in ``long`` in order (市经信委 ⊂ 市经济信息化委)."""
+    if len(short) < 2:
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def means_every_district(name: str) -> bool:
+    """ "各区" and its variants: every district, so never one lead unit."""
+    return _norm(name) in ALL_DISTRICTS
 
 
 def split_units(text: str) -> list[str]:

@@ -94,6 +94,7 @@ def create_unit(
     kind: Annotated[str, Form()] = "",
     admin_code: Annotated[str, Form()] = "",
     sort_order: Annotated[str, Form()] = "",
+    aliases: Annotated[str, Form()] = "",
 ) -> Response:
     data = {
         "code": code,
@@ -102,6 +103,7 @@ def create_unit(
         "kind": kind,
         "admin_code": admin_code,
         "sort_order": sort_order,
+        "aliases": aliases,
     }
     outcome = attempt(v.session, lambda: do_create_unit(v.session, v.actor, data))
     if outcome.error is not None:
@@ -121,6 +123,7 @@ def update_unit(
     admin_code: Annotated[str, Form()] = "",
     sort_order: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
+    aliases: Annotated[str | None, Form()] = None,
 ) -> Response:
     changes = {
         "name": name,
@@ -130,6 +133,8 @@ def update_unit(
         "sort_order": sort_order,
         "active": _flag(active),
     }
+    if aliases is not None:  # a post without the field keeps the aliases
+        changes["aliases"] = aliases
     outcome = attempt(
         v.session,
         lambda: do_update_unit(

@@ -1,17 +1,21 @@
 """Import and export of the office's sheets: a work plan's tasks and a plan's indicator
 targets (XLSX or CSV). An import is all or nothing: with any bad row nothing is written and
-every row error is listed. The sheet is read and checked in the request's read session
-(``reads_before_writing``); only the writes run in a write transaction."""
+every row error is listed. A task sheet is previewed first (upload → preview → confirm): the
+upload is kept server-side (``PendingImport``) and the confirm form carries its key and the
+preview's token, so what is applied is what was previewed. The sheet is read and checked in
+the request's read session (``reads_before_writing``); only the writes run in a write
+transaction."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import File, Form, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
-from ipcity.web.deps import Db, View, reads_before_writing
+from ipcity.web.deps import Db, View, ViewContext, reads_before_writing
 from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_
@@ -20,11 +24,19 @@ from ipcity.web.routing import page_router
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     ImportResult,
+    TargetImportPreview,
+    TaskImportPreview,
     do_import_targets,
     do_import_tasks,
+    drop_pending_import,
+    load_pending_import,
+    preview_target_import,
+    preview_task_import,
     read_target_import,
     read_task_import,
+    store_pending_import,
 )
+from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.excel_io import export_targets, export_tasks
 from ipcity.workspace.permissions import Cap, require
 from ipcity.workspace.tabular import UploadLimits
@@ -37,7 +49,7 @@ MEDIA = {
 }
 
 
-def _read_sheet(upload: UploadFile | None) -> tuple[bytes, str]:
+def read_sheet_upload(upload: UploadFile | None) -> tuple[bytes, str]:
     if upload is None or not upload.filename:
         raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
     max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
@@ -86,10 +98,61 @@ def task_import(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
+    """Upload → preview: nothing is imported yet; the sheet is kept until it is confirmed."""
     require(v.actor, Cap.EDIT_WORK_PLANS)
     wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    data, name = _read_sheet(file)
+    data, name = read_sheet_upload(file)
     actor = v.actor
+    today = v.today
+
+    def check() -> TaskImportPreview:
+        ready = read_task_import(v.session, actor, wp.id, data, name, sheet=sheet or None)
+        return preview_task_import(v.session, actor, ready, today=today)
+
+    checked = attempt(v.session, check)
+    if checked.value is None:
+        return _task_page(v, wp, error=checked.error, filename=name)
+    stored = attempt_write(
+        db,
+        lambda s: store_pending_import(
+            s, actor, kind="tasks", owner_id=wp.id, data=data, filename=name, sheet=sheet
+        ),
+    )
+    if stored.value is None:
+        return _task_page(v, wp, error=stored.error, filename=name)
+    return v.render(
+        "imports/preview.html",
+        {
+            "kind": "tasks",
+            "owner": wp,
+            "preview": checked.value,
+            "filename": name,
+            "upload_key": stored.value,
+        },
+    )
+
+
+@router.post("/work-plans/{work_plan_id}/import/apply", response_class=HTMLResponse)
+@reads_before_writing
+def task_import_apply(
+    v: View,
+    db: Db,
+    work_plan_id: int,
+    upload: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm → apply exactly the previewed import, or refuse when the data changed since."""
+    require(v.actor, Cap.EDIT_WORK_PLANS)
+    wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
+    actor = v.actor
+    pending = attempt(
+        v.session,
+        lambda: load_pending_import(v.session, actor, upload, kind="tasks", owner_id=wp.id),
+    )
+    if pending.value is None:
+        return _task_page(v, wp, error=pending.error, filename="")
+    kept = pending.value
+    name, data, sheet = kept.filename, kept.data, kept.sheet
     checked = attempt(
         v.session,
         lambda: read_task_import(v.session, actor, wp.id, data, name, sheet=sheet or None),
@@ -97,17 +160,28 @@ def task_import(
     outcome: Outcome[ImportResult] = Outcome(error=checked.error)
     if checked.value is not None:
         ready = checked.value
-        outcome = attempt_write(db, lambda s: do_import_tasks(s, actor, ready.work_plan_id, ready))
+
+        def apply(s: Session) -> ImportResult:
+            result = do_import_tasks(s, actor, ready.work_plan_id, ready, expected_token=token)
+            drop_pending_import(s, upload)
+            return result
+
+        outcome = attempt_write(db, apply)
+    return _task_page(v, wp, result=outcome.value, error=outcome.error, filename=name)
+
+
+def _task_page(
+    v: ViewContext,
+    wp: Any,
+    *,
+    result: ImportResult | None = None,
+    error: WorkspaceError | None = None,
+    filename: str,
+) -> Response:
     return v.render(
         "imports/form.html",
-        {
-            "kind": "tasks",
-            "owner": wp,
-            "result": outcome.value,
-            "error": outcome.error,
-            "filename": name,
-        },
-        status_code=outcome.error.http_status if outcome.error else 200,
+        {"kind": "tasks", "owner": wp, "result": result, "error": error, "filename": filename},
+        status_code=error.http_status if error else 200,
     )
 
 
@@ -137,10 +211,59 @@ def target_import(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
+    """Upload → preview, as for tasks."""
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
-    data, name = _read_sheet(file)
+    data, name = read_sheet_upload(file)
     actor = v.actor
+
+    def check() -> TargetImportPreview:
+        ready = read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None)
+        return preview_target_import(v.session, actor, ready)
+
+    checked = attempt(v.session, check)
+    if checked.value is None:
+        return _target_page(v, plan, error=checked.error, filename=name)
+    stored = attempt_write(
+        db,
+        lambda s: store_pending_import(
+            s, actor, kind="targets", owner_id=plan.id, data=data, filename=name, sheet=sheet
+        ),
+    )
+    if stored.value is None:
+        return _target_page(v, plan, error=stored.error, filename=name)
+    return v.render(
+        "imports/preview.html",
+        {
+            "kind": "targets",
+            "owner": plan,
+            "preview": checked.value,
+            "filename": name,
+            "upload_key": stored.value,
+        },
+    )
+
+
+@router.post("/plans/{plan_id}/targets/import/apply", response_class=HTMLResponse)
+@reads_before_writing
+def target_import_apply(
+    v: View,
+    db: Db,
+    plan_id: int,
+    upload: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+) -> Response:
+    require(v.actor, Cap.EDIT_PLANS)
+    plan = queries.get_plan(v.session, v.actor, plan_id)
+    actor = v.actor
+    pending = attempt(
+        v.session,
+        lambda: load_pending_import(v.session, actor, upload, kind="targets", owner_id=plan.id),
+    )
+    if pending.value is None:
+        return _target_page(v, plan, error=pending.error, filename="")
+    kept = pending.value
+    name, data, sheet = kept.filename, kept.data, kept.sheet
     checked = attempt(
         v.session,
         lambda: read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None),
@@ -148,17 +271,28 @@ def target_import(
     outcome: Outcome[ImportResult] = Outcome(error=checked.error)
     if checked.value is not None:
         ready = checked.value
-        outcome = attempt_write(db, lambda s: do_import_targets(s, actor, ready.plan_id, ready))
+
+        def apply(s: Session) -> ImportResult:
+            result = do_import_targets(s, actor, ready.plan_id, ready, expected_token=token)
+            drop_pending_import(s, upload)
+            return result
+
+        outcome = attempt_write(db, apply)
+    return _target_page(v, plan, result=outcome.value, error=outcome.error, filename=name)
+
+
+def _target_page(
+    v: ViewContext,
+    plan: Any,
+    *,
+    result: ImportResult | None = None,
+    error: WorkspaceError | None = None,
+    filename: str,
+) -> Response:
     return v.render(
         "imports/form.html",
-        {
-            "kind": "targets",
-            "owner": plan,
-            "result": outcome.value,
-            "error": outcome.error,
-            "filename": name,
-        },
-        status_code=outcome.error.http_status if outcome.error else 200,
+        {"kind": "targets", "owner": plan, "result": result, "error": error, "filename": filename},
+        status_code=error.http_status if error else 200,
     )
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, StringConstraints
 
 from ipcity.web.params import SortOrder, Version
 from ipcity.web.schemas.common import Strict, UnitKind, omissible
@@ -14,6 +16,8 @@ class UnitCreate(Strict):
     admin_code: str | None = None  # GB/T 2260, required for a district
     sort_order: SortOrder = omissible()
     active: bool = omissible()
+    # short and former names (市高院), matched on import
+    aliases: list[Annotated[str, StringConstraints(max_length=100)]] = omissible()
 
 
 class UnitUpdate(Strict):
@@ -26,6 +30,8 @@ class UnitUpdate(Strict):
     admin_code: str | None = None
     sort_order: SortOrder = omissible()
     active: bool = omissible()
+    # replaces the unit's aliases ([] clears them)
+    aliases: list[Annotated[str, StringConstraints(max_length=100)]] = omissible()
 
 
 class UnitPublic(BaseModel):
@@ -37,4 +43,5 @@ class UnitPublic(BaseModel):
     admin_code: str | None
     sort_order: int
     active: bool
+    aliases: list[str] = []
     version: int

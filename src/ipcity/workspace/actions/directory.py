@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
@@ -23,7 +25,7 @@ from ipcity.workspace.actions._common import (
 )
 from ipcity.workspace.auth import check_password_strength, hash_password, normalise_username
 from ipcity.workspace.errors import FieldError, NotFound, ValidationError, invalid
-from ipcity.workspace.models import Unit, User
+from ipcity.workspace.models import Unit, UnitAlias, User
 from ipcity.workspace.permissions import USER_ROLES, Actor, Cap, Role, require
 
 UNIT_KINDS = ("office", "municipal", "district")
@@ -43,6 +45,28 @@ def _unit_code(value: Any) -> str:
     return s
 
 
+_ALIAS_SEPARATORS = re.compile(r"[、;；,，\n]+")
+
+
+def _aliases(value: Any) -> list[str]:
+    """Aliases as a list or one text separated by 、 ; ， or new lines; NFKC, no spaces."""
+    parts = _ALIAS_SEPARATORS.split(value) if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple):
+        raise Invalid("field.invalid_format", hint="a list of names")
+    out: list[str] = []
+    for p in parts:
+        if not isinstance(p, str):
+            raise Invalid("field.invalid_format", hint="a list of names")
+        name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", p))
+        if len(name) > 100:
+            raise Invalid("field.too_long", max=100)
+        if name and name not in out:
+            out.append(name)
+    if len(out) > 30:
+        raise Invalid("field.out_of_range", min=0, max=30)
+    return out
+
+
 UNIT_FIELDS: dict[str, Field] = {
     "code": Field(_unit_code, required=True),
     "name": Field(text(100), required=True),
@@ -51,7 +75,49 @@ UNIT_FIELDS: dict[str, Field] = {
     "admin_code": Field(_admin_code),
     "sort_order": Field(integer()),
     "active": Field(boolean),
+    "aliases": Field(_aliases),
 }
+
+
+def _unit_holding(session: Session, name: str, own_id: int | None) -> Unit | None:
+    """Another unit whose name, short name or alias is ``name``."""
+    for stmt in (
+        select(Unit).where((Unit.name == name) | (Unit.short_name == name)),
+        select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id).where(UnitAlias.alias == name),
+    ):
+        for other in session.scalars(stmt):
+            if other.id != own_id:
+                return other
+    return None
+
+
+def _check_names_free(session: Session, values: Mapping[str, Any], own_id: int | None) -> None:
+    """An alias must not be another unit's name/short name/alias, and a unit's name or short
+    name must not be another unit's alias: a sheet naming it would then match two units."""
+    errors = []
+    for alias in values.get("aliases") or []:
+        other = _unit_holding(session, alias, own_id)
+        if other is not None:
+            errors.append(
+                FieldError("aliases", "field.alias_taken", {"value": alias, "unit": other.name})
+            )
+    for col in ("name", "short_name"):
+        v = values.get(col)
+        if not v:
+            continue
+        holder = session.scalar(
+            select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id).where(UnitAlias.alias == v)
+        )
+        if holder is not None and holder.id != own_id:
+            errors.append(FieldError(col, "field.alias_taken", {"value": v, "unit": holder.name}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_aliases(unit: Unit, names: list[str]) -> None:
+    keep = [a for a in unit.aliases if a.alias in names]
+    have = {a.alias for a in keep}
+    unit.aliases = keep + [UnitAlias(alias=n) for n in names if n not in have and n != unit.name]
 
 
 def _check_unit_unique(session: Session, values: Mapping[str, Any], own_id: int | None) -> None:
@@ -75,7 +141,10 @@ def do_create_unit(session: Session, actor: Actor, data: Mapping[str, Any]) -> U
     require(actor, Cap.MANAGE_UNITS)
     values = parse_fields(data, UNIT_FIELDS, partial=False)
     _check_unit_unique(session, values, None)
+    _check_names_free(session, values, None)
+    aliases = values.pop("aliases", None) or []
     unit = Unit(**{k: v for k, v in values.items() if v is not None})
+    _set_aliases(unit, aliases)
     session.add(unit)
     session.flush()
     audit.record(session, actor, "unit.create", "unit", unit.id, before=None, after=unit.as_dict())
@@ -94,9 +163,14 @@ def do_update_unit(
     unit = load_for_update(session, Unit, unit_id, expected_version)
     values = parse_fields(changes, UNIT_FIELDS, partial=True)
     _check_unit_unique(session, values, unit.id)
+    _check_names_free(session, values, unit.id)
     before = unit.as_dict()
+    aliases = values.pop("aliases", None) if "aliases" in values else None
     for k, v in values.items():
         setattr(unit, k, v)
+    if "aliases" in changes and (aliases or []) != unit.alias_names:
+        _set_aliases(unit, aliases or [])
+        flag_modified(unit, "name")  # the unit's version steps too: aliases are its data
     session.flush()
     audit.record(
         session, actor, "unit.update", "unit", unit.id, before=before, after=unit.as_dict()

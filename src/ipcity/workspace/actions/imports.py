@@ -9,24 +9,53 @@ transaction (``do_import_*`` given the checked import) only writes.
 Writing happens inside a SAVEPOINT through the same actions a form would use (so each
 created/updated row gets its audit entry); should one of
 them still refuse a row, the savepoint is rolled back and that row is reported the same way.
-Re-running the same sheet changes nothing (rows are keyed by code; unchanged rows are not
-touched and get no audit entry).
+Re-running the same sheet changes nothing (unchanged rows are not touched and get no audit
+entry).
+
+Tasks are previewed before they are written: ``preview_task_import`` lists the rows it would
+add, update (with every changed field, before and after) and leave, with warnings (a deadline
+outside the plan's year or already past; the title or lead unit of a task that has progress
+reports would change). Its ``token`` is a digest of exactly what would be written and of the
+versions of the work plan's tasks; ``do_import_tasks(..., expected_token=token)`` recomputes
+it inside the write transaction and refuses (StalePreview, nothing written) when the data
+changed in between, so what is applied is what was previewed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import secrets
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from ipcity.workspace import excel_io  # a module: excel_io imports actions._common
 from ipcity.workspace.actions._common import load
 from ipcity.workspace.actions.plans import do_create_target, do_update_target
 from ipcity.workspace.actions.work_plans import do_create_task, do_update_task
-from ipcity.workspace.errors import ImportRejected, RowError, ValidationError
-from ipcity.workspace.models import IndicatorTarget, Plan, Task, WorkPlan
+from ipcity.workspace.errors import (
+    ImportRejected,
+    PermissionDenied,
+    RowError,
+    ValidationError,
+    WorkspaceError,
+)
+from ipcity.workspace.models import (
+    Goal,
+    IndicatorTarget,
+    PendingImport,
+    Plan,
+    ProgressReport,
+    Task,
+    Unit,
+    WorkPlan,
+    utcnow,
+)
 from ipcity.workspace.permissions import Actor, Cap, require
 from ipcity.workspace.tabular import Rows
 
@@ -73,21 +102,8 @@ def _task_values(r: excel_io.TaskRow) -> dict[str, Any]:
 
 
 def _task_changes(task: Task, values: dict[str, Any]) -> dict[str, Any]:
-    current = {
-        "code": task.code,
-        "seq": task.seq,
-        "title": task.title,
-        "description": task.description,
-        "goal_id": task.goal_id,
-        "lead_unit_id": task.lead_unit_id,
-        "co_unit_ids": [u.id for u in task.co_units],
-        "deadline": task.deadline,
-        "deadline_text": task.deadline_text,
-        "expected_output": task.expected_output,
-        "weight": task.weight,
-        "milestones": [{"title": m.title, "due_date": m.due_date} for m in task.milestones],
-    }
-    return {k: v for k, v in values.items() if current[k] != v}
+    current = _current_values(task)
+    return {k: v for k, v in values.items() if k in current and current[k] != v}
 
 
 def _rejected(row: int, exc: ValidationError) -> list[RowError]:
@@ -132,6 +148,283 @@ def read_task_import(
     return TaskImport(wp.id, parsed)
 
 
+class StalePreview(WorkspaceError):
+    """The tasks or units changed between the preview and the apply: nothing was written."""
+
+    http_status = 409
+    key = "import.stale_preview"
+
+
+# Fields a sheet column stands for (only the columns present are compared and written).
+_COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "description": ("description",),
+    "goal": ("goal_id",),
+    "lead": ("lead_unit_id",),
+    "co": ("co_unit_ids",),
+    "deadline": ("deadline", "deadline_text"),
+    "expected_output": ("expected_output",),
+    "weight": ("weight",),
+    "milestones": ("milestones",),
+}
+
+
+@dataclass
+class _Op:
+    row: excel_io.TaskRow
+    code: str
+    task: Task | None  # None: create
+    values: dict[str, Any]  # create: every field; update: the changed fields only
+
+
+@dataclass
+class TaskImportPreview:
+    """What importing a checked sheet would do (see the module doc)."""
+
+    work_plan_id: int
+    add: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    token: str = ""
+    ops: list[_Op] = field(default_factory=list, repr=False)
+
+    @property
+    def loud(self) -> list[dict[str, Any]]:
+        """The updates that rename a task with reports or hand it to another lead unit."""
+        return [u for u in self.update if u["loud"]]
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {
+            "add": self.add,
+            "update": self.update,
+            "unchanged": len(self.unchanged),
+            "unchanged_codes": self.unchanged,
+            "not_in_file": self.not_in_file,
+            "warnings": [w.as_dict(locale) for w in self.warnings],
+            "errors": [],
+            "token": self.token,
+        }
+
+
+def _next_codes(year: int, taken: set[str]) -> Any:
+    pattern = re.compile(rf"^{year}-(\d+)$")
+    n = max((int(m.group(1)) for c in taken if (m := pattern.match(c))), default=0)
+    while True:
+        n += 1
+        code = f"{year}-{n:03d}"
+        if code not in taken:
+            taken.add(code)
+            yield code
+
+
+class _Names:
+    """Display values for the preview: unit names, goal labels, ISO dates."""
+
+    def __init__(self, session: Session) -> None:
+        self.units = {u.id: u.name for u in session.scalars(select(Unit))}
+        self.goals = {g.id: excel_io.goal_label(g) for g in session.scalars(select(Goal))}
+
+    def show(self, name: str, value: Any) -> Any:
+        if value is None:
+            return ""
+        if name == "lead_unit_id":
+            return self.units.get(value, str(value))
+        if name == "co_unit_ids":
+            return "、".join(self.units.get(u, str(u)) for u in value)
+        if name == "goal_id":
+            return self.goals.get(value, str(value))
+        if name == "milestones":
+            return excel_io.format_milestones([(m["title"], m["due_date"]) for m in value])
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+
+_FIELD_COLUMN = {
+    "title": "title",
+    "description": "description",
+    "goal_id": "goal",
+    "lead_unit_id": "lead",
+    "co_unit_ids": "co",
+    "deadline": "deadline",
+    "deadline_text": "deadline",
+    "expected_output": "expected_output",
+    "weight": "weight",
+    "milestones": "milestones",
+    "seq": "seq",
+}
+
+
+def preview_task_import(
+    session: Session, actor: Actor, checked: TaskImport, *, today: date | None = None
+) -> TaskImportPreview:
+    """What ``do_import_tasks`` would do with ``checked`` now (no writes). ``today`` (the
+    app's date) adds a warning for each deadline that is already past."""
+    require(actor, Cap.EDIT_WORK_PLANS)
+    wp = load(session, WorkPlan, checked.work_plan_id)
+    tasks = list(
+        session.scalars(
+            select(Task)
+            .where(Task.work_plan_id == wp.id)
+            .options(selectinload(Task.co_units), selectinload(Task.milestones))
+            .order_by(Task.id)
+        )
+    )
+    by_code = {t.code: t for t in tasks}
+    by_title: dict[str, list[Task]] = {}
+    for t in tasks:
+        by_title.setdefault(excel_io.title_key(t.title), []).append(t)
+    reports = dict(
+        session.execute(
+            select(ProgressReport.task_id, func.count())
+            .join(Task, Task.id == ProgressReport.task_id)
+            .where(Task.work_plan_id == wp.id)
+            .group_by(ProgressReport.task_id)
+        ).all()
+    )
+    names = _Names(session)
+    taken = set(by_code) | {r.code for r in checked.rows if r.code}
+    new_codes = _next_codes(wp.year, taken)
+    preview = TaskImportPreview(work_plan_id=wp.id)
+    touched: set[int] = set()
+    for r in checked.rows:
+        preview.warnings.extend(r.warnings)
+        task: Task | None = None
+        if r.code is not None:
+            task = by_code.get(r.code)
+        else:
+            same_title = by_title.get(excel_io.title_key(r.title), [])
+            led = [t for t in same_title if t.lead_unit_id == r.lead_unit_id]
+            task = next((t for t in led if t.id not in touched), None)
+            if task is None and same_title and not led:
+                other = same_title[0]
+                preview.warnings.append(
+                    _warn(
+                        r,
+                        "title",
+                        "import.same_title_other_lead",
+                        code=other.code,
+                        unit=names.show("lead_unit_id", other.lead_unit_id),
+                    )
+                )
+        values = _task_values(r)
+        if task is None:
+            code = r.code or next(new_codes)
+            values["code"] = code
+            preview.ops.append(_Op(r, code, None, values))
+            preview.add.append(
+                {
+                    "row": r.row,
+                    "seq": r.seq_text,
+                    "code": code,
+                    "title": r.title,
+                    "lead_unit": names.show("lead_unit_id", r.lead_unit_id),
+                    "co_units": names.show("co_unit_ids", r.co_unit_ids),
+                    "deadline": r.deadline.isoformat(),
+                    "deadline_text": r.deadline_text,
+                }
+            )
+            _deadline_passed(preview, r, today)
+            continue
+        touched.add(task.id)
+        wanted = {"code", "seq"} if r.code is not None else set()
+        for col in r.present:
+            wanted.update(_COLUMN_FIELDS.get(col, ()))
+        if r.goal_id is not None:
+            wanted.add("goal_id")
+        changes = {k: v for k, v in _task_changes(task, values).items() if k in wanted}
+        if not changes:
+            preview.unchanged.append(task.code)
+            continue
+        preview.ops.append(_Op(r, task.code, task, changes))
+        n_reports = int(reports.get(task.id, 0))
+        renamed = [k for k in ("title", "lead_unit_id") if k in changes]
+        loud = bool(renamed) and n_reports > 0
+        current = _current_values(task)
+        preview.update.append(
+            {
+                "row": r.row,
+                "seq": r.seq_text,
+                "code": task.code,
+                "title": task.title,
+                "reports": n_reports,
+                "loud": loud,
+                "changes": {
+                    k: {"from": names.show(k, current[k]), "to": names.show(k, v)}
+                    for k, v in changes.items()
+                },
+            }
+        )
+        if loud:
+            preview.warnings.append(
+                _warn(
+                    r,
+                    "title",
+                    "import.renames_reported_task",
+                    code=task.code,
+                    reports=n_reports,
+                    fields="、".join(
+                        excel_io.TASK_HEADER[excel_io.TASK_FIELDS.index(_FIELD_COLUMN[k])]
+                        for k in renamed
+                    ),
+                )
+            )
+        if "deadline" in changes:
+            _deadline_passed(preview, r, today)
+    in_file = {op.code for op in preview.ops} | set(preview.unchanged)
+    preview.not_in_file = sorted(c for c in by_code if c not in in_file)
+    preview.token = _token(wp.id, tasks, preview.ops)
+    return preview
+
+
+def _warn(r: excel_io.TaskRow, f: str, key: str, **params: Any) -> RowError:
+    column = excel_io.TASK_HEADER[excel_io.TASK_FIELDS.index(f)]
+    return RowError(r.row, column, key, params, seq=r.seq_text)
+
+
+def _deadline_passed(preview: TaskImportPreview, r: excel_io.TaskRow, today: date | None) -> None:
+    if today is not None and r.deadline < today:
+        preview.warnings.append(
+            _warn(
+                r,
+                "deadline",
+                "import.deadline_passed",
+                value=r.deadline_text or r.deadline.isoformat(),
+                date=r.deadline.isoformat(),
+                today=today.isoformat(),
+            )
+        )
+
+
+def _token(work_plan_id: int, tasks: list[Task], ops: list[_Op]) -> str:
+    state = {
+        "work_plan": work_plan_id,
+        "tasks": [[t.id, t.version] for t in tasks],
+        "ops": [[op.code, op.task.id if op.task else None, op.values] for op in ops],
+    }
+    blob = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _current_values(task: Task) -> dict[str, Any]:
+    return {
+        "code": task.code,
+        "seq": task.seq,
+        "title": task.title,
+        "description": task.description,
+        "goal_id": task.goal_id,
+        "lead_unit_id": task.lead_unit_id,
+        "co_unit_ids": [u.id for u in task.co_units],
+        "deadline": task.deadline,
+        "deadline_text": task.deadline_text,
+        "expected_output": task.expected_output,
+        "weight": task.weight,
+        "milestones": [{"title": m.title, "due_date": m.due_date} for m in task.milestones],
+    }
+
+
 def do_import_tasks(
     session: Session,
     actor: Actor,
@@ -140,47 +433,48 @@ def do_import_tasks(
     filename: str = "",
     *,
     sheet: str | None = None,
+    expected_token: str | None = None,
 ) -> ImportResult:
     """Import a task sheet (XLSX or CSV) into a work plan; see excel_io for the layout.
-    ``data`` may be the sheet's bytes or what ``read_task_import`` returned for it."""
+    ``data`` may be the sheet's bytes or what ``read_task_import`` returned for it. With
+    ``expected_token`` (a preview's token) it writes only when the preview still holds."""
     require(actor, Cap.EDIT_WORK_PLANS)
     wp = load(session, WorkPlan, work_plan_id)
     if isinstance(data, TaskImport):
         if data.work_plan_id != wp.id:
             raise ValueError("the checked import belongs to another work plan")
-        parsed = data.rows
+        checked = data
     else:
-        parsed = read_task_import(session, actor, wp.id, data, filename, sheet=sheet).rows
-    result = ImportResult(rows=len(parsed))
-    existing = {t.code: t for t in session.scalars(select(Task).where(Task.work_plan_id == wp.id))}
+        checked = read_task_import(session, actor, wp.id, data, filename, sheet=sheet)
+    preview = preview_task_import(session, actor, checked)
+    if expected_token is not None and preview.token != expected_token:
+        raise StalePreview()
+    result = ImportResult(rows=len(checked.rows), unchanged=list(preview.unchanged))
     failures: list[RowError] = []
     try:
         with session.begin_nested():
-            for r in parsed:
-                values = _task_values(r)
-                task = existing.get(r.code)
+            for op in preview.ops:
                 try:
-                    if task is None:
-                        do_create_task(session, actor, {"work_plan_id": wp.id, **values})
-                        result.created.append(r.code)
-                        continue
-                    changes = _task_changes(task, values)
-                    if not changes:
-                        result.unchanged.append(r.code)
-                        continue
-                    # The sheet is the authority: it updates whatever version is current.
-                    do_update_task(
-                        session, actor, task.id, expected_version=task.version, changes=changes
-                    )
-                    result.updated.append(r.code)
+                    if op.task is None:
+                        do_create_task(session, actor, {"work_plan_id": wp.id, **op.values})
+                        result.created.append(op.code)
+                    else:
+                        # The previewed changes, on the version the preview saw.
+                        do_update_task(
+                            session,
+                            actor,
+                            op.task.id,
+                            expected_version=op.task.version,
+                            changes=op.values,
+                        )
+                        result.updated.append(op.code)
                 except ValidationError as exc:
-                    failures.extend(_rejected(r.row, exc))
+                    failures.extend(_rejected(op.row.row, exc))
             if failures:
                 raise _Abort
     except _Abort:
         raise ImportRejected(failures) from None
-    in_file = {r.code for r in parsed}
-    result.not_in_file = sorted(c for c in existing if c not in in_file)
+    result.not_in_file = list(preview.not_in_file)
     return result
 
 
@@ -206,6 +500,110 @@ def read_target_import(
     return TargetImport(plan.id, parsed)
 
 
+@dataclass
+class _TargetOp:
+    row: int
+    code: str
+    target: IndicatorTarget | None  # None: create
+    values: dict[str, Any]
+
+
+@dataclass
+class TargetImportPreview:
+    """What importing a checked indicator sheet would do: ``add`` and ``update`` (with
+    ``changes: {field: {"from", "to"}}``), ``unchanged`` and ``not_in_file`` codes, and the
+    ``token`` ``do_import_targets(..., expected_token=)`` checks."""
+
+    plan_id: int
+    add: list[dict[str, Any]] = field(default_factory=list)
+    update: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    token: str = ""
+    ops: list[_TargetOp] = field(default_factory=list, repr=False)
+
+    @property
+    def loud(self) -> list[dict[str, Any]]:
+        return []
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {
+            "add": self.add,
+            "update": self.update,
+            "unchanged": len(self.unchanged),
+            "unchanged_codes": self.unchanged,
+            "not_in_file": self.not_in_file,
+            "warnings": [w.as_dict(locale) for w in self.warnings],
+            "errors": [],
+            "token": self.token,
+        }
+
+
+def preview_target_import(
+    session: Session, actor: Actor, checked: TargetImport
+) -> TargetImportPreview:
+    """What ``do_import_targets`` would do with ``checked`` now (no writes)."""
+    require(actor, Cap.EDIT_PLANS)
+    plan = load(session, Plan, checked.plan_id)
+    current = sorted(excel_io.existing_targets(session, plan.id), key=lambda t: t.id)
+    by_code = {t.code: t for t in current}
+    by_name = {t.name: t for t in current}
+    used_codes = set(by_code)
+    goals = {g.id: excel_io.goal_label(g) for g in session.scalars(select(Goal))}
+
+    def show(k: str, v: Any) -> Any:
+        return goals.get(v, "") if k == "goal_id" else ("" if v is None else v)
+
+    preview = TargetImportPreview(plan_id=plan.id)
+    for r in checked.rows:
+        target = by_code.get(r.code) if r.code else by_name.get(r.values["name"])
+        if target is None:
+            code = r.code or _new_code(r, used_codes)
+            used_codes.add(code)
+            preview.ops.append(_TargetOp(r.row, code, None, dict(r.values)))
+            preview.add.append(
+                {
+                    "row": r.row,
+                    "seq": str(r.values.get("sort_order") or ""),
+                    "code": code,
+                    "title": r.values["name"],
+                    "target_year": r.values.get("target_year"),
+                    "target_value": r.values.get("target_value"),
+                }
+            )
+            continue
+        now = target.as_dict()
+        changes = {k: v for k, v in r.values.items() if now.get(k) != v}
+        if not changes:
+            preview.unchanged.append(target.code)
+            continue
+        preview.ops.append(_TargetOp(r.row, target.code, target, changes))
+        preview.update.append(
+            {
+                "row": r.row,
+                "seq": "",
+                "code": target.code,
+                "title": target.name,
+                "reports": 0,
+                "loud": False,
+                "changes": {
+                    k: {"from": show(k, now.get(k)), "to": show(k, v)} for k, v in changes.items()
+                },
+            }
+        )
+    seen = {op.code for op in preview.ops} | set(preview.unchanged)
+    preview.not_in_file = sorted(c for c in by_code if c not in seen)
+    state = {
+        "plan": plan.id,
+        "targets": [[t.id, t.version] for t in current],
+        "ops": [[op.code, op.target.id if op.target else None, op.values] for op in preview.ops],
+    }
+    blob = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    preview.token = hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return preview
+
+
 def do_import_targets(
     session: Session,
     actor: Actor,
@@ -214,55 +612,49 @@ def do_import_targets(
     filename: str = "",
     *,
     sheet: str | None = None,
+    expected_token: str | None = None,
 ) -> ImportResult:
     """Import an indicator target sheet into a plan; see excel_io for the layout. ``data``
-    may be the sheet's bytes or what ``read_target_import`` returned for it."""
+    may be the sheet's bytes or what ``read_target_import`` returned for it; with
+    ``expected_token`` (a preview's) it writes only when the preview still holds."""
     require(actor, Cap.EDIT_PLANS)
     plan = load(session, Plan, plan_id)
     if isinstance(data, TargetImport):
         if data.plan_id != plan.id:
             raise ValueError("the checked import belongs to another plan")
-        parsed = data.rows
+        checked = data
     else:
-        parsed = read_target_import(session, actor, plan.id, data, filename, sheet=sheet).rows
-    current = excel_io.existing_targets(session, plan.id)
-    by_code = {t.code: t for t in current}
-    by_name = {t.name: t for t in current}
-    used_codes = set(by_code)
-    result = ImportResult(rows=len(parsed))
+        checked = read_target_import(session, actor, plan.id, data, filename, sheet=sheet)
+    preview = preview_target_import(session, actor, checked)
+    if expected_token is not None and preview.token != expected_token:
+        raise StalePreview()
+    result = ImportResult(rows=len(checked.rows), unchanged=list(preview.unchanged))
     failures: list[RowError] = []
     try:
         with session.begin_nested():
-            for r in parsed:
-                target: IndicatorTarget | None = (
-                    by_code.get(r.code) if r.code else by_name.get(r.values["name"])
-                )
+            for op in preview.ops:
                 try:
-                    if target is None:
-                        code = r.code or _new_code(r, used_codes)
-                        used_codes.add(code)
+                    if op.target is None:
                         do_create_target(
-                            session, actor, {"plan_id": plan.id, "code": code, **r.values}
+                            session, actor, {"plan_id": plan.id, "code": op.code, **op.values}
                         )
-                        result.created.append(code)
-                        continue
-                    now = target.as_dict()
-                    changes = {k: v for k, v in r.values.items() if now.get(k) != v}
-                    if not changes:
-                        result.unchanged.append(target.code)
-                        continue
-                    do_update_target(
-                        session, actor, target.id, expected_version=target.version, changes=changes
-                    )
-                    result.updated.append(target.code)
+                        result.created.append(op.code)
+                    else:
+                        do_update_target(
+                            session,
+                            actor,
+                            op.target.id,
+                            expected_version=op.target.version,
+                            changes=op.values,
+                        )
+                        result.updated.append(op.code)
                 except ValidationError as exc:
-                    failures.extend(_rejected(r.row, exc))
+                    failures.extend(_rejected(op.row, exc))
             if failures:
                 raise _Abort
     except _Abort:
         raise ImportRejected(failures) from None
-    seen = set(result.created) | set(result.updated) | set(result.unchanged)
-    result.not_in_file = sorted(c for c in by_code if c not in seen)
+    result.not_in_file = list(preview.not_in_file)
     return result
 
 
@@ -273,3 +665,68 @@ def _new_code(r: Any, used: set[str]) -> str:
         n += 1
         code = f"{base}-{n}"
     return code
+
+
+# --- uploads waiting for confirmation (the pages' preview → confirm) -------------------------
+
+PENDING_KEEP = timedelta(days=1)
+
+
+def store_pending_import(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str,
+    owner_id: int,
+    data: bytes,
+    filename: str,
+    sheet: str,
+) -> str:
+    """Keep an uploaded sheet until the user confirms its preview; the key goes in the
+    confirm form. Uploads older than a day are dropped here."""
+    require(actor, Cap.EDIT_WORK_PLANS if kind == "tasks" else Cap.EDIT_PLANS)
+    if actor.user_id is None:
+        raise PermissionDenied(Cap.EDIT_WORK_PLANS)
+    session.execute(delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_KEEP))
+    key = secrets.token_urlsafe(24)
+    session.add(
+        PendingImport(
+            key=key,
+            user_id=actor.user_id,
+            kind=kind,
+            owner_id=owner_id,
+            filename=filename[:255],
+            sheet=sheet[:100],
+            data=data,
+        )
+    )
+    session.flush()
+    return key
+
+
+def load_pending_import(
+    session: Session, actor: Actor, key: str, *, kind: str, owner_id: int
+) -> PendingImport:
+    """The upload kept under ``key`` for this user, work plan/plan and kind; NotFound (the
+    upload expired or was applied already) otherwise."""
+    found = session.scalar(select(PendingImport).where(PendingImport.key == key[:64]))
+    if (
+        found is None
+        or found.user_id != actor.user_id
+        or found.kind != kind
+        or found.owner_id != owner_id
+        or found.created_at < utcnow() - PENDING_KEEP
+    ):
+        raise PreviewExpired()
+    return found
+
+
+def drop_pending_import(session: Session, key: str) -> None:
+    session.execute(delete(PendingImport).where(PendingImport.key == key[:64]))
+
+
+class PreviewExpired(WorkspaceError):
+    """The confirmed upload is gone (applied already, or older than a day)."""
+
+    http_status = 409
+    key = "import.preview_expired"
