@@ -13,9 +13,11 @@ from ipcity.errors import IpcityError
 from ipcity.geo.regions import check_region
 from ipcity.indicators import assemble
 from ipcity.indicators.config import DefinitionConfig, default_sei_concordance, normalise_prefix
+from ipcity.indicators.dataset import dataset_for
 from ipcity.indicators.engines import ENGINES, open_tables
 from ipcity.indicators.expressions import COUNTINGS, DIMENSIONS, Plan, counts
 from ipcity.indicators.registry import COUNTED, INDICATORS, RATIO_INPUTS
+from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.store import Warehouse
 
 _REGION = re.compile(r"^(ALL|[A-Z]{2}|[0-9]{6})$")
@@ -131,15 +133,19 @@ def compute(
     population_lag: int = 0,
     engine: str = "duckdb",
     config: DefinitionConfig | None = None,
+    data: str | None = None,
+    spark: SparkSettings | None = None,
 ) -> IndicatorResult:
     """Compute indicators (ids of ``INDICATORS``; None = all) for ``years`` (None = every year
     from the first to the last application or grant year in the warehouse) in ``region``
     (ALL, a country code or a GB/T 2260 code), broken down ``by`` dimensions, with the
-    ``counting`` rule (first | whole | fractional)."""
+    ``counting`` rule (first | whole | fractional). On Spark, ``data`` is an exported dataset
+    (``ipcity export``; refused when stale or partial) and ``spark`` the Spark target."""
     wanted, reg, dims = _validate(indicators, years, region, by, counting, population_lag, engine)
+    dataset = dataset_for(data, engine, warehouse)
     cfg = config or DefinitionConfig.default()
     warnings: list[str] = []
-    with open_tables(warehouse, engine) as (tables, raw):
+    with open_tables(warehouse, engine, dataset, spark) as (tables, raw):
         out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
         counted = sorted(
             {RATIO_INPUTS[i][0] if i in RATIO_INPUTS else i for i in wanted},
@@ -215,7 +221,7 @@ def compute(
         "by": dim_list,
         "counting": counting,
         "population_lag": population_lag,
-        "vintage": warehouse.vintage().as_dict(),
+        "vintage": dataset.vintage if dataset else warehouse.vintage().as_dict(),
         "population_sources": sorted(population.used_sources),
         "missing_population": [
             {"region": r, "year": y}
@@ -225,6 +231,8 @@ def compute(
         "engine": engine,
         "warnings": warnings,
     }
+    if dataset is not None:
+        meta["data"] = dataset.describe()
     return IndicatorResult(table=table, meta=meta)
 
 

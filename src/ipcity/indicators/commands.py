@@ -14,6 +14,15 @@ from rich.console import Console
 from rich.table import Table
 
 from ipcity.errors import IpcityError
+from ipcity.indicators.scale_commands import (
+    DataOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
+    SparkPropertiesOpt,
+    SparkRemoteOpt,
+    export_command,
+    spark_settings,
+)
 from ipcity.warehouse.store import Warehouse
 
 YEARS = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
@@ -82,12 +91,18 @@ def indicators_command(
         Path | None,
         typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
     ] = None,
+    data: DataOpt = None,
+    spark_master: SparkMasterOpt = None,
+    spark_remote: SparkRemoteOpt = None,
+    spark_conf: SparkConfOpt = None,
+    spark_properties: SparkPropertiesOpt = None,
 ) -> None:
     """Compute the official IP indicators from the warehouse."""
     from ipcity.indicators import DefinitionConfig, compute
 
     if fmt not in ("table", "json", "csv"):
         raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
+    spark = spark_settings(spark_master, spark_remote, spark_conf, spark_properties)
     with Warehouse(warehouse, read_only=True) as wh:
         result = compute(
             wh,
@@ -99,6 +114,8 @@ def indicators_command(
             population_lag=population_lag,
             engine=engine,
             config=DefinitionConfig.from_toml(config) if config else None,
+            data=data,
+            spark=spark,
         )
     doc = result.to_json_dict()
     if fmt == "json":
@@ -156,3 +173,4 @@ def _table(doc: dict[str, Any]) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("indicators")(indicators_command)
+    app.command("export")(export_command)
