@@ -15,7 +15,7 @@ Engines: ``duckdb``, ``spark-local`` (on the partitioned dataset), ``spark-local
 warehouse's flat Parquet export, to measure what the partitioning buys), ``spark-cluster``.
 
     ./run bench scale --sizes 1,3 --engines duckdb,spark-local,spark-local-flat,spark-cluster \\
-        [--duckdb-memory-limit 6GB] [--duckdb-temp-directory DIR] [--work DIR] [--write-docs]
+        [--duckdb-memory-limit 6GB] [--duckdb-temp-directory DIR] [--work DIR] [--plot docs/scale.svg]
 """
 
 from __future__ import annotations
@@ -53,9 +53,6 @@ from ipcity.warehouse.store import Warehouse
 args = json.loads(sys.argv[1])
 phases = {"import": time.perf_counter() - t0}
 with Warehouse(args["warehouse"], read_only=True) as wh:
-    for key in ("memory_limit", "temp_directory"):
-        if args.get(key):
-            wh.con.execute(f"SET {key} = '{args[key]}'")
     spark = None
     if args["engine"] == "spark":
         spark = SparkSettings.resolve(master=args["master"], conf=args["conf"])
@@ -83,9 +80,6 @@ from ipcity.warehouse.ingest import ingest
 from ipcity.warehouse.store import Warehouse
 t = time.perf_counter()
 with Warehouse(sys.argv[2]) as wh:
-    for key, value in json.loads(sys.argv[3]).items():
-        if value:
-            wh.con.execute(f"SET {key} = '{value}'")
     report = ingest(wh, [Path(sys.argv[1])])
     counts = {t: wh.count(t) for t in ("patents", "parties")}
 failed = [f.path for f in report.files if f.status == "failed"]
@@ -93,10 +87,14 @@ print(json.dumps({"seconds": time.perf_counter() - t, "counts": counts, "failed"
 """
 
 
+DUCKDB_ENV: dict[str, str] = {}  # IPCITY_DUCKDB_MEMORY_LIMIT / _TEMP_DIRECTORY from the options
+
+
 def _env() -> dict[str, str]:
     src = str(REPO / "src")
     return {
         **os.environ,
+        **DUCKDB_ENV,
         "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
         "PYSPARK_PYTHON": sys.executable,
         "SPARK_LOCAL_IP": "127.0.0.1",
@@ -239,7 +237,7 @@ class LoopbackCluster:
 
 def generate(data: Path, millions: float) -> int:
     """Sample-city CSV with about ``millions`` M patents; returns the patents written."""
-    stamp = data / "patents-count.txt"
+    stamp = data.parent / "csv-patents.txt"  # beside the CSV: ingest reads the whole folder
     if stamp.exists():
         return int(stamp.read_text())
     from ipcity.samplecity import generate as gen
@@ -261,10 +259,7 @@ def sweep_size(
         import shutil
 
         shutil.rmtree(wh)
-    duck = {"memory_limit": args.duckdb_memory_limit, "temp_directory": args.duckdb_temp_directory}
-    ing, ing_rss = run_measured(
-        [sys.executable, "-c", INGEST, str(data), str(wh), json.dumps(duck)]
-    )
+    ing, ing_rss = run_measured([sys.executable, "-c", INGEST, str(data), str(wh)])
     if ing["failed"]:
         raise SystemExit(f"ingest failed: {ing['failed']}")
     print(f"[{millions:g}M] ingest {ing['seconds']:.1f} s, {ing_rss / 1e9:.2f} GB", flush=True)
@@ -291,7 +286,7 @@ def sweep_size(
         f"spark.sql.shuffle.partitions={args.shuffle_partitions}",
     ]
     for engine in args.engines:
-        job: dict[str, Any] = {"warehouse": str(wh), **duck}
+        job: dict[str, Any] = {"warehouse": str(wh)}
         roots: list[int] = []
         if engine == "duckdb":
             job |= {"engine": "duckdb"}
@@ -385,6 +380,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown engines {sorted(unknown)} (valid: {', '.join(ENGINES)})")
     sizes = [float(s) for s in args.sizes.split(",")]
+    if args.duckdb_memory_limit:
+        DUCKDB_ENV["IPCITY_DUCKDB_MEMORY_LIMIT"] = args.duckdb_memory_limit
+    if args.duckdb_temp_directory:
+        DUCKDB_ENV["IPCITY_DUCKDB_TEMP_DIRECTORY"] = args.duckdb_temp_directory
     machine = (
         f"{platform.machine()}, {psutil.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GB, load {os.getloadavg()[0]:.1f}"
