@@ -15,7 +15,7 @@ Engines: ``duckdb``, ``spark-local`` (on the partitioned dataset), ``spark-local
 warehouse's flat Parquet export, to measure what the partitioning buys), ``spark-cluster``.
 
     ./run bench scale --sizes 1,3 --engines duckdb,spark-local,spark-local-flat,spark-cluster \\
-        [--duckdb-memory-limit 6GB] [--duckdb-temp-directory DIR] [--work DIR] [--plot docs/scale.svg]
+        [--duckdb-memory-limit 6GB] [--duckdb-temp-directory DIR] [--work DIR] [--plot SVG]
 """
 
 from __future__ import annotations
