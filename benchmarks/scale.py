@@ -351,6 +351,40 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig.savefig(path)
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The docs/benchmarks.md tables of a results file."""
+    lines = [
+        "| patents | parties rows | ingest s | ingest s/M | ingest peak GB | export s | "
+        "dataset MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in results["sizes"]:
+        m = s["patents"] / 1e6
+        lines.append(
+            f"| {s['patents']:,} | {s['parties']:,} | {s['ingest_seconds']:.1f} | "
+            f"{s['ingest_seconds'] / m:.1f} | {s['ingest_peak'] / 1e9:.2f} | "
+            f"{s['export_seconds']:.1f} | {s['dataset_bytes'] / 1e6:,.0f} |"
+        )
+    lines += [
+        "",
+        "| patents | engine | total s | s/M | session s | dataset check s | compute s | "
+        "peak GB | x DuckDB | rows |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in results["sizes"]:
+        m = s["patents"] / 1e6
+        duck = s["engines"].get("duckdb", {}).get("total")
+        for engine, r in s["engines"].items():
+            ph = r["phases"]
+            ratio = f"{r['total'] / duck:.1f}" if duck else "-"
+            lines.append(
+                f"| {s['patents']:,} | {engine} | {r['total']:.1f} | {r['total'] / m:.1f} | "
+                f"{ph.get('spark_session', 0):.1f} | {ph.get('dataset_check', 0):.2f} | "
+                f"{ph['compute']:.1f} | {r['peak'] / 1e9:.2f} | {ratio} | {r['rows']:,} |"
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -374,7 +408,13 @@ def main() -> None:
         "--results", type=Path, default=None, help="JSON file (default: WORK/results.json)"
     )
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "scale.svg")
+    ap.add_argument(
+        "--markdown", type=Path, default=None, help="print the tables of a results file and stop"
+    )
     args = ap.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(args.engines) - set(ENGINES)
     if unknown:
