@@ -409,11 +409,19 @@ def main() -> None:
     )
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "scale.svg")
     ap.add_argument(
-        "--markdown", type=Path, default=None, help="print the tables of a results file and stop"
+        "--report",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="merge results files (runs of different sizes), plot them to --plot, print the "
+        "tables, and stop",
     )
     args = ap.parse_args()
-    if args.markdown:
-        print(markdown(json.loads(args.markdown.read_text())))
+    if args.report:
+        runs = [json.loads(f.read_text()) for f in args.report]
+        merged = {**runs[0], "sizes": [s for r in runs for s in r["sizes"]]}
+        plot(merged, args.plot)
+        print(markdown(merged))
         return
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = set(args.engines) - set(ENGINES)
