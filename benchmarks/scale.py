@@ -331,18 +331,23 @@ def plot(results: dict[str, Any], path: Path) -> None:
     sizes = sorted(results["sizes"], key=lambda s: s["patents"])
     x = [s["patents"] / 1e6 for s in sizes]
     fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
-    series = [("ingest", [s["ingest_seconds"] for s in sizes], [s["ingest_peak"] for s in sizes])]
-    for engine in results["engines"]:
+    series = [
+        ("ingest", x, [s["ingest_seconds"] for s in sizes], [s["ingest_peak"] for s in sizes])
+    ]
+    engines = dict.fromkeys(e for s in sizes for e in s["engines"])
+    for engine in engines:
+        have = [s for s in sizes if engine in s["engines"]]  # a run may skip an engine
         series.append(
             (
                 f"compute: {engine}",
-                [s["engines"][engine]["total"] for s in sizes],
-                [s["engines"][engine]["peak"] for s in sizes],
+                [s["patents"] / 1e6 for s in have],
+                [s["engines"][engine]["total"] for s in have],
+                [s["engines"][engine]["peak"] for s in have],
             )
         )
-    for name, secs, peaks in series:
-        ax_t.plot(x, secs, marker="o", label=name)
-        ax_m.plot(x, [p / 1e9 for p in peaks], marker="o", label=name)
+    for name, xs, secs, peaks in series:
+        ax_t.plot(xs, secs, marker="o", label=name)
+        ax_m.plot(xs, [p / 1e9 for p in peaks], marker="o", label=name)
     ax_t.set(xlabel="patents (millions)", ylabel="seconds", title="time")
     ax_m.set(xlabel="patents (millions)", ylabel="peak RSS (GB)", title="peak memory")
     ax_t.legend(fontsize=7)
