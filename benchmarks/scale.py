@@ -425,6 +425,7 @@ def main() -> None:
     if args.report:
         runs = [json.loads(f.read_text()) for f in args.report]
         merged = {**runs[0], "sizes": [s for r in runs for s in r["sizes"]]}
+        merged["machine"] = " / ".join(dict.fromkeys(r["machine"] for r in runs))  # loads differ
         plot(merged, args.plot)
         print(markdown(merged))
         return
