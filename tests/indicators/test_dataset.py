@@ -108,7 +108,8 @@ def test_a_stale_dataset_is_refused(
     with Warehouse(wh_dir) as wh:
         assert ingest(wh, [csv]).files[0].status == "loaded"
     err = _refusal(wh_dir, str(out), capsys)
-    assert f"dataset {out} is stale: exported at ingest run None (0 runs)" in err
+    assert f"dataset {out} is stale: exported at ingest run none (0 runs), the warehouse " in err
+    assert "is at run 1 (1 runs)" in err
     assert "re-export with 'ipcity export --to" in err
 
 

@@ -165,6 +165,9 @@ def _table(doc: dict[str, Any]) -> None:
             console.print(f"{key}: {meta[key]}", highlight=False)
     if "vintage" in meta:
         console.print(f"data vintage: {json.dumps(meta['vintage'], default=str)}", highlight=False)
+    if "data" in meta:
+        data = meta["data"]
+        console.print(f"dataset: {data['uri']} (exported {data['exported_at']})", highlight=False)
     if meta.get("population_sources"):
         console.print(f"population source: {meta['population_sources']}", highlight=False)
     for w in meta.get("warnings", []):

@@ -225,9 +225,10 @@ def verify_dataset(uri: str, warehouse: Warehouse) -> Dataset:
     redo = f"re-export with 'ipcity export --to {uri}'"
     now = warehouse.vintage().as_dict()
     if doc["vintage"] != now:
+        then = doc["vintage"]
         raise IpcityError(
-            f"dataset {uri} is stale: exported at ingest run {doc['vintage'].get('latest_run')} "
-            f"({doc['vintage'].get('runs')} runs), the warehouse is at run {now['latest_run']} "
+            f"dataset {uri} is stale: exported at ingest run {then.get('latest_run') or 'none'} "
+            f"({then.get('runs')} runs), the warehouse is at run {now['latest_run'] or 'none'} "
             f"({now['runs']} runs); {redo}"
         )
     tables = doc.get("tables", {})
