@@ -15,9 +15,11 @@ from ipcity.geo.regions import check_region
 from ipcity.indicators import assemble, sei
 from ipcity.indicators.awards import AwardNames
 from ipcity.indicators.config import DefinitionConfig
+from ipcity.indicators.dataset import dataset_for
 from ipcity.indicators.engines import ENGINES, open_tables
 from ipcity.indicators.expressions import COUNTINGS, DIMENSIONS, Plan, counts
 from ipcity.indicators.registry import COUNTED, INDICATORS, RATIO_INPUTS
+from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.store import Warehouse
 
 _REGION = re.compile(r"^(ALL|[A-Z]{2}|[0-9]{6})$")
@@ -169,6 +171,8 @@ def compute(
     *,
     office: str | None = None,
     definition: str | int | None = None,
+    data: str | None = None,
+    spark: SparkSettings | None = None,
 ) -> IndicatorResult:
     """Compute indicators (ids of ``INDICATORS``; None = all) for ``years`` (None = every year
     from the first to the last application or grant year in the warehouse) in ``region``
@@ -177,15 +181,18 @@ def compute(
     indicator but the PCT ones (a code, or ALL = every office but WO; None = the definition's,
     CN, or ALL when broken down by office). ``population_lag``: None = each region's
     configured lag (``ipcity.settings.population_lag``). ``definition``: a shipped definition
-    version ("1", "2"; None = the current one); ``config``: a custom definition."""
+    version ("1", "2"; None = the current one); ``config``: a custom definition. On Spark,
+    ``data`` is an exported dataset (``ipcity export``; refused when stale or partial) and
+    ``spark`` the Spark target."""
     wanted, reg, dims = _validate(indicators, years, region, by, counting, population_lag, engine)
+    dataset = dataset_for(data, engine, warehouse)
     cfg = _definition(config, definition)
     chosen_office = _office(office, dims, cfg)
     lag: assemble.Lag = population_lag if population_lag is not None else settings.population_lag
     warnings: list[str] = []
     award_meta: dict[str, Any] = {"used": False}
     family_meta: dict[str, Any] = {}
-    with open_tables(warehouse, engine) as (tables, raw):
+    with open_tables(warehouse, engine, dataset, spark) as (tables, raw):
         out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
         counted = sorted(
             {RATIO_INPUTS[i][0] if i in RATIO_INPUTS else i for i in wanted},
@@ -270,7 +277,7 @@ def compute(
         "by": dim_list,
         "counting": counting,
         "population_lag": _lags_used(population, reg, lag),
-        "vintage": warehouse.vintage().as_dict(),
+        "vintage": dataset.vintage if dataset else warehouse.vintage().as_dict(),
         "population_sources": sorted(population.used_sources),
         "missing_population": [
             {"region": r, "year": y}
@@ -280,6 +287,8 @@ def compute(
         "engine": engine,
         "warnings": warnings,
     }
+    if dataset is not None:
+        meta["data"] = dataset.describe()
     return IndicatorResult(table=table, meta=meta)
 
 

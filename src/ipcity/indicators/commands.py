@@ -14,6 +14,15 @@ from rich.console import Console
 from rich.table import Table
 
 from ipcity.errors import IpcityError
+from ipcity.indicators.scale_commands import (
+    DataOpt,
+    SparkConfOpt,
+    SparkMasterOpt,
+    SparkPropertiesOpt,
+    SparkRemoteOpt,
+    export_command,
+    spark_settings,
+)
 from ipcity.warehouse.store import Warehouse
 
 YEARS = re.compile(r"^(\d{4})(?:\.\.(\d{4}))?$")
@@ -99,12 +108,18 @@ def indicators_command(
         Path | None,
         typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
     ] = None,
+    data: DataOpt = None,
+    spark_master: SparkMasterOpt = None,
+    spark_remote: SparkRemoteOpt = None,
+    spark_conf: SparkConfOpt = None,
+    spark_properties: SparkPropertiesOpt = None,
 ) -> None:
     """Compute the official IP indicators from the warehouse."""
     from ipcity.indicators import DefinitionConfig, compute
 
     if fmt not in ("table", "json", "csv"):
         raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
+    spark = spark_settings(spark_master, spark_remote, spark_conf, spark_properties)
     with Warehouse(warehouse, read_only=True) as wh:
         result = compute(
             wh,
@@ -118,6 +133,8 @@ def indicators_command(
             config=DefinitionConfig.from_toml(config) if config else None,
             office=office,
             definition=definition,
+            data=data,
+            spark=spark,
         )
     doc = result.to_json_dict()
     if fmt == "json":
@@ -170,6 +187,9 @@ def _table(doc: dict[str, Any]) -> None:
             console.print(f"{key}: {value}", highlight=False)
     if "vintage" in meta:
         console.print(f"data vintage: {json.dumps(meta['vintage'], default=str)}", highlight=False)
+    if "data" in meta:
+        data = meta["data"]
+        console.print(f"dataset: {data['uri']} (exported {data['exported_at']})", highlight=False)
     if meta.get("population_sources"):
         console.print(f"population source: {meta['population_sources']}", highlight=False)
     for w in meta.get("warnings", []):
@@ -236,3 +256,4 @@ def awards_command(
 def register(app: typer.Typer) -> None:
     app.command("indicators")(indicators_command)
     app.command("awards")(awards_command)
+    app.command("export")(export_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,25 @@ from ipcity.warehouse.schema import DATA_TABLES, DDL, SCHEMA_VERSION
 
 DB_FILE = "warehouse.duckdb"
 PARQUET_DIR = "parquet"
+# DuckDB's own memory cap and spill directory (e.g. 6GB, /scratch): large warehouses spill there.
+DUCKDB_SETTINGS = {
+    "memory_limit": "IPCITY_DUCKDB_MEMORY_LIMIT",
+    "temp_directory": "IPCITY_DUCKDB_TEMP_DIRECTORY",
+}
+
+
+def _tune(con: duckdb.DuckDBPyConnection) -> None:
+    # DuckDB draws its own progress bar on long queries; the CLI has its own output.
+    con.execute("SET enable_progress_bar = false")
+    for name, env in DUCKDB_SETTINGS.items():
+        value = os.environ.get(env, "").strip()
+        if value:
+            try:
+                con.execute(f"SET {name} = ?", [value])
+            except duckdb.Error as exc:
+                con.close()
+                reason = str(exc).strip().splitlines()[0]
+                raise IpcityError(f"{env}={value!r} is not accepted by DuckDB: {reason}") from exc
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,7 @@ class Warehouse:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:  # typically: locked by another process
             raise IpcityError(f"cannot open warehouse {self.path}: {exc}") from exc
-        # DuckDB draws its own progress bar on long queries; the CLI has its own output.
-        self.con.execute("SET enable_progress_bar = false")
+        _tune(self.con)
         if not read_only:
             self.ensure_schema()
 
@@ -73,7 +92,7 @@ class Warehouse:
             f.unlink(missing_ok=True)
         shutil.rmtree(self.directory / PARQUET_DIR, ignore_errors=True)
         self.con = duckdb.connect(str(self.path))
-        self.con.execute("SET enable_progress_bar = false")
+        _tune(self.con)
         self.ensure_schema()
 
     def close(self) -> None:

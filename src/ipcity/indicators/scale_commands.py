@@ -1,0 +1,86 @@
+"""CLI for national scale: ``ipcity export`` and the Spark options of ``ipcity indicators``."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ipcity.errors import IpcityError
+from ipcity.indicators.spark_settings import SparkSettings
+
+DataOpt = Annotated[
+    str | None,
+    typer.Option("--data", help="Exported dataset to compute from (--engine spark; ipcity export)"),
+]
+SparkMasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="local[N], spark://host:port, yarn or k8s://... [env IPCITY_SPARK_MASTER; "
+        "default local[2]]",
+    ),
+]
+SparkRemoteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-remote", help="Spark Connect server sc://host:port [env IPCITY_SPARK_REMOTE]"
+    ),
+]
+SparkConfOpt = Annotated[
+    list[str] | None,
+    typer.Option("--spark-conf", help="Spark property key=value (repeatable; wins over the file)"),
+]
+SparkPropertiesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--spark-properties",
+        help="Spark properties file (spark-defaults.conf format) [env IPCITY_SPARK_PROPERTIES]",
+    ),
+]
+
+
+def spark_settings(
+    master: str | None, remote: str | None, conf: list[str] | None, properties: Path | None
+) -> SparkSettings:
+    return SparkSettings.resolve(master, remote, conf or (), properties)
+
+
+def export_command(
+    to: Annotated[str, typer.Option("--to", help="Dataset directory (a local or mounted path)")],
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Write the warehouse as a partitioned Parquet dataset with a manifest, for a Spark cluster."""
+    from ipcity.geo.resolve import RESOLVER_VERSION
+    from ipcity.indicators.config import DefinitionConfig
+    from ipcity.indicators.dataset import export_dataset
+    from ipcity.warehouse.store import Warehouse
+
+    if fmt not in ("text", "json"):
+        raise IpcityError(f"--format must be text or json, not '{fmt}'")
+    started = time.perf_counter()
+    with Warehouse(warehouse, read_only=True) as wh:
+        ds = export_dataset(wh, to, DefinitionConfig.default().version, RESOLVER_VERSION)
+    seconds = time.perf_counter() - started
+    tables = ds.manifest["tables"]
+    if fmt == "json":
+        doc = {"uri": to, "path": str(ds.path), "seconds": round(seconds, 3), **ds.manifest}
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    files = sum(len(t["files"]) for t in tables.values())
+    size = sum(e["bytes"] for t in tables.values() for e in t["files"])
+    vintage = ds.manifest["vintage"]
+    typer.echo(
+        f"exported {ds.path}: {files} files, {size / 1e6:,.1f} MB, ingest run "
+        f"{vintage['latest_run']} ({seconds:.1f} s)"
+    )
+    for name, info in tables.items():
+        parts = f" by {', '.join(info['partitioned_by'])}" if info["partitioned_by"] else ""
+        typer.echo(f"  {name}: {info['rows']:,} rows in {len(info['files'])} file(s){parts}")
