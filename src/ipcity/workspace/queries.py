@@ -46,7 +46,7 @@ from ipcity.workspace.permissions import (
     can_view_report,
     has,
 )
-from ipcity.workspace.progress import AcceptedProgress, latest_accepted
+from ipcity.workspace.progress import AcceptedProgress, awaiting_review, latest_accepted
 from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
 
 # --- units and users ---------------------------------------------------------------------------
@@ -263,6 +263,7 @@ def task_overview(
     settings = settings or SupervisionSettings.from_env()
     tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
     progress = latest_accepted(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     out = []
     for t in tasks:
         p = progress.get(t.id)
@@ -272,6 +273,7 @@ def task_overview(
             percent=p.percent if p else None,
             today=today,
             settings=settings,
+            awaiting_review=t.id in pending,
         )
         out.append(TaskView(t, st, p))
     return out

@@ -22,7 +22,7 @@ from ipcity.workspace.permissions import (
     can_write_report_for_task,
     has,
 )
-from ipcity.workspace.progress import latest_accepted
+from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.queries import TaskView, TimelineEntry
 from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
 
@@ -163,6 +163,7 @@ def task_page(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         percent=progress.percent if progress else None,
         today=today,
         settings=SupervisionSettings.from_env(),
+        awaiting_review=task.id in awaiting_review(session, [task.id]),
     )
     internal = can_view_internal(actor)
     timeline = queries.task_timeline(session, actor, task.id) if internal else []
@@ -211,5 +212,6 @@ def task_view(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         percent=progress.percent if progress else None,
         today=today,
         settings=SupervisionSettings.from_env(),
+        awaiting_review=task.id in awaiting_review(session, [task.id]),
     )
     return TaskView(task, status, progress)
