@@ -33,6 +33,16 @@ class ReviewIn(Strict):
     comment: str = ""
 
 
+class EvidenceOut(BaseModel):
+    """An evidence file of the report's current revision; ``url`` downloads it (always as
+    an attachment) for whoever may see the report."""
+
+    id: int
+    name: str
+    size: int
+    url: str
+
+
 class ReportPublic(BaseModel):
     id: int
     task_id: int
@@ -46,6 +56,10 @@ class ReportPublic(BaseModel):
     created_at: str | None
     updated_at: str | None
     version: int
+    evidence: list[EvidenceOut] = []
+    # set for submitted reports: when it was (last) submitted, and whole days waiting since
+    submitted_at: str | None = None
+    age_days: int | None = None
 
 
 class ReportHistoryOut(BaseModel):
