@@ -1,17 +1,18 @@
 """Progress reports: GET /api/v1/reports (``status=submitted``: the review queue, oldest
 first, with ages), GET/PATCH /api/v1/reports/{id}, POST /api/v1/reports/{id}/evidence
-(multipart), POST /api/v1/reports/{id}/submit|accept|return; the inbox: GET /api/v1/inbox,
+(multipart), GET /api/v1/files/{id} (an evidence file), POST /api/v1/reports/{id}/submit|accept|return; the inbox: GET /api/v1/inbox,
 POST /api/v1/inbox/{id}/read, POST /api/v1/inbox/read-all."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import File, Form, Query, UploadFile
+from fastapi import File, Form, Query, Response, UploadFile
 from pydantic import BaseModel
 from starlette.requests import Request
 
 from ipcity.web.deps import ApiActor, DbSession, Settings
+from ipcity.web.downloads import attachment_response
 from ipcity.web.i18n import msg
 from ipcity.web.pages.reports import read_uploads
 from ipcity.web.routing import api_router
@@ -42,7 +43,7 @@ router = api_router(tags=["reports"], responses=ERROR_RESPONSES)
 def report_out(r: ProgressReport, queued: queries.QueuedReport | None = None) -> ReportPublic:
     """A report with its evidence files (and, waiting for review, since when)."""
     evidence = [
-        EvidenceOut(id=f.id, name=f.filename, size=f.size, url=f"/files/{f.id}")
+        EvidenceOut(id=f.id, name=f.filename, size=f.size, url=f"/api/v1/files/{f.id}")
         for f in queries.evidence_of(r)
     ]
     extra: dict[str, object] = {"evidence": evidence}
@@ -91,6 +92,18 @@ def get_report(report_id: int, session: DbSession, actor: ApiActor) -> ReportHis
     return ReportHistoryOut.model_validate(
         history.as_dict() | {"report": report_out(history.report)}
     )
+
+
+@router.get(
+    "/files/{file_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+)
+def evidence_file(file_id: int, session: DbSession, actor: ApiActor) -> Response:
+    """An evidence file, always as an attachment under its safe name, for whoever may see
+    its report (the ``url`` of a report's ``evidence``)."""
+    meta, data = queries.get_evidence(session, actor, file_id)
+    return attachment_response(data, meta.filename)
 
 
 _UPLOAD_RESPONSES: dict[int | str, dict[str, object]] = {

@@ -34,8 +34,9 @@ class ReviewIn(Strict):
 
 
 class EvidenceOut(BaseModel):
-    """An evidence file of the report's current revision; ``url`` downloads it (always as
-    an attachment) for whoever may see the report."""
+    """An evidence file of the report's current revision; ``url`` downloads it with the
+    same token (always as an attachment) for whoever may see the report. The pages link
+    the same file as ``/files/{id}``."""
 
     id: int
     name: str
