@@ -1,7 +1,8 @@
 """Progress reports: GET /api/v1/reports (``status=submitted``: the review queue, oldest
 first, with ages), GET/PATCH /api/v1/reports/{id}, POST /api/v1/reports/{id}/evidence
-(multipart), GET /api/v1/files/{id} (an evidence file), POST /api/v1/reports/{id}/submit|accept|return; the inbox: GET /api/v1/inbox,
-POST /api/v1/inbox/{id}/read, POST /api/v1/inbox/read-all."""
+(multipart), GET /api/v1/files/{id} (an evidence file), POST
+/api/v1/reports/{id}/submit|accept|return; the inbox: GET /api/v1/inbox, POST
+/api/v1/inbox/{id}/read, POST /api/v1/inbox/read-all."""
 
 from __future__ import annotations
 
