@@ -257,7 +257,9 @@ def test_notices_close_when_the_report_is_handled(
     assert _open_notices(database, rid) == [("report_accepted", False)]
     with database.read() as s:
         closes = s.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "notice.close")
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "inbox.close_notices")
         )
         assert closes == 3
 

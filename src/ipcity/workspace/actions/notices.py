@@ -86,7 +86,7 @@ def close_report_notices(
 ) -> list[int]:
     """Close (mark read, by whoever handled the report) every open notice about a report:
     called when the office accepts or returns it, and when the unit submits it again. The
-    notice the step itself just wrote (``keep``) stays open. Audited as ``notice.close``."""
+    notice the step itself just wrote (``keep``) stays open. Audited as ``inbox.close_notices``."""
     open_notices = session.scalars(
         select(Notice)
         .where(Notice.report_id == report_id, Notice.read_at.is_(None))
@@ -105,7 +105,7 @@ def close_report_notices(
         audit.record(
             session,
             actor,
-            "notice.close",
+            "inbox.close_notices",
             "report",
             report_id,
             before=None,
@@ -149,7 +149,7 @@ def do_clear_inbox(session: Session, actor: Actor, *, unit_id: int | None = None
     audit.record(
         session,
         actor,
-        "notice.read_all",
+        "inbox.read_all",
         "inbox",
         unit_id if unit_id is not None else (actor.unit_id or 0),
         before=None,
