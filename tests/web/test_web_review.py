@@ -379,3 +379,15 @@ def test_complete_and_awaiting_review_is_not_overdue(client: TestClient, world: 
         client.get(f"/api/v1/tasks/{world['t1']}", headers=h).json()["supervision"]["status"]
         == "red"
     )
+
+
+def test_dashboard_yellow_and_at_risk_agree(make_client, world: WebWorld) -> None:  # type: ignore[no-untyped-def]
+    office = make_client()
+    page_login(office, "admin")
+    html = office.get("/").text
+    m = re.search(r'data-status-count="yellow">(\d+)<', html)
+    assert m
+    panel = re.search(r"预警：即将到期或进度滞后 <span class=\"count-pill\">(\d+)<", html)
+    assert panel and panel.group(1) == m.group(1)
+    # t3: day 257 of 333 (line 77 %), 0 % reported: behind by more than 25 points -> yellow
+    assert int(m.group(1)) >= 1 and "任务三" in html[html.index("预警：即将到期或进度滞后") :]
