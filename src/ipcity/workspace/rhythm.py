@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ipcity.workspace.errors import invalid
-
 RHYTHMS = ("month", "quarter", "half", "year")
 DEFAULT_RHYTHM = "quarter"
-
-
-def check_rhythm(value: str) -> str:
-    v = (value or "").strip().lower()
-    if v not in RHYTHMS:
-        raise invalid("report_rhythm", "field.invalid_choice", choices=", ".join(RHYTHMS))
-    return v
 
 
 def period_of(day: date, rhythm: str) -> str:

@@ -51,6 +51,7 @@ class WorkPlanCreate(Strict):
     plan_id: int | None = None
     start_date: str | None = None
     published: bool | None = None
+    report_rhythm: str | None = None  # month | quarter (default) | half | year
 
 
 class WorkPlanPublic(BaseModel):
@@ -61,4 +62,5 @@ class WorkPlanPublic(BaseModel):
     plan_id: int | None
     start_date: str | None
     published: bool
+    report_rhythm: str = "quarter"
     version: int
