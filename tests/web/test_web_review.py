@@ -118,6 +118,7 @@ def test_api_evidence_upload(client: TestClient, world: WebWorld, database: Data
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(rid))))
         assert "report.revise" in actions
         stored = s.scalar(select(func.count()).select_from(RevisionFile))
+    stored += 3  # the hostile-name upload below adds a revision carrying 3 files
     # refused: a type not on the allow-list, a stale version, no file, a submitted report
     bad = _upload(client, h, rid, body["version"], {"files": ("x.html", b"<script>", "text/html")})
     assert bad.status_code == 422 and bad.json()["error"]
@@ -126,6 +127,16 @@ def test_api_evidence_upload(client: TestClient, world: WebWorld, database: Data
         f"/api/v1/reports/{rid}/evidence", headers=h, data={"version": str(body["version"])}
     )
     assert none.status_code == 422
+    hostile = _upload(
+        client,
+        h,
+        rid,
+        body["version"],
+        {"files": ("../../etc/x<script>.pdf", b"%PDF", "text/html")},
+    )
+    assert hostile.status_code == 200
+    assert hostile.json()["evidence"][-1]["name"] == "x_script_.pdf"  # a label, never a path
+    body = hostile.json()
     sub = _upload(
         client, h, world["r_sub"], world["r_sub_v"], {"files": ("a.txt", b"a", "text/plain")}
     )
@@ -294,7 +305,9 @@ def test_every_role_clears_its_own_badge(make_client, world: WebWorld, database:
     for username in ("admin", "editor_a"):
         c = make_client()
         csrf = page_login(c, username)
-        r = c.post("/inbox/read-all", data={"csrf_token": csrf}, follow_redirects=False)
+        # an editor naming another unit still clears only their own unit's notices
+        data = {"csrf_token": csrf, "unit": str(world["unit_b"]) if username == "editor_a" else ""}
+        r = c.post("/inbox/read-all", data=data, follow_redirects=False)
         assert r.status_code == 303
         with database.read() as s:
             assert unread_count(s, _actor(database, username)) == 0
