@@ -83,6 +83,18 @@ def test_review_walk(server: str, world: WebWorld, database) -> None:  # type: i
             office.goto(server + "/review?lang=en")
             assert re.search(r"\b0 days\b", office.inner_text("#review-queue"))
             shot(office, "4-review-queue-en-1400")
+            # The leader (before the office clears): no review queue in the menu; clearing
+            # touches only the leader's own badge, the office's stays.
+            leader = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            _login(leader, server, "leader")
+            leader.wait_for_url(server + "/")
+            assert leader.locator("nav.mainnav >> text=待审核").count() == 0
+            leader.goto(server + "/inbox")
+            leader.click("#clear-badge button")
+            leader.wait_for_selector("h1")
+            assert leader.locator("a.inbox-link .count").count() == 0
+            shot(leader, "7-leader-inbox-zh-1400")
+
             office.goto(server + "/inbox")
             assert office.locator("a.inbox-link .count").count() == 1
             office.click("#clear-badge button")
@@ -92,6 +104,12 @@ def test_review_walk(server: str, world: WebWorld, database) -> None:  # type: i
             editor.goto(server + f"/units/{world['unit_a']}?lang=en")
             assert "Deadlines coming up" in editor.content()
             shot(editor, "6-editor-home-en-390")
+
+            # Anonymous: the task page, but no report and no evidence link.
+            anon = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            anon.goto(server + f"/tasks/{world['t1']}")
+            assert anon.locator("a[href^='/files/']").count() == 0
+            shot(anon, "8-anonymous-task-zh-390")
         finally:
             browser.close()
     assert not errors, errors
