@@ -368,6 +368,29 @@ def test_new_report_form_defaults_to_the_current_quarter(make_client, world: Web
     assert m and m.group(1) == "2023-Q3"  # today 2023-09-15, quarterly by default
 
 
+def test_office_sets_the_reporting_rhythm(make_client, world: WebWorld) -> None:  # type: ignore[no-untyped-def]
+    office = make_client()
+    csrf = page_login(office, "admin")
+    assert 'name="report_rhythm"' in office.get("/admin/plans").text
+    bad = office.post(
+        f"/admin/work-plans/{world['wp']}/rhythm",
+        data={"csrf_token": csrf, "version": str(world["wp_v"]), "report_rhythm": "weekly"},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422
+    r = office.post(
+        f"/admin/work-plans/{world['wp']}/rhythm",
+        data={"csrf_token": csrf, "version": str(world["wp_v"]), "report_rhythm": "half"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    editor = make_client()
+    page_login(editor, "editor_a")
+    html = editor.get(f"/tasks/{world['t3']}").text
+    m = re.search(r'<input name="period" list="periods" value="([^"]+)"', html)
+    assert m and m.group(1) == "2023-H2"
+
+
 def test_complete_and_awaiting_review_is_not_overdue(client: TestClient, world: WebWorld) -> None:
     h = _h(client, "editor_a")
     before = client.get(f"/api/v1/tasks/{world['t1']}", headers=h).json()

@@ -3,7 +3,7 @@ API (issue 12), picked up by ``test_web_permission_matrix.py``."""
 
 from __future__ import annotations
 
-from web_permission_table import Row, S
+from web_permission_table import OFFICE_FORM, Row, S
 
 ROWS: list[Row] = [
     Row(
@@ -19,6 +19,13 @@ ROWS: list[Row] = [
         note="every role clears its own badge (a leader's notices stay unread for others)",
     ),
     Row("POST", "/api/v1/inbox/read-all", S(403, 200, 200, 200, 200)),
+    Row(
+        "POST",
+        "/admin/work-plans/{work_plan_id}/rhythm",
+        OFFICE_FORM,
+        {"work_plan_id": "wp"},
+        form={"version": "{wp_v}", "report_rhythm": "month"},
+    ),
     Row("GET", "/api/v1/files/{file_id}", S(403, 200, 200, 200, 200), {"file_id": "file_sub"}),
     Row(
         "GET",
