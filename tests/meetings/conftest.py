@@ -33,6 +33,7 @@ def database(
         yield db
 
 
+
 @pytest.fixture
 def db(database: Database) -> Database:
     wipe(database)
