@@ -113,6 +113,11 @@ class Matrix:
             kwargs["headers"] = headers
             if row.json is not None:
                 kwargs["json"] = fill(row.json, ids)
+            if row.files:  # a multipart API call (e.g. evidence): form fields and files
+                kwargs["data"] = fill(row.form or {}, ids)
+                kwargs["files"] = {
+                    k: (n, t.encode("utf-8"), ct) for k, (n, t, ct) in row.files.items()
+                }
             # The API must not use the page session: send it from a cookie-less client.
             self.api.cookies.clear()
             r = self.api.request(row.method, url, **kwargs)

@@ -64,7 +64,7 @@ class Row:
 
 ROWS: list[Row] = [
     # --- public pages and assets -----------------------------------------------------------
-    Row("GET", "/", EVERYONE),
+    Row("GET", "/", S(200, 303, 303, 200, 200), note="an editor's home is their unit's page"),
     Row("GET", "/login", EVERYONE),
     Row(
         "POST",

@@ -27,7 +27,7 @@ from ipcity.workspace.supervision import (
 
 START = date(2023, 1, 1)
 DEADLINE = date(2023, 4, 11)  # 100 days after START
-N = SupervisionSettings(near_days=14)
+N = SupervisionSettings(near_days=14, behind_tolerance=0)  # the strict straight line
 
 
 def st(today: date, percent: float | None, deadline: date = DEADLINE) -> tuple[Status, str]:
@@ -80,6 +80,53 @@ def test_tolerance() -> None:
         start=START, deadline=DEADLINE, percent=44.9, today=date(2023, 2, 20), settings=lenient
     )
     assert r.status is Status.YELLOW
+
+
+def test_default_margin_is_documented_and_not_the_second_day() -> None:
+    """Default: yellow for lagging only beyond 25 points (one quarter of a year's task)."""
+    default = SupervisionSettings()
+    assert (default.near_days, default.behind_tolerance) == (14, 25.0)
+    year_end = date(2023, 12, 31)  # 364 days after START
+
+    def ds(today: date, pct: float | None) -> tuple[Status, str]:
+        r = task_status(start=START, deadline=year_end, percent=pct, today=today)
+        return r.status, r.reason_key
+
+    # The second day, nothing reported: green (the strict line would say yellow).
+    assert ds(date(2023, 1, 2), None) == (Status.GREEN, "reason.on_track")
+    # Day 91 of 364: line = 25 % exactly; 0 % lags by exactly the margin -> still on track.
+    assert expected_fraction(START, year_end, date(2023, 4, 2)) * 100 == 25
+    assert ds(date(2023, 4, 2), None) == (Status.GREEN, "reason.on_track")
+    # One day later the lag exceeds 25 points -> yellow, behind schedule.
+    assert ds(date(2023, 4, 3), None) == (Status.YELLOW, "reason.behind_schedule")
+    # Day 182 of 364: line = 50 %; 25 % is on the margin (green), 24.9 % is behind.
+    assert ds(date(2023, 7, 2), 25) == (Status.GREEN, "reason.on_track")
+    assert ds(date(2023, 7, 2), 24.9) == (Status.YELLOW, "reason.behind_schedule")
+    # Deadline exactly NEAR_DAYS away: yellow whatever the progress (99 %); one day more: green.
+    assert ds(date(2023, 12, 17), 99) == (Status.YELLOW, "reason.near_deadline")
+    assert ds(date(2023, 12, 16), 99) == (Status.GREEN, "reason.on_track")
+
+
+def test_complete_awaiting_review_is_neither_overdue_nor_warned() -> None:
+    def aw(today: date, pct: float | None, pending: bool) -> tuple[Status, str]:
+        r = task_status(
+            start=START,
+            deadline=DEADLINE,
+            percent=pct,
+            today=today,
+            settings=N,
+            awaiting_review=pending,
+        )
+        return r.status, r.reason_key
+
+    after = date(2023, 5, 1)  # 20 days after the deadline
+    assert aw(after, 60, True) == (Status.GREEN, "reason.awaiting_review")
+    assert aw(DEADLINE, None, True) == (Status.GREEN, "reason.awaiting_review")
+    # Without the pending 100 % report the same task is overdue; accepted 100 % is done.
+    assert aw(after, 60, False)[0] is Status.RED
+    assert aw(after, 100, True) == (Status.DONE, "reason.done")
+    r = task_status(start=START, deadline=DEADLINE, percent=0, today=after, awaiting_review=True)
+    assert r.reason("zh") == "已报送完成（100%），待联席办审核"
 
 
 def test_reason_texts_are_translatable() -> None:

@@ -35,7 +35,7 @@ from ipcity.meetings.permissions import MCap, can_view_meeting, can_view_publica
 from ipcity.workspace.errors import NotFound
 from ipcity.workspace.models import EvidenceBlob, Task
 from ipcity.workspace.permissions import Actor, can_view_internal
-from ipcity.workspace.progress import latest_accepted
+from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
 
 # --- meetings ------------------------------------------------------------------------------
@@ -202,6 +202,7 @@ def list_decisions(
         )
     }
     progress = latest_accepted(session, task_ids) if task_ids else {}
+    pending = awaiting_review(session, task_ids)
     cfg = settings or SupervisionSettings.from_env()
     out: list[DecisionView] = []
     for d in decisions:
@@ -218,6 +219,7 @@ def list_decisions(
                     percent=p.percent if p else None,
                     today=today,
                     settings=cfg,
+                    awaiting_review=task.id in pending,
                 )
         out.append(DecisionView(d, task, status, percent))
     return out

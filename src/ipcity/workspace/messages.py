@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "进度{percent}%，时序进度{expected}%",
         "progress {percent}%, straight line {expected}%",
     ),
+    "reason.awaiting_review": (
+        "已报送完成（100%），待联席办审核",
+        "reported complete (100%), awaiting the office's review",
+    ),
     # Report workflow states
     "report_state.draft": ("草稿", "draft"),
     "report_state.submitted": ("已报送", "submitted"),

@@ -142,6 +142,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # "End all sessions": API tokens issued up to this moment are refused (auth_sessions.py).
     sessions_ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the badge counts unread notices newer than this (a leader's "mark all read")
+    inbox_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -350,6 +352,10 @@ class WorkPlan(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     start_date: Mapped[date] = mapped_column(Date)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # how often units report: month | quarter | half | year (workspace.rhythm)
+    report_rhythm: Mapped[str] = mapped_column(
+        String(8), default="quarter", server_default="quarter"
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -362,6 +368,7 @@ class WorkPlan(Base):
             "plan_id": self.plan_id,
             "start_date": _iso(self.start_date),
             "published": self.published,
+            "report_rhythm": self.report_rhythm,
             "version": self.version,
         }
 

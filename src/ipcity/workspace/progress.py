@@ -66,3 +66,28 @@ def latest_accepted(session: Session, task_ids: Collection[int]) -> dict[int, Ac
         ):
             best[task_id] = cand
     return best
+
+
+def awaiting_review(session: Session, task_ids: Collection[int]) -> set[int]:
+    """Tasks whose lead unit has a *submitted* report at 100 % that the office has not handled
+    yet (supervision rule 1b: complete, awaiting review, so not overdue)."""
+    if not task_ids:
+        return set()
+    rows = session.scalars(
+        select(ProgressReport.task_id)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .join(
+            ReportRevision,
+            and_(
+                ReportRevision.report_id == ProgressReport.id,
+                ReportRevision.revision_no == ProgressReport.current_revision,
+            ),
+        )
+        .where(
+            ProgressReport.task_id.in_(list(task_ids)),
+            ProgressReport.state == "submitted",
+            ProgressReport.unit_id == Task.lead_unit_id,
+            ReportRevision.percent >= 100,
+        )
+    )
+    return set(rows)

@@ -46,7 +46,7 @@ from ipcity.workspace.permissions import (
     can_view_report,
     has,
 )
-from ipcity.workspace.progress import AcceptedProgress, latest_accepted
+from ipcity.workspace.progress import AcceptedProgress, awaiting_review, latest_accepted
 from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
 
 # --- units and users ---------------------------------------------------------------------------
@@ -263,6 +263,7 @@ def task_overview(
     settings = settings or SupervisionSettings.from_env()
     tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
     progress = latest_accepted(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     out = []
     for t in tasks:
         p = progress.get(t.id)
@@ -272,6 +273,7 @@ def task_overview(
             percent=p.percent if p else None,
             today=today,
             settings=settings,
+            awaiting_review=t.id in pending,
         )
         out.append(TaskView(t, st, p))
     return out
@@ -297,7 +299,10 @@ def list_reports(
     """Reports the viewer may see, newest period first."""
     _require_internal(viewer)
     stmt = select(ProgressReport).options(
-        selectinload(ProgressReport.revisions), selectinload(ProgressReport.task)
+        selectinload(ProgressReport.revisions).selectinload(ReportRevision.files),
+        selectinload(ProgressReport.events),
+        selectinload(ProgressReport.task),
+        selectinload(ProgressReport.unit),
     )
     if task_id is not None:
         stmt = stmt.where(ProgressReport.task_id == task_id)
@@ -367,10 +372,12 @@ class TimelineEntry:
     actor_name: str
     to_state: str
     superseded: bool  # a revision that a later revision of the same report replaced
+    files: tuple[RevisionFile, ...] = ()  # the revision's evidence (create and revise steps)
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["at"] = self.at.isoformat(timespec="seconds")
+        d["files"] = [f.as_dict() for f in self.files]
         return d
 
 
@@ -399,6 +406,7 @@ def task_timeline(session: Session, viewer: Actor, task_id: int) -> list[Timelin
                     actor_name=ev.actor_name,
                     to_state=ev.to_state,
                     superseded=ev.revision_no < r.current_revision,
+                    files=tuple(rev.files) if rev and ev.kind in ("create", "revise") else (),
                 )
             )
     out.sort(key=lambda e: (e.at, e.report_id, e.revision_no))
@@ -418,6 +426,48 @@ def get_evidence(session: Session, viewer: Actor, file_id: int) -> tuple[Revisio
     return f, blob.data
 
 
+def evidence_of(report: ProgressReport) -> list[RevisionFile]:
+    """The evidence files of a report's current revision (what the office reviews)."""
+    return list(report.current().files) if report.revisions else []
+
+
+@dataclass(frozen=True)
+class QueuedReport:
+    """A report waiting for the office: when it was (last) submitted and for how long."""
+
+    report: ProgressReport
+    submitted_at: datetime
+    age_days: int
+
+
+def review_queue(
+    session: Session,
+    viewer: Actor,
+    *,
+    today: date,
+    task_id: int | None = None,
+    unit_id: int | None = None,
+    work_plan_id: int | None = None,
+) -> list[QueuedReport]:
+    """Submitted reports the viewer may see, oldest submission first; the age is whole days
+    from the (last) submission to ``today`` (never negative)."""
+    reports = list_reports(
+        session,
+        viewer,
+        task_id=task_id,
+        unit_id=unit_id,
+        state="submitted",
+        work_plan_id=work_plan_id,
+    )
+    out = []
+    for r in reports:
+        submits = [e.at for e in r.events if e.kind == "submit"]
+        at = submits[-1] if submits else r.updated_at
+        out.append(QueuedReport(r, at, max(0, (today - at.date()).days)))
+    out.sort(key=lambda q: (q.submitted_at, q.report.id))
+    return out
+
+
 # --- inbox -------------------------------------------------------------------------------------
 
 
@@ -429,8 +479,9 @@ def inbox(
     unread_only: bool = False,
     limit: int = 200,
 ) -> list[Notice]:
-    """Notices newest first. A unit editor gets its unit's; an office admin the office's plus
-    (with ``unit_id``) a unit's; a leader any unit's or the office's (read-only)."""
+    """Notices newest first (by day, then creation). A unit editor gets its unit's; an
+    office admin the office's plus (with ``unit_id``) a unit's; a leader any unit's or the
+    office's (read-only)."""
     if not has(viewer, Cap.READ_INBOX):
         raise PermissionDenied(Cap.READ_INBOX.value)
     stmt = select(Notice)
@@ -442,7 +493,8 @@ def inbox(
         stmt = stmt.where(Notice.for_office.is_(True))
     if unread_only:
         stmt = stmt.where(Notice.read_at.is_(None))
-    notices = list(session.scalars(stmt.order_by(Notice.id.desc()).limit(limit)))
+    newest_first = (Notice.day.desc(), Notice.created_at.desc(), Notice.id.desc())
+    notices = list(session.scalars(stmt.order_by(*newest_first).limit(limit)))
     return [n for n in notices if can_read_unit_inbox(viewer, n.unit_id, n.for_office)]
 
 
@@ -456,6 +508,10 @@ def unread_count(session: Session, viewer: Actor, *, unit_id: int | None = None)
         stmt = stmt.where(Notice.unit_id == unit_id, Notice.for_office.is_(False))
     else:
         stmt = stmt.where(Notice.for_office.is_(True))
+    if viewer.role is Role.LEADER and viewer.user_id is not None:  # see do_clear_inbox
+        seen = session.scalar(select(User.inbox_seen_at).where(User.id == viewer.user_id))
+        if seen is not None:
+            stmt = stmt.where(Notice.created_at > seen)
     return int(session.scalar(stmt) or 0)
 
 

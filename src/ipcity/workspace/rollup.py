@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.models import Goal, Plan, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import Actor, can_view_internal
-from ipcity.workspace.progress import latest_accepted
+from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.supervision import Status, SupervisionSettings, task_status
 
 
@@ -253,6 +253,7 @@ def unit_completion(
         stmt = stmt.where(Task.work_plan_id == work_plan_id)
     tasks = list(session.scalars(stmt))
     progress = latest_accepted(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     lead: dict[int, list[tuple[float, Status]]] = defaultdict(list)
     co: dict[int, list[bool]] = defaultdict(list)
     for t in tasks:
@@ -263,6 +264,7 @@ def unit_completion(
             percent=p,
             today=today,
             settings=settings,
+            awaiting_review=t.id in pending,
         ).status
         lead[t.lead_unit_id].append((p, st))
         for u in t.co_units:

@@ -3,13 +3,20 @@
 Rules, first match wins:
 
 1. **done** — the latest accepted progress is 100 %.
+1b. **green, complete and awaiting review** — the lead unit has *submitted* a report at 100 %
+   that the office has not handled yet. The unit has done its part; the wait is the office's,
+   so the task is neither overdue nor a warning until the office accepts (then done) or
+   returns the report (then the other rules apply again, overdue included).
 2. **red** — today is after the deadline (the deadline day itself is not overdue).
 3. **yellow, near deadline** — the deadline is within N days: ``0 <= deadline - today <= N``
    (due today and exactly N days ahead both count).
 4. **yellow, behind schedule** — progress is below the straight line from start to deadline:
    ``expected = 100 * (today - start) / (deadline - start)``, clipped to 0..100; the task is
-   behind when ``percent < expected - tolerance``. Progress exactly on the line is on track.
-   No accepted report counts as 0 %.
+   behind when ``percent < expected - margin``. The margin defaults to 25 percentage points
+   (``DEFAULT_BEHIND_MARGIN``): accepted progress is naturally one reporting period old
+   (a quarter of a one-year task), so a task is flagged when it lags by more than that, not
+   on its second day. Lagging by exactly the margin is on track. No accepted report counts
+   as 0 %.
 5. **green** otherwise.
 
 Comparisons use exact fractions so a boundary case cannot flip on a rounding error.
@@ -29,6 +36,7 @@ from ipcity.workspace.messages import render
 
 NEAR_DAYS_ENV = "IPCITY_NEAR_DAYS"
 DEFAULT_NEAR_DAYS = 14
+DEFAULT_BEHIND_MARGIN = 25.0  # percentage points; see the module doc (rule 4)
 
 
 class Status(enum.StrEnum):
@@ -41,10 +49,11 @@ class Status(enum.StrEnum):
 @dataclass(frozen=True)
 class SupervisionSettings:
     """``near_days``: the N of the near-deadline rule. ``behind_tolerance``: percentage points
-    a task may lag the straight line before it turns yellow (0 = strict)."""
+    a task may lag the straight line before it turns yellow (0 = strict; default the
+    documented margin)."""
 
     near_days: int = DEFAULT_NEAR_DAYS
-    behind_tolerance: float = 0.0
+    behind_tolerance: float = DEFAULT_BEHIND_MARGIN
 
     @classmethod
     def from_env(cls) -> SupervisionSettings:
@@ -107,14 +116,24 @@ def task_status(
     percent: float | None,
     today: date,
     settings: SupervisionSettings = SupervisionSettings(),
+    awaiting_review: bool = False,
 ) -> TaskStatus:
-    """The status of one task (see the module doc for the rules)."""
+    """The status of one task (see the module doc for the rules). ``awaiting_review``: the
+    lead unit's latest report claims 100 % and waits for the office (rule 1b)."""
     pct = Fraction(percent) if percent is not None else Fraction(0)
     days_left = (deadline - today).days
     line = expected_fraction(start, deadline, today) * 100
     dl = deadline.isoformat()
     if pct >= 100:
         return TaskStatus(Status.DONE, "reason.done", {"percent": _pct(pct)}, _pct(line), days_left)
+    if awaiting_review:
+        return TaskStatus(
+            Status.GREEN,
+            "reason.awaiting_review",
+            {"percent": _pct(pct), "deadline": dl},
+            _pct(line),
+            days_left,
+        )
     if days_left < 0:
         return TaskStatus(
             Status.RED,

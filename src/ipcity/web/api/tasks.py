@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Query, Response, status
 from starlette.requests import Request
 
+from ipcity.web.api.reports import report_out
 from ipcity.web.deps import ApiActor, DbSession, Settings
 from ipcity.web.i18n import ws_locale
 from ipcity.web.params import DbId, Version, Year
@@ -138,4 +139,4 @@ def create_report(
     )
     if body.submit:
         report = do_submit_report(session, actor, report.id, expected_version=report.version)
-    return ReportPublic.model_validate(report.as_dict())
+    return report_out(report)

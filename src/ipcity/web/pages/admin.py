@@ -380,8 +380,15 @@ def create_work_plan(
     year: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     plan_id: Annotated[str, Form()] = "",
+    report_rhythm: Annotated[str, Form()] = "quarter",
 ) -> Response:
-    data = {"code": code, "year": year, "title": title, "plan_id": plan_id or None}
+    data = {
+        "code": code,
+        "year": year,
+        "title": title,
+        "plan_id": plan_id or None,
+        "report_rhythm": report_rhythm or "quarter",
+    }
     outcome = attempt(v.session, lambda: do_create_work_plan(v.session, v.actor, data))
     if outcome.error is not None:
         return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
@@ -404,6 +411,30 @@ def publish_work_plan(
             work_plan_id,
             expected_version=_version(version),
             changes={"published": _flag(published)},
+        ),
+    )
+    if outcome.error is not None:
+        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
+    add_flash(v.request, _("The work plan was saved."))
+    return RedirectResponse("/admin/plans", status_code=303)
+
+
+@router.post("/work-plans/{work_plan_id}/rhythm", response_class=HTMLResponse)
+def set_report_rhythm(
+    v: View,
+    work_plan_id: int,
+    version: Annotated[str, Form()] = "",
+    report_rhythm: Annotated[str, Form()] = "",
+) -> Response:
+    """How often units report on this work plan (the report form's default period)."""
+    outcome = attempt(
+        v.session,
+        lambda: do_update_work_plan(
+            v.session,
+            v.actor,
+            work_plan_id,
+            expected_version=_version(version),
+            changes={"report_rhythm": report_rhythm},
         ),
     )
     if outcome.error is not None:

@@ -6,7 +6,10 @@ by far the most visited page, so the rendered body is cached until the workspace
 
 from __future__ import annotations
 
-from fastapi.responses import HTMLResponse, Response
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from ipcity.web.deps import View
@@ -17,7 +20,7 @@ from ipcity.web.routing import page_router
 from ipcity.web.templating import render
 from ipcity.web.views.cache import RenderCache, change_stamps
 from ipcity.web.views.dashboard import build_dashboard
-from ipcity.workspace.permissions import can_view_internal
+from ipcity.workspace.permissions import Role, can_view_internal
 
 router = page_router()
 NAV = (NavItem("/", N_("Dashboard"), order=10),)
@@ -89,7 +92,14 @@ NOT_IN_INDICATORS = frozenset(
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(v: View, work_plan: DbId | None = None) -> Response:
+def dashboard(
+    v: View,
+    work_plan: DbId | None = None,
+    city: Annotated[str | None, Query(max_length=8)] = None,
+) -> Response:
+    if v.actor.role is Role.UNIT_EDITOR and v.actor.unit_id is not None and not city:
+        # an editor's home is their own unit's page (issue 12); ?city=1 shows the city's
+        return RedirectResponse(f"/units/{v.actor.unit_id}", status_code=303)
     internal = can_view_internal(v.actor)
     base = (v.locale, internal, v.today)
 

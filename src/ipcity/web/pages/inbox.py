@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
@@ -14,7 +14,7 @@ from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import DbId, query_id
 from ipcity.web.routing import page_router
 from ipcity.workspace import queries
-from ipcity.workspace.actions import do_mark_notice_read
+from ipcity.workspace.actions import do_clear_inbox, do_mark_notice_read
 from ipcity.workspace.permissions import Cap, Role, can_mark_notice_read, has
 
 router = page_router()
@@ -39,8 +39,18 @@ def inbox(
             if v.actor.role is not Role.UNIT_EDITOR and has(v.actor, Cap.READ_INBOX)
             else [],
             "can_mark": lambda n: can_mark_notice_read(v.actor, n.unit_id, n.for_office),
+            "unread_here": queries.unread_count(v.session, v.actor, unit_id=unit_id),
         },
     )
+
+
+@router.post("/inbox/read-all", response_class=HTMLResponse)
+def mark_all_read(v: View, unit: Annotated[str, Form()] = "") -> Response:
+    """Clear my badge: office and unit editors mark the notices read, a leader only their
+    own badge (see ``do_clear_inbox``)."""
+    unit_id = int(unit) if unit.isdigit() and v.actor.role is not Role.UNIT_EDITOR else None
+    do_clear_inbox(v.session, v.actor, unit_id=unit_id)
+    return RedirectResponse(f"/inbox?unit={unit_id}" if unit_id else "/inbox", status_code=303)
 
 
 @router.post("/inbox/{notice_id}/read", response_class=HTMLResponse)

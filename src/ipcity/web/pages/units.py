@@ -10,6 +10,7 @@ from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.views.dashboard import pick_work_plan
+from ipcity.web.views.unit_home import UnitHome, unit_home
 from ipcity.workspace import queries
 from ipcity.workspace.permissions import can_view_internal
 from ipcity.workspace.rollup import unit_completion
@@ -42,6 +43,7 @@ def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response
     wp = pick_work_plan(plans, work_plan, v.today)
     lead = co = []
     completion = None
+    home = UnitHome()
     if wp is not None:
         lead = queries.task_overview(
             v.session, v.actor, wp.id, today=v.today, unit_id=unit.id, involvement="lead"
@@ -58,6 +60,7 @@ def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response
                 ),
                 None,
             )
+        home = unit_home(v.session, v.actor, unit.id, [*lead, *co], today=v.today)
     return v.render(
         "units/detail.html",
         {
@@ -67,5 +70,8 @@ def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response
             "lead": lead,
             "co": co,
             "completion": completion,
+            "home": home,
+            "internal": can_view_internal(v.actor),
+            "my_unit": v.actor.unit_id == unit.id,
         },
     )

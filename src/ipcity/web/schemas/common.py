@@ -22,6 +22,7 @@ from ipcity.web.params import MAX_ID, Version
 from ipcity.workspace.actions.directory import UNIT_KINDS
 from ipcity.workspace.actions.plans import PLAN_KINDS
 from ipcity.workspace.permissions import USER_ROLES
+from ipcity.workspace.rhythm import RHYTHMS
 from ipcity.workspace.supervision import Status
 
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
     Light: TypeAlias = str
     ProtectionIndicator: TypeAlias = str
     Direction: TypeAlias = str
+    ReportRhythm: TypeAlias = str
 else:
     UnitKind = one_of(UNIT_KINDS, "unit kind")
     PlanKind = one_of(PLAN_KINDS, "plan kind")
@@ -113,6 +115,7 @@ else:
         [*INDICATORS, *(short_id(k) for k in INDICATORS)], "protection indicator"
     )
     Direction = one_of(DIRECTIONS, "higher or lower is better")
+    ReportRhythm = one_of(RHYTHMS, "reporting rhythm")
 
 
 class Strict(BaseModel):

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ipcity.web.params import DbId, Version, Year
-from ipcity.web.schemas.common import PlanKind, Strict, omissible
+from ipcity.web.schemas.common import PlanKind, ReportRhythm, Strict, omissible
 
 
 class PlanCreate(Strict):
@@ -54,6 +54,7 @@ class WorkPlanCreate(Strict):
     plan_id: DbId | None = None
     start_date: str = omissible()
     published: bool = omissible()
+    report_rhythm: ReportRhythm = omissible()  # month | quarter (default) | half | year
 
 
 class WorkPlanPublic(BaseModel):
@@ -64,4 +65,5 @@ class WorkPlanPublic(BaseModel):
     plan_id: int | None
     start_date: str | None
     published: bool
+    report_rhythm: str = "quarter"
     version: int

@@ -34,6 +34,17 @@ class ReviewIn(Strict):
     comment: str = ""
 
 
+class EvidenceOut(BaseModel):
+    """An evidence file of the report's current revision; ``url`` downloads it with the
+    same token (always as an attachment) for whoever may see the report. The pages link
+    the same file as ``/files/{id}``."""
+
+    id: int
+    name: str
+    size: int
+    url: str
+
+
 class ReportPublic(BaseModel):
     id: int
     task_id: int
@@ -47,6 +58,10 @@ class ReportPublic(BaseModel):
     created_at: str | None
     updated_at: str | None
     version: int
+    evidence: list[EvidenceOut] = []
+    # set for submitted reports: when it was (last) submitted, and whole days waiting since
+    submitted_at: str | None = None
+    age_days: int | None = None
 
 
 class ReportHistoryOut(BaseModel):

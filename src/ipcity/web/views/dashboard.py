@@ -64,8 +64,17 @@ class Dashboard:
 
     @property
     def due_soon(self) -> list[TaskView]:
-        near = [t for t in self.tasks if t.status.reason_key == "reason.near_deadline"]
-        return sorted(near, key=lambda t: (t.status.days_left, t.task.seq))
+        """Every yellow task (so the panel and the yellow tile agree): near the deadline
+        first, then behind schedule, soonest deadline first."""
+        yellow = [t for t in self.tasks if t.status.status.value == "yellow"]
+        return sorted(
+            yellow,
+            key=lambda t: (
+                t.status.reason_key != "reason.near_deadline",
+                t.status.days_left,
+                t.task.seq,
+            ),
+        )
 
     def unit_chart(self, labels: dict[str, str]) -> dict[str, Any]:
         """Stacked bars per lead unit: done, overdue, other open tasks."""

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ipcity.web.views.dashboard import pick_work_plan
-from ipcity.workspace import queries
+from ipcity.workspace import queries, rhythm
 from ipcity.workspace.errors import NotFound
 from ipcity.workspace.models import Goal, ProgressReport, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import (
@@ -22,7 +22,7 @@ from ipcity.workspace.permissions import (
     can_write_report_for_task,
     has,
 )
-from ipcity.workspace.progress import latest_accepted
+from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.queries import TaskView, TimelineEntry
 from ipcity.workspace.supervision import SupervisionSettings, TaskStatus, task_status
 
@@ -92,24 +92,19 @@ def task_listing(
     return listing
 
 
-def period_suggestions(today: date) -> list[str]:
-    """This month, quarter, half-year and year, and the previous month (report periods)."""
-    y, m = today.year, today.month
-    prev = date(y - 1, 12, 1) if m == 1 else date(y, m - 1, 1)
-    return [
-        f"{y}-{m:02d}",
-        f"{prev.year}-{prev.month:02d}",
-        f"{y}-Q{(m - 1) // 3 + 1}",
-        f"{y}-H{1 if m <= 6 else 2}",
-        f"{y}",
-    ]
-
-
 @dataclass
 class ReportRow:
     report: ProgressReport
     can_edit: bool
     can_review: bool
+
+    @property
+    def return_comment(self) -> str | None:
+        """Why the office returned the report (shown next to the revise action)."""
+        if self.report.state != "returned":
+            return None
+        returns = [e for e in self.report.events if e.kind == "return"]
+        return returns[-1].comment if returns else None
 
 
 @dataclass
@@ -163,6 +158,7 @@ def task_page(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         percent=progress.percent if progress else None,
         today=today,
         settings=SupervisionSettings.from_env(),
+        awaiting_review=task.id in awaiting_review(session, [task.id]),
     )
     internal = can_view_internal(actor)
     timeline = queries.task_timeline(session, actor, task.id) if internal else []
@@ -194,7 +190,7 @@ def task_page(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         timeline=timeline,
         reports=reports,
         writable_units=writable,
-        periods=period_suggestions(today),
+        periods=rhythm.suggestions(today, wp.report_rhythm),
         can_edit_task=can_edit,
         units=queries.list_units(session, actor) if can_edit else [],
         goals=_all_goals(tree) if can_edit else [],
@@ -211,5 +207,6 @@ def task_view(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         percent=progress.percent if progress else None,
         today=today,
         settings=SupervisionSettings.from_env(),
+        awaiting_review=task.id in awaiting_review(session, [task.id]),
     )
     return TaskView(task, status, progress)

@@ -20,7 +20,7 @@ from ipcity.workspace.actions.directory import (
     do_update_user,
 )
 from ipcity.workspace.actions.imports import ImportResult, do_import_targets, do_import_tasks
-from ipcity.workspace.actions.notices import do_mark_notice_read
+from ipcity.workspace.actions.notices import do_clear_inbox, do_mark_notice_read
 from ipcity.workspace.actions.plans import (
     do_create_goal,
     do_create_plan,
@@ -32,6 +32,7 @@ from ipcity.workspace.actions.plans import (
 from ipcity.workspace.actions.reports import (
     EvidenceUpload,
     do_accept_report,
+    do_add_report_evidence,
     do_create_report,
     do_return_report,
     do_revise_report,
@@ -52,6 +53,8 @@ __all__ = [
     "RefreshSummary",
     "SupervisionRun",
     "do_accept_report",
+    "do_add_report_evidence",
+    "do_clear_inbox",
     "do_create_goal",
     "do_create_plan",
     "do_create_report",

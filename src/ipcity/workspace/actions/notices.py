@@ -1,19 +1,27 @@
-"""Inbox notices: creating them (idempotently) and marking them read."""
+"""Inbox notices: creating them (idempotently), marking them read (one or all: "clear my
+badge"), and closing the notices about a report once it is handled."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import check_version, load
 from ipcity.workspace.errors import PermissionDenied
-from ipcity.workspace.models import Notice, utcnow
-from ipcity.workspace.permissions import Actor, can_mark_notice_read
+from ipcity.workspace.models import Notice, User, utcnow
+from ipcity.workspace.permissions import (
+    Actor,
+    Cap,
+    Role,
+    can_mark_notice_read,
+    can_read_unit_inbox,
+    has,
+)
 
 
 def notify(
@@ -71,3 +79,80 @@ def do_mark_notice_read(
         session, actor, "notice.read", "notice", notice.id, before=before, after=notice.as_dict()
     )
     return notice
+
+
+def close_report_notices(
+    session: Session, actor: Actor, report_id: int, *, keep: Notice | None = None
+) -> list[int]:
+    """Close (mark read, by whoever handled the report) every open notice about a report:
+    called when the office accepts or returns it, and when the unit submits it again. The
+    notice the step itself just wrote (``keep``) stays open. Audited as ``inbox.close_notices``."""
+    open_notices = session.scalars(
+        select(Notice)
+        .where(Notice.report_id == report_id, Notice.read_at.is_(None))
+        .order_by(Notice.id)
+    ).all()
+    closed = []
+    now = utcnow()
+    for n in open_notices:
+        if keep is not None and n.id == keep.id:
+            continue
+        n.read_at = now
+        n.read_by_id = actor.user_id
+        closed.append(n.id)
+    if closed:
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "inbox.close_notices",
+            "report",
+            report_id,
+            before=None,
+            after={"closed_notice_ids": closed},
+        )
+    return closed
+
+
+def do_clear_inbox(session: Session, actor: Actor, *, unit_id: int | None = None) -> int:
+    """ "Mark all read": clear the caller's badge. Office admins and unit editors mark every
+    unread notice of the inbox they see (the office's, or with ``unit_id`` that unit's; an
+    editor always their own unit's) read. A leader only reads: the notices stay unread for
+    the office and the units, and the leader's own badge counts from now on
+    (``users.inbox_seen_at``). Returns how many notices were marked (0 for a leader)."""
+    if not has(actor, Cap.READ_INBOX):
+        raise PermissionDenied("read_inbox")
+    now = utcnow()
+    if actor.role is Role.LEADER:
+        if actor.user_id is not None:  # not a versioned edit of the user: a plain update
+            session.execute(update(User).where(User.id == actor.user_id).values(inbox_seen_at=now))
+        audit.record(
+            session, actor, "inbox.clear", "user", actor.user_id or 0, before=None, after=None
+        )
+        return 0
+    stmt = select(Notice).where(Notice.read_at.is_(None))
+    if actor.role is Role.UNIT_EDITOR:
+        stmt = stmt.where(Notice.unit_id == actor.unit_id, Notice.for_office.is_(False))
+    elif unit_id is not None:
+        stmt = stmt.where(Notice.unit_id == unit_id, Notice.for_office.is_(False))
+    else:
+        stmt = stmt.where(Notice.for_office.is_(True))
+    marked = []
+    for n in session.scalars(stmt.order_by(Notice.id)):
+        if can_read_unit_inbox(actor, n.unit_id, n.for_office) and can_mark_notice_read(
+            actor, n.unit_id, n.for_office
+        ):
+            n.read_at = now
+            n.read_by_id = actor.user_id
+            marked.append(n.id)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "inbox.read_all",
+        "inbox",
+        unit_id if unit_id is not None else (actor.unit_id or 0),
+        before=None,
+        after={"notice_ids": marked},
+    )
+    return len(marked)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import Invalid, check_version, load, number
-from ipcity.workspace.actions.notices import notify
+from ipcity.workspace.actions.notices import close_report_notices, notify
 from ipcity.workspace.cn_dates import parse_period
 from ipcity.workspace.errors import (
     FieldError,
@@ -296,7 +296,7 @@ def do_submit_report(
     expected_version: int,
     at: datetime | None = None,
 ) -> ProgressReport:
-    """draft -> submitted; the office gets a notice."""
+    """draft -> submitted; the office gets a notice (earlier notices about the report close)."""
     report = _load_visible(session, actor, report_id, expected_version)
     if not can_write_report_for_task(actor, report.task, report.unit_id):
         raise PermissionDenied("write_reports")
@@ -308,6 +308,7 @@ def do_submit_report(
     report.updated_at = now
     session.flush()
     ev = _event(session, actor, report, "submit", "draft", at=now)
+    close_report_notices(session, actor, report.id)  # e.g. the unit's "returned" notice
     notify(
         session,
         kind="report_submitted",
@@ -352,6 +353,7 @@ def _review(
     session.flush()
     ev = _event(session, actor, report, transition, "submitted", comment, at=now)
     kind = "report_accepted" if accept else "report_returned"
+    close_report_notices(session, actor, report.id)  # the office's "submitted" notice
     notify(
         session,
         kind=kind,
@@ -400,4 +402,32 @@ def do_return_report(
     """submitted -> returned with the office's comment (required); the unit gets a notice."""
     return _review(
         session, actor, report_id, expected_version, accept=False, comment=comment, at=at
+    )
+
+
+def do_add_report_evidence(
+    session: Session,
+    actor: Actor,
+    report_id: int,
+    *,
+    expected_version: int,
+    files: Sequence[EvidenceUpload],
+    at: datetime | None = None,
+) -> ProgressReport:
+    """Attach more evidence to a draft or returned report: a new revision with the same
+    percent and narrative, the current files kept and ``files`` added (same allow-list and
+    size checks as any upload). A submitted or accepted report is not changed."""
+    if not files:
+        raise invalid("files", "field.required")
+    report = _load_visible(session, actor, report_id, expected_version)
+    cur = report.current()
+    return do_revise_report(
+        session,
+        actor,
+        report_id,
+        expected_version=expected_version,
+        percent=cur.percent,
+        narrative=cur.narrative,
+        files=files,
+        at=at,
     )

@@ -28,7 +28,7 @@ from ipcity.workspace.mail import SmtpSettings, send_mail
 from ipcity.workspace.messages import render
 from ipcity.workspace.models import Notice, Task, Unit, User, utcnow
 from ipcity.workspace.permissions import Actor, Cap, Role, require
-from ipcity.workspace.progress import latest_accepted
+from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.supervision import SupervisionSettings, notice_kind, task_status
 
 Mailer = Callable[[SmtpSettings, Sequence[str], str, str], None]
@@ -72,6 +72,7 @@ def do_run_supervision(
         )
     )
     progress = latest_accepted(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     for t in tasks:
         p = progress[t.id].percent if t.id in progress else None
         st = task_status(
@@ -80,6 +81,7 @@ def do_run_supervision(
             percent=p,
             today=today,
             settings=settings,
+            awaiting_review=t.id in pending,
         )
         run.statuses[st.status.value] = run.statuses.get(st.status.value, 0) + 1
         kind = notice_kind(st)

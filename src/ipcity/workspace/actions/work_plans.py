@@ -16,6 +16,7 @@ from ipcity.workspace.actions._common import (
     Invalid,
     a_date,
     boolean,
+    choice,
     ident,
     ident_list,
     integer,
@@ -39,6 +40,7 @@ from ipcity.workspace.models import (
     WorkPlan,
 )
 from ipcity.workspace.permissions import Actor, Cap, require
+from ipcity.workspace.rhythm import RHYTHMS
 
 
 def _code(value: Any) -> str:
@@ -55,6 +57,7 @@ WORK_PLAN_FIELDS: dict[str, Field] = {
     "plan_id": Field(optional_ident),
     "start_date": Field(a_date),
     "published": Field(boolean),
+    "report_rhythm": Field(choice(RHYTHMS)),  # month | quarter | half | year (rhythm.py)
 }
 
 
@@ -74,7 +77,9 @@ def _check_work_plan(session: Session, values: Mapping[str, Any], wp: WorkPlan |
 
 def do_create_work_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> WorkPlan:
     """Fields: code, year, title, plan_id (the plan it carries out, optional), start_date
-    (default 1 January of the year: the start of every task's straight line), published."""
+    (default 1 January of the year: the start of every task's straight line), published,
+    report_rhythm (month | quarter | half | year; default quarter: the period the report
+    form proposes)."""
     require(actor, Cap.EDIT_WORK_PLANS)
     values = parse_fields(data, WORK_PLAN_FIELDS, partial=False)
     _check_work_plan(session, values, None)
