@@ -98,6 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "too many failed logins; try again in {minutes} minutes",
     ),
     "error.token_invalid": ("访问令牌无效", "invalid access token"),
+    "error.login_required": ("请先登录", "please log in"),
     "error.token_expired": ("访问令牌已过期", "access token expired"),
     "error.user_inactive": ("账号已停用", "account disabled"),
     "error.no_warehouse": (
