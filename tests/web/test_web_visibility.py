@@ -71,6 +71,9 @@ def test_default_is_the_portal_only(client: TestClient, world: WebWorld) -> None
     # following the redirect lands on the portal, not on an error page
     r = client.get("/")
     assert r.status_code == 200 and r.url.path == "/portal"
+    # and its menu offers nothing that would only lead to the login page
+    for href in ('href="/tasks"', 'href="/units"', 'href="/plans"', '<a href="/"'):
+        assert href not in r.text, href
 
 
 def test_default_refuses_in_the_visitors_language(client: TestClient, world: WebWorld) -> None:
@@ -101,6 +104,7 @@ def test_an_ended_session_cookie_is_an_anonymous_visitor(
 
 def test_opened_setting_restores_the_published_view(client: TestClient, world: WebWorld) -> None:
     _open(world)
+    assert 'href="/tasks"' in client.get("/portal").text  # the menu offers them again
     for name, url in _supervision_urls(world).items():
         assert client.get(url, follow_redirects=False).status_code == 200, name
     for url in _api_urls(world):
