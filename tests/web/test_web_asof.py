@@ -116,3 +116,17 @@ def test_report_counts_overdue_tasks_as_of_the_apps_date(
     assert said is not None
     assert said.group(1) == counts["red"] == "1"  # t1 only; t2 and t3 are due later in 2023
     assert "2023年9月15日" in report or "2023-09-15" in report  # the report says its day
+
+
+def test_progress_ratio_reads_the_same_on_the_evaluation_page_and_in_the_report(
+    complete_2023: tuple[TestClient, WebWorld],
+) -> None:
+    """The published indicator: baseline 10 (2020), target 20 (2025), 15 in 2022; expected
+    on the straight path in 2022: 10 + 10 x 2/5 = 14; progress ratio (15 - 10) / (14 - 10) =
+    1.25. The report printed 125.00%, the evaluation page 1.25: one measure, one text."""
+    client, _ = complete_2023
+    page_login(client, "admin")
+    page = client.get("/evaluation").text
+    report = client.get("/annual-report/download?year=2023&format=html").text
+    assert "125.00%" in page and "125.00%" in report
+    assert ">1.25<" not in page

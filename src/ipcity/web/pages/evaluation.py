@@ -23,6 +23,7 @@ from ipcity.evaluation.asof import (
 from ipcity.evaluation.gather import find_plan, gather_plan_input, plan_for_year
 from ipcity.evaluation.midterm import status_label
 from ipcity.evaluation.plan import evaluate_plan
+from ipcity.reports.numbers import fmt_percent
 from ipcity.web.deps import View
 from ipcity.web.errors import WebError, error_page
 from ipcity.web.i18n import N_, _
@@ -81,6 +82,8 @@ def evaluation(
             "ev": result.as_dict() if result else None,
             "has_warehouse": has_warehouse,
             "status_label": lambda s: status_label(s, lang),
+            # the report's own formatting (percent, 2 places, half up): one text per figure
+            "share_text": fmt_percent,
         },
     )
 
