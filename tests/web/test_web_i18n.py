@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from public_setting import open_to_public
 from starlette.testclient import TestClient
 from web_world import WebWorld
 
@@ -18,6 +19,7 @@ TEMPLATES = Path(catalogs.WEB_DIR) / "templates"
 
 
 def test_chinese_by_default_english_on_request(client: TestClient, world: WebWorld) -> None:
+    open_to_public(world.db)
     zh = client.get("/")
     assert '<html lang="zh-CN">' in zh.text and "工作概览" in zh.text
     en = client.get("/?lang=en")
@@ -29,6 +31,7 @@ def test_chinese_by_default_english_on_request(client: TestClient, world: WebWor
 
 
 def test_workspace_messages_follow_the_language(client: TestClient, world: WebWorld) -> None:
+    open_to_public(world.db)
     assert "不存在" in client.get("/api/v1/tasks/999999").json()["message"]
     assert "does not exist" in client.get("/api/v1/tasks/999999?lang=en").json()["message"]
     page = client.get(f"/tasks/{world['t1']}?lang=en").text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from public_setting import open_to_public
 from starlette.testclient import TestClient
 from web_world import USERNAMES, WebWorld, api_token, page_login
 
@@ -20,6 +21,7 @@ def _as(make_client, role: str) -> TestClient:  # type: ignore[no-untyped-def]
 def test_dashboard_counts(client: TestClient, world: WebWorld) -> None:
     """On 2023-09-15 (no report accepted yet): t1 (deadline 30 June) is overdue: red;
     t2: 257 of 364 days gone (70.6 %) at 0 %: yellow; t3: 257 of 333 days (77.2 %): yellow."""
+    open_to_public(world.db)
     html = client.get("/").text
     counts = dict(re.findall(r'data-status-count="(\w+)">(\d+)<', html))
     assert counts == {"red": "1", "yellow": "2", "green": "0", "done": "0"}
@@ -84,6 +86,7 @@ def test_leader_sees_no_write_buttons(make_client, world: WebWorld) -> None:  # 
 
 
 def test_public_sees_published_only(make_client, world: WebWorld) -> None:  # type: ignore[no-untyped-def]
+    open_to_public(world.db)
     anon = _as(make_client, "anonymous")
     assert "内部草案" not in anon.get("/plans").text
     assert "内部草案" in _as(make_client, "editor_other").get("/plans").text

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_permission_table import ROLES, ROWS, Row
+from web_permission_table import ROLES, ROWS, Row, portal_only
 from web_world import (
     GENERATION,
     PASSWORD,
@@ -32,6 +32,8 @@ from web_world import (
 
 from ipcity.web.app import route_table
 from ipcity.workspace.db import Database
+from ipcity.workspace.permissions import system_actor
+from ipcity.workspace.visibility import PublicAccess, do_set_public_access
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,6 +71,8 @@ class Matrix:
         self.csrf: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
         self.rebuilds = 0
+        self.access = PublicAccess.PORTAL  # the office's setting the next request runs under
+        self.applied: PublicAccess | None = None
 
     def _client(self) -> TestClient:
         # Entered once: one event loop thread for all its requests (much faster than a
@@ -94,6 +98,11 @@ class Matrix:
                     self.tokens[role] = api_token(self.api, USERNAMES[role])
             self.dirty = False
             self.rebuilds += 1
+            self.applied = None
+        if self.applied is not self.access:
+            with self.db.write() as s:
+                do_set_public_access(s, system_actor("test"), self.access.value)
+            self.applied = self.access
         return self.world
 
     def request(self, row: Row, role: str) -> tuple[int, str]:
@@ -149,17 +158,30 @@ def matrix(web_app: FastAPI, database: Database) -> Matrix:
 
 @pytest.mark.parametrize("row", ALL_ROWS, ids=[_row_id(r) for r in ALL_ROWS])
 def test_route_for_every_role(matrix: Matrix, row: Row) -> None:
+    """Under the office's default setting: anonymous visitors see the portal only."""
+    matrix.access = PublicAccess.PORTAL
+    expect = portal_only(row)
     got = {}
     bodies = {}
     for role in ROLES:
         got[role], bodies[role] = matrix.request(row, role)
-    wrong = {role: (got[role], row.expect[role]) for role in ROLES if got[role] != row.expect[role]}
+    wrong = {role: (got[role], expect[role]) for role in ROLES if got[role] != expect[role]}
     assert not wrong, (
         "role: (got, expected) "
         + repr(wrong)
         + "\n"
         + "\n".join(f"{role}: {bodies[role]}" for role in wrong)
     )
+
+
+@pytest.mark.parametrize("row", ALL_ROWS, ids=[_row_id(r) for r in ALL_ROWS])
+def test_route_for_anonymous_when_opened(matrix: Matrix, row: Row) -> None:
+    """With the setting opened to the published work, anonymous visitors get what they got
+    before the setting existed (the table's statuses)."""
+    matrix.access = PublicAccess.PUBLISHED
+    got, body = matrix.request(row, "anonymous")
+    matrix.access = PublicAccess.PORTAL
+    assert got == row.expect["anonymous"], body
 
 
 def test_every_route_has_rows(web_app: FastAPI) -> None:

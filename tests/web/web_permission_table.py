@@ -485,3 +485,20 @@ ROWS: list[Row] = [
         {"notice_id": "notice_a"},
     ),
 ]
+
+
+# --- what anonymous visitors get under the office's default setting -----------------------
+# The statuses above are those with the setting opened to the published work (``published``).
+# Under the default (``portal``) every route outside the portal, the login and the public
+# API sends an anonymous visitor away: pages answer GET with 303 (``/`` to the portal, the
+# rest to the login page) and anything else with 401; the API answers 401.
+UNGATED = ("/static/", "/openapi.json")
+
+
+def portal_only(row: Row) -> dict[str, int]:
+    from ipcity.web.public_paths import is_open
+
+    if is_open(row.route) or row.route.startswith(UNGATED):
+        return row.expect
+    anon = 303 if not row.is_api and row.method in ("GET", "HEAD") else 401
+    return {**row.expect, "anonymous": anon}

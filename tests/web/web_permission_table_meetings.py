@@ -212,3 +212,19 @@ ROWS: list[Row] = [
     Row("GET", "/api/v1/publications/{publication_id}", NOT_FOUND, PUB),
     Row("GET", "/api/v1/portal/headline", API_EVERYONE),
 ]
+
+# Publishing a decision (its task becomes public): the office only.
+ROWS += [
+    Row(
+        "POST",
+        "/meetings/{meeting_id}/decisions/{decision_id}/publish",
+        OFFICE_WRITE_404,
+        {"meeting_id": "t1", "decision_id": "t1"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting_id}/decisions/{decision_id}/publish",
+        API_OFFICE_404,
+        {"meeting_id": "t1", "decision_id": "t1"},
+    ),
+]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ipcity import settings
+from ipcity.meetings.errors import invalid
 from ipcity.reports.numbers import decimals_of
 from ipcity.workspace.actuals import latest_computed, load_compute, open_warehouse
 from ipcity.workspace.models import IndicatorTarget, Plan, PublishedActual
@@ -68,6 +69,23 @@ def indicators_command(years: Sequence[int], region: str, population_lag: int) -
     )
 
 
+def _require_complete_year(warehouse: Any, year: int) -> None:
+    """The portal publishes no year the warehouse does not cover completely (the as-of rule,
+    ``ipcity.evaluation.asof``): "0 grants, -100 %" must never reach the public."""
+    from ipcity.evaluation.asof import IncompleteYear, require_complete_year
+    from ipcity.warehouse.store import Warehouse
+
+    if not isinstance(warehouse, Warehouse):  # an injected stand-in (tests) has no patents
+        return
+    try:
+        require_complete_year(warehouse, year)
+    except IncompleteYear as exc:
+        last = exc.last.isoformat() if exc.last else ""
+        raise invalid(
+            "year", f"field.year_{exc.kind}", year=year, last=last, suggestion=exc.suggestion
+        ) from None
+
+
 def engine_figures(
     years: Sequence[int],
     *,
@@ -88,6 +106,7 @@ def engine_figures(
     own = warehouse is None
     wh = open_warehouse() if own else warehouse
     try:
+        _require_complete_year(wh, max(years))
         result = fn(
             wh,
             indicators=list(HEADLINE_INDICATORS),

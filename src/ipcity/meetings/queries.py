@@ -170,6 +170,7 @@ class DecisionView:
                 "deadline": self.task.deadline.isoformat(),
             },
             "percent": self.percent,
+            "public": self.task is not None and not self.task.internal,
             "supervision": self.status.as_dict(locale) if self.status is not None else None,
         }
 

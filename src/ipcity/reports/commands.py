@@ -40,7 +40,8 @@ def report_command(
         str | None,
         typer.Option(
             "--as-of",
-            help="Tasks and evaluation as of YYYY-MM-DD [default: 31 Dec of --year, or today]",
+            help="Tasks and evaluation as of YYYY-MM-DD [default: the app's date "
+            "(IPCITY_TODAY, else today), at most 31 Dec of --year]",
         ),
     ] = None,
     population_lag: Annotated[

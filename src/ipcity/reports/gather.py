@@ -191,8 +191,11 @@ def task_summary(session: Session, year: int, as_of: date, th: Thresholds) -> Ta
 
 
 def default_as_of(year: int, today: date | None = None) -> date:
-    """31 December of the report year, or today while that year is still running."""
-    return min(today or date.today(), date(year, 12, 31))
+    """31 December of the report year, or the app's date (``IPCITY_TODAY``, else today) while
+    that year is still running: the one as-of rule (``ipcity.evaluation.asof``)."""
+    from ipcity.evaluation.asof import as_of_for_year
+
+    return as_of_for_year(year, today)
 
 
 # Areas that add a section of their own to the annual report ("module:function", called with
@@ -237,6 +240,9 @@ def gather_report_data(
     city = check_region(city)
     opts = options or EngineOptions()
     th = thresholds or default_thresholds()
+    from ipcity.evaluation.asof import require_complete_year
+
+    require_complete_year(warehouse, year)  # no report of an empty or partial year
     day = as_of or default_as_of(year)
     headline, meta = headline_figures(warehouse, year, city, opts)
     districts, district_notes = district_comparisons(warehouse, year, city, opts)

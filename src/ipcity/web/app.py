@@ -33,6 +33,7 @@ from ipcity.web.errors import install_error_handlers
 from ipcity.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, SessionMiddleware
 from ipcity.web.nav import NavItem
 from ipcity.web.routing import API_PREFIX
+from ipcity.web.visibility import ApiGate, PageGate
 from ipcity.workspace import auth, queries
 from ipcity.workspace.db import Database, open_db
 from ipcity.workspace.permissions import Role, system_actor
@@ -113,12 +114,15 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     nav: list[NavItem] = []
     static_dirs: dict[str, Path] = {}
     for module in discover(PAGE_PACKAGE):
-        app.include_router(module.router)
+        # Anonymous visitors reach only what the office's setting opens (web/visibility.py).
+        app.include_router(module.router, dependencies=[PageGate])
         nav.extend(getattr(module, "NAV", ()))
         static_dirs.update(getattr(module, "STATIC", {}))
     for module in discover(API_PACKAGE):
         # Every API route checks the Authorization header, used or not (issue 10, problem 7).
-        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(bearer_actor)])
+        app.include_router(
+            module.router, prefix=API_PREFIX, dependencies=[Depends(bearer_actor), ApiGate]
+        )
     app.state.nav = tuple(nav)
     install_static(app, static_dirs)
     install_error_handlers(app)

@@ -27,12 +27,14 @@ from starlette.requests import Request
 
 from ipcity.web.config import WebSettings
 from ipcity.web.i18n import ws_locale
+from ipcity.web.public_paths import is_open
 from ipcity.web.security import SAFE_METHODS, bearer_token, password_fingerprint, require_csrf
 from ipcity.web.templating import render_page
 from ipcity.workspace import auth, auth_sessions, queries
 from ipcity.workspace.db import Database
 from ipcity.workspace.errors import NotFound, TokenInvalid, UserInactive
 from ipcity.workspace.permissions import ANONYMOUS, Actor
+from ipcity.workspace.visibility import PublicAccess, public_access, require_supervision_view
 
 
 def get_db(request: Request) -> Database:
@@ -105,6 +107,11 @@ def page_actor(request: Request, session: DbSession, db: Db, settings: Settings)
             request.session.clear()
             actor = ANONYMOUS
     request.state.actor = actor
+    if not actor.is_authenticated:
+        # the office's setting (web/visibility.py); the menu hides what would need a login
+        request.state.portal_only = public_access(session) is PublicAccess.PORTAL
+        if not is_open(request.url.path):
+            require_supervision_view(session, actor)
     return actor
 
 

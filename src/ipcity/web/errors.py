@@ -23,7 +23,7 @@ from starlette.requests import Request
 
 from ipcity.errors import IpcityError
 from ipcity.web.i18n import current_locale, gettext, ws_locale
-from ipcity.workspace.errors import LoginLocked, PermissionDenied, WorkspaceError
+from ipcity.workspace.errors import LoginLocked, LoginRequired, PermissionDenied, WorkspaceError
 from ipcity.workspace.messages import render
 
 log = logging.getLogger("ipcity.web")
@@ -106,6 +106,11 @@ async def workspace_error(request: Request, exc: Exception) -> Response:
         return JSONResponse(
             exc.as_dict(loc), status_code=exc.http_status, headers=_headers(exc, api=True)
         )
+    if isinstance(exc, LoginRequired) and request.method == "GET":
+        # supervision data is internal (the office's setting): the home page leads to the
+        # portal, any other page to the login page and back
+        target = "/portal" if request.url.path == "/" else f"/login?next={quote(request.url.path)}"
+        return RedirectResponse(target, status_code=303)
     if _wants_login(request, exc):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     return error_page(

@@ -131,6 +131,15 @@ def lang_url(request: Request, locale: str) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def _reachable(request: Request, actor: Actor, path: str) -> bool:
+    """No menu entry that would only send an anonymous visitor to the login page (under the
+    office's default visibility, see web/visibility.py; ``page_actor`` notes the setting)."""
+    from ipcity.web.public_paths import is_open
+
+    portal_only = getattr(request.state, "portal_only", False)
+    return actor.is_authenticated or not portal_only or is_open(path)
+
+
 def page_context(request: Request) -> dict[str, Any]:
     from ipcity.web.nav import visible_items
 
@@ -141,7 +150,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "actor": actor,
         "locale": current_locale(),
         "csrf_token": lambda: csrf_token(request),
-        "nav": visible_items(items, actor),
+        "nav": [i for i in visible_items(items, actor) if _reachable(request, actor, i.path)],
         "path": request.url.path,
         "flashes": _pop_flashes(request),
         "unread": getattr(request.state, "unread", 0),

@@ -196,6 +196,15 @@ class AuthError(WorkspaceError):
     http_status = 401
 
 
+class LoginRequired(AuthError):
+    """Only signed-in users may see this (the office keeps supervision data internal)."""
+
+    key = "error.login_required"
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+
 class LoginFailed(AuthError):
     key = "error.login_failed"
 

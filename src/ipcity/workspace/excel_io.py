@@ -53,7 +53,7 @@ from ipcity.workspace.cn_dates import parse_deadline
 from ipcity.workspace.errors import RowError
 from ipcity.workspace.models import Goal, IndicatorTarget, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import Actor, Cap, require
-from ipcity.workspace.queries import get_plan, get_work_plan
+from ipcity.workspace.queries import get_plan, get_work_plan, list_tasks
 from ipcity.workspace.tabular import (
     HeaderCheck,
     Rows,
@@ -598,12 +598,7 @@ def export_tasks(session: Session, viewer: Actor, work_plan_id: int, *, fmt: str
     if viewer.is_authenticated:  # the public may download a published work plan
         require(viewer, Cap.EXPORT)
     wp = get_work_plan(session, viewer, work_plan_id)
-    tasks = session.scalars(
-        select(Task)
-        .where(Task.work_plan_id == wp.id)
-        .options(selectinload(Task.co_units), selectinload(Task.milestones))
-        .order_by(Task.seq, Task.id)
-    )
+    tasks = list_tasks(session, viewer, wp.id)  # the public's: no internal task
     units = {u.id: u for u in session.scalars(select(Unit))}
     goals = {g.id: g for g in session.scalars(select(Goal))}
     rows = []

@@ -102,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "too many failed logins; try again in {minutes} minutes",
     ),
     "error.token_invalid": ("访问令牌无效", "invalid access token"),
+    "error.login_required": ("请先登录", "please log in"),
     "error.token_expired": ("访问令牌已过期", "access token expired"),
     "error.user_inactive": ("账号已停用", "account disabled"),
     "error.no_warehouse": (
@@ -113,6 +114,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.too_long": ("超过{max}个字符", "longer than {max} characters"),
     "field.not_a_number": ("不是数字：{value}", "not a number: {value}"),
     "field.out_of_range": ("应在{min}到{max}之间", "must be between {min} and {max}"),
+    "field.year_empty": (
+        "{year}年没有专利数据，不能发布；最近的完整年度是{suggestion}年",
+        "there is no patent data for {year}, so it cannot be published; "
+        "the last complete year is {suggestion}",
+    ),
+    "field.year_partial": (
+        "{year}年的专利数据不完整（截至{last}），不能发布；最近的完整年度是{suggestion}年",
+        "the patent data for {year} is incomplete (it ends on {last}), so it cannot be "
+        "published; the last complete year is {suggestion}",
+    ),
     "field.invalid_choice": ("应为以下之一：{choices}", "must be one of: {choices}"),
     "field.invalid_format": ("格式不正确，应为{hint}", "invalid format; expected {hint}"),
     "field.unknown_field": ("未知字段", "unknown field"),

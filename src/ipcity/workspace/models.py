@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -398,6 +399,8 @@ class Task(Base):
     deadline_text: Mapped[str] = mapped_column(String(50), default="")  # as written, 6月底
     expected_output: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float | None] = mapped_column(Float)
+    # Hidden from the public until the office publishes it (the task of a meeting decision).
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("work_plan_id", "code"),)

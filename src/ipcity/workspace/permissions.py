@@ -83,6 +83,7 @@ class Cap(enum.StrEnum):
     VIEW_USERS = "view_users"  # the user list (names, roles, units, e-mail)
     READ_INBOX = "read_inbox"  # refined: own unit's notices (office: the office's)
     EXPORT = "export"  # export work plans and targets to XLSX/CSV
+    MANAGE_SETTINGS = "manage_settings"  # office settings (what anonymous visitors see)
 
 
 _ALL_WRITE = frozenset(
@@ -95,6 +96,7 @@ _ALL_WRITE = frozenset(
         Cap.WRITE_REPORTS,
         Cap.REVIEW_REPORTS,
         Cap.RUN_SUPERVISION,
+        Cap.MANAGE_SETTINGS,
     }
 )
 

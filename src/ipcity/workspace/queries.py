@@ -208,6 +208,8 @@ def list_tasks(
         .options(selectinload(Task.co_units), selectinload(Task.milestones))
         .order_by(Task.seq, Task.id)
     )
+    if not can_view_internal(viewer):
+        stmt = stmt.where(Task.internal.is_(False))  # e.g. an unpublished meeting decision
     if unit_id is not None:
         co = select(TaskCoUnit.task_id).where(TaskCoUnit.unit_id == unit_id)
         if involvement == "lead":
@@ -221,7 +223,7 @@ def list_tasks(
 
 def get_task(session: Session, viewer: Actor, task_id: int) -> Task:
     task = session.get(Task, task_id)
-    if task is None:
+    if task is None or (task.internal and not can_view_internal(viewer)):
         raise NotFound("task", task_id)
     get_work_plan(session, viewer, task.work_plan_id)  # public only when its plan is published
     return task

@@ -29,6 +29,7 @@ from ipcity.meetings.actions.portal import (
     do_withdraw_headline_snapshot,
 )
 from ipcity.meetings.actions.records import (
+    do_publish_decision,
     do_record_decision,
     do_record_minutes,
     work_plan_for_year,
@@ -43,6 +44,7 @@ __all__ = [
     "do_create_meeting",
     "do_create_publication",
     "do_publish",
+    "do_publish_decision",
     "do_publish_headline_snapshot",
     "do_record_decision",
     "do_record_minutes",

@@ -25,7 +25,7 @@ from ipcity.workspace import audit
 from ipcity.workspace.actions import do_create_task, do_create_work_plan
 from ipcity.workspace.actions._common import Field, optional_ident, parse_fields, text
 from ipcity.workspace.cn_dates import parse_deadline
-from ipcity.workspace.errors import FieldError, ValidationError
+from ipcity.workspace.errors import FieldError, NotFound, ValidationError
 from ipcity.workspace.models import Plan, Task, WorkPlan, utcnow
 from ipcity.workspace.permissions import Actor, Cap
 from ipcity.workspace.permissions import require as ws_require
@@ -287,4 +287,36 @@ def _create_task(
         and meeting.meeting_date.year == wp.year
     ):
         payload["start_date"] = meeting.meeting_date
-    return do_create_task(session, actor, payload)
+    task = do_create_task(session, actor, payload)
+    # Meetings are never public: the decision's task stays internal until the office
+    # publishes the decision (do_publish_decision).
+    task.internal = True
+    session.flush()
+    return task
+
+
+def do_publish_decision(
+    session: Session, actor: Actor, meeting_id: int, decision_id: int
+) -> MeetingDecision:
+    """Make a decision's follow-up task visible to the public (where the office's visibility
+    setting shows published work plans at all). Audited as ``decision.publish``; publishing
+    an already public decision changes nothing."""
+    require(actor, MCap.MANAGE_MEETINGS)
+    ws_require(actor, Cap.EDIT_WORK_PLANS)
+    decision = session.get(MeetingDecision, decision_id, with_for_update=True)
+    if decision is None or decision.meeting_id != meeting_id:
+        raise NotFound("meeting_decision", decision_id)
+    task = session.get(Task, decision.task_id) if decision.task_id is not None else None
+    if task is not None and task.internal:
+        task.internal = False
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "decision.publish",
+            "meeting_decision",
+            decision.id,
+            before={"task_id": task.id, "internal": True},
+            after={"task_id": task.id, "internal": False},
+        )
+    return decision

@@ -1,5 +1,6 @@
 """Meetings: GET/POST /api/v1/meetings, GET/PATCH /api/v1/meetings/{id},
-POST /api/v1/meetings/{id}/agenda, /minutes, /decisions, GET /api/v1/meetings/for-task/{task_id}.
+POST /api/v1/meetings/{id}/agenda, /minutes, /decisions,
+POST /api/v1/meetings/{id}/decisions/{decision_id}/publish, GET /api/v1/meetings/for-task/{task_id}.
 
 Visibility and rights are ``ipcity.meetings``'s: the public sees no meeting (403); a unit
 editor sees the meetings its unit attends; only the office writes."""
@@ -15,6 +16,7 @@ from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
     do_add_agenda_item,
     do_create_meeting,
+    do_publish_decision,
     do_record_decision,
     do_record_minutes,
     do_update_meeting,
@@ -154,6 +156,22 @@ def record_decision(
     d = do_record_decision(session, actor, meeting_id, _json(body.model_dump(exclude_unset=True)))
     views = mq.list_decisions(session, actor, meeting_id, today=settings.current_day())
     return next(v for v in views if v.decision.id == d.id).as_dict(_loc(request))
+
+
+@router.post("/meetings/{meeting_id}/decisions/{decision_id}/publish")
+def publish_decision(
+    meeting_id: DbId,
+    decision_id: DbId,
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Make the decision's task public (meetings never are; their decisions stay internal
+    until the office publishes them)."""
+    do_publish_decision(session, actor, meeting_id, decision_id)
+    views = mq.list_decisions(session, actor, meeting_id, today=settings.current_day())
+    return next(v for v in views if v.decision.id == decision_id).as_dict(_loc(request))
 
 
 @router.get("/meetings/for-task/{task_id}")

@@ -14,11 +14,18 @@ from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
 from ipcity.errors import InputError
+from ipcity.evaluation.asof import (
+    IncompleteYear,
+    as_of_for_year,
+    last_complete_year,
+    year_coverage,
+)
 from ipcity.evaluation.gather import find_plan, gather_plan_input, plan_for_year
 from ipcity.evaluation.midterm import status_label
 from ipcity.evaluation.plan import evaluate_plan
+from ipcity.reports.numbers import fmt_percent
 from ipcity.web.deps import View
-from ipcity.web.errors import WebError
+from ipcity.web.errors import WebError, error_page
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import Year
@@ -76,6 +83,8 @@ def evaluation(
             "ev": result.as_dict() if result else None,
             "has_warehouse": has_warehouse,
             "status_label": lambda s: status_label(s, lang),
+            # the report's own formatting (percent, 2 places, half up): one text per figure
+            "share_text": fmt_percent,
         },
     )
 
@@ -85,13 +94,18 @@ def annual_report_form(v: View) -> Response:
     require(v.actor, Cap.VIEW_ALL_REPORTS)
     with maybe_warehouse(v.settings) as wh:
         has_warehouse = wh is not None
-    years = sorted({wp.year for wp in queries.list_work_plans(v.session, v.actor)}, reverse=True)
+        # the default is the last year the warehouse covers completely (the as-of rule), not
+        # the newest work plan's: a new year's plan has no patent data yet
+        default_year = last_complete_year(wh, v.today)
+        complete = {y for y, c in year_coverage(wh).items() if c.complete} if wh else set()
+    years = {wp.year for wp in queries.list_work_plans(v.session, v.actor)} | complete
+    years.add(default_year)
     return v.render(
         "evaluation/annual_report.html",
         {
             "has_warehouse": has_warehouse,
-            "years": years or [v.today.year],
-            "default_year": years[0] if years else v.today.year,
+            "years": sorted(years, reverse=True),
+            "default_year": default_year,
             "formats": FORMATS,
         },
     )
@@ -111,7 +125,13 @@ def annual_report(
     if format not in FORMATS or lang not in ("zh", "en"):
         raise WebError(422, "bad_format", N_("Choose a language and a format from the list."))
     with open_warehouse(v.settings) as wh:  # NoWarehouse -> 503 with its message
-        data = gather_report_data(wh, v.session, year)
+        try:
+            # as of the app's date (capped at 31 December): the dashboard's day
+            data = gather_report_data(wh, v.session, year, as_of=as_of_for_year(year, v.today))
+        except IncompleteYear as exc:
+            return error_page(
+                v.request, 422, _("No report for this year"), exc.message(v.ws_locale)
+            )
     body = build_report_bytes(data, lang, format, plotly_src="/static/plotly.min.js")
     name = default_filename(data, lang, format)
     headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}

@@ -17,6 +17,7 @@ from ipcity.meetings.actions import (
     do_add_agenda_item,
     do_attach_material,
     do_create_meeting,
+    do_publish_decision,
     do_record_decision,
     do_record_minutes,
     do_remove_agenda_item,
@@ -539,6 +540,20 @@ def record_decision(
         done=_("The decision was recorded and its task created."),
         form=data,
         form_name="decision",
+        anchor="#decisions",
+    )
+
+
+@router.post("/meetings/{meeting_id}/decisions/{decision_id}/publish", response_class=HTMLResponse)
+def publish_decision(v: View, meeting_id: int, decision_id: int) -> Response:
+    require(v.actor, MCap.MANAGE_MEETINGS)
+    return _after(
+        v,
+        meeting_id,
+        lambda: do_publish_decision(v.session, v.actor, meeting_id, decision_id),
+        done=_("The decision's task is now public."),
+        form={},
+        form_name="",
         anchor="#decisions",
     )
 

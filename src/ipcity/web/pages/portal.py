@@ -40,7 +40,7 @@ from ipcity.web.pages.protection import portal_block
 from ipcity.web.params import DbId, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
-from ipcity.web.warehouse import open_warehouse
+from ipcity.web.warehouse import maybe_warehouse, open_warehouse
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.permissions import ANONYMOUS, Role
 
@@ -121,6 +121,14 @@ def download(v: View, file_id: DbId) -> Response:
 # --- the office's portal desk --------------------------------------------------------------
 
 
+def _default_year(v: View) -> int:
+    """The last year the warehouse covers completely (the as-of rule)."""
+    from ipcity.evaluation.asof import last_complete_year
+
+    with maybe_warehouse(v.settings) as wh:
+        return last_complete_year(wh, v.today)
+
+
 def _desk(
     v: View,
     *,
@@ -137,7 +145,7 @@ def _desk(
             "snapshots": mq.list_headline_snapshots(v.session, v.actor),
             "kinds": PUBLICATION_KINDS,
             "manage": has(v.actor, MCap.MANAGE_PORTAL),
-            "default_year": v.today.year - 1,
+            "default_year": _default_year(v),
             "error": error,
             "form": form or {},
             "form_name": form_name,

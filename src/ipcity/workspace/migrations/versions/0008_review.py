@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_review"
-down_revision: str | None = "0005_unit_aliases"
+down_revision: str | None = "0007_asof"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

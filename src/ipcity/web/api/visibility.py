@@ -1,0 +1,38 @@
+"""The office's visibility setting: GET/PUT /api/v1/settings/visibility."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from ipcity.web.deps import ApiActor, DbSession
+from ipcity.web.routing import api_router
+from ipcity.web.schemas.common import ERROR_RESPONSES, Strict
+from ipcity.workspace.permissions import Cap, require
+from ipcity.workspace.visibility import do_set_public_access, public_access
+
+router = api_router(tags=["settings"], responses=ERROR_RESPONSES)
+
+
+class VisibilityPublic(BaseModel):
+    public_access: Literal["portal", "published"]
+
+
+class VisibilityUpdate(Strict):
+    public_access: Literal["portal", "published"]
+
+
+@router.get("/settings/visibility", response_model=VisibilityPublic)
+def get_visibility(session: DbSession, actor: ApiActor) -> VisibilityPublic:
+    """What anonymous visitors see: ``portal`` (the portal only, the default) or
+    ``published`` (also the published plans and work plans with their tasks' statuses)."""
+    require(actor, Cap.VIEW_INTERNAL)
+    return VisibilityPublic(public_access=public_access(session).value)
+
+
+@router.put("/settings/visibility", response_model=VisibilityPublic)
+def set_visibility(body: VisibilityUpdate, session: DbSession, actor: ApiActor) -> VisibilityPublic:
+    """Office only; audited as ``settings.public_access``."""
+    new = do_set_public_access(session, actor, body.public_access)
+    return VisibilityPublic(public_access=new.value)
