@@ -80,6 +80,9 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        worker = getattr(app.state, "report_worker", None)
+        if worker is not None:  # let a report being made finish, then stop
+            worker.shutdown()
         if owns_db:
             db.dispose()
 

@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "ipcity.workspace.models",
     "ipcity.meetings.models",
     "ipcity.protection.models",
+    "ipcity.reports.job_model",
 )
 
 for _name in MODEL_MODULES:
