@@ -82,6 +82,7 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
         yield
         worker = getattr(app.state, "report_worker", None)
         if worker is not None:  # let a report being made finish, then stop
+            app.state.report_worker = None  # a restarted app starts a fresh one
             worker.shutdown()
         if owns_db:
             db.dispose()
