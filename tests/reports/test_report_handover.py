@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -59,6 +60,14 @@ def test_data_notes_in_plain_chinese(report_data: ReportData) -> None:
         assert word not in text
     assert "2023年4月1日" in text  # the vintage, as a Chinese date
     assert "数据来源" in text and "人口数据" in text and "统计口径" in text
+
+
+def test_no_load_day_after_the_report_date(report_data: ReportData) -> None:
+    from dataclasses import replace as copy
+
+    early = copy(report_data, report_date=date(2023, 3, 1))  # before the 1 April load
+    text = compose(early, "zh").text()
+    assert "2023年4月1日" not in text and "2023年3月1日" in text
 
 
 def test_english_notes_keep_the_technical_check(report_data: ReportData) -> None:

@@ -640,6 +640,8 @@ def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
     figures (for the analyst who checks them)."""
     v = n.vintage
     day = vintage_day(v.get("latest_run_at"))
+    if day is not None and day > data.report_date:
+        day = None  # a report dated before the latest load does not print a later day
     runs = v.get("runs")
     pop = population_sources(n.population_sources, lang)
     if lang == "zh":

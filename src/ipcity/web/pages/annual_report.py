@@ -67,12 +67,17 @@ def report_builder(
         session: Session, job: ReportJob, progress: Callable[[int], None]
     ) -> tuple[str, bytes]:
         from ipcity.reports.build import build_report_bytes, default_filename
-        from ipcity.reports.gather import gather_report_data
+        from ipcity.reports.gather import default_as_of, gather_report_data
 
+        today = settings.current_day()  # the app's date (the demo fixes it), not the clock's
         with open_warehouse(settings) as wh:
             progress(10)
             data = gather_report_data(
-                wh, session, job.year, as_of=job.as_of, report_date=settings.current_day()
+                wh,
+                session,
+                job.year,
+                as_of=job.as_of or default_as_of(job.year, today),
+                report_date=today,
             )
         progress(50)
         body = build_report_bytes(data, job.lang, job.fmt, plotly_src="/static/plotly.min.js")
