@@ -83,6 +83,7 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
 
     from ipcity.workspace.actions.actuals import do_refresh_computed_actuals
     from ipcity.workspace.db import open_db
+    from ipcity.workspace.demo_baselines import baselines_from_engine
     from ipcity.workspace.demo_seed import seed_demo
     from ipcity.workspace.models import Unit
     from ipcity.workspace.permissions import system_actor
@@ -94,7 +95,9 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
                 return None
         with db.write() as s:
             logins = seed_demo(s, today=DEMO_TODAY)
-            do_refresh_computed_actuals(s, system_actor("demo"), warehouse=wh)
+            now = dt.datetime.combine(DEMO_TODAY, dt.time(8, 0))  # the demo's own "today"
+            do_refresh_computed_actuals(s, system_actor("demo"), warehouse=wh, now=now)
+            baselines_from_engine(s)  # one figure for the baseline year on every chart
             _seed_optional(s, wh)
         return logins.as_rows()
     finally:

@@ -5,6 +5,7 @@ overdue tasks as of the app's date, like the dashboard. SQLite and PostgreSQL.""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_world import TODAY, WebWorld, build_world, page_login, wipe
+from web_world import TODAY, WebWorld, build_world, csrf_of, page_login, wipe
 
 from ipcity.warehouse.store import Warehouse
 from ipcity.web.app import create_app
@@ -66,14 +67,16 @@ def test_annual_report_defaults_to_the_last_complete_year(
 def test_no_report_for_an_empty_or_partial_year(
     app_client: tuple[TestClient, WebWorld], year: int, zh: str, en: str
 ) -> None:
+    """Refused when asked for, in the user's language, and no job is queued."""
     client, _ = app_client
     page_login(client, "admin")
-    url = f"/annual-report/download?year={year}&format=html"
-    r = client.get(url)
-    assert r.status_code == 422 and zh in r.text and "最近的完整年度是2022年" in r.text
-    r = client.get(url + "&lang=en")
-    assert r.status_code == 422 and en in r.text and "last complete year is 2022" in r.text
+    form = {"year": str(year), "format": "html", "report_lang": "zh"}
+    r = client.post("/annual-report/jobs", data=form | {"csrf_token": csrf_of(client)})
+    assert r.status_code == 200 and zh in r.text and "最近的完整年度是2022年" in r.text
+    r = client.post("/annual-report/jobs?lang=en", data=form | {"csrf_token": csrf_of(client)})
+    assert r.status_code == 200 and en in r.text and "last complete year is 2022" in r.text
     assert "100.00%" not in r.text
+    assert "/annual-report/jobs/" not in r.text  # nothing was queued
 
 
 def test_portal_desk_defaults_to_the_last_complete_year(
@@ -103,6 +106,21 @@ def complete_2023(database: Database, tmp_path: Path) -> Iterator[tuple[TestClie
         yield c, world
 
 
+def _html_report(client: TestClient, year: int) -> str:
+    """The HTML report of ``year`` made the way the page makes it: a background job, then
+    its kept file."""
+    form = {"year": str(year), "format": "html", "report_lang": "zh"}
+    client.post("/annual-report/jobs", data=form | {"csrf_token": csrf_of(client)})
+    for _ in range(600):
+        html = client.get("/annual-report/jobs").text
+        if 'hx-trigger="every' not in html:
+            break
+        time.sleep(0.5)
+    ids = re.findall(r'href="/annual-report/jobs/(\d+)/file"', html)
+    assert ids, "no finished report job"
+    return client.get(f"/annual-report/jobs/{max(int(i) for i in ids)}/file").text
+
+
 def test_report_counts_overdue_tasks_as_of_the_apps_date(
     complete_2023: tuple[TestClient, WebWorld],
 ) -> None:
@@ -111,7 +129,7 @@ def test_report_counts_overdue_tasks_as_of_the_apps_date(
     client, _ = complete_2023
     page_login(client, "admin")
     counts = dict(re.findall(r'data-status-count="(\w+)">(\d+)<', client.get("/").text))
-    report = client.get("/annual-report/download?year=2023&format=html").text
+    report = _html_report(client, 2023)
     said = re.search(r"逾期未完成(\d+)项", report)
     assert said is not None
     assert said.group(1) == counts["red"] == "1"  # t1 only; t2 and t3 are due later in 2023
@@ -127,6 +145,6 @@ def test_progress_ratio_reads_the_same_on_the_evaluation_page_and_in_the_report(
     client, _ = complete_2023
     page_login(client, "admin")
     page = client.get("/evaluation").text
-    report = client.get("/annual-report/download?year=2023&format=html").text
+    report = _html_report(client, 2023)
     assert "125.00%" in page and "125.00%" in report
     assert ">1.25<" not in page

@@ -5,6 +5,7 @@ dashboard's counts computed by hand."""
 from __future__ import annotations
 
 import re
+import time
 
 from public_setting import open_to_public
 from starlette.testclient import TestClient
@@ -228,8 +229,15 @@ def test_refresh_without_warehouse_says_so(
     r = admin.post("/admin/actuals/refresh", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303
     assert "没有可用的数据仓库" in admin.get("/admin").text
-    download = admin.get("/annual-report/download?year=2023")
-    assert download.status_code == 503 and "没有可用的数据仓库" in download.text
+    form = {"csrf_token": csrf, "year": "2023", "report_lang": "zh", "format": "html"}
+    queued = admin.post("/annual-report/jobs", data=form, follow_redirects=False)
+    assert queued.status_code == 303  # the job fails in the background and the page says why
+    for _ in range(600):
+        jobs = admin.get("/annual-report/jobs").text
+        if 'hx-trigger="every' not in jobs:
+            break
+        time.sleep(0.2)
+    assert "生成失败" in jobs and "没有可用的数据仓库" in jobs
 
 
 def test_editing_a_task_keeps_its_deadline_wording(make_client, world: WebWorld) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ computed values are refreshed from it, and the annual report is made from the we
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from collections.abc import Iterator
 from datetime import date
@@ -78,21 +79,48 @@ def test_evaluation_with_warehouse(office: TestClient) -> None:
     assert "warehouse run" in html  # actual values from the engine, with their source
 
 
-def test_annual_report_html_and_docx(office: TestClient) -> None:
-    r = office.get("/annual-report/download?year=2022&report_lang=zh&format=html")
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/html")
-    assert 'src="/static/plotly.min.js"' in r.text  # the app's own copy, not embedded
-    assert "'unsafe-inline'" in r.headers["content-security-policy"]
-    d = office.get("/annual-report/download?year=2022&report_lang=en&format=docx")
-    assert d.status_code == 200
-    assert d.content[:2] == b"PK"
+def _wait_for_jobs(c: TestClient) -> str:
+    """The job list once nothing is queued or running (the page stops polling then)."""
+    for _ in range(600):
+        html = c.get("/annual-report/jobs").text
+        if 'hx-trigger="every' not in html:
+            return html
+        time.sleep(0.5)
+    raise AssertionError("the report jobs did not finish")
+
+
+def test_annual_report_is_made_in_the_background(office: TestClient) -> None:
+    csrf = _csrf(office)
+    form = {"csrf_token": csrf, "year": "2022", "report_lang": "zh", "format": "html"}
+    r = office.post("/annual-report/jobs", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/annual-report")
+    page = office.get("/annual-report").text
+    assert "报告正在生成" in page  # the flash
+    docx = form | {"report_lang": "en", "format": "docx"}
+    assert office.post("/annual-report/jobs", data=docx, follow_redirects=False).status_code == 303
+    html = _wait_for_jobs(office)
+    ids = re.findall(r'href="/annual-report/jobs/(\d+)/file"', html)
+    assert len(ids) == 2 and "已生成" in html
+    newest, older = ids  # newest first
+    d = office.get(f"/annual-report/jobs/{newest}/file")
+    assert d.status_code == 200 and d.content[:2] == b"PK"
     assert "attachment" in d.headers["content-disposition"]
+    h = office.get(f"/annual-report/jobs/{older}/file")
+    assert h.headers["content-type"].startswith("text/html")
+    assert 'src="/static/plotly.min.js"' in h.text  # the app's own copy, not embedded
+    assert "'unsafe-inline'" in h.headers["content-security-policy"]
+    assert "表1" in h.text and "图1" in h.text
+    # Kept: the same file again, not rebuilt.
+    assert office.get(f"/annual-report/jobs/{newest}/file").content == d.content
 
 
 def test_bad_report_format(office: TestClient) -> None:
-    r = office.get("/annual-report/download?year=2022&format=odt")
-    assert r.status_code == 422
+    before = _wait_for_jobs(office).count('<tr class="job-')
+    form = {"csrf_token": _csrf(office), "year": "2022", "format": "odt"}
+    r = office.post("/annual-report/jobs", data=form)
+    assert r.status_code == 200  # back on the page, which says why
+    assert 'class="alert error"' in r.text
+    assert _wait_for_jobs(office).count('<tr class="job-') == before  # nothing queued
 
 
 def test_no_warehouse_dir_is_a_notice(tmp_path: Path) -> None:

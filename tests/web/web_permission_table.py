@@ -339,13 +339,6 @@ ROWS: list[Row] = [
     # --- evaluation and the annual report --------------------------------------------------
     Row("GET", "/evaluation", OFFICE_AND_LEADER),
     Row("GET", "/annual-report", OFFICE_AND_LEADER),
-    Row(
-        "GET",
-        "/annual-report/download",
-        S(303, 403, 403, 503, 503),
-        query="year=2023",
-        note="503: the test app has no warehouse",
-    ),
     # --- API: auth -------------------------------------------------------------------------
     Row(
         "POST",

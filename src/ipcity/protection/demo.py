@@ -2,7 +2,7 @@
 
 ``seed_protection_demo(session, today=..., year=2023)`` adds a year of synthetic cases across
 the member units of the demo joint conference (``workspace.demo_seed.seed_demo`` first), plus
-the last quarter of the year before (the backlog that is pending on 1 January), a few
+the whole year before (its open cases are the backlog pending on 1 January), a few
 transfers and joint cases, and — when the demo plan FYP14 exists — three plan targets that read
 protection indicators, refreshed at once.
 
@@ -432,8 +432,10 @@ def seed_protection_demo(
     rng = random.Random(f"protection-{seed}-{year}")
     actor = system_actor("demo-seed")
     summary = ProtectionDemoSummary()
-    # The year itself and its last quarter before: that quarter's open cases are the backlog.
-    start, end = date(year - 1, 10, 1), min(date(year, 12, 31), today)
+    # The year itself and the whole year before, so every year shown is a full year (a year
+    # holding only its last quarter gave a closure rate far below any real one); the year
+    # before's open cases are the backlog pending on 1 January.
+    start, end = date(year - 1, 1, 1), min(date(year, 12, 31), today)
     created: dict[str, list[Any]] = {}
     for load in CASELOADS:
         count = max(1, round(load.per_year * scale * ((end - start).days + 1) / 365))
@@ -476,7 +478,7 @@ def seed_protection_demo(
     return summary
 
 
-# (code, name, engine indicator, unit, direction, baseline 2020, target 2025, goal)
+# (code, name, engine indicator, unit, direction, baseline placeholder, target 2025, goal)
 DEMO_TARGETS: tuple[tuple[str, str, str, str, str, float, float, str], ...] = (
     (
         "PROT_RULING_DAYS",
@@ -545,7 +547,9 @@ def _seed_targets(session: Session, year: int) -> int:
                 "unit": unit,
                 "direction": direction,
                 "binding": False,
-                "baseline_year": 2020,
+                # The case data start in the year before: that full year is the baseline,
+                # its value computed from the cases (set below), not typed by hand.
+                "baseline_year": year - 1,
                 "baseline_value": base,
                 "target_year": 2025,
                 "target_value": target,
@@ -556,4 +560,7 @@ def _seed_targets(session: Session, year: int) -> int:
         )
         made += 1
     refresh_live_actuals(session, years=[year - 1, year])
+    from ipcity.workspace.demo_baselines import baselines_from_engine
+
+    baselines_from_engine(session)
     return made

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 from importlib import resources
 from typing import Any
 
@@ -119,7 +120,9 @@ def render_png(spec: ChartSpec, dpi: int = 150, width_in: float = 6.3) -> bytes:
                 ax.plot(
                     cats, [_num(v) for v in s.values], marker="o", color=colors[i], label=s.name
                 )
-        ax.set_title(spec.title, fontsize=10)
+        # The title is the numbered caption under the image (图1 …), not drawn twice.
+        if spec.integer:
+            (ax.set_xticks if horizontal else ax.set_yticks)(value_ticks(spec))
         if spec.value_label:
             (ax.set_xlabel if horizontal else ax.set_ylabel)(spec.value_label, fontsize=8)
         ax.tick_params(labelsize=8)
@@ -167,19 +170,46 @@ def plotly_figure(spec: ChartSpec) -> dict[str, Any]:
         data.append(trace)
     n = max(1, len(spec.categories))
     layout: dict[str, Any] = {
-        "title": {"text": spec.title, "font": {"size": 15}},
         "barmode": "stack" if spec.kind == "stacked_barh" else "group",
         "font": {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
         "height": max(320, 60 + 28 * n) if horizontal else 380,
         "legend": {"orientation": "h"},
     }
-    axis = {"title": {"text": spec.value_label}, "tickformat": fmt}
+    axis: dict[str, Any] = {"title": {"text": spec.value_label}, "tickformat": fmt}
+    if spec.integer:  # counts: whole-number ticks (plotly would step by 2.5)
+        axis |= {"tickformat": ",d", "dtick": integer_step(spec)}
     if horizontal:
         layout |= {"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}}
     else:
         layout |= {"yaxis": axis, "xaxis": {"automargin": True}}
     return {"data": data, "layout": layout}
+
+
+def _top(spec: ChartSpec) -> float:
+    """The largest value (stacked bars: the largest total)."""
+    if spec.kind == "stacked_barh":
+        totals = [sum(_num(s.values[i]) for s in spec.series) for i in range(len(spec.categories))]
+    else:
+        totals = [_num(v) for s in spec.series for v in s.values]
+    return max(totals, default=0.0)
+
+
+def integer_step(spec: ChartSpec, ticks: int = 8) -> int:
+    """A whole tick step giving at most about ``ticks`` ticks over the chart's largest value
+    (stacked bars: the largest total)."""
+    raw = max(1.0, _top(spec) / ticks)
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if step >= raw:
+            return step
+    return math.ceil(raw)
+
+
+def value_ticks(spec: ChartSpec) -> list[float]:
+    """The whole-number ticks of a count chart, 0 to just past the largest value."""
+    step = integer_step(spec)
+    top = _top(spec)
+    return [float(v) for v in range(0, math.ceil(top / step) * step + step, step)]
 
 
 def plotly_div(spec: ChartSpec, div_id: str) -> str:

@@ -19,6 +19,7 @@ from ipcity.reports.document import (
     Section,
     Series,
     Table,
+    number_blocks,
 )
 from ipcity.reports.headline import change_of, headline_sentences
 from ipcity.reports.model import (
@@ -28,6 +29,13 @@ from ipcity.reports.model import (
     ReportData,
     TaskSummary,
     ValueKind,
+)
+from ipcity.reports.notes_text import (
+    COUNTING_EN,
+    COUNTING_ZH,
+    note,
+    population_sources,
+    vintage_day,
 )
 from ipcity.reports.numbers import (
     Lang,
@@ -391,6 +399,7 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
                         ),
                     ),
                     value_label=_t(lang, "项", "tasks"),
+                    integer=True,
                 )
             )
         )
@@ -408,7 +417,7 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
                     (
                         f"{t.code} {t.title}".strip(),
                         t.lead_unit,
-                        t.deadline.isoformat(),
+                        fmt_date(t.deadline, lang),
                         str(t.days_overdue),
                     )
                     for t in ts.overdue
@@ -596,7 +605,7 @@ def assessment_section(data: ReportData, lang: Lang) -> Section | None:
         subsections.append(
             Section(
                 _t(lang, zh, en),
-                [Table(header=header, rows=tuple(rows), align=align)],
+                [Table(header=header, rows=tuple(rows), align=align, wrap=1)],
                 key=f"assessment-{group}",
             )
         )
@@ -620,50 +629,60 @@ def assessment_section(data: ReportData, lang: Lang) -> Section | None:
 # ---------------------------------------------------------------- data notes
 
 
+def _version_zh(version: str) -> str:
+    # A numbered definition is "第2版"; another tag stays in the data export, not in Chinese.
+    return f"第{version}版" if version.isdigit() else "现行版本"
+
+
 def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
+    """Source, vintage, population and definitions in plain words. The Chinese report has no
+    command, engine name or timestamp: the English report keeps the command that reprints the
+    figures (for the analyst who checks them)."""
     v = n.vintage
-    run = v.get("latest_run")
-    at = v.get("latest_run_at") or DASH
-    pop = "；".join(n.population_sources) if lang == "zh" else "; ".join(n.population_sources)
-    lag_zh = "上年末常住人口" if n.population_lag == 1 else "当年末常住人口"
-    lag_en = (
-        "the resident population at the end of the year before"
-        if n.population_lag == 1
-        else "the resident population at the end of the same year"
-    )
-    counting_zh = {
-        "first": "按第一申请人（专利权人）计",
-        "whole": "按全部申请人整数计",
-        "fractional": "按申请人分数计",
-    }
+    day = vintage_day(v.get("latest_run_at"))
+    if day is not None and day > data.report_date:
+        day = None  # a report dated before the latest load does not print a later day
+    runs = v.get("runs")
+    pop = population_sources(n.population_sources, lang)
     if lang == "zh":
+        loaded = f"，最近一次入库于{fmt_date(day, 'zh')}" if day else ""
+        batches = f"，共{runs}批" if isinstance(runs, int) and runs else ""
+        lag = "上年末常住人口" if n.population_lag == 1 else "当年末常住人口"
         paras = [
-            f"指标口径：ipcity 指标定义版本 {n.definition_version}；"
-            f"{counting_zh.get(n.counting, n.counting)}；地区 {n.region}；计算引擎 {n.engine}。",
-            f"数据版本：仓库最近一次入库批次 {run if run is not None else DASH}（{at}），"
-            f"累计入库批次 {v.get('runs', DASH)} 个。",
-            f"人口数据：每万人口指标以{lag_zh}为分母（与上海市公布口径一致）；"
-            f"人口来源：{pop or DASH}。",
-            f"本报告数字可用以下命令复核：{n.command}",
-            f"任务和考核数据取自工作台，截至{fmt_date(data.as_of, 'zh')}；"
-            f"报告生成日期{fmt_date(data.report_date, 'zh')}。",
+            f"数据来源：专利数据取自本市知识产权数据仓库所载专利著录数据{loaded}{batches}。",
+            f"统计口径：采用{_version_zh(n.definition_version)}指标定义，"
+            f"{COUNTING_ZH.get(n.counting, '按第一申请人（专利权人）所在地统计')}。",
+            f"人口数据：每万人口指标以{lag}为分母，与本市公布口径一致；"
+            f"人口数据来源为{pop or DASH}。",
+            f"任务和考核情况取自工作台，截至{fmt_date(data.as_of, 'zh')}；"
+            f"本报告编制于{fmt_date(data.report_date, 'zh')}。",
         ]
     else:
+        loaded = f", last loaded on {fmt_date(day, 'en')}" if day else ""
+        batches = f" ({runs} loads)" if isinstance(runs, int) and runs else ""
+        lag = (
+            "the resident population at the end of the year before"
+            if n.population_lag == 1
+            else "the resident population at the end of the same year"
+        )
         paras = [
-            f"Definitions: ipcity indicator definition version {n.definition_version}; "
-            f"counting rule '{n.counting}'; region {n.region}; engine {n.engine}.",
-            f"Data vintage: latest ingest run {run if run is not None else DASH} ({at}), "
-            f"{v.get('runs', DASH)} runs loaded in all.",
-            f"Population: per-10,000 figures divide by {lag_en} (as Shanghai publishes them); "
+            f"Source: patent records in the city's IP data warehouse{loaded}{batches}.",
+            f"Definitions: indicator definitions version {n.definition_version or DASH}, "
+            f"{COUNTING_EN.get(n.counting, n.counting)}.",
+            f"Population: per-10,000 figures divide by {lag}, as the city publishes them; "
             f"population source: {pop or DASH}.",
-            f"The figures of this report can be checked with: {n.command}",
-            f"Tasks and assessment come from the workspace as of "
-            f"{fmt_date(data.as_of, 'en')}; report generated on "
-            f"{fmt_date(data.report_date, 'en')}.",
+            f"Tasks and assessment come from the workspace as of {fmt_date(data.as_of, 'en')}; "
+            f"report prepared on {fmt_date(data.report_date, 'en')}.",
+            f"Technical check: the figures can be reprinted with {n.command} "
+            f"(engine {n.engine}, region {n.region}).",
         ]
     blocks: list[Block] = [Paragraph(p, "note") for p in paras]
-    blocks += [Paragraph(x, "note") for x in n.extra]
-    blocks += [Paragraph(_t(lang, "提示：", "Warning: ") + w, "note") for w in n.warnings]
+    extra = [note(x, lang) for x in n.extra]
+    blocks += [Paragraph(x, "note") for x in dict.fromkeys(extra) if x]
+    warnings = [note(w, lang) for w in n.warnings]
+    blocks += [
+        Paragraph(_t(lang, "提示：", "Warning: ") + w, "note") for w in dict.fromkeys(warnings) if w
+    ]
     return Section(_t(lang, "数据说明", "Notes on the data"), blocks, key="notes")
 
 
@@ -691,7 +710,7 @@ def compose(data: ReportData, lang: Lang) -> ReportDocument:
             sections.append(s)
     sections.append(notes_section(data.notes, data, lang))
     issuer = data.issuer_zh if lang == "zh" else data.issuer_en
-    return ReportDocument(
+    doc = ReportDocument(
         lang=lang,
         title=title_of(data, lang),
         date_line=(
@@ -702,3 +721,4 @@ def compose(data: ReportData, lang: Lang) -> ReportDocument:
         issuer=issuer,
         sections=sections,
     )
+    return number_blocks(doc)

@@ -8,7 +8,7 @@ number. Section titles carry no numbers: each renderer numbers them in its langu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ipcity.reports.numbers import Lang
@@ -35,6 +35,7 @@ class ChartSpec:
     series: tuple[Series, ...]
     value_label: str = ""
     places: int = 0  # decimals of value labels
+    integer: bool = False  # counts: whole-number axis ticks only (no 2.5 steps)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Table:
     caption: str = ""
     align: tuple[Align, ...] = ()
     note: str = ""
+    label: str = ""  # 表1 / Table 1: set by ``number_blocks``
+    wrap: int = 0  # the one column whose text may wrap (the others keep each cell on one line)
 
     def alignment(self, column: int) -> Align:
         return self.align[column] if column < len(self.align) else "left"
@@ -58,6 +61,7 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     spec: ChartSpec
+    label: str = ""  # 图1 / Figure 1: set by ``number_blocks``
 
 
 Block = Paragraph | Table | Chart
@@ -98,6 +102,40 @@ class ReportDocument:
         for s in self.sections:
             parts += [b.text for b in s.all_blocks() if isinstance(b, Paragraph)]
         return "\n".join(parts)
+
+
+def caption_text(label: str, caption: str, lang: Lang) -> str:
+    """'表1　各单位…' / 'Table 1. Key tasks…'."""
+    if not label:
+        return caption
+    return f"{label}　{caption}" if lang == "zh" else f"{label}. {caption}"
+
+
+def number_blocks(doc: ReportDocument) -> ReportDocument:
+    """Number the tables and the figures in reading order (表1、图1 / Table 1, Figure 1), so
+    the three formats print the same numbers. A table without a caption takes its section's
+    title as caption."""
+    tables = figures = 0
+
+    def visit(section: Section) -> None:
+        nonlocal tables, figures
+        out: list[Block] = []
+        for b in section.blocks:
+            if isinstance(b, Table):
+                tables += 1
+                label = f"表{tables}" if doc.lang == "zh" else f"Table {tables}"
+                b = replace(b, label=label, caption=b.caption or section.title)
+            elif isinstance(b, Chart):
+                figures += 1
+                b = replace(b, label=f"图{figures}" if doc.lang == "zh" else f"Figure {figures}")
+            out.append(b)
+        section.blocks = out
+        for sub in section.subsections:
+            visit(sub)
+
+    for s in doc.sections:
+        visit(s)
+    return doc
 
 
 SECTION_NUMBERS_ZH = "一二三四五六七八九十"

@@ -31,9 +31,13 @@ from ipcity.reports.document import (
     ReportDocument,
     Section,
     Table,
+    caption_text,
     section_number,
     subsection_number,
 )
+from ipcity.reports.layout import column_widths
+
+TEXT_WIDTH = Mm(210 - 28 - 26)  # A4 less the GB/T 9704 side margins
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -143,8 +147,6 @@ class _Builder:
         self.size = SIZES[doc.lang]
         self.dpi = dpi
         self.d = Document()
-        self.tables = 0
-        self.figures = 0
 
     def setup(self) -> None:
         sec = self.d.sections[0]
@@ -226,13 +228,18 @@ class _Builder:
         _run(p, text, self.fonts.latin, self.fonts.heading1, self.size.table + 1, bold=True)
 
     def table(self, b: Table) -> None:
-        self.tables += 1
         if b.caption:
-            label = f"表{self.tables}　" if self.src.lang == "zh" else f"Table {self.tables}. "
-            self.caption(label + b.caption)
+            self.caption(caption_text(b.label, b.caption, self.src.lang))
         t = self.d.add_table(rows=1 + len(b.rows), cols=len(b.header))
         t.style = self.d.styles["Table Grid"]
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        t.autofit = False
+        em = Pt(self.size.table)
+        for i, w in enumerate(column_widths(b, TEXT_WIDTH / em)):
+            width = int(w * em)
+            t.columns[i].width = width
+            for c in t.columns[i].cells:
+                c.width = width
         header = t.rows[0]
         _repeat_header(header)
         for i, text in enumerate(b.header):
@@ -253,16 +260,20 @@ class _Builder:
             self.d.add_paragraph()
 
     def chart(self, b: Chart) -> None:
-        self.figures += 1
         png = render_png(b.spec, dpi=self.dpi)
         p = self.d.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
-        label = f"图{self.figures}　" if self.src.lang == "zh" else f"Figure {self.figures}. "
         q = self.d.add_paragraph()
         q.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(q, label + b.spec.title, self.fonts.latin, self.fonts.table, self.size.table)
+        _run(
+            q,
+            caption_text(b.label, b.spec.title, self.src.lang),
+            self.fonts.latin,
+            self.fonts.table,
+            self.size.table,
+        )
 
     def blocks(self, items: list[Block]) -> None:
         for b in items:

@@ -25,9 +25,12 @@ from ipcity.reports.document import (
     Paragraph,
     ReportDocument,
     Table,
+    caption_text,
     section_number,
     subsection_number,
 )
+from ipcity.reports.layout import column_percents
+from ipcity.reports.numbers import Lang
 
 Mode = Literal["html", "pdf"]
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -52,20 +55,25 @@ def _slug(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", key).strip("-") or "chart"
 
 
-def _block(b: Block, chart: Callable[[ChartSpec], dict[str, str]]) -> dict[str, Any]:
+def _block(b: Block, chart: Callable[[ChartSpec], dict[str, str]], lang: Lang) -> dict[str, Any]:
     if isinstance(b, Paragraph):
         return {"type": "paragraph", "text": b.text, "kind": b.kind}
     if isinstance(b, Table):
         return {
             "type": "table",
-            "caption": b.caption,
+            "caption": caption_text(b.label, b.caption, lang),
             "header": b.header,
             "rows": b.rows,
             "align": [b.alignment(i) for i in range(len(b.header))],
+            "widths": column_percents(b),
             "note": b.note,
         }
     assert isinstance(b, Chart)
-    return {"type": "chart", "title": b.spec.title} | chart(b.spec)
+    return {
+        "type": "chart",
+        "title": b.spec.title,
+        "caption": caption_text(b.label, b.spec.title, lang),
+    } | chart(b.spec)
 
 
 def _sections(
@@ -78,13 +86,13 @@ def _sections(
                 "key": _slug(s.key or f"s{n}"),
                 "number": section_number(n, doc.lang),
                 "title": s.title,
-                "blocks": [_block(b, chart) for b in s.blocks],
+                "blocks": [_block(b, chart, doc.lang) for b in s.blocks],
                 "subsections": [
                     {
                         "key": _slug(sub.key or f"s{n}-{m}"),
                         "number": subsection_number(m, doc.lang),
                         "title": sub.title,
-                        "blocks": [_block(b, chart) for b in sub.blocks],
+                        "blocks": [_block(b, chart, doc.lang) for b in sub.blocks],
                     }
                     for m, sub in enumerate(s.subsections, 1)
                 ],

@@ -88,6 +88,10 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
         # Sync routes run in anyio's worker threads: bound them (IPCITY_WEB_THREADS).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
+        worker = getattr(app.state, "report_worker", None)
+        if worker is not None:  # let a report being made finish, then stop
+            app.state.report_worker = None  # a restarted app starts a fresh one
+            worker.shutdown()
         if owns_db:
             db.dispose()
         if getattr(app.state, "exit_after_shutdown", False):

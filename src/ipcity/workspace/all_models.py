@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "ipcity.workspace.auth_sessions",
     "ipcity.meetings.models",
     "ipcity.protection.models",
+    "ipcity.reports.job_model",
 )
 
 for _name in MODEL_MODULES:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ipcity.errors import IpcityError
 from ipcity.workspace import demo_data as D
 from ipcity.workspace.actions import (
+    EvidenceUpload,
     do_accept_report,
     do_create_goal,
     do_create_plan,
@@ -112,6 +113,7 @@ def seed_demo(session: Session, *, today: date, seed: int = 2023) -> DemoLogins:
     plans, goals = _seed_plans(session, actor)
     _seed_targets(session, actor, plans, goals, today)
     _wp, tasks = _seed_work_plan(session, actor, plans["FYP14"], goals, units, rng)
+    _seed_unit_editors(session, actor, units, tasks, logins)
     users = {u.username: Actor.from_user(u) for u in session.scalars(select(User))}
     report_counts = _seed_reports(session, users, tasks, units, rng, today)
     run = do_run_supervision(session, actor, today=today, smtp=None)
@@ -180,6 +182,36 @@ def _seed_users(session: Session, actor: Actor, units: dict[str, Unit]) -> DemoL
         )
         out.logins.append(DemoLogin(username, role, unit.name if unit else "", password))
     return out
+
+
+def _seed_unit_editors(
+    session: Session, actor: Actor, units: dict[str, Unit], tasks: list[Any], out: DemoLogins
+) -> None:
+    """An editor for every unit that leads or co-operates in a task and has none in
+    DEMO_USERS, so each unit's reports are written by its own people, not by the office."""
+    staffed = {code for _name, role, code in DEMO_USERS if role == "unit_editor"}
+    by_id = {u.id: code for code, u in units.items()}
+    used = {t.lead_unit_id for t in tasks} | {c.id for t in tasks for c in t.co_units}
+    for unit_id in sorted(used):
+        code = by_id.get(unit_id)
+        if code is None or code in staffed:
+            continue
+        unit = units[code]
+        username = f"u-{code.lower()}"
+        password = generate_password()
+        do_create_user(
+            session,
+            actor,
+            {
+                "username": username,
+                "role": "unit_editor",
+                "unit_id": unit.id,
+                "display_name": f"{unit.short_name or unit.name}联络员（演示）",
+            },
+            password=password,
+        )
+        out.logins.append(DemoLogin(username, "unit_editor", unit.name, password))
+        staffed.add(code)
 
 
 def _seed_plans(session: Session, actor: Actor) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -336,6 +368,31 @@ def _office_for(users: dict[str, Actor]) -> Actor:
     return users["office"]
 
 
+def narrative_for(pct: int) -> str:
+    """The stage wording that fits the percentage: "全部完成" only at 100%."""
+    if pct >= 100:
+        return D.NARRATIVES[3]
+    if pct >= 70:
+        return D.NARRATIVES[2]
+    if pct >= 35:
+        return D.NARRATIVES[1]
+    return D.NARRATIVES[0]
+
+
+def evidence_file(task: Any, pct: int, period: str) -> EvidenceUpload:
+    """A small real evidence file for a report whose text says evidence is attached: the
+    quantities behind the percentage, as CSV (UTF-8 with BOM, so Excel opens it)."""
+    rows = [
+        "事项,内容",
+        f"任务,{task.code} {task.title}",
+        f"报告期,{period}",
+        f"完成比例,{pct}%",
+        "说明,演示数据：量化进展台账",
+    ]
+    data = ("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-8")
+    return EvidenceUpload(f"{task.code}-{period}-进展台账.csv", "text/csv", data)
+
+
 def _writer_for(users: dict[str, Actor], unit_id: int) -> Actor:
     """The unit's demo editor when it has one, else the office writing on its behalf."""
     for a in users.values():
@@ -373,7 +430,7 @@ def _seed_reports(
         pct = min(100, max(5, on_line + rng.choice((-15, -5, 0, 5, 10))))
         if scenario == "done":
             pct = 100
-        text = D.NARRATIVES[min(3, pct // 30)]
+        text = narrative_for(pct)
         t0 = period_end + timedelta(days=3)
         r = do_create_report(
             session,
@@ -417,7 +474,8 @@ def _seed_reports(
                 r.id,
                 expected_version=r.version,
                 percent=min(100, pct + 5),
-                narrative=text + "补充：已附量化数据及佐证材料。",
+                narrative=narrative_for(min(100, pct + 5)) + "补充：已附量化数据及佐证材料。",
+                files=[evidence_file(task, min(100, pct + 5), period)],
                 submit=True,
                 at=_at(t0 + timedelta(days=5), today),
             )
@@ -441,7 +499,7 @@ def _seed_reports(
                 unit_id=task.lead_unit_id,
                 period=f"2023-Q{q + 1}",
                 percent=min(100, pct + 25),
-                narrative=D.NARRATIVES[min(3, (pct + 25) // 30)],
+                narrative=narrative_for(min(100, pct + 25)),
                 at=_at(later_end, today, 9),
             )
             counts["draft"] = counts.get("draft", 0) + 1
@@ -458,7 +516,11 @@ def _seed_reports(
                 unit_id=co_unit.id,
                 period=period,
                 percent=pct,
-                narrative="配合单位：已按分工完成相关工作。",
+                narrative=(
+                    "配合单位：已按分工完成相关工作。"
+                    if pct >= 100
+                    else "配合单位：正按分工推进相关工作，配合牵头单位开展阶段性工作。"
+                ),
                 at=_at(t0, today, 11),
             )
             do_submit_report(

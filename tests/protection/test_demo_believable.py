@@ -1,0 +1,85 @@
+"""Demo data a reader believes (issue 12, problem 10), on SQLite and PostgreSQL: full years of
+protection cases (no negative closure rate), baselines from the engine where it computes the
+measure, narratives that agree with their numbers and evidence that is really attached,
+reports written by each unit's own users, and dates that never pass the demo's "today"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ipcity.protection.demo import seed_protection_demo
+from ipcity.protection.models import ProtectionCase
+from ipcity.workspace.db import Database
+from ipcity.workspace.demo_seed import seed_demo
+from ipcity.workspace.models import (
+    ComputedActual,
+    IndicatorTarget,
+    ProgressReport,
+    ReportEvent,
+    ReportRevision,
+    User,
+)
+
+TODAY = date(2023, 11, 15)
+END_OF_TODAY = datetime(2023, 11, 15, 23, 59, 59)
+
+
+def _seed(db: Database) -> None:
+    with db.write() as s:
+        seed_demo(s, today=TODAY)
+        seed_protection_demo(s, today=TODAY, scale=0.05)
+
+
+def test_the_demo_reads_true(db: Database) -> None:
+    _seed(db)
+    with db.read() as s:
+        # Full years of cases: every quarter of the year before holds receipts.
+        received = list(s.scalars(select(ProtectionCase.received_on)))
+        quarters = {(d.year, (d.month - 1) // 3 + 1) for d in received}
+        assert {(2022, q) for q in (1, 2, 3, 4)} <= quarters
+        assert min(received) == min(d for d in received if d.year == 2022)
+        # Rates are rates: no negative or over-100 closure rate, and the plan's protection
+        # targets start from the engine's own figure for their baseline year.
+        for t in s.scalars(
+            select(IndicatorTarget).where(IndicatorTarget.engine_indicator.like("protection.%"))
+        ):
+            values = {
+                c.year: c.value
+                for c in s.scalars(
+                    select(ComputedActual)
+                    .where(ComputedActual.target_id == t.id)
+                    .order_by(ComputedActual.computed_at, ComputedActual.id)
+                )
+            }
+            assert t.baseline_year == 2022 and values.get(2022) is not None
+            assert t.baseline_value == round(values[2022], 2)
+            if t.unit == "%":
+                assert all(v is None or 0 <= v <= 100 for v in values.values()), values
+        users = {u.id: u for u in s.scalars(select(User))}
+        revisions = list(
+            s.scalars(
+                select(ReportRevision).options(
+                    selectinload(ReportRevision.files), selectinload(ReportRevision.report)
+                )
+            )
+        )
+        assert revisions
+        for r in revisions:
+            # Narratives agree with their numbers.
+            claims_done = "全部完成" in r.narrative or "已按分工完成" in r.narrative
+            assert claims_done == (r.percent >= 100), (r.percent, r.narrative)
+            if "佐证材料" in r.narrative and "请补充" not in r.narrative:
+                assert r.files, r.narrative  # "已附佐证材料" has a file attached
+            # Written by the unit's own people, not by the office on everyone's behalf.
+            author = users[r.author_id] if r.author_id is not None else None
+            assert author is not None and author.role == "unit_editor"
+            assert author.unit_id == r.report.unit_id
+            # Dates derive from the demo's "today": none in the real present.
+            assert r.created_at <= END_OF_TODAY
+        for e in s.scalars(select(ReportEvent)):
+            assert e.at <= END_OF_TODAY
+        for rep in s.scalars(select(ProgressReport)):
+            assert rep.created_at <= END_OF_TODAY and rep.created_at.year == 2023
