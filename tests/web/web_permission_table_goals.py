@@ -57,6 +57,13 @@ ROWS: list[Row] = [
             "end_year": "2025",
         },
     ),
+    Row(
+        "POST",
+        "/plans/{plan_id}/publish",
+        OFFICE_FORM,
+        GOAL,
+        form={"version": "{plan_v}", "published": "0"},
+    ),
     Row("GET", "/plans/{plan_id}/goals/new", OFFICE_ONLY_PAGE, GOAL),
     Row(
         "POST",

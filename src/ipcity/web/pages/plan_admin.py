@@ -152,6 +152,28 @@ def update_plan(
     return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
+@router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
+def publish_plan(v: View, plan_id: DbId, version: Text = "", published: Text = "") -> Response:
+    """Publish or withdraw the plan from its management page (and come back to it)."""
+    outcome = attempt(
+        v.session,
+        lambda: do_update_plan(
+            v.session,
+            v.actor,
+            plan_id,
+            expected_version=_version(version) or -1,
+            changes={"published": _flag(published)},
+        ),
+    )
+    if outcome.error is not None:
+        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
+    add_flash(
+        v.request,
+        _("The plan was published.") if _flag(published) else _("The plan was withdrawn."),
+    )
+    return RedirectResponse(_manage_url(plan_id), status_code=303)
+
+
 # --- goals ------------------------------------------------------------------------------------
 
 
