@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
+from web_permission_table import TARGET_CSV
 from web_world import USERNAMES, WebWorld, api_token, page_login
+
+from ipcity.workspace.actions import do_import_targets
+from ipcity.workspace.db import Database
+from ipcity.workspace.permissions import system_actor
 
 
 def _h(client: TestClient, role: str = "admin") -> dict[str, str]:
@@ -356,9 +361,10 @@ def test_pages_english_errors_and_refusals(client: TestClient, world: WebWorld) 
     )
     assert r.status_code == 422
     assert r.text.count('class="field-error"') == 2 and "required" in r.text
-    # An imported-like unpublished indicator can be published from the manage page.
+    # The world's indicator is public: the management page offers to withdraw it, in English.
     page = client.get(f"/plans/{world['plan']}/manage")
-    assert "Indicators and targets" in page.text and "Publish" in page.text
+    assert "Indicators and targets" in page.text and ">Unpublish<" in page.text
+    assert "指标与目标值" not in page.text
     # Unit editors and leaders may not open or post the forms.
     other = TestClient(client.app)
     csrf_e = page_login(other, USERNAMES["editor_lead"])
@@ -371,3 +377,33 @@ def test_pages_english_errors_and_refusals(client: TestClient, world: WebWorld) 
     assert r.status_code == 403
     anon = TestClient(client.app)
     assert anon.get(f"/plans/{world['plan']}/manage", follow_redirects=False).status_code == 303
+
+
+def test_imported_target_published_from_the_page(
+    client: TestClient, world: WebWorld, database: Database
+) -> None:
+    """Problem 6: a target that came in through the sheet import is unpublished; the office
+    publishes it from the management page, and anonymous visitors then see it."""
+    with database.write() as s:
+        do_import_targets(s, system_actor("test"), world["plan"], TARGET_CSV.encode(), "t.csv")
+    csrf = page_login(client, "admin")
+    h = _h(client)
+    imported = next(
+        t
+        for t in client.get(f"/api/v1/plans/{world['plan']}/targets", headers=h).json()
+        if t["code"] == "T9"
+    )
+    assert imported["published"] is False
+    anon = TestClient(client.app)
+    assert all(t["code"] != "T9" for t in anon.get(f"/api/v1/plans/{world['plan']}/targets").json())
+    assert (
+        f'action="/targets/{imported["id"]}/publish"'
+        in client.get(f"/plans/{world['plan']}/manage").text
+    )
+    r = client.post(
+        f"/targets/{imported['id']}/publish",
+        data={"csrf_token": csrf, "version": str(imported["version"]), "published": "1"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert any(t["code"] == "T9" for t in anon.get(f"/api/v1/plans/{world['plan']}/targets").json())
