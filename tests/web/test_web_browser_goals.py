@@ -89,7 +89,7 @@ def test_office_sets_up_a_plan(server: str, database) -> None:  # type: ignore[n
             page.fill("textarea[name=milestones]", "2027: 60\n2032: 90")
             page.click("button:has-text('创建指标')")
             err = page.locator("textarea[name=milestones] ~ .field-error")
-            assert "2032" in err.inner_text() and "2026到2030" in err.inner_text()
+            assert "2032" in err.inner_text() and "2026到2029" in err.inner_text()
             assert page.input_value("input[name=name]") == "每万人口高价值发明专利拥有量"
             page.screenshot(path=str(ARTIFACTS / f"goals-{tag}-target-error.png"), full_page=True)
             page.fill("textarea[name=milestones]", "2027: 60\n2028: 68")

@@ -309,7 +309,7 @@ def test_pages_office_sets_up_a_plan(client: TestClient, world: WebWorld) -> Non
     }
     r = client.post(f"/plans/{plan['id']}/targets", data=form)
     assert r.status_code == 422
-    assert "阶段目标年份2035应在2026到2030年之间" in r.text and "PCT国际专利申请量" in r.text
+    assert "阶段目标年份2035应在2026到2029年之间" in r.text and "PCT国际专利申请量" in r.text
     r = client.post(f"/plans/{plan['id']}/targets", data=form | {"milestones": "2027: 一千"})
     assert r.status_code == 422 and "不是数字" in r.text
     r = client.post(

@@ -80,6 +80,7 @@ def test_goal_cycle_refused_at_every_depth(world: World) -> None:
     ("milestones", "why"),
     [
         ({"2026": 1}, "field.milestone_year"),  # after the plan period
+        ({"2025": 1}, "field.milestone_year"),  # the target year itself
         ({"2020": 1}, "field.milestone_year"),  # the baseline year itself
         ({"2019": 1}, "field.milestone_year"),
         ("2023: 多", "field.not_a_number"),
@@ -98,10 +99,10 @@ def test_milestones_boundaries_and_update(world: World) -> None:
         t = do_create_target(
             s,
             world.admin,
-            TARGET | {"plan_id": world.plan, "milestones": "2021: 110\n2025：200；2023=150"},
+            TARGET | {"plan_id": world.plan, "milestones": "2021: 110\n2024：190；2023=150"},
         )
-        assert t.milestones == {"2021": 110.0, "2023": 150.0, "2025": 200.0}
-        # Moving the target year before a milestone is refused (the milestone would be after it).
+        assert t.milestones == {"2021": 110.0, "2023": 150.0, "2024": 190.0}
+        # Moving the target year onto a milestone is refused (milestones lie before it).
         with pytest.raises(ValidationError) as exc:
             do_update_target(
                 s, world.admin, t.id, expected_version=t.version, changes={"target_year": 2024}

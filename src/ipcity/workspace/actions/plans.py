@@ -281,7 +281,8 @@ def _check_target(
     plan = session.get(Plan, plan_id)
     assert plan is not None
     lo = max(plan.start_year, by + 1 if by is not None else plan.start_year)
-    hi = min(plan.end_year, ty if ty is not None else plan.end_year)
+    # Strictly between baseline and target year, as the mid-term evaluation reads them.
+    hi = min(plan.end_year, ty - 1 if ty is not None else plan.end_year)
     for year in milestones:
         if not lo <= int(year) <= hi:
             raise invalid("milestones", "field.milestone_year", value=year, min=lo, max=hi)
