@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "ipcity.indicators.commands",
     "ipcity.samplecity.commands",
     "ipcity.workspace.commands",
+    "ipcity.workspace.plan_commands",
     "ipcity.web.commands",
     "ipcity.evaluation.commands",
     "ipcity.meetings.commands",

@@ -45,6 +45,7 @@ ID_TABLES = {
     "report_id": "progress_reports",
     "unit_id": "units",
     "target_id": "indicator_targets",
+    "goal_id": "goals",
     "work_plan_id": "work_plans",
     "user_id": "users",
     "notice_id": "notices",

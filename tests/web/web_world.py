@@ -154,9 +154,10 @@ def build_world(db: Database) -> WebWorld:
         )
         ids["plan_hidden"] = hidden.id
         g1 = do_create_goal(s, sysa, {"plan_id": plan.id, "code": "G1", "title": "创造"}).id
-        ids["goal"] = do_create_goal(
+        goal = do_create_goal(
             s, sysa, {"plan_id": plan.id, "parent_id": g1, "code": "G1.1", "title": "高价值专利"}
-        ).id
+        )
+        ids["goal"], ids["goal_v"] = goal.id, goal.version
         target = do_create_target(
             s,
             sysa,
@@ -174,7 +175,7 @@ def build_world(db: Database) -> WebWorld:
                 "published": True,
             },
         )
-        ids["target"] = target.id
+        ids["target"], ids["target_v"] = target.id, target.version
         do_enter_published_actual(
             s, sysa, target.id, {"year": 2022, "value": 15, "source": "白皮书"}
         )

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, selectinload
 from ipcity import settings
 from ipcity.errors import InputError
 from ipcity.evaluation.assessment import AssessmentInput, ReportDue
-from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
+from ipcity.evaluation.midterm import Actual, IndicatorTargetInput, PathPoint
 from ipcity.evaluation.plan import PlanInput
 from ipcity.evaluation.scheme import Scheme
 from ipcity.evaluation.tasks import TaskInput, UnitRef
@@ -335,6 +335,9 @@ def gather_plan_input(
                 baseline_value=t.baseline_value,
                 target_year=t.target_year,
                 target_value=t.target_value,
+                milestones=tuple(
+                    PathPoint(int(y), v) for y, v in sorted((t.milestones or {}).items())
+                ),
                 engine_indicator=t.engine_indicator,
                 actuals=tuple(merged[y] for y in sorted(merged)),
             )

@@ -158,6 +158,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "field.parent_cycle": ("上级目标不能是自身或下级目标", "a goal cannot sit under itself"),
     "field.not_in_plan": ("不属于该规划：{value}", "not in this plan: {value}"),
+    "field.goal_in_use": (
+        "该目标下还有{tasks}项任务、{children}个下级目标、{targets}项指标，请先移走再删除",
+        "the goal still has {tasks} tasks, {children} sub-goals and {targets} indicators: "
+        "move them first",
+    ),
+    "field.milestones_format": (
+        "阶段目标格式应为“年份: 数值”，每行或分号分隔一项，如 2027: 12.5",
+        "milestones are written “year: value”, one per line or separated by ;, e.g. 2027: 12.5",
+    ),
+    "field.milestone_year": (
+        "阶段目标年份{value}应在{min}到{max}年之间（规划期内、基期与目标年之间）",
+        "milestone year {value} must lie between {min} and {max} (inside the plan period, "
+        "between the baseline and target years)",
+    ),
+    "field.target_has_values": (
+        "该指标已有{count}个发布数据，不能删除（可撤回发布）",
+        "the indicator has {count} published values and cannot be deleted (unpublish it instead)",
+    ),
     "field.deadline_before_start": (
         "完成时限早于开始日期",
         "the deadline is before the start date",

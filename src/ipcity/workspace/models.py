@@ -257,6 +257,8 @@ class IndicatorTarget(Base):
     baseline_value: Mapped[float | None] = mapped_column(Float)
     target_year: Mapped[int] = mapped_column(Integer)
     target_value: Mapped[float] = mapped_column(Float)
+    # Yearly milestones between baseline and target: {"2026": 12.5, ...} (year as text: JSON keys).
+    milestones: Mapped[dict[str, float] | None] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -280,6 +282,7 @@ class IndicatorTarget(Base):
             "baseline_value": self.baseline_value,
             "target_year": self.target_year,
             "target_value": self.target_value,
+            "milestones": dict(self.milestones or {}),
             "note": self.note,
             "published": self.published,
             "sort_order": self.sort_order,

@@ -167,6 +167,24 @@ def goal_tree(session: Session, viewer: Actor, plan_id: int) -> list[GoalNode]:
     return roots
 
 
+def list_goals(session: Session, viewer: Actor, plan_id: int) -> list[Goal]:
+    """The plan's goals, flat (parents before their children is not guaranteed: sort order)."""
+    get_plan(session, viewer, plan_id)
+    stmt = select(Goal).where(Goal.plan_id == plan_id).order_by(Goal.sort_order, Goal.id)
+    return list(session.scalars(stmt))
+
+
+def get_goal(session: Session, viewer: Actor, goal_id: int) -> Goal:
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        raise NotFound("goal", goal_id)
+    try:
+        get_plan(session, viewer, goal.plan_id)
+    except NotFound:
+        raise NotFound("goal", goal_id) from None
+    return goal
+
+
 # --- work plans and tasks ----------------------------------------------------------------------
 
 

@@ -1,27 +1,45 @@
 """Plans and work plans: GET/POST /api/v1/plans, GET/PATCH /api/v1/plans/{id},
-GET /api/v1/plans/{id}/indicators, GET/POST /api/v1/work-plans."""
+GET /api/v1/plans/{id}/indicators, GET/POST /api/v1/plans/{id}/goals,
+GET/PATCH/DELETE /api/v1/goals/{id}, GET/POST /api/v1/plans/{id}/targets,
+GET/PATCH/DELETE /api/v1/targets/{id}, GET/POST /api/v1/work-plans."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import status
+from fastapi import Query, Response, status
 
 from ipcity.web.deps import ApiActor, DbSession
-from ipcity.web.params import DbId
+from ipcity.web.params import DbId, Version
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
 from ipcity.web.schemas.plans import (
+    GoalCreate,
+    GoalPublic,
+    GoalUpdate,
     PlanCreate,
     PlanDetail,
     PlanPublic,
     PlanUpdate,
+    TargetCreate,
+    TargetPublic,
+    TargetUpdate,
     WorkPlanCreate,
     WorkPlanPublic,
 )
 from ipcity.web.views.indicators import indicator_light
 from ipcity.workspace import queries
-from ipcity.workspace.actions import do_create_plan, do_create_work_plan, do_update_plan
+from ipcity.workspace.actions import (
+    do_create_goal,
+    do_create_plan,
+    do_create_target,
+    do_create_work_plan,
+    do_delete_goal,
+    do_delete_target,
+    do_update_goal,
+    do_update_plan,
+    do_update_target,
+)
 from ipcity.workspace.actuals import plan_indicator_series
 from ipcity.workspace.permissions import can_view_internal
 from ipcity.workspace.rollup import plan_rollup
@@ -67,6 +85,92 @@ def plan_indicators(plan_id: DbId, session: DbSession, actor: ApiActor) -> list[
             | {"light": light.colour, "light_reason": light.reason, "time_share": light.time_share}
         )
     return out
+
+
+@router.get("/plans/{plan_id}/goals", response_model=list[GoalPublic])
+def list_goals(plan_id: DbId, session: DbSession, actor: ApiActor) -> list[GoalPublic]:
+    """The plan's goals, flat; ``parent_id`` builds the tree (GET /plans/{id} nests it)."""
+    return [
+        GoalPublic.model_validate(g.as_dict()) for g in queries.list_goals(session, actor, plan_id)
+    ]
+
+
+@router.post(
+    "/plans/{plan_id}/goals", response_model=GoalPublic, status_code=status.HTTP_201_CREATED
+)
+def create_goal(plan_id: DbId, body: GoalCreate, session: DbSession, actor: ApiActor) -> GoalPublic:
+    goal = do_create_goal(
+        session, actor, body.model_dump(exclude_unset=True) | {"plan_id": plan_id}
+    )
+    return GoalPublic.model_validate(goal.as_dict())
+
+
+@router.get("/goals/{goal_id}", response_model=GoalPublic)
+def get_goal(goal_id: DbId, session: DbSession, actor: ApiActor) -> GoalPublic:
+    return GoalPublic.model_validate(queries.get_goal(session, actor, goal_id).as_dict())
+
+
+@router.patch("/goals/{goal_id}", response_model=GoalPublic)
+def update_goal(goal_id: DbId, body: GoalUpdate, session: DbSession, actor: ApiActor) -> GoalPublic:
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    goal = do_update_goal(session, actor, goal_id, expected_version=body.version, changes=changes)
+    return GoalPublic.model_validate(goal.as_dict())
+
+
+@router.delete("/goals/{goal_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_goal(
+    goal_id: DbId, session: DbSession, actor: ApiActor, version: Annotated[Version, Query()]
+) -> Response:
+    """Only an empty goal (no tasks, sub-goals or indicators: 422 with the counts);
+    ``?version=`` as for updates."""
+    do_delete_goal(session, actor, goal_id, expected_version=version)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/plans/{plan_id}/targets", response_model=list[TargetPublic])
+def list_targets(plan_id: DbId, session: DbSession, actor: ApiActor) -> list[TargetPublic]:
+    """The plan's indicator targets the caller may see (anonymous: published ones)."""
+    return [_target(t.as_dict()) for t in queries.list_targets(session, actor, plan_id)]
+
+
+@router.post(
+    "/plans/{plan_id}/targets", response_model=TargetPublic, status_code=status.HTTP_201_CREATED
+)
+def create_target(
+    plan_id: DbId, body: TargetCreate, session: DbSession, actor: ApiActor
+) -> TargetPublic:
+    data = body.model_dump(exclude_unset=True) | {"plan_id": plan_id}
+    return _target(do_create_target(session, actor, data).as_dict())
+
+
+@router.get("/targets/{target_id}", response_model=TargetPublic)
+def get_target(target_id: DbId, session: DbSession, actor: ApiActor) -> TargetPublic:
+    return _target(queries.get_target(session, actor, target_id).as_dict())
+
+
+@router.patch("/targets/{target_id}", response_model=TargetPublic)
+def update_target(
+    target_id: DbId, body: TargetUpdate, session: DbSession, actor: ApiActor
+) -> TargetPublic:
+    """Any field; ``{"published": true|false}`` publishes or withdraws the indicator."""
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    target = do_update_target(
+        session, actor, target_id, expected_version=body.version, changes=changes
+    )
+    return _target(target.as_dict())
+
+
+@router.delete("/targets/{target_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_target(
+    target_id: DbId, session: DbSession, actor: ApiActor, version: Annotated[Version, Query()]
+) -> Response:
+    """Only an indicator without published values (422 otherwise: unpublish it instead)."""
+    do_delete_target(session, actor, target_id, expected_version=version)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _target(row: dict[str, Any]) -> TargetPublic:
+    return TargetPublic.model_validate(row)
 
 
 @router.get("/work-plans", response_model=list[WorkPlanPublic])

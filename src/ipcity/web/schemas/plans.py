@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
-from ipcity.web.params import DbId, Version, Year
-from ipcity.web.schemas.common import PlanKind, ReportRhythm, Strict, omissible
+from ipcity.web.params import DbId, SortOrder, Version, Year
+from ipcity.web.schemas.common import Direction, PlanKind, ReportRhythm, Strict, omissible
 
 
 class PlanCreate(Strict):
@@ -66,4 +66,107 @@ class WorkPlanPublic(BaseModel):
     start_date: str | None
     published: bool
     report_rhythm: str = "quarter"
+    version: int
+
+
+class GoalCreate(Strict):
+    """A goal of the plan in the path; ``parent_id``: the goal it sits under (none: top level)."""
+
+    code: str
+    title: str
+    parent_id: DbId | None = None
+    description: str = omissible()
+    weight: float | None = None
+    sort_order: SortOrder = omissible()
+
+
+class GoalUpdate(Strict):
+    """Moving a goal under another goal of the same plan is allowed; a cycle is a 422."""
+
+    version: Version
+    code: str = omissible()
+    title: str = omissible()
+    parent_id: DbId | None = None
+    description: str = omissible()
+    weight: float | None = None
+    sort_order: SortOrder = omissible()
+
+
+class GoalPublic(BaseModel):
+    id: int
+    plan_id: int
+    parent_id: int | None
+    code: str
+    title: str
+    description: str
+    weight: float | None
+    sort_order: int
+    version: int
+
+
+Milestones = dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")], float]
+
+
+class TargetCreate(Strict):
+    """An indicator target. ``engine_indicator``: computed by the engine (an id from the
+    indicator registry); none: published figures entered by the office. ``milestones``: the
+    value planned for the end of each year between baseline and target, inside the plan period."""
+
+    code: str
+    name: str
+    direction: Direction
+    target_year: Year
+    target_value: float
+    goal_id: DbId | None = None
+    engine_indicator: str | None = None
+    region: str = omissible()
+    unit: str = omissible()
+    binding: bool = omissible()
+    baseline_year: Year | None = None
+    baseline_value: float | None = None
+    milestones: Milestones = omissible()
+    note: str = omissible()
+    published: bool = omissible()
+    sort_order: SortOrder = omissible()
+
+
+class TargetUpdate(Strict):
+    version: Version
+    code: str = omissible()
+    name: str = omissible()
+    direction: Direction = omissible()
+    target_year: Year = omissible()
+    target_value: float = omissible()
+    goal_id: DbId | None = None
+    engine_indicator: str | None = None
+    region: str = omissible()
+    unit: str = omissible()
+    binding: bool = omissible()
+    baseline_year: Year | None = None
+    baseline_value: float | None = None
+    milestones: Milestones = omissible()
+    note: str = omissible()
+    published: bool = omissible()
+    sort_order: SortOrder = omissible()
+
+
+class TargetPublic(BaseModel):
+    id: int
+    plan_id: int
+    goal_id: int | None
+    code: str
+    name: str
+    engine_indicator: str | None
+    region: str
+    unit: str
+    direction: Direction
+    binding: bool
+    baseline_year: int | None
+    baseline_value: float | None
+    target_year: int
+    target_value: float
+    milestones: dict[str, float]
+    note: str
+    published: bool
+    sort_order: int
     version: int

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipcity.workspace import audit
@@ -25,7 +25,7 @@ from ipcity.workspace.actions._common import (
 )
 from ipcity.workspace.actuals import find_provider
 from ipcity.workspace.errors import FieldError, ValidationError, invalid
-from ipcity.workspace.models import Goal, IndicatorTarget, Plan
+from ipcity.workspace.models import Goal, IndicatorTarget, Plan, PublishedActual, Task
 from ipcity.workspace.permissions import Actor, Cap, require
 
 PLAN_KINDS = ("outline", "five_year", "other")
@@ -206,6 +206,32 @@ def _engine_id(value: Any) -> str:
     return s
 
 
+_MILESTONE_ITEM = re.compile(r"\s*(\d{4})\s*(?:年)?\s*[:：=]\s*(\S+)\s*")
+
+
+def _milestones(value: Any) -> dict[str, float]:
+    """``{"2027": 12.5}`` (API) or the form's text ``2027: 12.5`` one per line or ``;``."""
+    if isinstance(value, Mapping):
+        pairs = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, str):
+        pairs = []
+        for item in re.split(r"[;；\n]+", value):
+            if not item.strip():
+                continue
+            m = _MILESTONE_ITEM.fullmatch(item)
+            if m is None:
+                raise Invalid("field.milestones_format")
+            pairs.append((m.group(1), m.group(2)))
+    else:
+        raise Invalid("field.milestones_format")
+    out: dict[str, float] = {}
+    for year, raw in pairs:
+        if not re.fullmatch(r"\d{4}", year.strip()):
+            raise Invalid("field.milestones_format")
+        out[year.strip()] = number()(raw)
+    return dict(sorted(out.items()))
+
+
 TARGET_FIELDS: dict[str, Field] = {
     "plan_id": Field(optional_ident, required=True),
     "goal_id": Field(optional_ident),
@@ -220,6 +246,7 @@ TARGET_FIELDS: dict[str, Field] = {
     "baseline_value": Field(number()),
     "target_year": Field(integer(1949, 2100), required=True),
     "target_value": Field(number(), required=True),
+    "milestones": Field(_milestones),
     "note": Field(text(20000)),
     "published": Field(boolean),
     "sort_order": Field(integer()),
@@ -250,6 +277,15 @@ def _check_target(
     ty = values.get("target_year", target.target_year if target else None)
     if by is not None and ty is not None and ty < by:
         raise invalid("target_year", "field.out_of_range", min=by, max=2100)
+    milestones = values.get("milestones", target.milestones if target else None) or {}
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    lo = max(plan.start_year, by + 1 if by is not None else plan.start_year)
+    # Strictly between baseline and target year, as the mid-term evaluation reads them.
+    hi = min(plan.end_year, ty - 1 if ty is not None else plan.end_year)
+    for year in milestones:
+        if not lo <= int(year) <= hi:
+            raise invalid("milestones", "field.milestone_year", value=year, min=lo, max=hi)
 
 
 def do_create_target(session: Session, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
@@ -261,6 +297,7 @@ def do_create_target(session: Session, actor: Actor, data: Mapping[str, Any]) ->
     values = parse_fields(data, TARGET_FIELDS, partial=False)
     if not values.get("region"):
         values.pop("region", None)  # the column default: ALL
+    values["milestones"] = values.get("milestones") or {}
     _check_target(session, values, None)
     target = IndicatorTarget(**{k: v for k, v in values.items() if v is not None})
     session.add(target)
@@ -291,6 +328,8 @@ def do_update_target(
     values = parse_fields(changes, fields, partial=True)
     _check_target(session, values, target)
     before = target.as_dict()
+    if "milestones" in values:
+        values["milestones"] = values["milestones"] or {}
     for k, v in values.items():
         setattr(target, k, v)
     if target.region is None or target.region == "":
@@ -306,6 +345,43 @@ def do_update_target(
         after=target.as_dict(),
     )
     return target
+
+
+def do_delete_goal(session: Session, actor: Actor, goal_id: int, *, expected_version: int) -> None:
+    """Delete an empty goal. A goal that still holds tasks, sub-goals or indicators is refused
+    with the counts, so the office moves them first and no task loses its place silently."""
+    require(actor, Cap.EDIT_PLANS)
+    goal = load_for_update(session, Goal, goal_id, expected_version)
+    counts = {
+        "tasks": session.scalar(select(func.count()).where(Task.goal_id == goal.id)) or 0,
+        "children": session.scalar(select(func.count()).where(Goal.parent_id == goal.id)) or 0,
+        "targets": session.scalar(select(func.count()).where(IndicatorTarget.goal_id == goal.id))
+        or 0,
+    }
+    if any(counts.values()):
+        raise invalid("goal_id", "field.goal_in_use", **counts)
+    before = goal.as_dict()
+    session.delete(goal)
+    session.flush()
+    audit.record(session, actor, "goal.delete", "goal", goal_id, before=before, after=None)
+
+
+def do_delete_target(
+    session: Session, actor: Actor, target_id: int, *, expected_version: int
+) -> None:
+    """Delete an indicator that has no published value yet (published figures are kept for
+    the record; unpublish the indicator instead)."""
+    require(actor, Cap.EDIT_PLANS)
+    target = load_for_update(session, IndicatorTarget, target_id, expected_version)
+    n = session.scalar(select(func.count()).where(PublishedActual.target_id == target.id)) or 0
+    if n:
+        raise invalid("target_id", "field.target_has_values", count=n)
+    before = target.as_dict()
+    session.delete(target)
+    session.flush()
+    audit.record(
+        session, actor, "target.delete", "indicator_target", target_id, before=before, after=None
+    )
 
 
 def get_plan_or_404(session: Session, plan_id: int) -> Plan:
