@@ -337,6 +337,7 @@ def gather_plan_input(
                 target_value=t.target_value,
                 engine_indicator=t.engine_indicator,
                 actuals=tuple(merged[y] for y in sorted(merged)),
+                region=t.region or "ALL",
             )
         )
     return PlanInput(
