@@ -18,7 +18,7 @@ from ipcity.evaluation.project import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "indicators"))
-from indicator_helpers import build_warehouse, patent  # noqa: E402
+from indicator_helpers import build_warehouse, patent
 
 
 def test_drift_by_hand() -> None:
@@ -102,3 +102,83 @@ def test_project_target_from_the_warehouse(tmp_path: Path) -> None:
     observed = IndicatorTargetInput(**{**target.__dict__, "actuals": (Actual(2025, 9.0),)})
     o = project_target(observed, date(2026, 1, 1), None)
     assert (o.method, o.value, o.p_meet_target) == ("observed", 9.0, 0.0)
+
+
+def test_evaluate_json_has_a_projection_per_target(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ipcity.cli import app
+    from ipcity.workspace.db import open_db
+    from ipcity.workspace.models import IndicatorTarget, Plan, PublishedActual
+
+    pats = [
+        patent(f"G{y}", f"{y - 1}-03-01", f"{y}-05-01", family_countries="CN;US")
+        for y in range(2016, 2022)
+    ]
+    parties = [(p[0], "owner", 1, "CN", "310101") for p in pats]
+    wh = build_warehouse(tmp_path / "wh", patents=pats, parties=parties)
+    wh.close()
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    db = open_db(url)
+    with db.write() as s:
+        plan = Plan(code="FYP", title="规划", kind="five_year", start_year=2021, end_year=2025)
+        s.add(plan)
+        s.flush()
+        hv = IndicatorTarget(
+            plan_id=plan.id,
+            code="HV",
+            name="高价值",
+            direction="higher",
+            baseline_year=2020,
+            baseline_value=5,
+            target_year=2025,
+            target_value=12,
+            engine_indicator="high_value_invention_patents",
+            region="310000",
+        )
+        pub = IndicatorTarget(
+            plan_id=plan.id,
+            code="P",
+            name="公布",
+            direction="higher",
+            baseline_year=2019,
+            baseline_value=1,
+            target_year=2025,
+            target_value=9,
+        )
+        s.add_all([hv, pub])
+        s.flush()
+        s.add_all(
+            [
+                PublishedActual(target_id=pub.id, year=y, value=v, source="公报")
+                for y, v in ((2019, 1.0), (2020, 2.5), (2021, 3.0))
+            ]
+        )
+    out = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--plan",
+            "FYP",
+            "--as-of",
+            "2022-06-30",
+            "--format",
+            "json",
+            "--warehouse",
+            str(tmp_path / "wh"),
+            "--db",
+            url,
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    rows = {r["code"]: r for r in json.loads(out.output)["indicators"]}
+    assert rows["HV"]["projection"]["method"] == "flows"
+    assert rows["HV"]["projection"]["value"] == pytest.approx(10.0)
+    assert rows["HV"]["projection"]["p_meet_target"] == 0.0
+    p = rows["P"]["projection"]
+    assert p["method"] == "drift" and p["year"] == 2025
+    assert p["value"] == pytest.approx(3.0 + 4 * 1.0)  # drift (1.5 + 0.5) / 2 = 1
+    assert p["low"] < p["value"] < p["high"]
+    assert 0 < p["p_meet_target"] < 0.5
