@@ -65,3 +65,31 @@ def test_stock_sentence_and_top_districts(make_warehouse: Callable[..., Warehous
     )
     by = explain(wh, "high_value_invention_patents", 2020, "310000", by=["region_code"])
     assert [(c, int(v)) for c, v in top_districts(by)] == [("310101", -1), ("310104", 1)]
+
+
+def test_annual_report_headline_explains_the_change(
+    make_warehouse: Callable[..., Warehouse],
+) -> None:
+    from datetime import date
+
+    from ipcity.evaluation.gather import EngineOptions
+    from ipcity.reports.compose import compose
+    from ipcity.reports.gather import gather_report_data
+
+    wh = make_warehouse(patents=PATENTS, parties=PARTIES, population=POPULATION)
+    data = gather_report_data(
+        wh, None, 2020, options=EngineOptions(population_lag=0), report_date=date(2021, 3, 1)
+    )
+    assert data.explained is not None
+    dec = data.explained.decomposition
+    want = sentence(dec, "zh")
+    assert want == (
+        "与上年持平，其中新授权贡献0.1件、存量专利新达标0.1件、失效和期满减少0.2件、"
+        "人口变化减少0.0件"
+    )
+    for lang in ("zh", "en"):
+        doc = compose(data, lang)  # type: ignore[arg-type]
+        texts = [getattr(b, "text", "") for b in doc.sections[0].blocks]
+        line = next(t for t in texts if sentence(dec, lang) in t)  # type: ignore[arg-type]
+        assert "310101" not in line  # districts by name
+    assert data.explained.districts == (("310101", 0),)

@@ -81,6 +81,10 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
     blocks: list[Block] = [
         Paragraph(s, "lead" if i == 0 else "body") for i, s in enumerate(sentences)
     ]
+    if data.explained is not None:
+        from ipcity.reports.decomposition import explained_paragraph
+
+        blocks.insert(min(1, len(blocks)), Paragraph(explained_paragraph(data.explained, lang)))
     if not sentences:
         blocks.append(
             Paragraph(

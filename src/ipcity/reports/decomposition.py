@@ -99,7 +99,7 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
             f"失效和期满减少{_num(r['leaving'], places)}{unit_zh}",
         ]
         if "population" in r:
-            word = "增加" if r["population"] >= 0 else "减少"
+            word = "增加" if (dec.population or 0) >= 0 else "减少"  # the exact sign
             parts.append(f"人口变化{word}{_num(r['population'], places)}{unit_zh}")
         return head + "，其中" + "、".join(parts)
     head = (
@@ -113,7 +113,7 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
         f"lapses and expiries removed {_num(r['leaving'], places)}",
     ]
     if "population" in r:
-        word = "added" if r["population"] >= 0 else "removed"
+        word = "added" if (dec.population or 0) >= 0 else "removed"
         parts.append(f"the population change {word} {_num(r['population'], places)}")
     return head + ": " + ", ".join(parts)
 
@@ -177,3 +177,80 @@ def waterfall_div(dec: Decomposition, lang: Lang, div_id: str, title: str = "") 
         f"<script>(function () {{ var f = {payload}; Plotly.newPlot({json.dumps(div_id)}, "
         'f.data, f.layout, {"displaylogo": false, "responsive": true}); })();</script>'
     )
+
+
+HEADLINE_INDICATOR = "high_value_invention_patents_per_10k"
+NAME = {
+    "zh": "每万人口高价值发明专利拥有量",
+    "en": "High-value invention patents per 10,000 people",
+}
+
+
+@dataclass(frozen=True)
+class ExplainedChange:
+    """The headline indicator's change explained, for the annual report."""
+
+    indicator: str
+    year: int
+    decomposition: Decomposition
+    districts: tuple[tuple[str, Fraction], ...]  # top 3 by the size of their change
+    district_indicator: str  # the districts' figure (their stocks: per-10k do not add up)
+
+
+def explain_headline(
+    warehouse: Any,
+    year: int,
+    city: str,
+    *,
+    population_lag: int | None = None,
+    counting: str = "first",
+    engine: str = "duckdb",
+) -> ExplainedChange | None:
+    """explain() of the headline ratio for the city, and its districts' stock changes; None
+    when it cannot be explained (no population, no data): the report then leaves it out."""
+    from ipcity.errors import IpcityError
+    from ipcity.indicators.explain import explain
+
+    try:
+        r = explain(
+            warehouse,
+            HEADLINE_INDICATOR,
+            year,
+            city,
+            population_lag=population_lag,
+            counting=counting,
+            engine=engine,
+        )
+        if not r.rows:
+            return None
+        stock = HEADLINE_INDICATOR.removesuffix("_per_10k")
+        by = explain(
+            warehouse, stock, year, city, by=["region_code"], counting=counting, engine=engine
+        )
+    except IpcityError:
+        return None
+    return ExplainedChange(
+        HEADLINE_INDICATOR, year, Decomposition.of(r), tuple(top_districts(by)), stock
+    )
+
+
+def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str:
+    """'每万人口高价值发明专利拥有量比上年增加…；变化最大的区：浦东新区（增加120件）…。'"""
+    from ipcity.geo.regions import name
+
+    sep = "" if lang == "zh" else ": "
+    text = NAME[lang] + sep + sentence(ec.decomposition, lang, places)
+    if ec.districts:
+        if lang == "zh":
+            parts = [
+                f"{name(c, 'zh')}（{'增加' if v >= 0 else '减少'}{_num(round_half_up(v, 0), 0)}件）"
+                for c, v in ec.districts
+            ]
+            text += "；高价值发明专利变化最大的区：" + "、".join(parts)
+        else:
+            parts = [
+                f"{name(c, 'en')} ({'+' if v >= 0 else '-'}{_num(round_half_up(v, 0), 0)})"
+                for c, v in ec.districts
+            ]
+            text += "; districts whose high-value patents changed most: " + ", ".join(parts)
+    return text + ("。" if lang == "zh" else ".")

@@ -214,6 +214,20 @@ def extra_sections(session: Session, year: int, as_of: date) -> list[Any]:
     return out
 
 
+def _explained(warehouse: Warehouse, year: int, city: str, opts: EngineOptions) -> Any:
+    """The headline ratio's change explained (ipcity.reports.decomposition)."""
+    from ipcity.reports.decomposition import explain_headline
+
+    return explain_headline(
+        warehouse,
+        year,
+        city,
+        population_lag=opts.lag_for(city),
+        counting=opts.counting,
+        engine=opts.engine,
+    )
+
+
 def gather_report_data(
     warehouse: Warehouse,
     session: Session | None,
@@ -285,6 +299,7 @@ def gather_report_data(
         evaluation=evaluation,
         assessment=assessment,
         extra_sections=sections,
+        explained=_explained(warehouse, year, city, opts),
         issuer_zh=issuer_zh if issuer_zh is not None else f"{city_zh}知识产权联席会议办公室",
         issuer_en=issuer_en
         if issuer_en is not None
