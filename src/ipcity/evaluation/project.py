@@ -38,6 +38,7 @@ SIMULATIONS = 4000
 SEED = 13  # fixed: the same inputs give the same projection
 Direction = Literal["higher", "lower"]
 PER10K = 10_000
+SERIES_YEARS = 6  # values the drift method learns from
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def project_series(
 ) -> Projection:
     """Random walk with drift (see the module docstring) from yearly ``history``."""
     clean = {int(y): float(v) for y, v in history.items() if v is not None and np.isfinite(v)}
+    # the recent course: the last SERIES_YEARS values (an old trend says little about now)
+    clean = {y: clean[y] for y in sorted(clean)[-SERIES_YEARS:]}
     years, d = _changes(clean)
     inputs: dict[str, Any] = {"years": years, "values": [clean[y] for y in years]}
     if len(years) < 3:
