@@ -51,7 +51,12 @@ def explained_change(
     districts = [(name(code, lang), f"{round_half_up(v, 0):+,}") for code, v in top_districts(by)]
     return {
         "year": year,
-        "sentence": sentence(dec, lang, places),
+        "sentence": _as_sentence(sentence(dec, lang, places), lang),
         "chart": waterfall_figure(dec, lang),
         "districts": districts,
     }
+
+
+def _as_sentence(text: str, lang: Lang) -> str:
+    """Standing alone on the page: a capital and a full stop."""
+    return text + "。" if lang == "zh" else text[:1].upper() + text[1:] + "."
