@@ -685,7 +685,12 @@ def compose(data: ReportData, lang: Lang) -> ReportDocument:
     if data.tasks is not None:
         sections.append(tasks_section(data.tasks, data.year, lang))
     if data.evaluation is not None:
-        sections.append(midterm_section(data.evaluation, lang))
+        mid = midterm_section(data.evaluation, lang)
+        if data.projections:
+            from ipcity.reports.decomposition import projection_section
+
+            mid.subsections.append(projection_section(data.projections, lang))
+        sections.append(mid)
     a = assessment_section(data, lang)
     if a is not None:
         sections.append(a)

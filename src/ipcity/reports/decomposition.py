@@ -254,3 +254,61 @@ def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str
             ]
             text += "; districts whose high-value patents changed most: " + ", ".join(parts)
     return text + ("。" if lang == "zh" else ".")
+
+
+METHODS = {
+    "flows": (
+        "流量法（新授权、新达标和退出比例、人口趋势）",
+        "flows (grants, newly qualifying and leaving shares, population trend)",
+    ),
+    "drift": (
+        "年度值趋势（带漂移的随机游走）",
+        "trend of the yearly values (random walk with drift)",
+    ),
+    "observed": ("目标年实际值", "observed value of the target year"),
+    "insufficient_data": ("数据太少，无法预测", "too few values to project"),
+}
+
+
+def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
+    """The mid-term section's table of each target's projection (ipcity.evaluation.project)."""
+    from ipcity.reports.document import Section, Table
+
+    def num(v: float | None) -> str:
+        return "—" if v is None else f"{v:,.1f}"
+
+    zh = lang == "zh"
+    rows = []
+    for name_, p in projections:
+        interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
+        chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
+        rows.append(
+            (name_, str(p.year), num(p.value), interval, chance, METHODS[p.method][0 if zh else 1])
+        )
+    table = Table(
+        header=("指标", "目标年", "预测值", "80%区间", "实现目标的概率", "方法")
+        if zh
+        else (
+            "Indicator",
+            "Target year",
+            "Projected",
+            "80% interval",
+            "Chance of meeting the target",
+            "Method",
+        ),
+        rows=tuple(rows),
+        caption="各指标目标年预测" if zh else "Projection of each target",
+        align=("left", "center", "right", "right", "right", "left"),
+        note=(
+            "注：有效发明专利和高价值发明专利按近五年实测流量逐年推算，其他指标按近年年度值趋势推算；"
+            "区间为近年情况延续时模拟结果的80%范围，不预见趋势的改变。"
+            if zh
+            else "Note: engine stocks are rolled forward from the flows of the last five years, "
+            "other indicators follow the trend of their recent yearly values; the interval holds "
+            "80% of the simulated outcomes if the recent past continues and does not foresee a "
+            "change of trend."
+        ),
+    )
+    return Section(
+        "目标年预测" if zh else "Projection to the target year", [table], key="projection"
+    )
