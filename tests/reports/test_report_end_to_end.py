@@ -107,6 +107,14 @@ def test_report_figures_are_the_indicator_command_figures(
     assert sentence is not None and sentence in [p.text for p in doc.paragraphs]
     granted = data.figure("patents_granted")
     assert granted is not None and value_text(granted, "zh") in sentence
+    # the headline ratio's change explained, and each target's projection (issue 13)
+    from ipcity.reports.decomposition import sentence as explained_sentence
+
+    assert data.explained is not None
+    texts = [p.text for p in doc.paragraphs]
+    assert any(explained_sentence(data.explained.decomposition, "zh") in t for t in texts)
+    assert data.projections and len(data.projections) == len(data.evaluation.indicators)
+    assert any("目标年预测" in t for t in texts)
 
 
 def test_report_command(demo: Demo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,6 +160,9 @@ def test_evaluate_command(demo: Demo, capsys: pytest.CaptureFixture[str]) -> Non
     assert doc["plan"]["code"] == "FYP14" and doc["as_of"] == "2023-06-30"
     assert doc["thresholds"] == {"ahead": 1.05, "on_track": 0.95}
     assert len(doc["indicators"]) == 7
+    for r in doc["indicators"]:
+        assert set(r["projection"]) == {"method", "year", "value", "low", "high", "p_meet_target"}
+        assert r["projection"]["year"] == r["target_year"]
     assert {r["status"] for r in doc["indicators"]} <= {
         "achieved_early",
         "ahead",

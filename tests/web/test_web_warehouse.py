@@ -77,6 +77,8 @@ def test_evaluation_with_warehouse(office: TestClient) -> None:
     html = office.get("/evaluation?plan=FYP14&as_of=2023-06-30").text
     assert "没有可用的数据仓库" not in html
     assert "warehouse run" in html  # actual values from the engine, with their source
+    assert "目标年预测" in html  # each target's projection, with its method
+    assert "流量法" in html or "年度值趋势" in html or "数据太少" in html
 
 
 def _wait_for_jobs(c: TestClient) -> str:
@@ -128,3 +130,26 @@ def test_no_warehouse_dir_is_a_notice(tmp_path: Path) -> None:
 
     with maybe_warehouse(WebSettings(warehouse=tmp_path / "absent")) as wh:
         assert wh is None
+
+
+def test_indicator_page_explains_the_change(office: TestClient) -> None:
+    from ipcity.reports.decomposition import Decomposition
+
+    plan = office.get("/evaluation?plan=FYP14&as_of=2023-06-30").text
+    assert plan
+    ids = sorted(set(re.findall(r'href="/indicators/(\d+)"', office.get("/plans").text)))
+    pages = [office.get(f"/indicators/{i}").text for i in ids]
+    if not ids:  # the plans list links to plan pages; the indicator links are there
+        plan_ids = sorted(set(re.findall(r'href="/plans/(\d+)"', office.get("/plans").text)))
+        for p in plan_ids:
+            for i in sorted(
+                set(re.findall(r'href="/indicators/(\d+)"', office.get(f"/plans/{p}").text))
+            ):
+                pages.append(office.get(f"/indicators/{i}").text)
+    explained = [h for h in pages if 'id="explained"' in h]
+    assert explained, "no indicator page explains its change"
+    html = explained[0]
+    assert "比上年" in html or "与上年持平" in html
+    assert "其中新授权贡献" in html
+    assert 'data-chart="explained-chart"' in html and '"waterfall"' in html
+    assert Decomposition  # the sentence is built by ipcity.reports.decomposition

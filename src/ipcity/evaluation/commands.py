@@ -163,13 +163,33 @@ def evaluate_command(
             options=EngineOptions(population_lag=population_lag),
         )
         notes = list(src.notes)
+        projections = (
+            _projections(plan_input, day, src.warehouse, population_lag) if fmt == "json" else []
+        )
     ev = evaluate_plan(plan_input, day, th, include_co_units=include_co_units)
     if fmt == "json":
         doc: dict[str, Any] = ev.as_dict()
+        for row, projection in zip(doc["indicators"], projections, strict=True):
+            row["projection"] = projection.as_dict()
+            row["projection_inputs"] = projection.inputs
         doc["notes"] = [*doc["notes"], *notes]
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         print_evaluation(ev, notes)
+
+
+def _projections(
+    plan_input: Any, as_of: date, warehouse: Any, population_lag: int | None
+) -> list[Any]:
+    """Each plan indicator's projection to its target year (ipcity.evaluation.project)."""
+    from ipcity import settings
+    from ipcity.evaluation.project import project_target
+
+    out = []
+    for ind in plan_input.indicators:
+        lag = population_lag if population_lag is not None else settings.population_lag(ind.region)
+        out.append(project_target(ind, as_of, warehouse, region=ind.region, lag=lag))
+    return out
 
 
 def print_assessment(res: AssessmentResult) -> None:

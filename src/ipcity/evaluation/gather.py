@@ -340,6 +340,7 @@ def gather_plan_input(
                 ),
                 engine_indicator=t.engine_indicator,
                 actuals=tuple(merged[y] for y in sorted(merged)),
+                region=t.region or "ALL",
             )
         )
     return PlanInput(

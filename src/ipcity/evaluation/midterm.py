@@ -92,6 +92,7 @@ class IndicatorTargetInput:
     actuals: tuple[Actual, ...] = ()
     engine_indicator: str | None = None
     id: int | None = None
+    region: str = "ALL"  # the region the engine computes it for (projection)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -158,6 +158,38 @@ def _award_names(raw: dict[str, Any]) -> AwardNames:
     return AwardNames.of((str(r["award"]), int(r["n"])) for r in rows)
 
 
+@dataclass
+class CriteriaInputs:
+    """What the high-value criteria read besides the patents: the SEI concordance, the award
+    names that count, and how they were found (for the result's meta)."""
+
+    concordance: sei.Concordance | None = None
+    award_names: tuple[str, ...] | None = None
+    sei_meta: dict[str, Any] = field(default_factory=lambda: {"source": "not used"})
+    award_meta: dict[str, Any] = field(default_factory=lambda: {"used": False})
+    family_meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def criteria_inputs(
+    raw: dict[str, Any], cfg: DefinitionConfig, hv: bool, dims: Sequence[str]
+) -> CriteriaInputs:
+    out = CriteriaInputs()
+    if (hv and cfg.sei) or "sei_branch" in dims:
+        out.concordance, sei_warnings = sei.resolve(raw["sei_concordance"], cfg)
+        out.sei_meta = out.concordance.summary() | {"keyword_rule": cfg.sei_keyword_rule}
+        out.warnings += sei_warnings
+    if hv and cfg.family and cfg.family_dated:
+        out.family_meta = {"dated_patents": _dated_patents(raw)}
+    if hv and cfg.award:
+        names = _award_names(raw)
+        out.award_meta = {"used": True, "list": cfg.award_list} | names.listing(cfg.award_list)
+        out.warnings += names.warnings(cfg.award_list)
+        if cfg.award_list != "any":
+            out.award_names = names.counted_names(cfg.award_list)
+    return out
+
+
 def compute(
     warehouse: Warehouse,
     indicators: Sequence[str] | None = None,
@@ -190,8 +222,6 @@ def compute(
     chosen_office = _office(office, dims, cfg)
     lag: assemble.Lag = population_lag if population_lag is not None else settings.population_lag
     warnings: list[str] = []
-    award_meta: dict[str, Any] = {"used": False}
-    family_meta: dict[str, Any] = {}
     with open_tables(warehouse, engine, dataset, spark) as (tables, raw):
         out_years = tuple(sorted(set(years))) if years is not None else _data_years(raw)
         counted = sorted(
@@ -203,21 +233,10 @@ def compute(
         if needs_prior:
             needed_years |= {y - 1 for y in out_years}
         hv = "high_value_invention_patents" in counted
-        concordance: sei.Concordance | None = None
-        sei_meta: dict[str, Any] = {"source": "not used"}
-        if (hv and cfg.sei) or "sei_branch" in dims:
-            concordance, sei_warnings = sei.resolve(raw["sei_concordance"], cfg)
-            sei_meta = concordance.summary() | {"keyword_rule": cfg.sei_keyword_rule}
-            warnings += sei_warnings
-        if hv and cfg.family and cfg.family_dated:
-            family_meta = {"dated_patents": _dated_patents(raw)}
-        award_names: tuple[str, ...] | None = None
-        if hv and cfg.award:
-            names = _award_names(raw)
-            award_meta = {"used": True, "list": cfg.award_list} | names.listing(cfg.award_list)
-            warnings += names.warnings(cfg.award_list)
-            if cfg.award_list != "any":
-                award_names = names.counted_names(cfg.award_list)
+        inputs = criteria_inputs(raw, cfg, hv, dims)
+        concordance, award_names = inputs.concordance, inputs.award_names
+        sei_meta, award_meta, family_meta = inputs.sei_meta, inputs.award_meta, inputs.family_meta
+        warnings += inputs.warnings
         plan = Plan(
             counted=tuple(counted),
             years=tuple(sorted(needed_years)),

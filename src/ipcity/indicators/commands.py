@@ -253,7 +253,77 @@ def awards_command(
     )
 
 
+def explain_command(
+    indicator: Annotated[str, typer.Option("--indicator", help="Indicator id to explain")],
+    year: Annotated[int, typer.Option("--year", help="Year Y: the change from Y-1 to Y")],
+    region: Annotated[
+        str, typer.Option("--region", help="GB/T 2260 code, CN, a country code, or ALL")
+    ] = "ALL",
+    office: Annotated[
+        str | None,
+        typer.Option("--office", help="Patent office (CN, US, ... or ALL) [default: CN]"),
+    ] = None,
+    counting: Annotated[
+        str, typer.Option("--counting", help="first, whole or fractional")
+    ] = "first",
+    population_lag: Annotated[
+        int | None,
+        typer.Option(
+            "--population-lag",
+            help="Use the population N years before [default: each region's setting]",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="region_code: the contribution of each district"),
+    ] = None,
+    definition: Annotated[
+        str | None,
+        typer.Option("--definition", help="Definition version: 1 or 2 [default: 2, current]"),
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb or spark")] = "duckdb",
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
+    ] = None,
+) -> None:
+    """Explain the change of an indicator from Y-1 to Y: new grants, newly qualifying
+    patents by criterion, lapses, expiries, population; components add up to end - start."""
+    from ipcity.indicators.explain import explain
+
+    if fmt not in ("table", "json", "csv"):
+        raise IpcityError(f"--format must be table, json or csv, not '{fmt}'")
+    with Warehouse(warehouse, read_only=True) as wh:
+        result = explain(
+            wh,
+            indicator,
+            year,
+            region,
+            office=office,
+            counting=counting,
+            population_lag=population_lag,
+            by=split_list(by),
+            engine=engine,
+            definition=definition,
+        )
+    doc = result.to_json_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        typer.echo(_csv(doc["rows"]), nl=False)
+    else:
+        _table(doc)
+        for check in doc["meta"]["identity"]:
+            Console().print(
+                f"end - start = {check['end_minus_start']} = sum of components "
+                f"{check['sum_of_components']}",
+                highlight=False,
+            )
+
+
 def register(app: typer.Typer) -> None:
     app.command("indicators")(indicators_command)
+    app.command("explain")(explain_command)
     app.command("awards")(awards_command)
     app.command("export")(export_command)

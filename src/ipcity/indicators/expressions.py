@@ -382,27 +382,33 @@ def _high_value_start(stock: ir.Table, t: Tables, plan: Plan) -> ir.Table:
         x = x.left_join(fa, x.patent_id == fa._fapid)
     never = ibis.literal(NO_YEAR, type="int64")
     zero = ibis.literal(0, type="int64")
-    froms: list[ir.IntegerValue] = []
+    # criterion -> the first year-end at which it holds (NO_YEAR: never); the explain
+    # decomposition reads them as columns ``from_<criterion>``.
+    by_criterion: dict[str, ir.IntegerValue] = {}
     if use_sei:
-        froms.append(x._seipid.notnull().ifelse(zero, never))
+        by_criterion["sei"] = x._seipid.notnull().ifelse(zero, never)
     if undated_family:
-        froms.append(_foreign_family(x.family_countries).ifelse(zero, never))
+        by_criterion["family"] = _foreign_family(x.family_countries).ifelse(zero, never)
     elif cfg.family:
-        froms.append(x.family_from.fill_null(NO_YEAR))
+        by_criterion["family"] = x.family_from.fill_null(NO_YEAR)
     if cfg.maintained:
         # application_date + N years < 31 Dec of Y  <=>  Y >= app_year + N (+1 when the
         # application was filed on 31 Dec, since then app + N years IS 31 Dec of that year).
         # A 29 Feb filing lands on 28 Feb/1 Mar of the same year: no special case.
-        froms.append(x.app_year + cfg.maintained_years + x.app_dec31.ifelse(_one(), zero))
+        by_criterion["maintained"] = (
+            x.app_year + cfg.maintained_years + x.app_dec31.ifelse(_one(), zero)
+        )
     if cfg.pledge:
-        froms.append(x.pledge_from.fill_null(NO_YEAR))
+        by_criterion["pledge"] = x.pledge_from.fill_null(NO_YEAR)
     if use_award:
-        froms.append(x.award_from.fill_null(NO_YEAR))
+        by_criterion["award"] = x.award_from.fill_null(NO_YEAR)
+    froms = list(by_criterion.values())
+    columns = {f"from_{c}": v for c, v in by_criterion.items()}
     if not froms:  # only the SEI criterion is on and the concordance is empty
         return x.mutate(hv_start=ibis.null("int64"))
     earliest = froms[0] if len(froms) == 1 else ibis.least(*froms)
     # No criterion ever: NO_YEAR, which is after every end year, so it never counts.
-    return x.mutate(hv_start=ibis.greatest(x.grant_year, earliest))
+    return x.mutate(hv_start=ibis.greatest(x.grant_year, earliest), **columns)
 
 
 def _attach(
@@ -475,13 +481,12 @@ def _flow_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) ->
     return xs.select("indicator", "year", *dims, "n", "k")
 
 
-def _stock_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) -> ir.Table:
-    """indicator, year, <dims>, n, k of the year-end stocks. Each patent is an interval of
-    years [start, end]; instead of expanding every interval, +k at its start and -k after its
-    end are summed, and the year-end stock of year Y is the sum of the events up to Y."""
-    dims = list(plan.by)
-    stocks = [i for i in plan.counted if i in STOCK_START]
-    facts = _facts(t.patents, plan, stock_columns=True, dims=dims)
+def stock_facts(t: Tables, plan: Plan) -> ir.Table:
+    """One row per invention patent of the office that was granted: ``grant_year``, ``end``
+    (the last year-end in force; OPEN_END: still in force), ``lapse_year``, ``term_year``,
+    ``hv_start`` (null unless high_value_invention_patents is counted) and, for the high-value
+    stock, ``from_<criterion>`` of each enabled criterion."""
+    facts = _facts(t.patents, plan, stock_columns=True, dims=list(plan.by))
     stock = facts.filter(
         facts.in_office & (facts.patent_type == "invention") & facts.grant_year.notnull()
     )
@@ -489,10 +494,29 @@ def _stock_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) -
     if plan.config.statutory_term:  # the term ends it too, lapse_date or not
         end = ibis.least(end, (stock.term_year - 1).fill_null(OPEN_END))
     stock = stock.mutate(end=end)
-    if "high_value_invention_patents" in stocks:
-        stock = _high_value_start(stock, t, plan)
-    else:
-        stock = stock.mutate(hv_start=ibis.null("int64"))
+    if "high_value_invention_patents" in plan.counted:
+        return _high_value_start(stock, t, plan)
+    return stock.mutate(hv_start=ibis.null("int64"))
+
+
+def stock_owners(parties: ir.Table, stock: ir.Table) -> ir.Table:
+    """The parties a stock is attributed to (owners, else applicants)."""
+    return _stock_parties(parties, stock)
+
+
+def attach_weights(facts: ir.Table, parties: ir.Table, plan: Plan) -> ir.Table:
+    """``facts`` (column ``patent_id``) x the plan's attribution weights ``k``/``n`` and its
+    party breakdown keys (region_code)."""
+    return _attach(facts, parties, None, plan)
+
+
+def _stock_rows(t: Tables, plan: Plan, parties: ir.Table, inventors: ir.Table) -> ir.Table:
+    """indicator, year, <dims>, n, k of the year-end stocks. Each patent is an interval of
+    years [start, end]; instead of expanding every interval, +k at its start and -k after its
+    end are summed, and the year-end stock of year Y is the sum of the events up to Y."""
+    dims = list(plan.by)
+    stocks = [i for i in plan.counted if i in STOCK_START]
+    stock = stock_facts(t, plan)
     keep = ["patent_id", "patent_type", "grant_year", "end", "hv_start"]
     if "sei_branch" in dims:
         stock = _with_sei_branch(stock, t, plan)

@@ -89,6 +89,10 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
     blocks: list[Block] = [
         Paragraph(s, "lead" if i == 0 else "body") for i, s in enumerate(sentences)
     ]
+    if data.explained is not None:
+        from ipcity.reports.decomposition import explained_paragraph
+
+        blocks.insert(min(1, len(blocks)), Paragraph(explained_paragraph(data.explained, lang)))
     if not sentences:
         blocks.append(
             Paragraph(
@@ -700,7 +704,12 @@ def compose(data: ReportData, lang: Lang) -> ReportDocument:
     if data.tasks is not None:
         sections.append(tasks_section(data.tasks, data.year, lang))
     if data.evaluation is not None:
-        sections.append(midterm_section(data.evaluation, lang))
+        mid = midterm_section(data.evaluation, lang)
+        if data.projections:
+            from ipcity.reports.decomposition import projection_section
+
+            mid.subsections.append(projection_section(data.projections, lang))
+        sections.append(mid)
     a = assessment_section(data, lang)
     if a is not None:
         sections.append(a)

@@ -217,6 +217,41 @@ def extra_sections(session: Session, year: int, as_of: date) -> list[Any]:
     return out
 
 
+def _explained(warehouse: Warehouse, year: int, city: str, opts: EngineOptions) -> Any:
+    """The headline ratio's change explained (ipcity.reports.decomposition)."""
+    from ipcity.reports.decomposition import explain_headline
+
+    return explain_headline(
+        warehouse,
+        year,
+        city,
+        population_lag=opts.lag_for(city),
+        counting=opts.counting,
+        engine=opts.engine,
+    )
+
+
+def _projections(plan_input: Any, day: date, warehouse: Warehouse, opts: EngineOptions) -> Any:
+    """(name, projection to the target year) of each plan indicator."""
+    from ipcity.evaluation.project import project_target
+
+    return [
+        (
+            ind.name,
+            project_target(
+                ind,
+                day,
+                warehouse,
+                region=ind.region,
+                lag=opts.lag_for(ind.region),
+                counting=opts.counting,
+                engine=opts.engine,
+            ),
+        )
+        for ind in plan_input.indicators
+    ]
+
+
 def gather_report_data(
     warehouse: Warehouse,
     session: Session | None,
@@ -248,6 +283,7 @@ def gather_report_data(
     districts, district_notes = district_comparisons(warehouse, year, city, opts)
     city_zh, city_en = name(city, "zh"), name(city, "en")
     tasks = evaluation = assessment = None
+    projections: list[Any] = []
     extra: list[str] = list(district_notes)
     sections: list[Any] = []
     if session is not None:
@@ -257,6 +293,7 @@ def gather_report_data(
         if p is not None:
             plan_input = gather_plan_input(session, p, warehouse=warehouse, options=opts)
             evaluation = evaluate_plan(plan_input, day, th)
+            projections = _projections(plan_input, day, warehouse, opts)
             extra += evaluation.notes
         if scheme is not None:
             data = gather_assessment_input(
@@ -291,6 +328,8 @@ def gather_report_data(
         evaluation=evaluation,
         assessment=assessment,
         extra_sections=sections,
+        explained=_explained(warehouse, year, city, opts),
+        projections=projections,
         issuer_zh=issuer_zh if issuer_zh is not None else f"{city_zh}知识产权联席会议办公室",
         issuer_en=issuer_en
         if issuer_en is not None

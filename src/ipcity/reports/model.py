@@ -128,6 +128,8 @@ class ReportData:
     extra_sections: list[SectionSource] = field(default_factory=list)
     issuer_zh: str = ""
     issuer_en: str = ""
+    explained: Any = None  # ipcity.reports.decomposition.ExplainedChange of the headline ratio
+    projections: Any = None  # [(indicator name, ipcity.evaluation.project.Projection)]
 
     def figure(self, indicator: str) -> HeadlineFigure | None:
         return next((f for f in self.headline if f.indicator == indicator), None)

@@ -7,7 +7,7 @@ It reads every unit's reports, so it needs ``view_all_reports``. The warehouse i
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
@@ -54,11 +54,14 @@ def evaluation(
     day = _as_of(as_of, v.today)
     chosen = find_plan(v.session, plan) if plan.strip() else plan_for_year(v.session, day.year)
     result = None
+    projections: list[dict[str, object]] = []
     has_warehouse = False
     if chosen is not None:
         with maybe_warehouse(v.settings) as wh:
             has_warehouse = wh is not None
-            result = evaluate_plan(gather_plan_input(v.session, chosen, warehouse=wh), day)
+            plan_input = gather_plan_input(v.session, chosen, warehouse=wh)
+            result = evaluate_plan(plan_input, day)
+            projections = _projections(plan_input, day, wh)
     lang = v.ws_locale
     return v.render(
         "evaluation/midterm.html",
@@ -68,8 +71,39 @@ def evaluation(
             "as_of": day,
             "ev": result.as_dict() if result else None,
             "has_warehouse": has_warehouse,
+            "projections": projections,
             "status_label": lambda s: status_label(s, lang),
             # the report's own formatting (percent, 2 places, half up): one text per figure
             "share_text": fmt_percent,
         },
     )
+
+
+METHOD_LABELS = {
+    "flows": N_("flows: grants, newly qualifying and leaving shares, population trend"),
+    "drift": N_("trend of the yearly values (random walk with drift)"),
+    "observed": N_("observed value of the target year"),
+    "insufficient_data": N_("too few values to project"),
+}
+
+
+def _projections(plan_input: Any, day: date, wh: Any) -> list[dict[str, object]]:
+    """Each target's projection to its target year (ipcity.evaluation.project)."""
+    from ipcity import settings
+    from ipcity.evaluation.project import project_target
+
+    out: list[dict[str, object]] = []
+    for ind in plan_input.indicators:
+        lag = settings.population_lag(ind.region)
+        p = project_target(ind, day, wh, region=ind.region, lag=lag)
+        out.append(
+            {
+                "name": ind.name,
+                "target": ind.target_value,
+                "method_label": _(METHOD_LABELS[p.method]),
+            }
+            | p.as_dict()
+            | {"inputs": p.inputs}
+        )
+    return out
+

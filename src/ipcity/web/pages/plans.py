@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -76,6 +76,23 @@ def _walk(nodes: list[queries.GoalNode]) -> list[queries.GoalNode]:
     return out
 
 
+def _explained(v: View, series: Any) -> dict[str, Any] | None:
+    """The latest change of an engine stock explained (ipcity explain), when a warehouse is
+    available."""
+    from ipcity.reports.numbers import Lang
+    from ipcity.web.views.explained import EXPLAINABLE, explained_change
+    from ipcity.web.warehouse import maybe_warehouse
+
+    target = series.target
+    if target.engine_indicator not in EXPLAINABLE:
+        return None
+    lang: Lang = "zh" if str(v.ws_locale).startswith("zh") else "en"
+    with maybe_warehouse(v.settings) as wh:
+        # the latest value's year, else the last year that has ended
+        year = series.latest_year or v.today.year - 1
+        return explained_change(wh, target.engine_indicator, target.region, year, lang)
+
+
 def _indicator_page(v: View, target_id: DbId, **extra: object) -> Response:
     series = indicator_series(v.session, v.actor, target_id)
     plan = queries.get_plan(v.session, v.actor, series.target.plan_id)
@@ -96,6 +113,7 @@ def _indicator_page(v: View, target_id: DbId, **extra: object) -> Response:
             "light": indicator_light(series),
             "chart": chart_data(series, labels),
             "can_edit": has(v.actor, Cap.EDIT_ACTUALS),
+            "explained": _explained(v, series),
             "form": extra.pop("form", {}),
             **extra,
         },

@@ -1,0 +1,314 @@
+"""The change of a stock indicator in words and as a waterfall, from ``ipcity explain``.
+
+    比上年增加6.7件，其中新授权贡献4.1件、存量专利新达标2.9件、失效和期满减少0.6件、人口变化增加0.3件
+    up 6.7 on the year before: new grants added 4.1, patents newly meeting a criterion 2.9,
+    lapses and expiries removed 0.6, the population change added 0.3
+
+The parts are explain's exact components grouped four ways (per-10,000 ratios: their
+numerator_effect split plus population_effect), each rounded half up to ``places`` once.
+Rounded parts need not add up to the rounded change; the exact ones do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ipcity.indicators.explain import ExplainResult
+from ipcity.reports.numbers import Lang, round_half_up
+
+PARTS = ("new_grants", "newly_qualifying", "leaving", "population")
+LABELS: dict[str, dict[str, str]] = {
+    "start": {"zh": "上年", "en": "last year"},
+    "new_grants": {"zh": "新授权", "en": "new grants"},
+    "newly_qualifying": {"zh": "存量专利新达标", "en": "newly meeting a criterion"},
+    "leaving": {"zh": "失效和期满", "en": "lapses and expiries"},
+    "population": {"zh": "人口变化", "en": "population change"},
+    "end": {"zh": "本年", "en": "this year"},
+}
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """Exact parts of one region's change (``population`` None for a stock)."""
+
+    start: Fraction
+    end: Fraction
+    new_grants: Fraction
+    newly_qualifying: Fraction
+    leaving: Fraction  # negative: lapsed, expired, no longer qualifying
+    population: Fraction | None
+
+    @property
+    def change(self) -> Fraction:
+        return self.end - self.start
+
+    @classmethod
+    def of(cls, result: ExplainResult, **keys: str | None) -> Decomposition:
+        ratio = any(r["component"] == "population_effect" for r in result.rows)
+        prefix = "numerator_effect." if ratio else ""
+
+        def part(*components: str) -> Fraction:
+            total = Fraction(0)
+            for row, value in zip(result.rows, result.exact, strict=True):
+                if row["component"] in {prefix + c for c in components} and all(
+                    row.get(k) == v for k, v in keys.items()
+                ):
+                    total += value
+            return total
+
+        return cls(
+            start=result.value("start", **keys),
+            end=result.value("end", **keys),
+            new_grants=part("entered_new_grant"),
+            newly_qualifying=part("entered_newly_qualifying"),
+            leaving=part("left_lapsed", "left_expired", "left_no_longer_qualifying"),
+            population=result.value("population_effect", **keys) if ratio else None,
+        )
+
+    def rounded(self, places: int) -> dict[str, Decimal]:
+        """change and each part rounded half up (what the sentence prints)."""
+        out = {"change": round_half_up(self.change, places)}
+        for p in PARTS:
+            v = getattr(self, p)
+            if v is not None:
+                out[p] = round_half_up(v, places)
+        return out
+
+
+def _num(d: Decimal, places: int) -> str:
+    return f"{abs(d):,.{places}f}"
+
+
+def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "件") -> str:
+    """The change and its parts in one sentence (see the module docstring)."""
+    r = rounded = dec.rounded(places)
+    change = rounded["change"]
+    if lang == "zh":
+        head = (
+            "与上年持平"
+            if change == 0
+            else f"比上年{'增加' if change > 0 else '减少'}{_num(change, places)}{unit_zh}"
+        )
+        parts = [
+            f"新授权贡献{_num(r['new_grants'], places)}{unit_zh}",
+            f"存量专利新达标{_num(r['newly_qualifying'], places)}{unit_zh}",
+            f"失效和期满减少{_num(r['leaving'], places)}{unit_zh}",
+        ]
+        if "population" in r:
+            word = "增加" if (dec.population or 0) >= 0 else "减少"  # the exact sign
+            parts.append(f"人口变化{word}{_num(r['population'], places)}{unit_zh}")
+        return head + "，其中" + "、".join(parts)
+    head = (
+        "unchanged on the year before"
+        if change == 0
+        else f"{'up' if change > 0 else 'down'} {_num(change, places)} on the year before"
+    )
+    parts = [
+        f"new grants added {_num(r['new_grants'], places)}",
+        f"patents newly meeting a criterion {_num(r['newly_qualifying'], places)}",
+        f"lapses and expiries removed {_num(r['leaving'], places)}",
+    ]
+    if "population" in r:
+        word = "added" if (dec.population or 0) >= 0 else "removed"
+        parts.append(f"the population change {word} {_num(r['population'], places)}")
+    return head + ": " + ", ".join(parts)
+
+
+def top_districts(result: ExplainResult, n: int = 3) -> list[tuple[str, Fraction]]:
+    """The ``n`` districts (rows of an explain ``--by region_code``) that moved the figure
+    most, by the size of their change, largest first."""
+    changes = []
+    for code in sorted({str(r["region_code"]) for r in result.rows if r.get("region_code")}):
+        change = result.value("end", region_code=code) - result.value("start", region_code=code)
+        changes.append((code, change))
+    changes.sort(key=lambda c: (-abs(c[1]), c[0]))
+    return changes[:n]
+
+
+def waterfall_figure(dec: Decomposition, lang: Lang, title: str = "") -> dict[str, Any]:
+    """A plotly waterfall: last year, the parts, this year (drawn by the locally served
+    plotly.js, ``ipcity.reports.charts.plotly_js``)."""
+    names = ["start", "new_grants", "newly_qualifying", "leaving"]
+    if dec.population is not None:
+        names.append("population")
+    values = [
+        float(dec.start),
+        float(dec.new_grants),
+        float(dec.newly_qualifying),
+        float(dec.leaving),
+    ]
+    if dec.population is not None:
+        values.append(float(dec.population))
+    names.append("end")
+    values.append(float(dec.end))
+    measure = ["absolute", *["relative"] * (len(names) - 2), "total"]
+    return {
+        "data": [
+            {
+                "type": "waterfall",
+                "x": [LABELS[n][lang] for n in names],
+                "y": values,
+                "measure": measure,
+                "connector": {"line": {"color": "#888"}},
+                "increasing": {"marker": {"color": "#2e7d32"}},
+                "decreasing": {"marker": {"color": "#c62828"}},
+                "totals": {"marker": {"color": "#1f4e79"}},
+            }
+        ],
+        "layout": {
+            "title": {"text": title},
+            "height": 360,
+            "showlegend": False,
+            "margin": {"l": 40, "r": 10, "t": 50, "b": 40},
+        },
+    }
+
+
+def waterfall_div(dec: Decomposition, lang: Lang, div_id: str, title: str = "") -> str:
+    """A <div> and the script drawing the waterfall into it (plotly.js loaded first)."""
+    payload = json.dumps(waterfall_figure(dec, lang, title), ensure_ascii=False)
+    payload = payload.replace("</", "<\\/")
+    return (
+        f'<div id="{div_id}" class="chart" role="img"></div>\n'
+        f"<script>(function () {{ var f = {payload}; Plotly.newPlot({json.dumps(div_id)}, "
+        'f.data, f.layout, {"displaylogo": false, "responsive": true}); })();</script>'
+    )
+
+
+HEADLINE_INDICATOR = "high_value_invention_patents_per_10k"
+NAME = {
+    "zh": "每万人口高价值发明专利拥有量",
+    "en": "High-value invention patents per 10,000 people",
+}
+
+
+@dataclass(frozen=True)
+class ExplainedChange:
+    """The headline indicator's change explained, for the annual report."""
+
+    indicator: str
+    year: int
+    decomposition: Decomposition
+    districts: tuple[tuple[str, Fraction], ...]  # top 3 by the size of their change
+    district_indicator: str  # the districts' figure (their stocks: per-10k do not add up)
+
+
+def explain_headline(
+    warehouse: Any,
+    year: int,
+    city: str,
+    *,
+    population_lag: int | None = None,
+    counting: str = "first",
+    engine: str = "duckdb",
+) -> ExplainedChange | None:
+    """explain() of the headline ratio for the city, and its districts' stock changes; None
+    when it cannot be explained (no population, no data): the report then leaves it out."""
+    from ipcity.errors import IpcityError
+    from ipcity.indicators.explain import explain
+
+    try:
+        r = explain(
+            warehouse,
+            HEADLINE_INDICATOR,
+            year,
+            city,
+            population_lag=population_lag,
+            counting=counting,
+            engine=engine,
+        )
+        if not r.rows:
+            return None
+        stock = HEADLINE_INDICATOR.removesuffix("_per_10k")
+        by = explain(
+            warehouse, stock, year, city, by=["region_code"], counting=counting, engine=engine
+        )
+    except IpcityError:
+        return None
+    return ExplainedChange(
+        HEADLINE_INDICATOR, year, Decomposition.of(r), tuple(top_districts(by)), stock
+    )
+
+
+def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str:
+    """'每万人口高价值发明专利拥有量比上年增加…；变化最大的区：浦东新区（增加120件）…。'"""
+    from ipcity.geo.regions import name
+
+    sep = "" if lang == "zh" else ": "
+    text = NAME[lang] + sep + sentence(ec.decomposition, lang, places)
+    if ec.districts:
+        if lang == "zh":
+            parts = [
+                f"{name(c, 'zh')}（{'增加' if v >= 0 else '减少'}{_num(round_half_up(v, 0), 0)}件）"
+                for c, v in ec.districts
+            ]
+            text += "；高价值发明专利变化最大的区：" + "、".join(parts)
+        else:
+            parts = [
+                f"{name(c, 'en')} ({'+' if v >= 0 else '-'}{_num(round_half_up(v, 0), 0)})"
+                for c, v in ec.districts
+            ]
+            text += "; districts whose high-value patents changed most: " + ", ".join(parts)
+    return text + ("。" if lang == "zh" else ".")
+
+
+METHODS = {
+    "flows": (
+        "流量法（新授权、新达标和退出比例、人口趋势）",
+        "flows (grants, newly qualifying and leaving shares, population trend)",
+    ),
+    "drift": (
+        "年度值趋势（带漂移的随机游走）",
+        "trend of the yearly values (random walk with drift)",
+    ),
+    "observed": ("目标年实际值", "observed value of the target year"),
+    "insufficient_data": ("数据太少，无法预测", "too few values to project"),
+}
+
+
+def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
+    """The mid-term section's table of each target's projection (ipcity.evaluation.project)."""
+    from ipcity.reports.document import Section, Table
+
+    def num(v: float | None) -> str:
+        return "—" if v is None else f"{v:,.1f}"
+
+    zh = lang == "zh"
+    rows = []
+    for name_, p in projections:
+        interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
+        chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
+        rows.append(
+            (name_, str(p.year), num(p.value), interval, chance, METHODS[p.method][0 if zh else 1])
+        )
+    table = Table(
+        header=("指标", "目标年", "预测值", "80%区间", "实现目标的概率", "方法")
+        if zh
+        else (
+            "Indicator",
+            "Target year",
+            "Projected",
+            "80% interval",
+            "Chance of meeting the target",
+            "Method",
+        ),
+        rows=tuple(rows),
+        caption="各指标目标年预测" if zh else "Projection of each target",
+        align=("left", "center", "right", "right", "right", "left"),
+        note=(
+            "注：有效发明专利和高价值发明专利按近五年实测流量逐年推算，其他指标按近年年度值趋势推算；"
+            "区间为近年情况延续时模拟结果的80%范围，不预见趋势的改变。"
+            if zh
+            else "Note: engine stocks are rolled forward from the flows of the last five years, "
+            "other indicators follow the trend of their recent yearly values; the interval holds "
+            "80% of the simulated outcomes if the recent past continues and does not foresee a "
+            "change of trend."
+        ),
+    )
+    return Section(
+        "目标年预测" if zh else "Projection to the target year", [table], key="projection"
+    )

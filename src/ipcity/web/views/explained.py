@@ -1,0 +1,62 @@
+"""The change of an engine stock indicator explained on its page (ipcity explain): the
+sentence, the waterfall (drawn by the page's charts.js with the locally served plotly.js)
+and the three districts that moved it most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipcity.errors import IpcityError
+from ipcity.geo.regions import name
+from ipcity.reports.decomposition import (
+    Decomposition,
+    sentence,
+    top_districts,
+    waterfall_figure,
+)
+from ipcity.reports.numbers import Lang, round_half_up
+
+EXPLAINABLE = (
+    "invention_patents_in_force",
+    "high_value_invention_patents",
+    "invention_patents_in_force_per_10k",
+    "high_value_invention_patents_per_10k",
+)
+
+
+def explained_change(
+    warehouse: Any, indicator: str | None, region: str | None, year: int | None, lang: Lang
+) -> dict[str, Any] | None:
+    """sentence, chart (plotly figure), districts [(name, signed change)] of ``indicator``
+    from ``year`` - 1 to ``year``; None when it cannot be explained."""
+    from ipcity import settings
+    from ipcity.indicators.explain import explain
+
+    if warehouse is None or indicator not in EXPLAINABLE or year is None:
+        return None
+    where = region or "ALL"
+    try:
+        r = explain(
+            warehouse, indicator, year, where, population_lag=settings.population_lag(where)
+        )
+        if not r.rows:
+            return None
+        stock = indicator.removesuffix("_per_10k")
+        by = explain(warehouse, stock, year, where, by=["region_code"])
+    except IpcityError:
+        return None
+    dec = Decomposition.of(r)
+    # the published form has one decimal; small figures (a district, a demo) need two
+    places = (1 if abs(dec.end) >= 10 else 2) if indicator.endswith("_per_10k") else 0
+    districts = [(name(code, lang), f"{round_half_up(v, 0):+,}") for code, v in top_districts(by)]
+    return {
+        "year": year,
+        "sentence": _as_sentence(sentence(dec, lang, places), lang),
+        "chart": waterfall_figure(dec, lang),
+        "districts": districts,
+    }
+
+
+def _as_sentence(text: str, lang: Lang) -> str:
+    """Standing alone on the page: a capital and a full stop."""
+    return text + "。" if lang == "zh" else text[:1].upper() + text[1:] + "."

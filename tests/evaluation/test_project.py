@@ -1,0 +1,184 @@
+"""Projection of plan indicators (ipcity.evaluation.project), pinned by hand."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
+from ipcity.evaluation.project import (
+    FlowHistory,
+    flow_history,
+    project_flows,
+    project_series,
+    project_target,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "indicators"))
+from indicator_helpers import build_warehouse, patent
+
+
+def test_drift_by_hand() -> None:
+    # national series 2020-2022: changes 1.2 and 1.9 -> drift 1.55, 2023 = 9.4 + 1.55
+    p = project_series({2020: 6.3, 2021: 7.5, 2022: 9.4}, 2023, target=12.0)
+    assert p.method == "drift"
+    assert p.value == pytest.approx(10.95)
+    assert p.low is not None and p.high is not None
+    assert p.low < p.value < p.high
+    # one degree of freedom: the interval is very wide (Student t, 80%: +-3.08 scale)
+    scale = (0.4949747**2 * (1 + 1 / 2)) ** 0.5
+    assert p.high - p.low == pytest.approx(2 * 3.0777 * scale, rel=0.1)
+    assert p.p_meet_target is not None and 0 < p.p_meet_target < 0.5
+    assert set(p.as_dict()) == {"method", "year", "value", "low", "high", "p_meet_target"}
+
+
+def test_longer_horizon_is_wider_and_lower_is_better() -> None:
+    hist = {2018: 10.0, 2019: 11.0, 2020: 11.5, 2021: 13.0}
+    near, far = project_series(hist, 2022), project_series(hist, 2025)
+    assert (far.high or 0) - (far.low or 0) > (near.high or 0) - (near.low or 0)
+    down = project_series({2019: 5.0, 2020: 4.0, 2021: 3.5}, 2023, 2.0, "lower")
+    up = project_series({2019: 5.0, 2020: 4.0, 2021: 3.5}, 2023, 2.0, "higher")
+    assert down.p_meet_target == pytest.approx(1 - (up.p_meet_target or 0), abs=0.01)
+
+
+def test_too_short_series_has_no_projection() -> None:
+    p = project_series({2021: 1.0, 2022: 2.0}, 2025, 3.0)
+    assert p.method == "insufficient_data" and p.value is None and p.p_meet_target is None
+
+
+def test_flows_with_constant_rates_by_hand() -> None:
+    # stock 100 -> grants 10 a year (no drift), 10% newly qualify, 5% leave, every year
+    flows = [FlowHistory(y, 100.0, 10.0, 10.0, 5.0, 115.0) for y in (2019, 2020, 2021)]
+    p = project_flows(flows, 2023, target=150.0)
+    s = 115.0
+    for _ in range(2):
+        s = s + 10 + 0.05 * s
+    assert p.method == "flows"
+    assert p.value == pytest.approx(s)  # 137.8375
+    assert p.low == pytest.approx(s) and p.high == pytest.approx(s)
+    assert p.p_meet_target == 0.0
+    # per 10,000 residents: population 1,000,000 flat -> stock / 100
+    pop = {2019: 1e6, 2020: 1e6, 2021: 1e6}
+    q = project_flows(flows, 2023, population=pop)
+    assert q.value == pytest.approx(s / 100)
+
+
+def test_project_target_from_the_warehouse(tmp_path: Path) -> None:
+    # one new high-value (US family) grant a year 2016-2021, none lapse
+    pats = [
+        patent(f"G{y}", f"{y - 1}-03-01", f"{y}-05-01", family_countries="CN;US")
+        for y in range(2016, 2022)
+    ]
+    parties = [(p[0], "owner", 1, "CN", "310101") for p in pats]
+    wh = build_warehouse(tmp_path / "wh", patents=pats, parties=parties)
+    flows = flow_history(wh, "high_value_invention_patents", "310000", [2019, 2020, 2021])
+    assert [(f.start, f.new_grants, f.leaving, f.end) for f in flows] == [
+        (3.0, 1.0, 0.0, 4.0),
+        (4.0, 1.0, 0.0, 5.0),
+        (5.0, 1.0, 0.0, 6.0),
+    ]
+    target = IndicatorTargetInput(
+        code="HV",
+        name="high-value",
+        direction="higher",
+        target_year=2025,
+        target_value=10.0,
+        baseline_year=2020,
+        baseline_value=5.0,
+        engine_indicator="high_value_invention_patents",
+        actuals=(Actual(2020, 5.0), Actual(2021, 6.0)),
+        region="310000",
+    )
+    p = project_target(target, date(2022, 6, 30), wh, region="310000")
+    assert p.method == "flows"
+    assert p.value == pytest.approx(10.0)  # 6 + one grant a year for four years
+    assert p.p_meet_target == 1.0
+    done = project_target(target, date(2026, 1, 1), None)
+    # no warehouse, two values: too few for the drift method
+    assert done.method == "insufficient_data"
+    observed = IndicatorTargetInput(**{**target.__dict__, "actuals": (Actual(2025, 9.0),)})
+    o = project_target(observed, date(2026, 1, 1), None)
+    assert (o.method, o.value, o.p_meet_target) == ("observed", 9.0, 0.0)
+
+
+def test_evaluate_json_has_a_projection_per_target(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ipcity.cli import app
+    from ipcity.workspace.db import open_db
+    from ipcity.workspace.models import IndicatorTarget, Plan, PublishedActual
+
+    pats = [
+        patent(f"G{y}", f"{y - 1}-03-01", f"{y}-05-01", family_countries="CN;US")
+        for y in range(2016, 2022)
+    ]
+    parties = [(p[0], "owner", 1, "CN", "310101") for p in pats]
+    wh = build_warehouse(tmp_path / "wh", patents=pats, parties=parties)
+    wh.close()
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    db = open_db(url)
+    with db.write() as s:
+        plan = Plan(code="FYP", title="规划", kind="five_year", start_year=2021, end_year=2025)
+        s.add(plan)
+        s.flush()
+        hv = IndicatorTarget(
+            plan_id=plan.id,
+            code="HV",
+            name="高价值",
+            direction="higher",
+            baseline_year=2020,
+            baseline_value=5,
+            target_year=2025,
+            target_value=12,
+            engine_indicator="high_value_invention_patents",
+            region="310000",
+        )
+        pub = IndicatorTarget(
+            plan_id=plan.id,
+            code="P",
+            name="公布",
+            direction="higher",
+            baseline_year=2019,
+            baseline_value=1,
+            target_year=2025,
+            target_value=9,
+        )
+        s.add_all([hv, pub])
+        s.flush()
+        s.add_all(
+            [
+                PublishedActual(target_id=pub.id, year=y, value=v, source="公报")
+                for y, v in ((2019, 1.0), (2020, 2.5), (2021, 3.0))
+            ]
+        )
+    out = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--plan",
+            "FYP",
+            "--as-of",
+            "2022-06-30",
+            "--format",
+            "json",
+            "--warehouse",
+            str(tmp_path / "wh"),
+            "--db",
+            url,
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    rows = {r["code"]: r for r in json.loads(out.output)["indicators"]}
+    assert rows["HV"]["projection"]["method"] == "flows"
+    assert rows["HV"]["projection"]["value"] == pytest.approx(10.0)
+    assert rows["HV"]["projection"]["p_meet_target"] == 0.0
+    p = rows["P"]["projection"]
+    assert p["method"] == "drift" and p["year"] == 2025
+    assert p["value"] == pytest.approx(3.0 + 4 * 1.0)  # drift (1.5 + 0.5) / 2 = 1
+    assert p["low"] < p["value"] < p["high"]
+    assert 0 < p["p_meet_target"] < 0.5

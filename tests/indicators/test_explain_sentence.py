@@ -1,0 +1,95 @@
+"""The decomposition sentence and waterfall come from explain: their numbers are its
+components (rounded once), checked on the hand-built warehouse of test_explain."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from test_explain import PARTIES, PATENTS, POPULATION
+
+from ipcity.indicators.explain import explain
+from ipcity.reports.decomposition import Decomposition, sentence, top_districts, waterfall_figure
+from ipcity.warehouse.store import Warehouse
+
+HV10K = "high_value_invention_patents_per_10k"
+
+
+def _numbers(text: str) -> list[Decimal]:
+    return [Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\.\d+|\d[\d,]*", text)]
+
+
+def test_sentence_numbers_are_the_decomposition(make_warehouse: Callable[..., Warehouse]) -> None:
+    wh = make_warehouse(patents=PATENTS, parties=PARTIES, population=POPULATION)
+    r = explain(wh, HV10K, 2020, "310000", population_lag=0)
+    dec = Decomposition.of(r)
+    assert dec.change == r.value("end") - r.value("start")
+    assert dec.new_grants + dec.newly_qualifying + dec.leaving + (dec.population or 0) == (
+        dec.change
+    )
+    zh = sentence(dec, "zh", places=4)
+    en = sentence(dec, "en", places=4)
+    want = dec.rounded(4)
+    expect = [
+        abs(want[k]) for k in ("change", "new_grants", "newly_qualifying", "leaving", "population")
+    ]
+    assert _numbers(zh) == expect
+    assert _numbers(en.replace("10,000", "")) == expect
+    # by hand: 3 -> 3 patents, population 100,000 -> 110,000: 0.3 -> 0.2727
+    assert zh == (
+        "比上年减少0.0273件，其中新授权贡献0.0909件、存量专利新达标0.0909件、"
+        "失效和期满减少0.1818件、人口变化减少0.0273件"
+    )
+    assert en.startswith("down 0.0273 on the year before: new grants added 0.0909")
+    fig = waterfall_figure(dec, "zh")
+    assert fig["data"][0]["measure"] == [
+        "absolute",
+        "relative",
+        "relative",
+        "relative",
+        "relative",
+        "total",
+    ]
+    assert fig["data"][0]["y"][0] == float(r.value("start"))
+    assert fig["data"][0]["y"][-1] == float(r.value("end"))
+
+
+def test_stock_sentence_and_top_districts(make_warehouse: Callable[..., Warehouse]) -> None:
+    parties = [(p, r, s, c, "310104" if p == "NEWFAM" else g) for p, r, s, c, g in PARTIES]
+    wh = make_warehouse(patents=PATENTS, parties=parties)
+    r = explain(wh, "high_value_invention_patents", 2020, "310000")
+    dec = Decomposition.of(r)
+    assert sentence(dec, "zh", places=0) == (
+        "与上年持平，其中新授权贡献1件、存量专利新达标1件、失效和期满减少2件"
+    )
+    by = explain(wh, "high_value_invention_patents", 2020, "310000", by=["region_code"])
+    assert [(c, int(v)) for c, v in top_districts(by)] == [("310101", -1), ("310104", 1)]
+
+
+def test_annual_report_headline_explains_the_change(
+    make_warehouse: Callable[..., Warehouse],
+) -> None:
+    from datetime import date
+
+    from ipcity.evaluation.gather import EngineOptions
+    from ipcity.reports.compose import compose
+    from ipcity.reports.gather import gather_report_data
+
+    wh = make_warehouse(patents=PATENTS, parties=PARTIES, population=POPULATION)
+    data = gather_report_data(
+        wh, None, 2020, options=EngineOptions(population_lag=0), report_date=date(2021, 3, 1)
+    )
+    assert data.explained is not None
+    dec = data.explained.decomposition
+    want = sentence(dec, "zh")
+    assert want == (
+        "与上年持平，其中新授权贡献0.1件、存量专利新达标0.1件、失效和期满减少0.2件、"
+        "人口变化减少0.0件"
+    )
+    for lang in ("zh", "en"):
+        doc = compose(data, lang)  # type: ignore[arg-type]
+        texts = [getattr(b, "text", "") for b in doc.sections[0].blocks]
+        line = next(t for t in texts if sentence(dec, lang) in t)  # type: ignore[arg-type]
+        assert "310101" not in line  # districts by name
+    assert data.explained.districts == (("310101", 0),)
