@@ -33,8 +33,10 @@ def generate(data: Path, scale: float) -> None:
 
     t = time.perf_counter()
     s = gen(data, scale=scale, fmt="csv", overwrite=True)
-    print(f"generated {s.rows['patents']:,} patents, {s.rows['parties']:,} parties in "
-          f"{time.perf_counter() - t:.0f} s ({s.bytes_written / 1e9:.1f} GB)")
+    print(
+        f"generated {s.rows['patents']:,} patents, {s.rows['parties']:,} parties in "
+        f"{time.perf_counter() - t:.0f} s ({s.bytes_written / 1e9:.1f} GB)"
+    )
 
 
 BASELINE = """
@@ -69,8 +71,9 @@ print(json.dumps({"seconds": secs, "counts": counts, "files": files,
 
 
 def run_side(code: str, data: Path, out: Path) -> dict[str, object]:
-    proc = psutil.Popen([sys.executable, "-c", code, str(data), str(out)],
-                        stdout=subprocess.PIPE, text=True)
+    proc = psutil.Popen(
+        [sys.executable, "-c", code, str(data), str(out)], stdout=subprocess.PIPE, text=True
+    )
     peak = 0
     while proc.poll() is None:
         try:
@@ -111,14 +114,29 @@ def main() -> None:
     ours = min(ourss, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
     ratio = float(ours["seconds"]) / float(base["seconds"])  # type: ignore[arg-type]
     counts = ours["counts"]
-    print(json.dumps({"baseline": base, "ours": {k: v for k, v in ours.items() if k != "files"},
-                      "ratio": ratio}, indent=2))
+    print(
+        json.dumps(
+            {
+                "baseline": base,
+                "ours": {k: v for k, v in ours.items() if k != "files"},
+                "ratio": ratio,
+            },
+            indent=2,
+        )
+    )
     if args.write_docs:
         write_docs(args.scale, size, base, ours, ratio, counts, len(bases))  # type: ignore[arg-type]
 
 
-def write_docs(scale: float, size: int, base: dict, ours: dict, ratio: float,  # type: ignore[type-arg]
-               counts: dict, rounds: int) -> None:  # type: ignore[type-arg]
+def write_docs(
+    scale: float,
+    size: int,
+    base: dict,
+    ours: dict,
+    ratio: float,  # type: ignore[type-arg]
+    counts: dict,
+    rounds: int,
+) -> None:  # type: ignore[type-arg]
     docs = REPO / "docs" / "benchmarks.md"
     text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n"
     head = "## Ingest (canonical CSV)"
@@ -127,13 +145,13 @@ def write_docs(scale: float, size: int, base: dict, ours: dict, ratio: float,  #
 Machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM,
 {platform.platform()}; Python {platform.python_version()}. Command:
 `./run bench ingest --scale {scale:g} --write-docs` (sample city as CSV, {size / 1e9:.1f} GB;
-{counts['patents']:,} patents, {counts['parties']:,} parties rows).
+{counts["patents"]:,} patents, {counts["parties"]:,} parties rows).
 
 | side | seconds | peak RSS |
 |---|---:|---:|
-| DuckDB `read_csv` -> Parquet (baseline) | {base['seconds']:.1f} | {base['peak_rss_gb']:.2f} GB |
-| `ipcity ingest` (validation, dedupe, regions, upsert, runs) | {ours['seconds']:.1f} \
-| {ours['peak_rss_gb']:.2f} GB |
+| DuckDB `read_csv` -> Parquet (baseline) | {base["seconds"]:.1f} | {base["peak_rss_gb"]:.2f} GB |
+| `ipcity ingest` (validation, dedupe, regions, upsert, runs) | {ours["seconds"]:.1f} \
+| {ours["peak_rss_gb"]:.2f} GB |
 
 Best of {rounds} alternating rounds per side. Ratio ours / baseline: **{ratio:.2f}x**
 (target: at most 2x{"" if ratio <= 2 else " — NOT met"}).
@@ -141,7 +159,7 @@ Best of {rounds} alternating rounds per side. Ratio ours / baseline: **{ratio:.2
     if head in text:
         start = text.index(head)
         nxt = text.find("\n## ", start + len(head))
-        text = text[:start] + body + (text[nxt + 1:] if nxt != -1 else "")
+        text = text[:start] + body + (text[nxt + 1 :] if nxt != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + body
     docs.write_text(text, encoding="utf-8")

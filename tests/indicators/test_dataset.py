@@ -14,7 +14,7 @@ from test_engines_agree import _random_warehouse
 
 from ipcity.cli import main
 from ipcity.errors import IpcityError
-from ipcity.indicators import compute
+from ipcity.indicators import DefinitionConfig, compute
 from ipcity.indicators.dataset import MANIFEST, verify_dataset
 from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.ingest import ingest
@@ -51,7 +51,8 @@ def test_export_partitions_and_counts_every_table(exported: tuple[Path, Path]) -
             )
         vintage = wh.vintage().as_dict()
     assert manifest["vintage"] == vintage
-    assert manifest["definition_version"] == "1" and manifest["resolver_version"]
+    assert manifest["definition_version"] == DefinitionConfig.default().version
+    assert manifest["resolver_version"]
     offices = {p.name for p in (out / "patents").iterdir()}
     assert offices == {"office=CN", "office=US", "office=WO"}
     years = {p.name for p in (out / "patents" / "office=CN").iterdir()}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from test_explain import PARTIES, PATENTS, POPULATION
+from test_explain import PARTIES, PATENTS, POPULATION, patent
 
 from ipcity.indicators.explain import explain
 from ipcity.reports.decomposition import Decomposition, sentence, top_districts, waterfall_figure
@@ -76,7 +76,10 @@ def test_annual_report_headline_explains_the_change(
     from ipcity.reports.compose import compose
     from ipcity.reports.gather import gather_report_data
 
-    wh = make_warehouse(patents=PATENTS, parties=PARTIES, population=POPULATION)
+    # a 2021 grant makes 2020 a complete year for the report (the as-of rule); it is in
+    # neither year-end stock, so the decomposition is the same
+    later = patent("LATER", "2020-05-01", "2021-02-01")
+    wh = make_warehouse(patents=[*PATENTS, later], parties=PARTIES, population=POPULATION)
     data = gather_report_data(
         wh, None, 2020, options=EngineOptions(population_lag=0), report_date=date(2021, 3, 1)
     )

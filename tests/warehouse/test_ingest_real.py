@@ -95,16 +95,23 @@ def test_every_document_accounted_and_indicators_match(
 
     with Warehouse(tmp_path, read_only=True) as wh:
         years = sorted(granted)
-        res = compute(
-            wh,
-            indicators=["patents_granted", "invention_patents_granted", "designs_granted"],
-            years=years,
-        )
+        wanted = ["patents_granted", "invention_patents_granted", "designs_granted"]
+        # Definition 1 counted every grant of every office but WO (SIR and plants included).
+        res = compute(wh, indicators=wanted, years=years, definition="1")
         got = {(r["indicator"], r["year"]): r["value"] for r in res.table.to_pylist()}
         for y in years:
             assert got[("patents_granted", y)] == granted[y], y
             assert got[("invention_patents_granted", y)] == inventions[y], y
             assert got[("designs_granted", y)] == designs[y], y
+        # Definition 2 counts one office (CN by default: these USPTO grants are not in it) and
+        # only invention + utility model + design (plants and SIR out).
+        cn = compute(wh, indicators=["patents_granted"], years=years)
+        assert all(r["value"] == 0 for r in cn.table.to_pylist())
+        us = compute(wh, indicators=wanted, years=years, office="US")
+        got = {(r["indicator"], r["year"]): r["value"] for r in us.table.to_pylist()}
+        for y in years:
+            assert got[("patents_granted", y)] == inventions[y] + designs[y], y
+            assert got[("invention_patents_granted", y)] == inventions[y], y
 
         # CNIPA applications by the first applicant's region, read by hand from the files:
         # 2014: 云南中烟 (昆明五华区 530102), 叶建鑫 (温州瓯海区 330304), 日本新药 (JP),

@@ -33,7 +33,6 @@ def database(
         yield db
 
 
-
 @pytest.fixture(scope="session")
 def web_app(database: Database, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     settings = WebSettings(today=TODAY, warehouse=tmp_path_factory.mktemp("no-warehouse"))

@@ -25,7 +25,6 @@ def database(
         yield db
 
 
-
 @pytest.fixture
 def db(database: Database) -> Database:
     wipe(database)

@@ -34,7 +34,9 @@ class FakeEngine:
         self.vintage = {"latest_run": 7}
         self.calls: list[tuple[str, str]] = []
 
-    def __call__(self, wh: Any, *, indicators: list[str], years: Any, region: str, **_: Any) -> Result:
+    def __call__(
+        self, wh: Any, *, indicators: list[str], years: Any, region: str, **_: Any
+    ) -> Result:
         self.calls.append((indicators[0], region))
         if indicators[0] == "broken":
             raise KeyError("unknown indicator broken")

@@ -40,7 +40,9 @@ class FakeResult:
         return T()
 
 
-def fake_compute(_wh: Any, *, indicators: list[str], years: Any, region: str, **_: Any) -> FakeResult:
+def fake_compute(
+    _wh: Any, *, indicators: list[str], years: Any, region: str, **_: Any
+) -> FakeResult:
     return FakeResult([{"indicator": indicators[0], "year": 2022, "region": region, "value": 1.0}])
 
 

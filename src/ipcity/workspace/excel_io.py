@@ -352,7 +352,7 @@ def parse_task_rows(
         lead_id = 0
         if not lead_txt:
             err("lead", "field.required")
-        elif len(split_units(lead_txt)) > 1 or means_every_district(lead_txt):
+        elif len(_unit_names(units, lead_txt)) > 1 or means_every_district(lead_txt):
             err("lead", "field.one_lead_unit", value=lead_txt)
         else:
             found = units.resolve(lead_txt)
@@ -368,7 +368,7 @@ def parse_task_rows(
                 err("title", "field.duplicate_task_row", other=seen_tasks[key])
             seen_tasks.setdefault(key, excel_row)
         co_ids: list[int] = []
-        for name in split_units(cell_text(get(row, "co"))):
+        for name in _unit_names(units, cell_text(get(row, "co"))):
             found = units.resolve(name)
             if isinstance(found, str):
                 _unit_error(err, "co", found, name, units)
@@ -660,3 +660,12 @@ def _write(fmt: str, header: Sequence[str], rows: list[list[Any]], *, title: str
 
 def existing_targets(session: Session, plan_id: int) -> list[IndicatorTarget]:
     return list(session.scalars(select(IndicatorTarget).where(IndicatorTarget.plan_id == plan_id)))
+
+
+def _unit_names(units: UnitIndex, text: str) -> list[str]:
+    """The unit names in a cell: the whole cell when it is one unit's name (a name may hold
+    a separator such as | or 、), else the cell split at the separators."""
+    whole = units.resolve(text) if text.strip() else "field.required"
+    if not isinstance(whole, str) and len(whole) == 1:
+        return [text]
+    return split_units(text)

@@ -106,4 +106,3 @@ def _projections(plan_input: Any, day: date, wh: Any) -> list[dict[str, object]]
             | {"inputs": p.inputs}
         )
     return out
-
