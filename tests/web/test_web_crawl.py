@@ -51,6 +51,7 @@ ID_TABLES = {
     "notice_id": "notices",
     "item_id": "meeting_agenda_items",
     "snapshot_id": "headline_snapshots",
+    "job_id": "report_jobs",
 }
 
 
