@@ -66,11 +66,14 @@ UNITS_EN = {"patents": "patents", "applications": "applications"}
 
 def _kind(unit: str) -> tuple[ValueKind, ChangeKind, int]:
     """(value kind, change kind, decimals) from the registry's unit."""
+    from ipcity.evaluation.figures import engine_places
+
+    places = engine_places(unit)  # one rounding per measure on every page
     if unit.startswith("per 10"):
-        return "rate", "absolute", 1
+        return "rate", "absolute", places
     if unit == "percent":
-        return "percent", "absolute", 2
-    return "count", "percent", 0
+        return "percent", "absolute", places
+    return "count", "percent", places
 
 
 def indicators_command(year: int, city: str, options: EngineOptions) -> str:
