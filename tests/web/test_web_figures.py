@@ -12,7 +12,7 @@ import html as htmllib
 import re
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,9 +22,15 @@ from web_world import TODAY, WebWorld, api_token, build_world, csrf_of, page_log
 from ipcity.warehouse.store import Warehouse
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
-from ipcity.workspace.actions import do_enter_published_actual
+from ipcity.workspace.actions import (
+    do_create_report,
+    do_create_task,
+    do_enter_published_actual,
+    do_submit_report,
+)
 from ipcity.workspace.db import Database
-from ipcity.workspace.permissions import system_actor
+from ipcity.workspace.models import User
+from ipcity.workspace.permissions import Actor, system_actor
 
 
 @pytest.fixture
@@ -40,9 +46,28 @@ def figures_world(database: Database, tmp_path: Path) -> Iterator[tuple[TestClie
     wipe(database)
     world = build_world(database)
     with database.write() as s:
+        sysa = system_actor("test")
         do_enter_published_actual(
-            s, system_actor("test"), world["target"], {"year": 2023, "value": 18, "source": "快报"}
+            s, sysa, world["target"], {"year": 2023, "value": 18, "source": "快报"}
         )
+        # t4, due 31 July, reported complete on 1 September: awaiting the office's review,
+        # so not overdue anywhere (the report used to count it, the dashboard not)
+        t4 = do_create_task(
+            s,
+            sysa,
+            {
+                "work_plan_id": world["wp"],
+                "title": "任务四",
+                "lead_unit_id": world["unit_a"],
+                "deadline": date(2023, 7, 31),
+            },
+        )
+        editor = Actor.from_user(s.get(User, world["user_editor_a"]))
+        at = datetime(2023, 9, 1, 10)
+        r = do_create_report(
+            s, editor, task_id=t4.id, period="2023-Q3", percent=100, narrative="已完成", at=at
+        )
+        do_submit_report(s, editor, r.id, expected_version=r.version, at=at)
     app = create_app(WebSettings(today=TODAY, warehouse=tmp_path / "wh"), db=database)
     with TestClient(app) as c:
         yield c, world
@@ -98,7 +123,7 @@ def test_each_headline_figure_is_the_same_on_every_page(
     assert dashboard["indicator:T1"] == evaluation["indicator:T1"] == report["indicator:T1"]
     assert dashboard["indicator:T1"] == "15"
     assert [(s["latest_year"], s["latest_value"]) for s in api] == [(2022, 15)]
-    # overdue tasks as of the app's date: t1 (due 30 June) only
+    # overdue tasks as of the app's date: t1 (due 30 June) only; t4 waits for review
     assert dashboard["overdue_tasks"] == evaluation["overdue_tasks"] == report["overdue_tasks"]
     assert dashboard["overdue_tasks"] == "1"
     # plan time elapsed on 2023-09-15 of 2021-2025: (2 + 258/365) / 5 = 54.1%

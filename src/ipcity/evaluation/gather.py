@@ -49,6 +49,7 @@ from ipcity.workspace.models import (
     Unit,
     WorkPlan,
 )
+from ipcity.workspace.progress import awaiting_review
 
 if TYPE_CHECKING:
     from ipcity.warehouse.store import Warehouse
@@ -157,6 +158,7 @@ def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
         goals = list(session.scalars(select(Goal).where(Goal.plan_id.in_(plan_ids))))
     roots = _root_goals(goals)
     done = completion_dates(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     out = []
     for t in tasks:
         root = roots.get(t.goal_id) if t.goal_id is not None else None
@@ -174,6 +176,7 @@ def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
                 area_order=root.sort_order if root else 10**6,
                 start=t.effective_start(),
                 year=t.work_plan.year,
+                awaiting_review=t.id in pending,
             )
         )
     return out

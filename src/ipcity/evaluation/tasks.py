@@ -58,11 +58,17 @@ class TaskInput:
     start: date | None = None
     year: int | None = None
     id: int | None = None
+    # the lead unit's 100 % report waits for the office's review (supervision rule 1b)
+    awaiting_review: bool = False
 
 
 def task_state(task: TaskInput, as_of: date) -> TaskState:
     if task.completed_on is not None and task.completed_on <= as_of:
         return "done_on_time" if task.completed_on <= task.deadline else "done_late"
+    if task.awaiting_review:
+        # reported complete, waiting for the office: not overdue, as on the dashboard (one
+        # count of overdue tasks on every page: ipcity.evaluation.figures)
+        return "open"
     return "overdue" if task.deadline < as_of else "open"
 
 
