@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ipcity import settings
 from ipcity.errors import InputError
+from ipcity.evaluation.asof import app_today
 from ipcity.evaluation.assessment import AssessmentInput, ReportDue
 from ipcity.evaluation.midterm import Actual, IndicatorTargetInput, PathPoint
 from ipcity.evaluation.plan import PlanInput
@@ -148,8 +149,15 @@ def _root_goals(goals: Iterable[Goal]) -> dict[int, Goal]:
     return roots
 
 
-def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
-    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal)."""
+def task_inputs(
+    session: Session, tasks: Sequence[Task], *, today: date | None = None
+) -> list[TaskInput]:
+    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal).
+
+    A completion is never later than the reference date (``today``, default the app's date):
+    with the app's date fixed (the demo, tests) the clock stamps reports "after" it, and the
+    dashboard already counts such a task done; so do the evaluation and the report."""
+    day = app_today(today)
     goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
     goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
     # the whole tree of those plans, so a deep goal finds its root
@@ -170,7 +178,7 @@ def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
                 lead_unit=unit_ref(t.lead_unit),
                 co_units=tuple(unit_ref(u) for u in t.co_units),
                 deadline=t.deadline,
-                completed_on=done.get(t.id),
+                completed_on=min(done[t.id], day) if t.id in done else None,
                 area_code=root.code if root else "",
                 area_title=root.title if root else "",
                 area_order=root.sort_order if root else 10**6,
@@ -275,8 +283,10 @@ def gather_plan_input(
     *,
     warehouse: Warehouse | None = None,
     options: EngineOptions | None = None,
+    today: date | None = None,
 ) -> PlanInput:
-    """The plan, its indicators with actual values, and its tasks (see the module doc)."""
+    """The plan, its indicators with actual values, and its tasks (see the module doc);
+    ``today``: the reference date (default the app's date, see ``task_inputs``)."""
     opts = options or EngineOptions()
     plan = plan_ref if isinstance(plan_ref, Plan) else find_plan(session, plan_ref)
     targets = list(
@@ -353,7 +363,7 @@ def gather_plan_input(
         start_year=plan.start_year,
         end_year=plan.end_year,
         indicators=tuple(inputs),
-        tasks=tuple(task_inputs(session, plan_tasks(session, plan))),
+        tasks=tuple(task_inputs(session, plan_tasks(session, plan), today=today)),
     )
 
 

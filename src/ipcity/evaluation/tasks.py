@@ -3,7 +3,9 @@
 A task's state at the end of ``as_of``:
 - ``done_on_time``: completed on or before ``as_of`` and on or before its deadline;
 - ``done_late``: completed on or before ``as_of`` but after its deadline;
-- ``overdue``: not completed by ``as_of`` and its deadline is before ``as_of``;
+- ``overdue``: not completed by ``as_of`` and its deadline is before ``as_of``, unless its
+  lead unit's 100 % report waits for the office's review (then ``open``, as in supervision:
+  the dashboard, the evaluation and the report count the same overdue tasks);
 - ``open``: not completed, deadline on or after ``as_of`` (a task due today is not late yet,
   the same rule as the workspace's supervision).
 "Half the time gone, half the tasks done" (时间过半、任务过半): completion rate = done / all
