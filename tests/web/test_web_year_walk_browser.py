@@ -146,9 +146,8 @@ def _report_figures(report: str) -> dict[str, str]:
         assert m, f"{key} not found in the report"
         out[key] = m.group(1)
     # the mid-term table: indicator | baseline | target | expected | actual | ratio | class
-    table = next(
-        t for t in re.findall(r"<table.*?</table>", report, re.S) if "规划指标中期评估" in t
-    )
+    figures = re.findall(r'<figure class="table">.*?</figure>', report, re.S)
+    table = next(f for f in figures if "规划指标中期评估" in f)
     for row in re.findall(r"<tr.*?</tr>", table, re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row, re.S)]
         if cells and cells[0] == "每万人口高价值发明专利拥有量":
