@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ipcity import settings
 from ipcity.errors import InputError
+from ipcity.evaluation.asof import app_today
 from ipcity.evaluation.assessment import AssessmentInput, ReportDue
 from ipcity.evaluation.midterm import Actual, IndicatorTargetInput, PathPoint
 from ipcity.evaluation.plan import PlanInput
@@ -49,6 +50,7 @@ from ipcity.workspace.models import (
     Unit,
     WorkPlan,
 )
+from ipcity.workspace.progress import awaiting_review
 
 if TYPE_CHECKING:
     from ipcity.warehouse.store import Warehouse
@@ -147,8 +149,15 @@ def _root_goals(goals: Iterable[Goal]) -> dict[int, Goal]:
     return roots
 
 
-def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
-    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal)."""
+def task_inputs(
+    session: Session, tasks: Sequence[Task], *, today: date | None = None
+) -> list[TaskInput]:
+    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal).
+
+    A completion is never later than the reference date (``today``, default the app's date):
+    with the app's date fixed (the demo, tests) the clock stamps reports "after" it, and the
+    dashboard already counts such a task done; so do the evaluation and the report."""
+    day = app_today(today)
     goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
     goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
     # the whole tree of those plans, so a deep goal finds its root
@@ -157,6 +166,7 @@ def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
         goals = list(session.scalars(select(Goal).where(Goal.plan_id.in_(plan_ids))))
     roots = _root_goals(goals)
     done = completion_dates(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
     out = []
     for t in tasks:
         root = roots.get(t.goal_id) if t.goal_id is not None else None
@@ -168,12 +178,13 @@ def task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
                 lead_unit=unit_ref(t.lead_unit),
                 co_units=tuple(unit_ref(u) for u in t.co_units),
                 deadline=t.deadline,
-                completed_on=done.get(t.id),
+                completed_on=min(done[t.id], day) if t.id in done else None,
                 area_code=root.code if root else "",
                 area_title=root.title if root else "",
                 area_order=root.sort_order if root else 10**6,
                 start=t.effective_start(),
                 year=t.work_plan.year,
+                awaiting_review=t.id in pending,
             )
         )
     return out
@@ -272,8 +283,10 @@ def gather_plan_input(
     *,
     warehouse: Warehouse | None = None,
     options: EngineOptions | None = None,
+    today: date | None = None,
 ) -> PlanInput:
-    """The plan, its indicators with actual values, and its tasks (see the module doc)."""
+    """The plan, its indicators with actual values, and its tasks (see the module doc);
+    ``today``: the reference date (default the app's date, see ``task_inputs``)."""
     opts = options or EngineOptions()
     plan = plan_ref if isinstance(plan_ref, Plan) else find_plan(session, plan_ref)
     targets = list(
@@ -350,7 +363,7 @@ def gather_plan_input(
         start_year=plan.start_year,
         end_year=plan.end_year,
         indicators=tuple(inputs),
-        tasks=tuple(task_inputs(session, plan_tasks(session, plan))),
+        tasks=tuple(task_inputs(session, plan_tasks(session, plan), today=today)),
     )
 
 

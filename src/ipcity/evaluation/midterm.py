@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from ipcity.errors import InputError
 from ipcity.evaluation.exact import exact, exact_or_none, to_float
+from ipcity.evaluation.figures import value_places
 from ipcity.evaluation.thresholds import Thresholds
 from ipcity.evaluation.timeline import elapsed_share, year_time
 
@@ -120,10 +121,12 @@ class MidtermIndicatorRow:
     note: str = ""
     id: int | None = None
     milestones: tuple[PathPoint, ...] = field(default=())
+    places: int = 2  # decimals of its values on every page (evaluation.figures.value_places)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "places": self.places,
             "code": self.code,
             "name": self.name,
             "unit": self.unit,
@@ -295,4 +298,5 @@ def evaluate_indicator(
         target_share=to_float(target_share),
         status=status,
         note=note,
+        places=value_places(ind.engine_indicator, ind.baseline_value, ind.target_value),
     )

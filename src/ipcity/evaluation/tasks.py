@@ -3,7 +3,9 @@
 A task's state at the end of ``as_of``:
 - ``done_on_time``: completed on or before ``as_of`` and on or before its deadline;
 - ``done_late``: completed on or before ``as_of`` but after its deadline;
-- ``overdue``: not completed by ``as_of`` and its deadline is before ``as_of``;
+- ``overdue``: not completed by ``as_of`` and its deadline is before ``as_of``, unless its
+  lead unit's 100 % report waits for the office's review (then ``open``, as in supervision:
+  the dashboard, the evaluation and the report count the same overdue tasks);
 - ``open``: not completed, deadline on or after ``as_of`` (a task due today is not late yet,
   the same rule as the workspace's supervision).
 "Half the time gone, half the tasks done" (时间过半、任务过半): completion rate = done / all
@@ -58,11 +60,17 @@ class TaskInput:
     start: date | None = None
     year: int | None = None
     id: int | None = None
+    # the lead unit's 100 % report waits for the office's review (supervision rule 1b)
+    awaiting_review: bool = False
 
 
 def task_state(task: TaskInput, as_of: date) -> TaskState:
     if task.completed_on is not None and task.completed_on <= as_of:
         return "done_on_time" if task.completed_on <= task.deadline else "done_late"
+    if task.awaiting_review:
+        # reported complete, waiting for the office: not overdue, as on the dashboard (one
+        # count of overdue tasks on every page: ipcity.evaluation.figures)
+        return "open"
     return "overdue" if task.deadline < as_of else "open"
 
 

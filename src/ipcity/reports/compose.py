@@ -39,7 +39,6 @@ from ipcity.reports.notes_text import (
 )
 from ipcity.reports.numbers import (
     Lang,
-    decimals_of,
     fmt_count,
     fmt_date,
     fmt_fixed,
@@ -143,8 +142,7 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
 
 
 def _places(row: MidtermIndicatorRow) -> int:
-    vals = [v for v in (row.baseline_value, row.target_value) if v is not None]
-    return min(2, max((decimals_of(v) for v in vals), default=0))
+    return row.places  # ipcity.evaluation.figures.value_places: the same on every page
 
 
 def _status_summary(ev: MidtermEvaluation, lang: Lang) -> str:

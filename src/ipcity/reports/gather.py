@@ -66,11 +66,14 @@ UNITS_EN = {"patents": "patents", "applications": "applications"}
 
 def _kind(unit: str) -> tuple[ValueKind, ChangeKind, int]:
     """(value kind, change kind, decimals) from the registry's unit."""
+    from ipcity.evaluation.figures import engine_places
+
+    places = engine_places(unit)  # one rounding per measure on every page
     if unit.startswith("per 10"):
-        return "rate", "absolute", 1
+        return "rate", "absolute", places
     if unit == "percent":
-        return "percent", "absolute", 2
-    return "count", "percent", 0
+        return "percent", "absolute", places
+    return "count", "percent", places
 
 
 def indicators_command(year: int, city: str, options: EngineOptions) -> str:
@@ -177,9 +180,11 @@ def district_comparisons(
     return tuple(out), notes
 
 
-def task_summary(session: Session, year: int, as_of: date, th: Thresholds) -> TaskSummary:
+def task_summary(
+    session: Session, year: int, as_of: date, th: Thresholds, today: date | None = None
+) -> TaskSummary:
     wps, tasks = year_tasks(session, year)
-    inputs = task_inputs(session, tasks)
+    inputs = task_inputs(session, tasks, today=today)
     return TaskSummary(
         title="、".join(w.title for w in wps),
         as_of=as_of,
@@ -266,6 +271,7 @@ def gather_report_data(
     report_date: date | None = None,
     issuer_zh: str | None = None,
     issuer_en: str | None = None,
+    today: date | None = None,
 ) -> ReportData:
     """Everything the annual report of ``year`` shows. Without a workspace session the report
     has the figures and districts only; ``plan`` defaults to the plan covering ``year``;
@@ -277,7 +283,7 @@ def gather_report_data(
     th = thresholds or default_thresholds()
     from ipcity.evaluation.asof import require_complete_year
 
-    require_complete_year(warehouse, year)  # no report of an empty or partial year
+    require_complete_year(warehouse, year, today)  # no report of an empty or partial year
     day = as_of or default_as_of(year)
     headline, meta = headline_figures(warehouse, year, city, opts)
     districts, district_notes = district_comparisons(warehouse, year, city, opts)
@@ -287,11 +293,13 @@ def gather_report_data(
     extra: list[str] = list(district_notes)
     sections: list[Any] = []
     if session is not None:
-        tasks = task_summary(session, year, day, th)
+        tasks = task_summary(session, year, day, th, today)
         sections = extra_sections(session, year, day)
         p = find_plan(session, plan) if plan is not None else plan_for_year(session, year)
         if p is not None:
-            plan_input = gather_plan_input(session, p, warehouse=warehouse, options=opts)
+            plan_input = gather_plan_input(
+                session, p, warehouse=warehouse, options=opts, today=today
+            )
             evaluation = evaluate_plan(plan_input, day, th)
             projections = _projections(plan_input, day, warehouse, opts)
             extra += evaluation.notes

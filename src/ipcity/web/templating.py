@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -47,12 +48,22 @@ def fmt_number(value: float | int | None, digits: int = 2) -> str:
 
 
 def fmt_percent(value: float | None, digits: int = 0, *, ratio: bool = False) -> str:
-    """A percent: ``value`` is in percent (62.5 -> 62.5%) or a ratio (``ratio=True``)."""
+    """A percent: ``value`` is in percent (62.5 -> 62.5%) or a ratio (``ratio=True``), with
+    exactly ``digits`` decimals rounded half up: the reports' own text (one figure, one text
+    on every page and in every report; see ``ipcity.evaluation.figures``)."""
     if value is None:
         return "—"
-    share = value if ratio else value / 100
-    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "") + "%"
-    return str(format_percent(share, format=pattern, locale=_babel_locale()))
+    from ipcity.reports.numbers import fmt_percent as report_percent
+
+    share = Decimal(str(value)) if ratio else Decimal(str(value)) / 100
+    return report_percent(share, digits)
+
+
+def _fig_text(value: float | None, places: int) -> str:
+    """A plan indicator's value with its fixed decimals (``evaluation.figures``)."""
+    from ipcity.evaluation.figures import value_text
+
+    return value_text(value, places)
 
 
 def fmt_date(value: date | str | None) -> str:
@@ -96,6 +107,7 @@ def environment() -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         num=fmt_number,
+        fig=_fig_text,
         pct=fmt_percent,
         date=fmt_date,
         datetime=fmt_datetime,

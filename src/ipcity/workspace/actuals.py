@@ -30,6 +30,8 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.evaluation.asof import app_today
+from ipcity.evaluation.figures import finished_value
 from ipcity.workspace.errors import NotFound, NoWarehouse
 from ipcity.workspace.models import ComputedActual, IndicatorTarget, Plan, PublishedActual
 from ipcity.workspace.permissions import Actor, can_view_internal
@@ -184,16 +186,22 @@ def latest_computed(
     return out
 
 
-def indicator_series(session: Session, viewer: Actor, target_id: int) -> IndicatorSeries:
-    """Computed and published values of one indicator, year by year, with the difference."""
+def indicator_series(
+    session: Session, viewer: Actor, target_id: int, *, as_of: date | None = None
+) -> IndicatorSeries:
+    """Computed and published values of one indicator, year by year, with the difference;
+    the latest value is that of the last year ended by ``as_of`` (default: the app's date;
+    see ``ipcity.evaluation.figures``)."""
     target = session.get(IndicatorTarget, target_id)
     if target is None or not _visible(session, viewer, target):
         raise NotFound("indicator_target", target_id)
-    return _series(session, target)
+    return _series(session, target, app_today(as_of))
 
 
-def plan_indicator_series(session: Session, viewer: Actor, plan_id: int) -> list[IndicatorSeries]:
-    """Every (visible) indicator of a plan with its series."""
+def plan_indicator_series(
+    session: Session, viewer: Actor, plan_id: int, *, as_of: date | None = None
+) -> list[IndicatorSeries]:
+    """Every (visible) indicator of a plan with its series (latest value as of ``as_of``)."""
     plan = session.get(Plan, plan_id)
     if plan is None or not (can_view_internal(viewer) or plan.published):
         raise NotFound("plan", plan_id)
@@ -202,10 +210,11 @@ def plan_indicator_series(session: Session, viewer: Actor, plan_id: int) -> list
         .where(IndicatorTarget.plan_id == plan_id)
         .order_by(IndicatorTarget.sort_order, IndicatorTarget.id)
     )
-    return [_series(session, t) for t in targets if _visible(session, viewer, t)]
+    day = app_today(as_of)
+    return [_series(session, t, day) for t in targets if _visible(session, viewer, t)]
 
 
-def _series(session: Session, target: IndicatorTarget) -> IndicatorSeries:
+def _series(session: Session, target: IndicatorTarget, as_of: date) -> IndicatorSeries:
     computed = {
         y: c for (t, y), c in latest_computed(session, [target.id]).items() if t == target.id
     }
@@ -238,13 +247,10 @@ def _series(session: Session, target: IndicatorTarget) -> IndicatorSeries:
                 relative_difference=rel,
             )
         )
-    latest_year: int | None = None
-    latest_value: float | None = None
-    for r in reversed(rows):
-        value = r.published if r.published is not None else r.computed
-        if value is not None:
-            latest_year, latest_value = r.year, value
-            break
+    # published when there is one, else computed; a year not yet over is never the latest
+    latest_year, latest_value = finished_value(
+        ((r.year, r.published if r.published is not None else r.computed) for r in rows), as_of
+    )
     return IndicatorSeries(
         target=target,
         rows=rows,

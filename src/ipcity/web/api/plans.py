@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Response, status
 
-from ipcity.web.deps import ApiActor, DbSession
+from ipcity.web.deps import ApiActor, DbSession, Settings
 from ipcity.web.params import DbId, Version
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
@@ -74,11 +74,13 @@ def update_plan(plan_id: DbId, body: PlanUpdate, session: DbSession, actor: ApiA
 
 
 @router.get("/plans/{plan_id}/indicators")
-def plan_indicators(plan_id: DbId, session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
+def plan_indicators(
+    plan_id: DbId, session: DbSession, actor: ApiActor, settings: Settings
+) -> list[dict[str, Any]]:
     """Every visible indicator with its values (computed and published, year by year), its
     attainment and the dashboard's traffic light."""
     out = []
-    for s in plan_indicator_series(session, actor, plan_id):
+    for s in plan_indicator_series(session, actor, plan_id, as_of=settings.current_day()):
         light = indicator_light(s)
         out.append(
             s.as_dict()

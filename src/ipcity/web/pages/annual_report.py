@@ -85,6 +85,7 @@ def report_builder(
                 job.year,
                 as_of=job.as_of or default_as_of(job.year, today),
                 report_date=today,
+                today=today,
             )
         progress(50)
         body = build_report_bytes(data, job.lang, job.fmt, plotly_src="/static/plotly.min.js")

@@ -59,7 +59,7 @@ def evaluation(
     if chosen is not None:
         with maybe_warehouse(v.settings) as wh:
             has_warehouse = wh is not None
-            plan_input = gather_plan_input(v.session, chosen, warehouse=wh)
+            plan_input = gather_plan_input(v.session, chosen, warehouse=wh, today=v.today)
             result = evaluate_plan(plan_input, day)
             projections = _projections(plan_input, day, wh)
     lang = v.ws_locale

@@ -371,6 +371,7 @@ class TargetForm(BaseModel):
     goal_id: str = ""
     source: str = "engine"
     engine_indicator: str = ""
+    region: str = ""
     unit: str = ""
     direction: str = ""
     binding: str = ""

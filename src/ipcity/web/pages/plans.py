@@ -51,7 +51,7 @@ def plan_tree(v: View, plan_id: DbId) -> Response:
     goal_progress = _flatten(rollup.goals, {}) if rollup else {}
     cards = {
         s.target.id: (s, indicator_light(s))
-        for s in plan_indicator_series(v.session, v.actor, plan_id)
+        for s in plan_indicator_series(v.session, v.actor, plan_id, as_of=v.today)
     }
     in_tree = {t.id for node in _walk(tree) for t in node.targets}
     loose = [cards[i] for i in cards if i not in in_tree]
@@ -94,7 +94,7 @@ def _explained(v: View, series: Any) -> dict[str, Any] | None:
 
 
 def _indicator_page(v: View, target_id: DbId, **extra: object) -> Response:
-    series = indicator_series(v.session, v.actor, target_id)
+    series = indicator_series(v.session, v.actor, target_id, as_of=v.today)
     plan = queries.get_plan(v.session, v.actor, series.target.plan_id)
     labels = {
         "path": _("straight path to the target"),
@@ -125,7 +125,7 @@ def _indicator_page(v: View, target_id: DbId, **extra: object) -> Response:
 def indicator(v: View, target_id: DbId, correct: Year | None = None) -> Response:
     form: dict[str, object] = {}
     if correct is not None and has(v.actor, Cap.EDIT_ACTUALS):
-        series = indicator_series(v.session, v.actor, target_id)
+        series = indicator_series(v.session, v.actor, target_id, as_of=v.today)
         row = next((r for r in series.rows if r.year == correct and r.published_id), None)
         if row is not None:
             form = {

@@ -75,8 +75,9 @@ def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     home = portal_home(v.session, v.actor, locale=v.ws_locale, year=query_year(year), news_limit=10)
     years = sorted({s.year for s in mq.list_headline_snapshots(v.session, ANONYMOUS)}, reverse=True)
     charts = [{"id": f"chart-{c.key}", "figure": chart_figure(c)} for c in home.charts]
-    # IP protection aggregates of the last full year (masked, small counts suppressed)
-    protection = portal_block(v.session, v.today)
+    # IP protection aggregates of the last complete year, the annual report's (the as-of
+    # rule; masked, small counts suppressed)
+    protection = portal_block(v.session, v.today, _default_year(v))
     return v.render(
         "portal/home.html",
         {"home": home, "charts": charts, "years": years, "protection": protection, **_ctx(v)},

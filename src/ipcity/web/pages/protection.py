@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ipcity.errors import InputError
+from ipcity.evaluation.asof import as_of_for_year, last_complete_year
 from ipcity.protection import indicators as ind
 from ipcity.protection import presentation, vocab
 from ipcity.protection.actions import (
@@ -51,6 +52,7 @@ from ipcity.web.nav import NavItem, logged_in
 from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
 from ipcity.workspace.permissions import Actor, Role
@@ -677,8 +679,9 @@ def assessment_page(
     as_of: Annotated[str | None, Query()] = None,
 ) -> Response:
     require_view_assessment(v.actor)
-    chosen = _year(year, v.today.year)
-    day = min(date(chosen, 12, 31), v.today)
+    # the annual report's year and day (the as-of rule), so the score reads the same in both
+    chosen = _year(year, _report_year(v))
+    day = as_of_for_year(chosen, v.today)
     if as_of:
         try:
             day = date.fromisoformat(as_of)
@@ -700,11 +703,17 @@ def assessment_page(
 # --- the public aggregates ----------------------------------------------------------------------
 
 
+def _report_year(v: View) -> int:
+    """The last complete year (``ipcity.evaluation.asof``): the annual report's default."""
+    with maybe_warehouse(v.settings) as wh:
+        return last_complete_year(wh, v.today)
+
+
 def portal_block(session: Session, today: date, year: int | None = None) -> PublicProtectionStats:
     """The public protection block for the portal (no login; aggregates only, small counts
     suppressed): the last full year by default."""
     chosen = year if year is not None else today.year - 1
-    return public_aggregates(session, year=chosen, as_of=min(date(chosen, 12, 31), today))
+    return public_aggregates(session, year=chosen, as_of=as_of_for_year(chosen, today))
 
 
 @router.get("/protection/public", response_class=HTMLResponse)

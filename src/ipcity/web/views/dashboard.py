@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ipcity.evaluation.figures import value_places
 from ipcity.web.views.indicators import Light, indicator_light
 from ipcity.workspace import queries
 from ipcity.workspace.actuals import IndicatorSeries, plan_indicator_series
@@ -30,6 +31,11 @@ STATUSES = ("red", "yellow", "green", "done")
 class IndicatorCard:
     series: IndicatorSeries
     light: Light
+
+    @property
+    def places(self) -> int:
+        t = self.series.target
+        return value_places(t.engine_indicator, t.baseline_value, t.target_value)
 
 
 @dataclass
@@ -156,7 +162,7 @@ def build_dashboard(
     for plan in queries.list_plans(session, actor) if indicators else []:
         cards = [
             IndicatorCard(s, indicator_light(s))
-            for s in plan_indicator_series(session, actor, plan.id)
+            for s in plan_indicator_series(session, actor, plan.id, as_of=today)
         ]
         if cards:
             board.plans.append(PlanIndicators(plan, cards))
