@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 from test_engines_agree import _random_warehouse
 
 from ipcity.cli import main
 from ipcity.errors import IpcityError
+from ipcity.geo.resolve import RESOLVER_VERSION
 from ipcity.indicators import DefinitionConfig, compute
-from ipcity.indicators.dataset import MANIFEST, verify_dataset
+from ipcity.indicators.dataset import MANIFEST, export_to, verify_at, verify_dataset
+from ipcity.indicators.dataset_files import RemoteFiles
 from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.ingest import ingest
 from ipcity.warehouse.store import Warehouse
@@ -184,12 +188,88 @@ def _refusal_after(out: Path, wh_dir: Path, manifest: str, capsys: Any) -> str:
     return _refusal(wh_dir, str(out), capsys)
 
 
-def test_remote_schemes_are_named_not_guessed(
+def test_unknown_schemes_are_named_not_guessed(
     exported: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     wh_dir, _ = exported
-    err = _refusal(wh_dir, "hdfs://namenode:8020/ipcity/ds", capsys)
-    assert "not 'hdfs://'" in err and "mount the share" in err
+    err = _refusal(wh_dir, "ftp://files.example/ipcity/ds", capsys)
+    assert "no file system for 'ftp://'" in err and "s3a://" in err and "hdfs://" in err
+    assert "needs a hdfs://HOST-OR-BUCKET/PATH" in _refusal(wh_dir, "hdfs:///", capsys)
+
+
+def test_hdfs_without_a_hadoop_client_is_one_line(
+    exported: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """This machine has no libhdfs (Hadoop client): --data and export --to say so in one line,
+    and nothing is written to a local directory named after the URI."""
+    wh_dir, _ = exported
+    monkeypatch.chdir(tmp_path)
+    err = _refusal(wh_dir, "hdfs://namenode.invalid:8020/ipcity/ds", capsys)
+    assert "dataset hdfs://namenode.invalid:8020/ipcity/ds: hdfs://" in err, err
+    assert "docs/scale-out.md" in err
+    rc = main(
+        ["export", "--to", "hdfs://namenode.invalid:8020/ipcity/ds", "--warehouse", str(wh_dir)]
+    )
+    err = capsys.readouterr().err.strip()
+    assert rc == 1 and "hdfs://" in err and "\n" not in err
+    assert not (tmp_path / "hdfs:").exists()
+
+
+def test_s3a_that_cannot_be_reached_is_one_line(
+    exported: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """A real S3 client against a closed local port: the error names the scheme, in one line."""
+    wh_dir, _ = exported
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for name, value in {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "ipcity",
+        "AWS_SECRET_ACCESS_KEY": "ipcity-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    err = _refusal(wh_dir, "s3a://bucket/ipcity/ds", capsys)
+    assert "dataset s3a://bucket/ipcity/ds: s3a:// failed here:" in err, err
+    rc = main(["export", "--to", "s3a://bucket/ipcity/ds", "--warehouse", str(wh_dir)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 1 and "s3a:// failed here" in err and "\n" not in err
+    assert not (tmp_path / "s3a:").exists()
+
+
+def test_a_remote_file_system_round_trip(exported: tuple[Path, Path], tmp_path: Path) -> None:
+    """Export and verification through pyarrow's file-system interface, the code path of
+    s3a:// and hdfs:// (here on pyarrow's local file system, the one this machine has)."""
+    wh_dir, local = exported
+    remote = RemoteFiles(uri="s3a://bucket/ds", fs=pafs.LocalFileSystem(), root=str(tmp_path / "r"))
+    (tmp_path / "r" / "patents").mkdir(parents=True)
+    (tmp_path / "r" / "patents" / "stray.parquet").write_bytes(b"x")
+    with Warehouse(wh_dir, read_only=True) as wh:
+        with pytest.raises(IpcityError, match="not empty and holds no ipcity dataset"):
+            export_to(wh, remote, DefinitionConfig.default().version, RESOLVER_VERSION)
+        (tmp_path / "r" / "patents" / "stray.parquet").unlink()
+        ds = export_to(wh, remote, DefinitionConfig.default().version, RESOLVER_VERSION)
+        assert (
+            ds.path == "s3a://bucket/ds" and ds.table_path("parties") == "s3a://bucket/ds/parties"
+        )
+        ok = verify_at("s3a://bucket/ds", ds.path, remote, wh)
+        assert ok.manifest["tables"] == json.loads((local / MANIFEST).read_text())["tables"]
+        # the same files, byte for byte, as the local export
+        assert remote.files() == {
+            f.relative_to(local).as_posix(): f.stat().st_size
+            for f in local.rglob("*")
+            if f.is_file() and f.name != MANIFEST
+        }
+        stray = tmp_path / "r" / "pledges" / "extra.parquet"
+        stray.write_bytes(b"x")
+        with pytest.raises(IpcityError, match="1 unexpected file"):
+            verify_at("s3a://bucket/ds", ds.path, remote, wh)
+        export_to(wh, remote, DefinitionConfig.default().version, RESOLVER_VERSION)
+        assert not stray.exists()  # a re-export replaces the old dataset whole
+        verify_at("s3a://bucket/ds", ds.path, remote, wh)
 
 
 def test_data_is_for_spark_and_clusters_need_data(exported: tuple[Path, Path]) -> None:

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,10 +30,11 @@ from urllib.parse import urlparse
 import pyarrow.parquet as pq
 
 from ipcity.errors import IpcityError
+from ipcity.indicators.dataset_files import MANIFEST as MANIFEST
+from ipcity.indicators.dataset_files import RemoteFiles, is_local, remote_files
 from ipcity.warehouse.schema import DATA_TABLES, SCHEMA_VERSION
 from ipcity.warehouse.store import Warehouse
 
-MANIFEST = "_ipcity_manifest.json"
 FORMAT = "ipcity-dataset"
 FORMAT_VERSION = 1
 # Which derived or real columns partition a table; the others are written as one file.
@@ -48,7 +50,7 @@ class Dataset:
     """A verified dataset: where it is and what its manifest says."""
 
     uri: str
-    path: Path
+    path: str  # where Spark reads it: a local path, or the remote URI
     manifest: dict[str, Any]
 
     @property
@@ -56,7 +58,7 @@ class Dataset:
         return dict(self.manifest["vintage"])
 
     def table_path(self, table: str) -> str:
-        return str(self.path / table)
+        return f"{self.path.rstrip('/')}/{table}"
 
     def describe(self) -> dict[str, Any]:
         """What a result's meta says about the data it was computed from."""
@@ -68,18 +70,45 @@ class Dataset:
 
 
 def local_path(uri: str) -> Path:
-    """A plain path or a ``file://`` URI as a local path; other schemes are refused here
-    (copy the exported directory to HDFS or S3 with the cluster's tools; see docs/scale-out.md)."""
+    """A plain path or a ``file://`` URI as a local path."""
     parsed = urlparse(uri)
-    if parsed.scheme in ("", "file") or (len(parsed.scheme) == 1 and uri[1:3] in (":\\", ":/")):
-        raw = parsed.path if parsed.scheme == "file" else uri
-        if not raw:
-            raise IpcityError(f"dataset URI '{uri}' has no path")
-        return Path(raw).expanduser().resolve()
-    raise IpcityError(
-        f"ipcity reads and writes datasets on a local or mounted path, not '{parsed.scheme}://' "
-        "(mount the share, e.g. NFS, at the same path on the driver and every worker)"
-    )
+    raw = parsed.path if parsed.scheme == "file" else uri
+    if not raw:
+        raise IpcityError(f"dataset URI '{uri}' has no path")
+    return Path(raw).expanduser().resolve()
+
+
+class LocalFiles:
+    """A dataset directory on a local or mounted path (what ``RemoteFiles`` is elsewhere)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read_manifest(self) -> str | None:
+        path = self.root / MANIFEST
+        if not path.is_file():
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise IpcityError(f"dataset {self.root}: unreadable manifest ({exc})") from exc
+
+    def files(self) -> dict[str, int]:
+        return {
+            f.relative_to(self.root).as_posix(): f.stat().st_size for f in _data_files(self.root)
+        }
+
+    def sha256(self, rel: str) -> str:
+        return _sha256(self.root / rel)
+
+
+def _files_at(uri: str) -> tuple[str, LocalFiles | RemoteFiles]:
+    """Where Spark reads the dataset (a local path, or the URI itself) and its files."""
+    if is_local(uri):
+        target = local_path(uri)
+        return str(target), LocalFiles(target)
+    remote = remote_files(uri)
+    return remote.uri, remote
 
 
 def _sha256(path: Path) -> str:
@@ -149,58 +178,86 @@ def export_dataset(
     warehouse: Warehouse, uri: str, definition_version: str, resolver_version: str
 ) -> Dataset:
     """Write every data table and the manifest to ``uri`` (replacing an older ipcity dataset
-    there). The warehouse is read in one transaction, so the counts match the files."""
+    there). The warehouse is read in one transaction, so the counts match the files. A remote
+    URI is written through a local staging directory (in the system's temp directory)."""
+    if not is_local(uri):
+        return export_to(warehouse, remote_files(uri), definition_version, resolver_version)
     target = local_path(uri)
     _check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    con = warehouse.con.cursor()
     with _staging(target) as stage:
-        stage.mkdir()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            vintage = warehouse.vintage().as_dict()
-            tables: dict[str, Any] = {}
-            for table in DATA_TABLES:
-                row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-                rows = int(row[0]) if row else 0
-                _export_table(con, table, stage / table, rows)
-                tables[table] = {
-                    "rows": rows,
-                    "partitioned_by": list(PARTITIONS.get(table, {})) if rows else [],
-                }
-        finally:
-            con.execute("ROLLBACK")
-            con.close()
-        entries = [_file_entry(stage, f) for f in _data_files(stage)]
-        for table, info in tables.items():
-            info["files"] = [e for e in entries if e["path"].split("/", 1)[0] == table]
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION,
-            "definition_version": definition_version,
-            "resolver_version": resolver_version,
-            "vintage": vintage,
-            "source_warehouse": str(warehouse.directory.resolve()),
-            "tables": tables,
-        }
-        (stage / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        manifest = _write(warehouse, stage, definition_version, resolver_version)
+        (stage / MANIFEST).write_text(_manifest_text(manifest), encoding="utf-8")
+    return Dataset(uri=uri, path=str(target), manifest=manifest)
+
+
+def export_to(
+    warehouse: Warehouse, target: RemoteFiles, definition_version: str, resolver_version: str
+) -> Dataset:
+    """``export_dataset`` onto a file system other than the local one."""
+    if target.files() and target.read_manifest() is None:
+        raise IpcityError(
+            f"{target.uri} is not empty and holds no ipcity dataset: choose a new or empty "
+            "directory"
         )
-    return Dataset(uri=uri, path=target, manifest=manifest)
+    with tempfile.TemporaryDirectory(prefix="ipcity-export-") as tmp:
+        stage = Path(tmp) / "dataset"
+        manifest = _write(warehouse, stage, definition_version, resolver_version)
+        target.replace_with(stage, _manifest_text(manifest))
+    return Dataset(uri=target.uri, path=target.uri, manifest=manifest)
 
 
-def _read_manifest(uri: str, target: Path) -> dict[str, Any]:
-    path = target / MANIFEST
-    if not path.is_file():
+def _manifest_text(manifest: dict[str, Any]) -> str:
+    return json.dumps(manifest, ensure_ascii=False, indent=2)
+
+
+def _write(
+    warehouse: Warehouse, stage: Path, definition_version: str, resolver_version: str
+) -> dict[str, Any]:
+    """The tables as files under the new directory ``stage``; returns the manifest."""
+    stage.mkdir()
+    con = warehouse.con.cursor()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        vintage = warehouse.vintage().as_dict()
+        tables: dict[str, Any] = {}
+        for table in DATA_TABLES:
+            row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+            rows = int(row[0]) if row else 0
+            _export_table(con, table, stage / table, rows)
+            tables[table] = {
+                "rows": rows,
+                "partitioned_by": list(PARTITIONS.get(table, {})) if rows else [],
+            }
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+    entries = [_file_entry(stage, f) for f in _data_files(stage)]
+    for table, info in tables.items():
+        info["files"] = [e for e in entries if e["path"].split("/", 1)[0] == table]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "schema_version": SCHEMA_VERSION,
+        "definition_version": definition_version,
+        "resolver_version": resolver_version,
+        "vintage": vintage,
+        "source_warehouse": str(warehouse.directory.resolve()),
+        "tables": tables,
+    }
+
+
+def _read_manifest(uri: str, files: LocalFiles | RemoteFiles) -> dict[str, Any]:
+    text = files.read_manifest()
+    if text is None:
         raise IpcityError(
             f"no ipcity dataset at {uri} ({MANIFEST} missing): write one with "
             f"'ipcity export --to {uri}'"
         )
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        doc = json.loads(text)
+    except ValueError as exc:
         raise IpcityError(f"dataset {uri}: unreadable manifest ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise IpcityError(f"dataset {uri}: {MANIFEST} is not an ipcity dataset manifest")
@@ -220,8 +277,15 @@ def _listing(names: list[str], limit: int = 3) -> str:
 def verify_dataset(uri: str, warehouse: Warehouse) -> Dataset:
     """The dataset at ``uri`` if it is whole and as new as ``warehouse``; a one-line
     IpcityError otherwise (stale, missing/extra/changed files, row counts that do not add up)."""
-    target = local_path(uri)
-    doc = _read_manifest(uri, target)
+    where, files = _files_at(uri)
+    return verify_at(uri, where, files, warehouse)
+
+
+def verify_at(
+    uri: str, where: str, files: LocalFiles | RemoteFiles, warehouse: Warehouse
+) -> Dataset:
+    """``verify_dataset`` of the dataset whose files are ``files`` (Spark reads ``where``)."""
+    doc = _read_manifest(uri, files)
     redo = f"re-export with 'ipcity export --to {uri}'"
     now = warehouse.vintage().as_dict()
     if doc["vintage"] != now:
@@ -236,7 +300,7 @@ def verify_dataset(uri: str, warehouse: Warehouse) -> Dataset:
     if missing_tables:
         raise IpcityError(f"dataset {uri} lacks tables {', '.join(missing_tables)}; {redo}")
     expected = {e["path"]: e for t in tables.values() for e in t["files"]}
-    found = {f.relative_to(target).as_posix(): f for f in _data_files(target)}
+    found = files.files()
     problems: list[str] = []
     missing = sorted(set(expected) - set(found))
     extra = sorted(set(found) - set(expected))
@@ -247,8 +311,7 @@ def verify_dataset(uri: str, warehouse: Warehouse) -> Dataset:
     changed = sorted(
         name
         for name in set(expected) & set(found)
-        if found[name].stat().st_size != expected[name]["bytes"]
-        or _sha256(found[name]) != expected[name]["sha256"]
+        if found[name] != expected[name]["bytes"] or files.sha256(name) != expected[name]["sha256"]
     )
     if changed:
         problems.append(f"{len(changed)} changed file(s) ({_listing(changed)})")
@@ -264,7 +327,7 @@ def verify_dataset(uri: str, warehouse: Warehouse) -> Dataset:
         problems.append(f"row counts differ from the warehouse for {', '.join(differ)}")
     if problems:
         raise IpcityError(f"dataset {uri} is partial or changed: {'; '.join(problems)}; {redo}")
-    return Dataset(uri=uri, path=target, manifest=doc)
+    return Dataset(uri=uri, path=where, manifest=doc)
 
 
 def dataset_for(data: str | None, engine: str, warehouse: Warehouse) -> Dataset | None:

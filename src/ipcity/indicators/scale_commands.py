@@ -50,7 +50,12 @@ def spark_settings(
 
 
 def export_command(
-    to: Annotated[str, typer.Option("--to", help="Dataset directory (a local or mounted path)")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="Dataset directory: a local or mounted path, or an s3a://, hdfs:// URI"
+        ),
+    ],
     warehouse: Annotated[
         Path | None,
         typer.Option("--warehouse", help="Warehouse directory [env IPCITY_WAREHOUSE]"),
