@@ -230,13 +230,50 @@ def test_import_page_reports_rows_and_writes_nothing(
         data={"csrf_token": csrf},
         files={"file": ("cases.csv", good.encode(), "text/csv")},
     )
+    # A preview first: nothing written until it is confirmed.
+    assert r.status_code == 200 and 'data-count="add">2<' in r.text
+    assert "I-1" not in c.get("/protection/cases").text
+    upload = re.search(r'name="upload" value="([^"]+)"', r.text)
+    token = re.search(r'name="token" value="([^"]+)"', r.text)
+    unit = re.search(r'name="unit_id" value="([^"]+)"', r.text)
+    assert upload and token and unit
+    confirm = {"csrf_token": csrf, "upload": upload[1], "token": token[1], "unit_id": unit[1]}
+    r = c.post("/protection/import/apply", data=confirm)
     assert r.status_code == 200 and 'data-count="created">2<' in r.text
+    assert "I-1" in c.get("/protection/cases").text
+    assert c.post("/protection/import/apply", data=confirm).status_code == 409  # used up
     again = c.post(
         "/protection/import",
         data={"csrf_token": csrf},
         files={"file": ("cases.csv", good.encode(), "text/csv")},
     )
-    assert 'data-count="unchanged">2<' in again.text
+    assert (
+        'data-count="unchanged">2<' in again.text and "/protection/import/apply" not in again.text
+    )
+
+
+def test_case_import_dry_run_in_the_api(
+    pworld: WebWorld, logged_in: Callable[[str], tuple[TestClient, dict[str, str]]]
+) -> None:
+    c, h = logged_in("editor_lead")
+    sheet = (
+        "案号,案件类型,知识产权类型,收案日期\nD-1,民事,专利,2023-05-01\nD-2,民事,域名,2023-05-01\n"
+    )
+    files = {"file": ("cases.csv", sheet.encode(), "text/csv")}
+    r = c.post("/api/v1/cases/import?dry_run=true", headers=h, files=files)
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["add"], body["update"], body["token"]) == ([], [], None)
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(3, "知识产权类型")]
+    good = {"file": ("cases.csv", sheet.replace("域名", "商标").encode(), "text/csv")}
+    body = c.post("/api/v1/cases/import?dry_run=true", headers=h, files=good).json()
+    assert [a["code"] for a in body["add"]] == ["D-1", "D-2"] and body["errors"] == []
+    assert c.get("/api/v1/cases?q=D-1", headers=h).json()["total"] == 0  # nothing written
+    r = c.post(f"/api/v1/cases/import?token={body['token']}", headers=h, files=good)
+    assert r.status_code == 200 and r.json()["created"] == ["D-1", "D-2"]
+    assert c.get("/api/v1/cases?q=D-1", headers=h).json()["total"] == 1
+    r = c.post(f"/api/v1/cases/import?token={body['token']}", headers=h, files=good)
+    assert r.status_code == 409  # the preview no longer holds: the cases exist now
 
 
 def test_api_cases(
