@@ -250,6 +250,15 @@ def test_import_page_reports_rows_and_writes_nothing(
     assert (
         'data-count="unchanged">2<' in again.text and "/protection/import/apply" not in again.text
     )
+    changed = good.replace("I-1,民事,专利,2023-05-01", "I-1,民事,专利,2023-05-02")
+    r = c.post(
+        "/protection/import",
+        data={"csrf_token": csrf},
+        files={"file": ("cases.csv", changed.encode(), "text/csv")},
+    )
+    # field-level changes: the date before and after
+    assert r.status_code == 200 and 'data-count="update">1<' in r.text
+    assert "<td>2023-05-01</td><td><strong>2023-05-02</strong></td>" in r.text
 
 
 def test_case_import_dry_run_in_the_api(

@@ -424,6 +424,7 @@ def preview_case_import(session: Session, actor: Actor, checked: CaseImport) -> 
             preview.add.append(
                 {
                     "row": r.row,
+                    "seq": "",
                     "code": r.case_no,
                     "case_no": r.case_no,
                     "kind": values.get("kind"),
@@ -442,9 +443,11 @@ def preview_case_import(session: Session, actor: Actor, checked: CaseImport) -> 
         preview.update.append(
             {
                 "row": r.row,
+                "seq": "",
                 "code": r.case_no,
                 "case_no": r.case_no,
                 "title": case.cause or "",
+                "reports": 0,
                 "loud": False,
                 "changes": field_changes(_current(case), changes, _show),
             }
