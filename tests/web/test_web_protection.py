@@ -350,3 +350,44 @@ def test_public_block_suppresses_small_counts(
     api = c.get("/api/v1/protection/public?year=2023").json()
     assert all(f["value"] is None for f in api["figures"])
     assert api["by_kind_ip"]["total"] == {"value": None, "suppressed": True, "reason": "small"}
+
+
+def test_records_made_in_a_request_carry_the_apps_day(
+    pworld: WebWorld, logged_in: Callable[[str], tuple[TestClient, dict[str, str]]]
+) -> None:
+    """The app runs with --today (a demo's or training day): a case recorded through it, its
+    audit entry and the user the office creates are dated on that day, not the calendar's."""
+    from sqlalchemy import select
+
+    from ipcity.protection.models import ProtectionCase
+    from ipcity.workspace.models import AuditEntry, User
+
+    c, h = logged_in("editor_lead")
+    body = {"case_no": "DAY-1", "kind": "调解", "ip_type": "copyright", "received_on": "2023-08-01"}
+    r = c.post("/api/v1/cases", headers=h, json=body)
+    assert r.status_code == 201
+    # an update is stamped by the request's clock (no day passed down to it)
+    made_id, version = r.json()["id"], r.json()["version"]
+    r = c.patch(f"/api/v1/cases/{made_id}", headers=h, json={"version": version, "cause": "改"})
+    assert r.status_code == 200
+    office = TestClient(c.app)
+    csrf = page_login(office, "admin")
+    r = office.post(
+        "/admin/users",
+        data={"csrf_token": csrf, "username": "dayuser", "role": "leader", "password": ""},
+    )
+    assert r.status_code == 200
+    with pworld.db.read() as s:
+        made = s.scalar(select(ProtectionCase).where(ProtectionCase.case_no == "DAY-1"))
+        assert made is not None and made.created_at.date() == TODAY
+        audit = s.scalar(
+            select(AuditEntry).where(
+                AuditEntry.action == "case.create", AuditEntry.entity_id == str(made.id)
+            )
+        )
+        assert audit is not None and audit.at.date() == TODAY
+        assert made.updated_at.date() == TODAY
+        update = s.scalar(select(AuditEntry).where(AuditEntry.action == "case.update"))
+        assert update is not None and update.at.date() == TODAY
+        user = s.scalar(select(User).where(User.username == "dayuser"))
+        assert user is not None and user.created_at.date() == TODAY
