@@ -342,6 +342,7 @@ def preview_task_import(
                         excel_io.TASK_HEADER[excel_io.TASK_FIELDS.index(_FIELD_COLUMN[k])]
                         for k in renamed
                     ),
+                    fields_en=" and ".join(_FIELD_EN[k] for k in renamed),
                 )
             )
         if "deadline" in changes:
@@ -350,6 +351,9 @@ def preview_task_import(
     preview.not_in_file = sorted(c for c in by_code if c not in in_file)
     preview.token = _token(wp.id, tasks, preview.ops)
     return preview
+
+
+_FIELD_EN = {"title": "title", "lead_unit_id": "lead unit"}  # the English message's words
 
 
 def _warn(r: excel_io.TaskRow, f: str, key: str, **params: Any) -> RowError:
