@@ -453,6 +453,14 @@ def test_task_list_shows_my_units_reports(make_client, world: WebWorld, database
     english = editor.get("/tasks?lang=en").text
     assert "My unit&#39;s report" in english or "My unit's report" in english
     assert "Returned: 请附上合同扫描件" in english and "none yet for 2023-Q3" in english
+    # a task the unit has no part in asks nothing of it
+    everyone = editor.get("/tasks?unit=").text
+    others = [
+        m[0]
+        for m in re.finditer(r"<tr>.*?</tr>", everyone, re.S)
+        if 'class="my-report"' in m[0] and "尚未报送" not in m[0] and "report-" not in m[0]
+    ]
+    assert others, "tasks of other units show an empty cell"
     # the office sees no such column (it is about the editor's own unit)
     office = make_client()
     page_login(office, "admin")

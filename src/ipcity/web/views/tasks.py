@@ -94,6 +94,11 @@ def _my_reports(
         r.task.id: MyReport(period[r.task.work_plan_id], latest.get(r.task.id))
         for r in rows
         if r.task.work_plan_id in period
+        # only the tasks the unit reports on: it leads or co-operates
+        and (
+            r.task.lead_unit_id == actor.unit_id
+            or any(u.id == actor.unit_id for u in r.task.co_units)
+        )
     }
 
 
