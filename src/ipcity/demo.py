@@ -85,7 +85,7 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
     from ipcity.workspace.db import open_db
     from ipcity.workspace.demo_baselines import baselines_from_engine
     from ipcity.workspace.demo_seed import seed_demo
-    from ipcity.workspace.models import Unit
+    from ipcity.workspace.models import Unit, on_app_day
     from ipcity.workspace.permissions import system_actor
 
     db = open_db(db_url)
@@ -93,7 +93,7 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
         with db.read() as s:
             if s.scalar(select(func.count()).select_from(Unit)):
                 return None
-        with db.write() as s:
+        with db.write() as s, on_app_day(DEMO_TODAY):
             logins = seed_demo(s, today=DEMO_TODAY)
             now = dt.datetime.combine(DEMO_TODAY, dt.time(8, 0))  # the demo's own "today"
             do_refresh_computed_actuals(s, system_actor("demo"), warehouse=wh, now=now)

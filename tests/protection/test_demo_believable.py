@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ipcity.meetings.demo import seed_meetings_demo
 from ipcity.protection.demo import seed_protection_demo
 from ipcity.protection.models import ProtectionCase
 from ipcity.workspace.db import Database
 from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import (
+    Base,
     ComputedActual,
     IndicatorTarget,
     ProgressReport,
     ReportEvent,
     ReportRevision,
     User,
+    WorkPlan,
 )
 
 TODAY = date(2023, 11, 15)
@@ -30,6 +34,7 @@ END_OF_TODAY = datetime(2023, 11, 15, 23, 59, 59)
 def _seed(db: Database) -> None:
     with db.write() as s:
         seed_demo(s, today=TODAY)
+        seed_meetings_demo(s, today=TODAY, warehouse=None)
         seed_protection_demo(s, today=TODAY, scale=0.05)
 
 
@@ -83,3 +88,62 @@ def test_the_demo_reads_true(db: Database) -> None:
             assert e.at <= END_OF_TODAY
         for rep in s.scalars(select(ProgressReport)):
             assert rep.created_at <= END_OF_TODAY and rep.created_at.year == 2023
+    _every_timestamp_on_the_demos_clock(db)
+
+
+def _every_timestamp_on_the_demos_clock(db: Database) -> None:
+    """Every date-time column of every table (users, notices, cases, meetings, audit …) lies
+    between the start of the demo's work plan and the demo's day: nothing in the real present."""
+    with db.read() as s:
+        year = s.scalar(select(sa.func.min(WorkPlan.year)))
+        assert year == TODAY.year
+        start = datetime(year, 1, 1)
+        checked = 0
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if not isinstance(column.type, sa.DateTime):
+                    continue
+                low, high = s.execute(sa.select(sa.func.min(column), sa.func.max(column))).one()
+                if low is None:
+                    continue
+                checked += 1
+                assert start <= low and high <= END_OF_TODAY, (table.name, column.name, low, high)
+        assert checked >= 10  # users, notices, reports, events, audit, cases, meetings …
+
+
+def test_actions_stamp_records_with_the_apps_day(db: Database) -> None:
+    """A case, a user and a notice made for the app's day (a demo's, a training day) carry
+    that day, at the real time of day; on the calendar's day, the real time; records made
+    inside ``on_app_day`` (a request of an app run with --today) carry the app's day."""
+    from prot_fixtures import build_prot_world, case
+
+    from ipcity.workspace.actions import do_create_user
+    from ipcity.workspace.actions.notices import notify
+    from ipcity.workspace.models import AuditEntry, Notice, on_app_day, stamp_on, utcnow
+
+    pw = build_prot_world(db)
+    day = date(2023, 5, 2)
+    made = case(db, pw.w.editor_a, today=day, case_no="CLOCK-1")
+    with db.write() as s:
+        user = do_create_user(
+            s,
+            pw.w.admin,
+            {"username": "clock", "role": "leader"},
+            password="Clock-pass-2023!",
+            today=day,
+        )
+        notice = notify(s, kind="overdue", dedupe_key="clock", day=day, params={}, for_office=True)
+        assert notice is not None
+        with on_app_day(day):
+            notify(s, kind="overdue", dedupe_key="clock2", day=day, params={}, for_office=True)
+    with db.read() as s:
+        stamped = s.get(ProtectionCase, made.id)
+        assert stamped is not None and stamped.created_at.date() == day
+        created = s.get(User, user.id)
+        assert created is not None and created.created_at.date() == day
+        assert {n.created_at.date() for n in s.scalars(select(Notice))} == {day}
+        audits = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "case.create")))
+        assert audits and all(a.at.date() == day for a in audits)
+    real = utcnow()
+    assert stamp_on(real.date()).date() == real.date()
+    assert stamp_on(None).date() in (real.date(), date.today())

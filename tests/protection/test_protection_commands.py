@@ -24,8 +24,22 @@ def test_cli_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sheet.write_text(SHEET, encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["cases", "import", str(sheet), "--unit", "COURT", "--db", url,
+                     "--today", "2024-01-01", "--dry-run"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert (
+        "add A-1 (civil, 2023-01-05)" in out and "3 to add" in out and "nothing was written" in out
+    )
+    assert cli.main(["cases", "import", str(sheet), "--unit", "COURT", "--db", url,
                      "--today", "2024-01-01"]) == 0  # fmt: skip
-    assert "3 rows: 3 created" in capsys.readouterr().out
+    assert "3 rows: 3 created" in capsys.readouterr().out  # the dry run wrote nothing
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        SHEET.replace("A-3,调解,商标,2023-03-01", "A-3,调解,商标,2023-03-02"), encoding="utf-8"
+    )
+    assert cli.main(["cases", "import", str(changed), "--unit", "COURT", "--db", url,
+                     "--today", "2024-01-01", "--dry-run"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "update A-3: received_on: 2023-03-01 -> 2023-03-02" in out and "1 to change" in out
     assert cli.main(["cases", "import", str(sheet), "--unit", "COURT", "--db", url,
                      "--today", "2024-01-01"]) == 0  # fmt: skip
     assert "3 unchanged" in capsys.readouterr().out

@@ -230,13 +230,59 @@ def test_import_page_reports_rows_and_writes_nothing(
         data={"csrf_token": csrf},
         files={"file": ("cases.csv", good.encode(), "text/csv")},
     )
+    # A preview first: nothing written until it is confirmed.
+    assert r.status_code == 200 and 'data-count="add">2<' in r.text
+    assert "I-1" not in c.get("/protection/cases").text
+    upload = re.search(r'name="upload" value="([^"]+)"', r.text)
+    token = re.search(r'name="token" value="([^"]+)"', r.text)
+    unit = re.search(r'name="unit_id" value="([^"]+)"', r.text)
+    assert upload and token and unit
+    confirm = {"csrf_token": csrf, "upload": upload[1], "token": token[1], "unit_id": unit[1]}
+    r = c.post("/protection/import/apply", data=confirm)
     assert r.status_code == 200 and 'data-count="created">2<' in r.text
+    assert "I-1" in c.get("/protection/cases").text
+    assert c.post("/protection/import/apply", data=confirm).status_code == 409  # used up
     again = c.post(
         "/protection/import",
         data={"csrf_token": csrf},
         files={"file": ("cases.csv", good.encode(), "text/csv")},
     )
-    assert 'data-count="unchanged">2<' in again.text
+    assert (
+        'data-count="unchanged">2<' in again.text and "/protection/import/apply" not in again.text
+    )
+    changed = good.replace("I-1,民事,专利,2023-05-01", "I-1,民事,专利,2023-05-02")
+    r = c.post(
+        "/protection/import",
+        data={"csrf_token": csrf},
+        files={"file": ("cases.csv", changed.encode(), "text/csv")},
+    )
+    # field-level changes: the date before and after
+    assert r.status_code == 200 and 'data-count="update">1<' in r.text
+    assert "<td>2023-05-01</td><td><strong>2023-05-02</strong></td>" in r.text
+
+
+def test_case_import_dry_run_in_the_api(
+    pworld: WebWorld, logged_in: Callable[[str], tuple[TestClient, dict[str, str]]]
+) -> None:
+    c, h = logged_in("editor_lead")
+    sheet = (
+        "案号,案件类型,知识产权类型,收案日期\nD-1,民事,专利,2023-05-01\nD-2,民事,域名,2023-05-01\n"
+    )
+    files = {"file": ("cases.csv", sheet.encode(), "text/csv")}
+    r = c.post("/api/v1/cases/import?dry_run=true", headers=h, files=files)
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["add"], body["update"], body["token"]) == ([], [], None)
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(3, "知识产权类型")]
+    good = {"file": ("cases.csv", sheet.replace("域名", "商标").encode(), "text/csv")}
+    body = c.post("/api/v1/cases/import?dry_run=true", headers=h, files=good).json()
+    assert [a["code"] for a in body["add"]] == ["D-1", "D-2"] and body["errors"] == []
+    assert c.get("/api/v1/cases?q=D-1", headers=h).json()["total"] == 0  # nothing written
+    r = c.post(f"/api/v1/cases/import?token={body['token']}", headers=h, files=good)
+    assert r.status_code == 200 and r.json()["created"] == ["D-1", "D-2"]
+    assert c.get("/api/v1/cases?q=D-1", headers=h).json()["total"] == 1
+    r = c.post(f"/api/v1/cases/import?token={body['token']}", headers=h, files=good)
+    assert r.status_code == 409  # the preview no longer holds: the cases exist now
 
 
 def test_api_cases(
@@ -304,3 +350,44 @@ def test_public_block_suppresses_small_counts(
     api = c.get("/api/v1/protection/public?year=2023").json()
     assert all(f["value"] is None for f in api["figures"])
     assert api["by_kind_ip"]["total"] == {"value": None, "suppressed": True, "reason": "small"}
+
+
+def test_records_made_in_a_request_carry_the_apps_day(
+    pworld: WebWorld, logged_in: Callable[[str], tuple[TestClient, dict[str, str]]]
+) -> None:
+    """The app runs with --today (a demo's or training day): a case recorded through it, its
+    audit entry and the user the office creates are dated on that day, not the calendar's."""
+    from sqlalchemy import select
+
+    from ipcity.protection.models import ProtectionCase
+    from ipcity.workspace.models import AuditEntry, User
+
+    c, h = logged_in("editor_lead")
+    body = {"case_no": "DAY-1", "kind": "调解", "ip_type": "copyright", "received_on": "2023-08-01"}
+    r = c.post("/api/v1/cases", headers=h, json=body)
+    assert r.status_code == 201
+    # an update is stamped by the request's clock (no day passed down to it)
+    made_id, version = r.json()["id"], r.json()["version"]
+    r = c.patch(f"/api/v1/cases/{made_id}", headers=h, json={"version": version, "cause": "改"})
+    assert r.status_code == 200
+    office = TestClient(c.app)
+    csrf = page_login(office, "admin")
+    r = office.post(
+        "/admin/users",
+        data={"csrf_token": csrf, "username": "dayuser", "role": "leader", "password": ""},
+    )
+    assert r.status_code == 200
+    with pworld.db.read() as s:
+        made = s.scalar(select(ProtectionCase).where(ProtectionCase.case_no == "DAY-1"))
+        assert made is not None and made.created_at.date() == TODAY
+        audit = s.scalar(
+            select(AuditEntry).where(
+                AuditEntry.action == "case.create", AuditEntry.entity_id == str(made.id)
+            )
+        )
+        assert audit is not None and audit.at.date() == TODAY
+        assert made.updated_at.date() == TODAY
+        update = s.scalar(select(AuditEntry).where(AuditEntry.action == "case.update"))
+        assert update is not None and update.at.date() == TODAY
+        user = s.scalar(select(User).where(User.username == "dayuser"))
+        assert user is not None and user.created_at.date() == TODAY

@@ -427,3 +427,41 @@ def test_dashboard_yellow_and_at_risk_agree(make_client, world: WebWorld) -> Non
     assert panel and panel.group(1) == m.group(1)
     # t3: day 257 of 333 (line 77 %), 0 % reported: behind by more than 25 points -> yellow
     assert int(m.group(1)) >= 1 and "任务三" in html[html.index("预警：即将到期或进度滞后") :]
+
+
+def test_task_list_shows_my_units_reports(make_client, world: WebWorld, database: Database) -> None:  # type: ignore[no-untyped-def]
+    """A unit editor's /tasks: each task's latest report of their own unit, what was returned
+    and why next to the revise link, and "none yet" for the rhythm's current period."""
+    with database.write() as s:
+        do_return_report(
+            s,
+            _actor(database, "admin"),
+            world["r_sub2"],
+            expected_version=world["r_sub2_v"],
+            comment="请附上合同扫描件",
+        )
+    editor = make_client()
+    page_login(editor, "editor_a")
+    html = editor.get("/tasks").text
+    assert "本单位报告" in html
+    rows = {m[1]: m[0] for m in re.finditer(r'<tr>.*?href="/tasks/(\d+)".*?</tr>', html, re.S)}
+    t1 = rows[str(world["t1"])]
+    cell = t1[t1.index('class="my-report"') :]
+    assert "已退回：请附上合同扫描件" in cell
+    assert f'href="/tasks/{world["t1"]}#report-{world["r_sub2"]}"' in cell
+    assert "2023-Q3尚未报送" in cell  # today 2023-09-15: the quarter has no report yet
+    english = editor.get("/tasks?lang=en").text
+    assert "My unit&#39;s report" in english or "My unit's report" in english
+    assert "Returned: 请附上合同扫描件" in english and "none yet for 2023-Q3" in english
+    # a task the unit has no part in asks nothing of it
+    everyone = editor.get("/tasks?unit=").text
+    others = [
+        m[0]
+        for m in re.finditer(r"<tr>.*?</tr>", everyone, re.S)
+        if 'class="my-report"' in m[0] and "尚未报送" not in m[0] and "report-" not in m[0]
+    ]
+    assert others, "tasks of other units show an empty cell"
+    # the office sees no such column (it is about the editor's own unit)
+    office = make_client()
+    page_login(office, "admin")
+    assert "本单位报告" not in office.get("/tasks").text

@@ -76,6 +76,12 @@ ROWS: list[Row] = [
         form={"unit_id": "{unit_a}"},
         files={"file": ("cases.csv", CASE_CSV, "text/csv")},
     ),
+    Row(
+        "POST",
+        "/protection/import/apply",
+        S(403, 409, 403, 403, 409),
+        form={"unit_id": "{unit_a}", "upload": "no-such-upload", "token": "0"},
+    ),
     Row("GET", "/protection/indicators", LOGGED_IN_PAGE, query="year=2023"),
     Row("GET", "/protection/indicators/export", LOGGED_IN_PAGE, query="year=2023"),
     Row("GET", "/protection/assessment", S(303, 403, 403, 200, 200), query="year=2023"),

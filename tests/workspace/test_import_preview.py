@@ -175,6 +175,7 @@ def test_renaming_a_task_with_reports_is_a_loud_warning(court_world: tuple[World
     assert upd["changes"]["lead_unit_id"] == {"from": "市高级人民法院", "to": "市委宣传部"}
     [loud] = [x for x in preview.warnings if x.key == "import.renames_reported_task"]
     assert "2023-003" in loud.message("zh") and "重点任务、牵头单位" in loud.message("zh")
+    assert loud.message("en").endswith("changes its title and lead unit")  # no Chinese words
     assert preview.loud == [upd]
 
 

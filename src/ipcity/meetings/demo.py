@@ -45,7 +45,7 @@ from ipcity.meetings.actions import (
 )
 from ipcity.meetings.models import Meeting
 from ipcity.workspace.actions import do_accept_report, do_create_report, do_submit_report
-from ipcity.workspace.models import Setting, Unit, User
+from ipcity.workspace.models import Setting, Unit, User, on_app_day
 from ipcity.workspace.permissions import Actor, system_actor
 
 DEMO_SETTING = "demo_meetings_seeded"
@@ -135,6 +135,18 @@ def _office(session: Session) -> Actor:
 
 
 def seed_meetings_demo(
+    session: Session,
+    *,
+    today: date,
+    year: int = 2023,
+    warehouse: Any = None,
+) -> MeetingsDemo:
+    """See ``_seed_meetings_demo``; its records are dated by the demo's clock (``today``)."""
+    with on_app_day(today):
+        return _seed_meetings_demo(session, today=today, year=year, warehouse=warehouse)
+
+
+def _seed_meetings_demo(
     session: Session,
     *,
     today: date,

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcity.workspace.models import Base, Unit, utcnow
+from ipcity.workspace.models import Base, Unit, record_now
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -79,8 +79,8 @@ class Meeting(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")  # MEETING_STATUSES
     minutes_revision: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (Index("ix_meetings_meeting_date", "meeting_date"),)
@@ -176,7 +176,7 @@ class MeetingMaterial(Base):
     report_format: Mapped[str | None] = mapped_column(String(8))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_by_name: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     removed_by_name: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -218,7 +218,7 @@ class MeetingMinutes(Base):
     note: Mapped[str] = mapped_column(String(300), default="")  # why this revision
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (UniqueConstraint("meeting_id", "revision_no"),)
 
     def as_dict(self) -> dict[str, Any]:
@@ -251,7 +251,7 @@ class MeetingDecision(Base):
     )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_by_name: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (Index("ix_meeting_decisions_meeting", "meeting_id", "seq"),)
 
     def as_dict(self) -> dict[str, Any]:
@@ -290,8 +290,8 @@ class Publication(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_by_name: Mapped[str] = mapped_column(String(100), default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (Index("ix_publications_status_published_at", "status", "published_at"),)
@@ -344,7 +344,7 @@ class PublicationFile(Base):
     size: Mapped[int] = mapped_column(Integer)
     lang: Mapped[str | None] = mapped_column(String(8))
     format: Mapped[str | None] = mapped_column(String(8))
-    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -378,7 +378,7 @@ class HeadlineSnapshot(Base):
     population_sources: Mapped[list[str]] = mapped_column(JSON)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON)  # counting, engine, warnings, ...
     note: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_by_name: Mapped[str] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, nullable=False)

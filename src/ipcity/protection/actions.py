@@ -44,7 +44,7 @@ from ipcity.workspace.errors import (
     ValidationError,
     invalid,
 )
-from ipcity.workspace.models import Unit, utcnow
+from ipcity.workspace.models import Unit, record_now, stamp_on
 from ipcity.workspace.permissions import Actor, Role
 
 ENTITY = "case"
@@ -217,7 +217,8 @@ def do_create_case(
     _check_key(session, unit.id, values["case_no"], None)
     if not values.get("district") and unit.kind == "district" and unit.admin_code:
         values["district"] = unit.admin_code
-    case = ProtectionCase(created_at=utcnow(), updated_at=utcnow())
+    stamp = stamp_on(today)  # the app's day (a demo's), not the calendar's
+    case = ProtectionCase(created_at=stamp, updated_at=stamp)
     _store(
         case,
         {
@@ -235,7 +236,9 @@ def do_create_case(
     )
     session.add(case)
     session.flush()
-    audit.record(session, actor, "case.create", ENTITY, case.id, before=None, after=case.as_dict())
+    audit.record(
+        session, actor, "case.create", ENTITY, case.id, before=None, after=case.as_dict(), at=stamp
+    )
     if refresh:
         _refresh(session, _years_touched([(case.received_on, case.closed_on)], today))
     return view_for(session, actor, case)
@@ -263,7 +266,7 @@ def do_update_case(
     before = _audit_row(session, case)
     old_span = (case.received_on, case.closed_on)
     _store(case, values)
-    case.updated_at = utcnow()
+    case.updated_at = record_now()
     session.flush()
     audit.record(
         session,
@@ -307,10 +310,10 @@ def _set_role(session: Session, case_id: int, unit_id: int, role: str | None) ->
             session.delete(row)
         return
     if row is None:
-        session.add(CaseUnit(case_id=case_id, unit_id=unit_id, role=role, since=utcnow()))
+        session.add(CaseUnit(case_id=case_id, unit_id=unit_id, role=role, since=record_now()))
     else:
         row.role = role
-        row.since = utcnow()
+        row.since = record_now()
 
 
 def _referral(
@@ -331,7 +334,7 @@ def _referral(
             note=(note or "").strip()[:2000],
             actor_id=actor.user_id,
             actor_name=actor.name,
-            at=utcnow(),
+            at=record_now(),
         )
     )
 
@@ -366,7 +369,7 @@ def do_transfer_case(
     _set_role(session, case.id, target.id, None)
     _set_role(session, case.id, old_owner, "previous")
     case.unit_id = target.id
-    case.updated_at = utcnow()
+    case.updated_at = record_now()
     touch(case)
     _referral(session, actor, case, "transfer", old_owner, target.id, note)
     session.flush()
@@ -403,7 +406,7 @@ def do_add_joint_unit(
         raise invalid("unit_id", "field.duplicate", value=unit.name)
     before = _audit_row(session, case)
     _set_role(session, case.id, unit.id, "joint")
-    case.updated_at = utcnow()
+    case.updated_at = record_now()
     touch(case)
     _referral(session, actor, case, "join", None, unit.id, note)
     session.flush()
@@ -431,7 +434,7 @@ def do_remove_joint_unit(
         raise invalid("unit_id", "field.not_participant", value=unit.name)
     before = _audit_row(session, case)
     _set_role(session, case.id, unit.id, "previous")
-    case.updated_at = utcnow()
+    case.updated_at = record_now()
     touch(case)
     _referral(session, actor, case, "leave", None, unit.id, note)
     session.flush()

@@ -16,6 +16,11 @@
   gets its audit entry); should one still be refused, the savepoint is rolled back and the row
   reported the same way.
 - 办理单位, when the sheet has it, must name the importing unit (or be blank).
+- **Preview first** (``preview_case_import``): the cases it would add, update (each changed
+  field, before and after) and leave, the skipped rows, and warnings; a 案号 that another
+  unit already records warns loudly (the case would be counted twice: transfer it instead).
+  ``do_import_cases(..., expected_token=)`` applies exactly the previewed import or refuses
+  (StalePreview) when the cases changed in between.
 
 After the import the workspace targets reading protection indicators are refreshed once.
 """
@@ -40,14 +45,18 @@ from ipcity.protection.actions import (
 )
 from ipcity.protection.layout import AMOUNT_FIELDS, CASE_ALIASES, REQUIRED, find_case_header
 from ipcity.protection.models import CaseUnit, ProtectionCase
-from ipcity.protection.permissions import require_record_for_unit
+from ipcity.protection.permissions import is_office, require_record_for_unit
 from ipcity.workspace.actions._common import Invalid
+from ipcity.workspace.actions.imports import PENDING_RIGHTS
 from ipcity.workspace.errors import ImportRejected, NotFound, RowError, ValidationError
 from ipcity.workspace.excel_io import read_sheet
+from ipcity.workspace.import_preview import ImportPreview, StalePreview, digest, field_changes
 from ipcity.workspace.models import Unit
 from ipcity.workspace.permissions import Actor
 from ipcity.workspace.tabular import Rows, cell_text
 from ipcity.workspace.unit_names import UnitIndex
+
+PENDING_RIGHTS["cases"] = require_record_for_unit  # a case sheet kept for its preview
 
 
 @dataclass
@@ -327,6 +336,139 @@ def read_case_import(
     return CaseImport(unit.id, parsed)
 
 
+@dataclass
+class _CaseOp:
+    row: int
+    case_no: str
+    case: ProtectionCase | None  # None: create
+    values: dict[str, Any]  # create: the row's values; update: the changed fields only
+
+
+@dataclass(kw_only=True)
+class CaseImportPreview(ImportPreview):
+    """What importing a checked case sheet would do (see ``ImportPreview``): ``add`` (a row
+    whose 案号 another unit already records is ``loud``: the case would be counted twice),
+    ``update`` with field-level changes, ``unchanged``, ``skipped`` (transferred away or kept
+    by the joint owner) and ``not_in_file`` case numbers."""
+
+    unit_id: int
+    skipped: list[str] = field(default_factory=list)
+    ops: list[_CaseOp] = field(default_factory=list, repr=False)
+
+    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
+        return {**super().as_dict(locale), "skipped": self.skipped}
+
+
+def _show(f: str, value: Any) -> Any:
+    """A value as the preview shows it (JSON-friendly: dates ISO, amounts as strings)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def preview_case_import(session: Session, actor: Actor, checked: CaseImport) -> CaseImportPreview:
+    """What ``do_import_cases`` would do with ``checked`` now (no writes)."""
+    require_record_for_unit(actor, checked.unit_id)
+    unit = session.get(Unit, checked.unit_id)
+    if unit is None:
+        raise NotFound("unit", checked.unit_id)
+    wanted = {r.case_no for r in checked.rows}
+    owned = {
+        c.case_no: c
+        for c in session.scalars(
+            select(ProtectionCase)
+            .where(ProtectionCase.unit_id == unit.id)
+            .order_by(ProtectionCase.id)
+        )
+    }
+    # The unit's part in other units' cases (transferred away, joint): those rows are skipped.
+    kept_by = dict(
+        session.execute(
+            select(ProtectionCase.case_no, ProtectionCase.unit_id)
+            .join(CaseUnit, CaseUnit.case_id == ProtectionCase.id)
+            .where(CaseUnit.unit_id == unit.id, ProtectionCase.unit_id != unit.id)
+        ).all()
+    )
+    # The same 案号 recorded by another unit the importing unit has no part in.
+    others = dict(
+        session.execute(
+            select(ProtectionCase.case_no, ProtectionCase.unit_id).where(
+                ProtectionCase.unit_id != unit.id, ProtectionCase.case_no.in_(wanted)
+            )
+        ).all()
+    )
+    names = {u.id: u.name for u in session.scalars(select(Unit))}
+    preview = CaseImportPreview(unit_id=unit.id)
+    for r in checked.rows:
+        case = owned.get(r.case_no)
+        if case is None and r.case_no in kept_by:
+            preview.skipped.append(r.case_no)
+            preview.warnings.append(
+                _warning(r, "import.case_skipped", unit=names.get(kept_by[r.case_no], ""))
+            )
+            continue
+        if case is None:
+            values = {k: v for k, v in r.values.items() if v is not None}
+            preview.ops.append(_CaseOp(r.row, r.case_no, None, values))
+            owner = others.get(r.case_no)
+            if owner is not None:
+                preview.warnings.append(
+                    _warning(r, "import.case_owned_elsewhere", unit=names.get(owner, ""))
+                    if is_office(actor)  # a unit editor is not told whose case it is
+                    else _warning(r, "import.case_owned_by_another")
+                )
+            preview.add.append(
+                {
+                    "row": r.row,
+                    "seq": "",
+                    "code": r.case_no,
+                    "case_no": r.case_no,
+                    "kind": values.get("kind"),
+                    "ip_type": values.get("ip_type"),
+                    "received_on": _show("received_on", values.get("received_on")),
+                    "closed_on": _show("closed_on", values.get("closed_on")),
+                    "loud": owner is not None,
+                }
+            )
+            continue
+        changes = _changes(case, r.values)
+        if not changes:
+            preview.unchanged.append(r.case_no)
+            continue
+        preview.ops.append(_CaseOp(r.row, r.case_no, case, changes))
+        preview.update.append(
+            {
+                "row": r.row,
+                "seq": "",
+                "code": r.case_no,
+                "case_no": r.case_no,
+                "title": case.cause or "",
+                "reports": 0,
+                "loud": False,
+                "changes": field_changes(_current(case), changes, _show),
+            }
+        )
+    preview.not_in_file = sorted(c for c in owned if c not in wanted)
+    preview.token = digest(
+        {
+            "unit": unit.id,
+            "cases": [[c.id, c.version] for c in owned.values()],
+            "kept_by": sorted(kept_by.items()),
+            "others": sorted(others.items()),
+            "ops": [[op.case_no, op.case.id if op.case else None, op.values] for op in preview.ops],
+        }
+    )
+    return preview
+
+
+def _warning(r: CaseRow, key: str, **params: Any) -> RowError:
+    return RowError(r.row, CASE_ALIASES["case_no"][0], key, {"value": r.case_no, **params})
+
+
 def do_import_cases(
     session: Session,
     actor: Actor,
@@ -337,9 +479,12 @@ def do_import_cases(
     sheet: str | None = None,
     default_kind: str | None = None,
     today: date | None = None,
+    expected_token: str | None = None,
 ) -> CaseImportResult:
     """Import a case sheet for ``unit_id`` (a unit editor: its own unit; the office: any).
-    ``data`` is the sheet's bytes or what ``read_case_import`` returned for it."""
+    ``data`` is the sheet's bytes or what ``read_case_import`` returned for it. With
+    ``expected_token`` (a preview's) it writes only when the preview still holds
+    (else StalePreview, nothing written)."""
     today = today or date.today()
     require_record_for_unit(actor, unit_id)
     unit = session.get(Unit, unit_id)
@@ -348,9 +493,9 @@ def do_import_cases(
     if isinstance(data, CaseImport):
         if data.unit_id != unit.id:
             raise ValueError("the checked import belongs to another unit")
-        parsed = data.rows
+        checked = data
     else:
-        parsed = read_case_import(
+        checked = read_case_import(
             session,
             actor,
             unit.id,
@@ -359,68 +504,51 @@ def do_import_cases(
             sheet=sheet,
             default_kind=default_kind,
             today=today,
-        ).rows
-    owned = {
-        c.case_no: c
-        for c in session.scalars(select(ProtectionCase).where(ProtectionCase.unit_id == unit.id))
-    }
-    elsewhere = set(
-        session.scalars(
-            select(ProtectionCase.case_no)
-            .join(CaseUnit, CaseUnit.case_id == ProtectionCase.id)
-            .where(CaseUnit.unit_id == unit.id)
         )
+    preview = preview_case_import(session, actor, checked)
+    if expected_token is not None and preview.token != expected_token:
+        raise StalePreview()
+    result = CaseImportResult(
+        rows=len(checked.rows),
+        unchanged=list(preview.unchanged),
+        skipped=list(preview.skipped),
+        not_in_file=list(preview.not_in_file),
     )
-    result = CaseImportResult(rows=len(parsed))
     spans: list[tuple[date, date | None]] = []
     failures: list[RowError] = []
     try:
         with session.begin_nested():
-            for r in parsed:
-                case = owned.get(r.case_no)
+            for op in preview.ops:
                 try:
-                    if case is None:
-                        if r.case_no in elsewhere:
-                            result.skipped.append(r.case_no)
-                            continue
+                    if op.case is None:
                         view = do_create_case(
                             session,
                             actor,
-                            {
-                                "unit_id": unit.id,
-                                **{k: v for k, v in r.values.items() if v is not None},
-                            },
+                            {"unit_id": unit.id, **op.values},
                             today=today,
                             refresh=False,
                         )
-                        spans.append((view.received_on, view.closed_on))
-                        result.created.append(r.case_no)
-                        continue
-                    changes = _changes(case, r.values)
-                    if not changes:
-                        result.unchanged.append(r.case_no)
-                        continue
-                    spans.append((case.received_on, case.closed_on))
-                    # The sheet is the authority: it updates whatever version is current.
-                    view = do_update_case(
-                        session,
-                        actor,
-                        case.id,
-                        expected_version=case.version,
-                        changes=changes,
-                        today=today,
-                        refresh=False,
-                    )
+                        result.created.append(op.case_no)
+                    else:
+                        spans.append((op.case.received_on, op.case.closed_on))
+                        # The previewed changes, on the version the preview saw.
+                        view = do_update_case(
+                            session,
+                            actor,
+                            op.case.id,
+                            expected_version=op.case.version,
+                            changes=op.values,
+                            today=today,
+                            refresh=False,
+                        )
+                        result.updated.append(op.case_no)
                     spans.append((view.received_on, view.closed_on))
-                    result.updated.append(r.case_no)
                 except ValidationError as exc:
-                    failures.extend(_rejected(r.row, exc))
+                    failures.extend(_rejected(op.row, exc))
             if failures:
                 raise _Abort
     except _Abort:
         raise ImportRejected(failures) from None
-    in_file = {r.case_no for r in parsed}
-    result.not_in_file = sorted(c for c in owned if c not in in_file)
     if spans:
         _refresh(session, _years_touched(spans, today))
     return result

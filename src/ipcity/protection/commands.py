@@ -75,12 +75,21 @@ def cases_import(
         None, "--kind", help="Kind for rows without 案件类型 (e.g. customs_seizure or 海关扣留)."
     ),
     today: str | None = typer.Option(None, "--today", help="Reject dates after this day."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only show what the import would add, change and warn about."
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
-    """Import a unit's case sheet (XLSX/CSV; all or nothing; re-runnable, keyed by 案号)."""
-    from ipcity.protection.case_import import do_import_cases, read_case_import
+    """Import a unit's case sheet (XLSX/CSV; all or nothing; re-runnable, keyed by 案号). The
+    preview's warnings (a case number another unit records) are printed first."""
+    from ipcity.protection.case_import import (
+        do_import_cases,
+        preview_case_import,
+        read_case_import,
+    )
     from ipcity.workspace.actions.directory import find_unit_by_code
     from ipcity.workspace.errors import ImportRejected
+    from ipcity.workspace.import_preview import StalePreview
     from ipcity.workspace.permissions import system_actor
 
     database = _open(db)
@@ -97,12 +106,34 @@ def cases_import(
                 default_kind=kind,
                 today=day,
             )
+            preview = preview_case_import(s, actor, ready)
+        for w in preview.warnings:
+            typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+        if dry_run:
+            for a in preview.add:
+                typer.echo(f"add {a['code']} ({a['kind']}, {a['received_on']})")
+            for u in preview.update:
+                changed = "; ".join(
+                    f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items()
+                )
+                typer.echo(f"update {u['code']}: {changed}")
+            typer.echo(
+                f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
+                f"{len(preview.unchanged)} unchanged, {len(preview.skipped)} skipped; "
+                "nothing was written"
+            )
+            return
         with database.write() as s:
-            result = do_import_cases(s, actor, ready.unit_id, ready, today=day)
+            result = do_import_cases(
+                s, actor, ready.unit_id, ready, today=day, expected_token=preview.token
+            )
     except ImportRejected as exc:
         typer.echo(exc.message("zh"), err=True)
         for e in exc.row_errors:
             typer.echo(f"  第{e.row}行 {e.column}: {e.message('zh')}", err=True)
+        raise typer.Exit(1) from None
+    except StalePreview as exc:  # the unit's cases changed between preview and write
+        typer.echo(exc.message("zh"), err=True)
         raise typer.Exit(1) from None
     finally:
         database.dispose()

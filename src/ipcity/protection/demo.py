@@ -48,7 +48,7 @@ from ipcity.protection.actions import (
 )
 from ipcity.protection.masking import SYNTHETIC_LABEL
 from ipcity.protection.models import ProtectionCase
-from ipcity.workspace.models import Goal, IndicatorTarget, Plan, Unit
+from ipcity.workspace.models import Goal, IndicatorTarget, Plan, Unit, on_app_day
 from ipcity.workspace.permissions import system_actor
 
 LABEL = SYNTHETIC_LABEL
@@ -407,6 +407,22 @@ def _receipt_days(rng: random.Random, start: date, end: date, count: int) -> lis
 
 
 def seed_protection_demo(
+    session: Session,
+    *,
+    today: date,
+    year: int = 2023,
+    seed: int = 2023,
+    with_targets: bool = True,
+    scale: float = 1.0,
+) -> ProtectionDemoSummary:
+    """See ``_seed_protection_demo``; its records are dated by the demo's clock (``today``)."""
+    with on_app_day(today):
+        return _seed_protection_demo(
+            session, today=today, year=year, seed=seed, with_targets=with_targets, scale=scale
+        )
+
+
+def _seed_protection_demo(
     session: Session,
     *,
     today: date,

@@ -32,6 +32,22 @@ PROTECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "该行属于其他单位：{value}",
         "the row belongs to another unit: {value}",
     ),
+    "import.case_owned_elsewhere": (
+        "案号{value}已由{unit}登记；导入将在本单位再登记一次，同一案件会被重复统计。"
+        "如案件已移送本单位，请由原单位办理移送，不要导入",
+        "case {value} is already recorded by {unit}; importing it records the case a second "
+        "time under this unit and counts it twice. If the case moved here, transfer it instead",
+    ),
+    "import.case_skipped": (
+        "案号{value}已移送或为联合办理，由{unit}维护；本行将跳过",
+        "case {value} was transferred or is handled jointly and is kept by {unit}; "
+        "this row is skipped",
+    ),
+    "import.case_owned_by_another": (
+        "案号{value}已由其他单位登记；导入将在本单位再登记一次，同一案件会被重复统计",
+        "case {value} is already recorded by another unit; importing it records the case a "
+        "second time under this unit and counts it twice",
+    ),
     "field.case_elsewhere": (
         "案号{value}已移送或属于联合办理案件，由其他单位维护",
         "case {value} was transferred or is a joint case kept by another unit",

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcity.workspace.models import Base, Unit, utcnow
+from ipcity.workspace.models import Base, Unit, record_now
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -76,8 +76,8 @@ class ProtectionCase(Base):
     value_seized_fen: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")  # free text: may name people
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)  # demo data (演示数据)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (
@@ -134,7 +134,7 @@ class CaseUnit(Base):
     )
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16))  # joint | previous
-    since: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    since: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (Index("ix_protection_case_units_unit_id", "unit_id"),)
 
 
@@ -152,7 +152,7 @@ class Referral(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(100))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (Index("ix_protection_referrals_case_id", "case_id"),)
 
     def as_dict(self) -> dict[str, Any]:

@@ -30,7 +30,12 @@ from ipcity.web.assets import install_static
 from ipcity.web.config import COOKIE_SECURE_ENV, TODAY_ENV, WebSettings
 from ipcity.web.deps import bearer_actor
 from ipcity.web.errors import install_error_handlers
-from ipcity.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, SessionMiddleware
+from ipcity.web.middleware import (
+    AppDayMiddleware,
+    LocaleMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+)
 from ipcity.web.nav import NavItem
 from ipcity.web.routing import API_PREFIX
 from ipcity.web.visibility import ApiGate, PageGate
@@ -141,6 +146,7 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     app.add_middleware(LocaleMiddleware, secure=settings.cookie_secure)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(AppDayMiddleware, day=settings.today)
     return app
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -21,6 +22,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ipcity.web.i18n import LANG_COOKIE, pick_locale, reset_locale, set_locale
+from ipcity.workspace.models import on_app_day
 
 SESSION_COOKIE = "ipcity_session"
 
@@ -178,3 +180,20 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+class AppDayMiddleware:
+    """Records made during a request are dated on the app's day (``--today``/IPCITY_TODAY,
+    a demo's or a training day), so they agree with the statuses computed for that day.
+    Sessions and sign-in limits keep the real clock."""
+
+    def __init__(self, app: ASGIApp, *, day: date | None) -> None:
+        self.app = app
+        self.day = day
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.day is None:
+            await self.app(scope, receive, send)
+            return
+        with on_app_day(self.day):  # a contextvar: copied into the handler's worker thread
+            await self.app(scope, receive, send)

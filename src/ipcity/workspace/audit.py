@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.workspace.models import AuditEntry, utcnow
+from ipcity.workspace.models import AuditEntry, record_now
 from ipcity.workspace.permissions import Actor, Cap, require
 from ipcity.workspace.tabular import csv_bytes
 
@@ -44,7 +44,7 @@ def record(
     at: datetime | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
-        at=at or utcnow(),
+        at=at or record_now(),
         actor_id=actor.user_id,
         actor_name=actor.name,
         actor_role=actor.role.value,

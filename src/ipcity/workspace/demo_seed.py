@@ -43,7 +43,7 @@ from ipcity.workspace.actions import (
 )
 from ipcity.workspace.auth import generate_password
 from ipcity.workspace.cn_dates import parse_deadline
-from ipcity.workspace.models import Setting, Unit, User
+from ipcity.workspace.models import Setting, Unit, User, on_app_day
 from ipcity.workspace.permissions import Actor, system_actor
 
 DEMO_SETTING = "demo_seeded"
@@ -108,15 +108,20 @@ def seed_demo(session: Session, *, today: date, seed: int = 2023) -> DemoLogins:
         raise IpcityError("the workspace already has member units; seed the demo into an empty one")
     rng = random.Random(seed)
     actor = system_actor("demo-seed")
-    units = _seed_units(session, actor)
-    logins = _seed_users(session, actor, units)
-    plans, goals = _seed_plans(session, actor)
-    _seed_targets(session, actor, plans, goals, today)
-    _wp, tasks = _seed_work_plan(session, actor, plans["FYP14"], goals, units, rng)
-    _seed_unit_editors(session, actor, units, tasks, logins)
+    # Set up in the first days of the year, reported through it, supervised on the demo's
+    # day: every record is dated by the demo's clock, none in the real present.
+    setup_day = min(today, date(today.year, 1, 4))
+    with on_app_day(setup_day):
+        units = _seed_units(session, actor)
+        logins = _seed_users(session, actor, units, setup_day)
+        plans, goals = _seed_plans(session, actor)
+        _seed_targets(session, actor, plans, goals, today)
+        _wp, tasks = _seed_work_plan(session, actor, plans["FYP14"], goals, units, rng)
+        _seed_unit_editors(session, actor, units, tasks, logins, setup_day)
     users = {u.username: Actor.from_user(u) for u in session.scalars(select(User))}
-    report_counts = _seed_reports(session, users, tasks, units, rng, today)
-    run = do_run_supervision(session, actor, today=today, smtp=None)
+    with on_app_day(today):
+        report_counts = _seed_reports(session, users, tasks, units, rng, today)
+        run = do_run_supervision(session, actor, today=today, smtp=None)
     session.merge(Setting(key=DEMO_SETTING, value=f"seed={seed}; today={today.isoformat()}"))
     session.flush()
     logins.counts = {
@@ -164,7 +169,7 @@ def _seed_units(session: Session, actor: Actor) -> dict[str, Unit]:
     return units
 
 
-def _seed_users(session: Session, actor: Actor, units: dict[str, Unit]) -> DemoLogins:
+def _seed_users(session: Session, actor: Actor, units: dict[str, Unit], day: date) -> DemoLogins:
     out = DemoLogins()
     for username, role, unit_code in DEMO_USERS:
         password = generate_password()
@@ -179,13 +184,19 @@ def _seed_users(session: Session, actor: Actor, units: dict[str, Unit]) -> DemoL
                 "display_name": f"演示用户 {username}",
             },
             password=password,
+            today=day,
         )
         out.logins.append(DemoLogin(username, role, unit.name if unit else "", password))
     return out
 
 
 def _seed_unit_editors(
-    session: Session, actor: Actor, units: dict[str, Unit], tasks: list[Any], out: DemoLogins
+    session: Session,
+    actor: Actor,
+    units: dict[str, Unit],
+    tasks: list[Any],
+    out: DemoLogins,
+    day: date,
 ) -> None:
     """An editor for every unit that leads or co-operates in a task and has none in
     DEMO_USERS, so each unit's reports are written by its own people, not by the office."""
@@ -209,6 +220,7 @@ def _seed_unit_editors(
                 "display_name": f"{unit.short_name or unit.name}联络员（演示）",
             },
             password=password,
+            today=day,
         )
         out.logins.append(DemoLogin(username, "unit_editor", unit.name, password))
         staffed.add(code)

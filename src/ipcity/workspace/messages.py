@@ -248,7 +248,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.renames_reported_task": (
         "任务 {code} 已有 {reports} 份进展报告，本次导入将修改其{fields}",
-        "task {code} has {reports} progress reports; this import changes its {fields}",
+        "task {code} has {reports} progress reports; this import changes its {fields_en}",
     ),
     "import.stale_preview": (
         "预览之后数据已有变化（其他人修改了任务或单位），本次未写入任何内容；请重新上传并查看新的预览",

@@ -5,12 +5,18 @@ Conventions:
   ``WHERE version = :seen`` matches nothing fails, so no update is silently lost;
 - progress reports are append-only: content lives in immutable ``report_revisions`` and every
   workflow step in ``report_events``; the ``progress_reports`` row only points at the newest;
-- timestamps are naive UTC (``utcnow()``), the same on SQLite and PostgreSQL;
+- timestamps are naive UTC, the same on SQLite and PostgreSQL: records by the app's clock
+  (``record_now()``: the app's day, e.g. the demo's, at the real time of day), sessions and
+  pending uploads by the real clock (``utcnow()``);
 - ``as_dict()`` is the JSON shape used by the audit log, StaleVersion and the API.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,8 +48,51 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    """Naive UTC now: what every timestamp column stores."""
+    """Naive UTC now: what every timestamp column stores. Sessions, tokens, rate limits and
+    pending uploads use it as it is (they expire by the real clock)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# The app's day while a request or a demo seed runs (``on_app_day``); else $IPCITY_TODAY.
+_APP_DAY: ContextVar[date | None] = ContextVar("ipcity_app_day", default=None)
+TODAY_ENV = "IPCITY_TODAY"
+
+
+def _app_day() -> date | None:
+    day = _APP_DAY.get()
+    if day is not None:
+        return day
+    try:
+        return date.fromisoformat(os.environ.get(TODAY_ENV, "").strip())
+    except ValueError:  # unset (or refused where the setting is read)
+        return None
+
+
+def stamp_on(day: date | None = None) -> datetime:
+    """Now by the app's clock: the real time of day on ``day`` (None: the app's day, see
+    ``on_app_day``), or the real UTC now when that is the calendar's today (UTC or local)."""
+    day = day or _app_day()
+    now = utcnow()
+    if day is None or day in (now.date(), date.today()):
+        return now
+    return datetime.combine(day, now.time())
+
+
+def record_now() -> datetime:
+    """When a record (report, notice, case, user, audit entry …) is made, by the app's clock:
+    a demo or training database set on 15 November 2023 holds no record dated in the real
+    present. Column default of those tables."""
+    return stamp_on(None)
+
+
+@contextmanager
+def on_app_day(day: date | None) -> Iterator[None]:
+    """Stamp the records made inside on ``day`` (None: the calendar's day)."""
+    token = _APP_DAY.set(day)
+    try:
+        yield
+    finally:
+        _APP_DAY.reset(token)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -140,7 +189,7 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     # "End all sessions": API tokens issued up to this moment are refused (auth_sessions.py).
     sessions_ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     # the badge counts unread notices newer than this (a leader's "mark all read")
@@ -325,7 +374,7 @@ class PublishedActual(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    entered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    entered_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("target_id", "year"),)
@@ -467,8 +516,8 @@ class ProgressReport(Base):
     period_end: Mapped[date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(16))  # draft | submitted | accepted | returned
     current_revision: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("task_id", "unit_id", "period"),)
@@ -512,7 +561,7 @@ class ReportRevision(Base):
     narrative: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (UniqueConstraint("report_id", "revision_no"),)
 
     report: Mapped[ProgressReport] = relationship(back_populates="revisions")
@@ -545,7 +594,7 @@ class ReportEvent(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(100))
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -609,7 +658,7 @@ class Notice(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     day: Mapped[date] = mapped_column(Date)
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
     read_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -641,7 +690,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(100))
     actor_role: Mapped[str] = mapped_column(String(16))

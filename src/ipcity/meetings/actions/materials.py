@@ -30,7 +30,7 @@ from ipcity.meetings.permissions import (
 )
 from ipcity.workspace import audit
 from ipcity.workspace.errors import NotFound, PermissionDenied
-from ipcity.workspace.models import utcnow
+from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
 
 
@@ -86,7 +86,7 @@ def do_attach_material(
         report_format=attachment.format,
         added_by_id=actor.user_id,
         added_by_name=actor.name,
-        added_at=at or utcnow(),
+        added_at=at or record_now(),
     )
     session.add(material)
     session.flush()
@@ -120,7 +120,7 @@ def do_remove_material(
     if material.removed_at is not None:
         return material
     before = material.as_dict()
-    material.removed_at = utcnow()
+    material.removed_at = record_now()
     material.removed_by_name = actor.name
     session.flush()
     audit.record(

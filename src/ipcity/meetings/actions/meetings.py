@@ -37,7 +37,7 @@ from ipcity.workspace.actions._common import (
     touch,
 )
 from ipcity.workspace.errors import FieldError, ValidationError
-from ipcity.workspace.models import Unit, utcnow
+from ipcity.workspace.models import Unit, record_now
 from ipcity.workspace.permissions import Actor
 
 MEETING_FIELDS: dict[str, Field] = {
@@ -122,7 +122,7 @@ def do_create_meeting(session: Session, actor: Actor, data: Mapping[str, Any]) -
         errors += _check_units(session, "convener_unit_id", [values["convener_unit_id"]])
     if errors:
         raise ValidationError(errors)
-    now = utcnow()
+    now = record_now()
     meeting = Meeting(
         **{k: v for k, v in values.items() if v is not None},
         created_at=now,
@@ -178,7 +178,7 @@ def do_update_meeting(
             setattr(meeting, k, v)
         if attending is not None:
             meeting.attending_units = _units(session, attending)
-        meeting.updated_at = utcnow()
+        meeting.updated_at = record_now()
     touch(meeting)
     session.flush()
     audit.record(

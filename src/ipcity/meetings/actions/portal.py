@@ -48,7 +48,7 @@ from ipcity.workspace.actions._common import (
     text,
 )
 from ipcity.workspace.errors import FieldError, ValidationError
-from ipcity.workspace.models import utcnow
+from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
 
 PUBLICATION_FIELDS: dict[str, Field] = {
@@ -107,7 +107,7 @@ def do_create_publication(
     require(actor, MCap.MANAGE_PORTAL)
     values = parse_fields(data, PUBLICATION_FIELDS, partial=False)
     _check_meeting(session, values)
-    now = at or utcnow()
+    now = at or record_now()
     pub = Publication(
         **{k: v for k, v in values.items() if v is not None},
         status="draft",
@@ -170,7 +170,7 @@ def do_update_publication(
             ]
         )
     before = pub.as_dict()
-    now = utcnow()
+    now = record_now()
     added = _new_files(session, add_files, now)
     with session.no_autoflush:
         for k, v in values.items():
@@ -206,7 +206,7 @@ def do_publish(
     if not (pub.body_zh.strip() or pub.summary_zh.strip() or pub.files):
         raise invalid("body_zh", "field.publication_empty")
     before = pub.as_dict()
-    now = at or utcnow()
+    now = at or record_now()
     pub.status = "published"
     pub.published_at = now
     pub.published_by_id = actor.user_id
@@ -241,7 +241,7 @@ def do_withdraw(
     if pub.status != "published":
         raise StateError("publication", pub.status, "withdraw")
     before = pub.as_dict()
-    now = at or utcnow()
+    now = at or record_now()
     pub.status = "withdrawn"
     pub.withdrawn_at = now
     pub.updated_at = now
@@ -310,7 +310,7 @@ def do_publish_headline_snapshot(
         figures = headline.workspace_figures(session, years)
     if not any(r.value is not None and r.year == year for r in figures.rows):
         raise invalid("year", "field.no_headline_values", year=year)
-    now = at or utcnow()
+    now = at or record_now()
     for old in session.scalars(
         select(HeadlineSnapshot)
         .where(HeadlineSnapshot.year == year, HeadlineSnapshot.status == "published")

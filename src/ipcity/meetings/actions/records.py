@@ -26,7 +26,7 @@ from ipcity.workspace.actions import do_create_task, do_create_work_plan
 from ipcity.workspace.actions._common import Field, optional_ident, parse_fields, text
 from ipcity.workspace.cn_dates import parse_deadline
 from ipcity.workspace.errors import FieldError, NotFound, ValidationError
-from ipcity.workspace.models import Plan, Task, WorkPlan, utcnow
+from ipcity.workspace.models import Plan, Task, WorkPlan, record_now
 from ipcity.workspace.permissions import Actor, Cap
 from ipcity.workspace.permissions import require as ws_require
 
@@ -79,11 +79,11 @@ def do_record_minutes(
         note=note.strip(),
         author_id=actor.user_id,
         author_name=actor.name,
-        created_at=at or utcnow(),
+        created_at=at or record_now(),
     )
     session.add(minutes)
     meeting.minutes_revision = minutes.revision_no
-    meeting.updated_at = utcnow()
+    meeting.updated_at = record_now()
     session.flush()
     audit.record(
         session,
@@ -225,7 +225,7 @@ def do_record_decision(
         task_id=task.id,
         recorded_by_id=actor.user_id,
         recorded_by_name=actor.name,
-        recorded_at=at or utcnow(),
+        recorded_at=at or record_now(),
     )
     session.add(decision)
     session.flush()

@@ -26,6 +26,7 @@ from ipcity.workspace.actions.imports import (
     read_task_import,
 )
 from ipcity.workspace.errors import ImportRejected
+from ipcity.workspace.import_preview import rejected_preview
 from ipcity.workspace.permissions import Cap, require
 
 router = api_router(tags=["imports"], responses=ERROR_RESPONSES)
@@ -55,14 +56,7 @@ def import_tasks(
     except ImportRejected as exc:
         if not dry_run:
             raise
-        return {
-            "add": [],
-            "update": [],
-            "unchanged": 0,
-            "warnings": [],
-            "errors": [e.as_dict(locale) for e in exc.row_errors],
-            "token": None,
-        }
+        return rejected_preview(exc.row_errors, locale)
     if dry_run:
         preview = preview_task_import(session, actor, ready, today=settings.current_day())
         return preview.as_dict(locale)

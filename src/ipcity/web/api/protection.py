@@ -24,13 +24,14 @@ from ipcity.protection.actions import (
     do_update_case,
 )
 from ipcity.protection.assessment import self_assessment
-from ipcity.protection.case_import import do_import_cases, read_case_import
+from ipcity.protection.case_import import do_import_cases, preview_case_import, read_case_import
 from ipcity.protection.permissions import EDIT_CASES, can_record_for_unit
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
-from ipcity.web.pages.protection import portal_block, read_upload
+from ipcity.web.pages.imports import read_sheet_upload
+from ipcity.web.pages.protection import portal_block
 from ipcity.web.params import DbId, Offset, Version, Year
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import (
@@ -49,7 +50,8 @@ from ipcity.web.schemas.protection import (
     JointIn,
     TransferIn,
 )
-from ipcity.workspace.errors import PermissionDenied
+from ipcity.workspace.errors import ImportRejected, PermissionDenied
+from ipcity.workspace.import_preview import rejected_preview
 from ipcity.workspace.permissions import Role
 
 router = api_router(tags=["protection"], responses=ERROR_RESPONSES)
@@ -110,6 +112,7 @@ def create_case(
 @router.post("/cases/import")
 @reads_before_writing
 def import_cases(
+    request: Request,
     session: DbSession,
     db: Db,
     actor: ApiActor,
@@ -118,29 +121,45 @@ def import_cases(
     unit_id: Annotated[DbId | None, Form()] = None,
     kind: Annotated[str | None, Form()] = None,
     sheet: Annotated[str | None, Form()] = None,
+    dry_run: Annotated[bool, Query()] = False,
+    token: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     """Multipart: ``file`` (XLSX/CSV), ``unit_id`` (a unit editor's own by default),
-    ``kind`` for rows without 案件类型, ``sheet``. All or nothing: 422 with ``row_errors``.
-    The sheet is read and checked before the write transaction opens."""
+    ``kind`` for rows without 案件类型, ``sheet``. ``?dry_run=true`` returns the preview and
+    writes nothing: ``{"add", "update": [{"code", "changes": {field: {"from", "to"}}}],
+    "unchanged", "skipped", "warnings", "errors", "token"}`` (bad rows: 200 with them in
+    ``errors``). Without it the import is applied, all or nothing (bad rows: 422 with
+    ``row_errors``); with ``token`` (the dry run's) only if it still does exactly what was
+    previewed (else 409). The sheet is read and checked before the write transaction opens."""
     unit = unit_id if unit_id is not None else actor.unit_id
     if actor.role in (Role.ANONYMOUS, Role.LEADER) or unit is None:
         raise PermissionDenied(EDIT_CASES)
     if not can_record_for_unit(actor, unit):
         raise PermissionDenied(EDIT_CASES)
-    data, name = read_upload(file)
+    data, name = read_sheet_upload(file)
     today = settings.current_day()
-    ready = read_case_import(
-        session,
-        actor,
-        unit,
-        data,
-        name,
-        sheet=sheet or None,
-        default_kind=kind or None,
-        today=today,
-    )
+    locale = ws_locale(request.state.locale)
+    try:
+        ready = read_case_import(
+            session,
+            actor,
+            unit,
+            data,
+            name,
+            sheet=sheet or None,
+            default_kind=kind or None,
+            today=today,
+        )
+    except ImportRejected as exc:
+        if not dry_run:
+            raise
+        return rejected_preview(exc.row_errors, locale)
+    if dry_run:
+        return preview_case_import(session, actor, ready).as_dict(locale)
     with db.write() as writer:
-        result = do_import_cases(writer, actor, ready.unit_id, ready, today=today)
+        result = do_import_cases(
+            writer, actor, ready.unit_id, ready, today=today, expected_token=token
+        )
     return result.as_dict()
 
 

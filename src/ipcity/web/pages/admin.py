@@ -209,7 +209,10 @@ def create_user(
         "unit_id": unit_id or None,
     }
     chosen = password or generate_password()
-    outcome = attempt(v.session, lambda: do_create_user(v.session, v.actor, data, password=chosen))
+    outcome = attempt(
+        v.session,
+        lambda: do_create_user(v.session, v.actor, data, password=chosen, today=v.today),
+    )
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
         return _users_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)

@@ -8,6 +8,7 @@ shows (aggregates only, small counts suppressed)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
@@ -30,7 +31,13 @@ from ipcity.protection.actions import (
     do_update_case,
 )
 from ipcity.protection.assessment import self_assessment
-from ipcity.protection.case_import import CaseImportResult, do_import_cases, read_case_import
+from ipcity.protection.case_import import (
+    CaseImportPreview,
+    CaseImportResult,
+    do_import_cases,
+    preview_case_import,
+    read_case_import,
+)
 from ipcity.protection.export import export_cases
 from ipcity.protection.layout import CASE_ALIASES
 from ipcity.protection.permissions import (
@@ -49,14 +56,19 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
+from ipcity.web.pages.imports import read_sheet_upload
 from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
+from ipcity.workspace.actions.imports import (
+    drop_pending_import,
+    load_pending_import,
+    store_pending_import,
+)
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
 from ipcity.workspace.permissions import Actor, Role
-from ipcity.workspace.tabular import UploadLimits
 
 router = page_router()
 NAV = (
@@ -539,6 +551,17 @@ def import_form(v: View) -> Response:
     return _import_page(v, {})
 
 
+def _unit_to_import(v: View, unit_id: str) -> int:
+    """The unit whose cases the sheet holds: the form's choice, a unit editor's own by
+    default; PermissionDenied for a unit the actor may not record for."""
+    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
+        raise PermissionDenied(EDIT_CASES)
+    unit = _int(unit_id) or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None)
+    if unit is None or not can_record_for_unit(v.actor, unit):
+        raise PermissionDenied(EDIT_CASES)
+    return unit
+
+
 @router.post("/protection/import", response_class=HTMLResponse)
 @reads_before_writing
 def import_cases(
@@ -549,17 +572,15 @@ def import_cases(
     kind: Annotated[str, Form()] = "",
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
-    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
-        raise PermissionDenied(EDIT_CASES)
-    unit = _int(unit_id) or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None)
-    if unit is None or not can_record_for_unit(v.actor, unit):
-        raise PermissionDenied(EDIT_CASES)
-    data, name = read_upload(file)
+    """Upload → preview: nothing is imported yet; the sheet is kept until it is confirmed."""
+    unit = _unit_to_import(v, unit_id)
+    data, name = read_sheet_upload(file)
     actor, today = v.actor, v.today
-    # Read and check in the request's read session; only the writes take the write lock.
-    checked = attempt(
-        v.session,
-        lambda: read_case_import(
+    form = {"unit_id": unit, "kind": kind, "sheet": sheet}
+
+    def check() -> CaseImportPreview:
+        # Read and check in the request's read session; only the upload is kept in a write.
+        ready = read_case_import(
             v.session,
             actor,
             unit,
@@ -568,40 +589,101 @@ def import_cases(
             sheet=sheet or None,
             default_kind=kind or None,
             today=today,
+        )
+        return preview_case_import(v.session, actor, ready)
+
+    checked = attempt(v.session, check)
+    if checked.value is None:
+        return _import_outcome(v, Outcome(error=checked.error), name, form)
+    # The choices the apply must read the sheet with again, kept with it.
+    kept_as = json.dumps({"sheet": sheet, "kind": kind}, ensure_ascii=False)
+    stored = attempt_write(
+        db,
+        lambda s: store_pending_import(
+            s, actor, kind="cases", owner_id=unit, data=data, filename=name, sheet=kept_as
         ),
     )
-    outcome_: Outcome[CaseImportResult] = Outcome(error=checked.error)
-    if checked.value is not None:
-        ready = checked.value
-        outcome_ = attempt_write(
-            db, lambda s: do_import_cases(s, actor, ready.unit_id, ready, today=today)
-        )
-    return _import_page(
-        v,
+    if stored.value is None:
+        return _import_outcome(v, Outcome(error=stored.error), name, form)
+    return v.render(
+        "imports/preview.html",
         {
-            "result": outcome_.value,
-            "error": outcome_.error,
+            "kind": "cases",
+            "owner": queries.get_unit(v.session, v.actor, unit),
+            "preview": checked.value,
             "filename": name,
-            "form": {"unit_id": unit, "kind": kind, "sheet": sheet},
+            "upload_key": stored.value,
+            **_vocab(v),
         },
-        status_code=outcome_.error.http_status if outcome_.error else 200,
     )
 
 
-def read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
-    if upload is None or not upload.filename:
-        raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
-    max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
-    data = upload.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise WebError(
-            413,
-            "file_too_large",
-            N_("The file %(name)s is larger than %(mb)s MB."),
-            name=upload.filename,
-            mb=max_bytes // (1024 * 1024),
-        )
-    return data, upload.filename
+@router.post("/protection/import/apply", response_class=HTMLResponse)
+@reads_before_writing
+def import_cases_apply(
+    v: View,
+    db: Db,
+    unit_id: Annotated[str, Form()] = "",
+    upload: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm → apply exactly the previewed import, or refuse when the cases changed since."""
+    unit = _unit_to_import(v, unit_id)
+    actor, today = v.actor, v.today
+    pending = attempt(
+        v.session,
+        lambda: load_pending_import(v.session, actor, upload, kind="cases", owner_id=unit),
+    )
+    if pending.value is None:
+        return _import_outcome(v, Outcome(error=pending.error), "", {"unit_id": unit})
+    kept = pending.value
+    name, data, choices = kept.filename, kept.data, _kept_choices(kept.sheet)
+    form = {"unit_id": unit, **choices}
+    checked = attempt(
+        v.session,
+        lambda: read_case_import(
+            v.session,
+            actor,
+            unit,
+            data,
+            name,
+            sheet=choices["sheet"] or None,
+            default_kind=choices["kind"] or None,
+            today=today,
+        ),
+    )
+    outcome: Outcome[CaseImportResult] = Outcome(error=checked.error)
+    if checked.value is not None:
+        ready = checked.value
+
+        def apply(s: Session) -> CaseImportResult:
+            result = do_import_cases(
+                s, actor, ready.unit_id, ready, today=today, expected_token=token
+            )
+            drop_pending_import(s, upload)
+            return result
+
+        outcome = attempt_write(db, apply)
+    return _import_outcome(v, outcome, name, form)
+
+
+def _kept_choices(raw: str) -> dict[str, str]:
+    try:
+        kept = json.loads(raw)
+    except ValueError:
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
+    return {k: str(kept.get(k) or "") for k in ("sheet", "kind")}
+
+
+def _import_outcome(
+    v: View, outcome: Outcome[CaseImportResult], name: str, form: dict[str, Any]
+) -> Response:
+    return _import_page(
+        v,
+        {"result": outcome.value, "error": outcome.error, "filename": name, "form": form},
+        status_code=outcome.error.http_status if outcome.error else 200,
+    )
 
 
 # --- indicators and the self-assessment ---------------------------------------------------------

@@ -48,6 +48,27 @@ class TaskFilters:
         )
 
 
+@dataclass(frozen=True)
+class MyReport:
+    """A unit editor's own unit's latest report on a task, and the period the work plan's
+    rhythm asks for now (a report on an earlier period means "none yet" for this one)."""
+
+    period: str
+    report: ProgressReport | None
+
+    @property
+    def current(self) -> ProgressReport | None:
+        return self.report if self.report and self.report.period == self.period else None
+
+    @property
+    def return_reason(self) -> str | None:
+        """Why the office returned it (shown next to the revise link)."""
+        if self.report is None or self.report.state != "returned":
+            return None
+        returns = [e for e in self.report.events if e.kind == "return"]
+        return returns[-1].comment if returns else ""
+
+
 @dataclass
 class TaskListing:
     filters: TaskFilters
@@ -56,6 +77,29 @@ class TaskListing:
     work_plans: list[WorkPlan]
     rows: list[TaskView] = field(default_factory=list)
     total_before_status: int = 0
+    mine: dict[int, MyReport] | None = None  # task id -> report; None: not a unit editor
+
+
+def _my_reports(
+    session: Session, actor: Actor, plans: list[WorkPlan], rows: list[TaskView], today: date
+) -> dict[int, MyReport]:
+    """The editor's unit's latest report per listed task (one query for all of them)."""
+    task_ids = {r.task.id for r in rows}
+    latest: dict[int, ProgressReport] = {}
+    for report in queries.list_reports(session, actor, unit_id=actor.unit_id):  # newest first
+        if report.task_id in task_ids and report.unit_id == actor.unit_id:
+            latest.setdefault(report.task_id, report)
+    period = {wp.id: rhythm.period_of(today, wp.report_rhythm) for wp in plans}
+    return {
+        r.task.id: MyReport(period[r.task.work_plan_id], latest.get(r.task.id))
+        for r in rows
+        if r.task.work_plan_id in period
+        # only the tasks the unit reports on: it leads or co-operates
+        and (
+            r.task.lead_unit_id == actor.unit_id
+            or any(u.id == actor.unit_id for u in r.task.co_units)
+        )
+    }
 
 
 def task_listing(
@@ -89,6 +133,8 @@ def task_listing(
         listing.rows.extend(
             r for r in rows if f.status is None or r.status.status.value == f.status
         )
+    if actor.role is Role.UNIT_EDITOR and actor.unit_id is not None and can_view_internal(actor):
+        listing.mine = _my_reports(session, actor, plans, listing.rows, today)
     return listing
 
 

@@ -14,6 +14,7 @@ from ipcity.workspace import queries
 from ipcity.workspace.models import ProgressReport
 from ipcity.workspace.permissions import Actor, can_view_internal
 from ipcity.workspace.queries import TaskView
+from ipcity.workspace.rhythm import period_of
 from ipcity.workspace.supervision import Status
 
 UPCOMING_LIMIT = 8
@@ -31,6 +32,7 @@ class UnitHome:
     returned: list[ReturnedReport] = field(default_factory=list)
     drafts: list[ProgressReport] = field(default_factory=list)
     latest: dict[int, ProgressReport] = field(default_factory=dict)  # task id -> report
+    period: dict[int, str] = field(default_factory=dict)  # task id -> the rhythm's period now
     upcoming: list[TaskView] = field(default_factory=list)
 
 
@@ -58,9 +60,11 @@ def unit_home(
         (t for t in tasks if t.status.status is not Status.DONE and t.task.deadline >= today),
         key=lambda t: (t.task.deadline, t.task.seq, t.task.id),
     )[:UPCOMING_LIMIT]
+    rhythms = {t.task.work_plan_id: t.task.work_plan.report_rhythm for t in tasks}
     return UnitHome(
         returned=[_returned(r) for r in reports if r.state == "returned"],
         drafts=[r for r in reports if r.state == "draft"],
         latest=latest,
+        period={t.task.id: period_of(today, rhythms[t.task.work_plan_id]) for t in tasks},
         upcoming=upcoming,
     )

@@ -32,7 +32,7 @@ from ipcity.workspace.actuals import (
     open_warehouse,
 )
 from ipcity.workspace.errors import NoWarehouse
-from ipcity.workspace.models import ComputedActual, IndicatorTarget, PublishedActual, utcnow
+from ipcity.workspace.models import ComputedActual, IndicatorTarget, PublishedActual, record_now
 from ipcity.workspace.permissions import Actor, Cap, require
 
 PUBLISHED_FIELDS: dict[str, Field] = {
@@ -84,7 +84,7 @@ def do_enter_published_actual(
     for k, v in values.items():
         setattr(existing, k, v if v is not None or k != "note" else "")
     existing.entered_by_id = actor.user_id
-    existing.entered_at = utcnow()
+    existing.entered_at = record_now()
     session.flush()
     audit.record(
         session,
@@ -151,7 +151,7 @@ def do_refresh_computed_actuals(
         compute = compute or load_compute()
         wh = open_warehouse() if own_warehouse else warehouse
     latest = latest_computed(session, [t.id for t in targets])
-    now = now or utcnow()
+    now = now or record_now()
     try:
         for (indicator, region), members in groups.items():
             provider = find_provider(indicator)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,7 +26,7 @@ from ipcity.workspace.actions._common import (
 )
 from ipcity.workspace.auth import check_password_strength, hash_password, normalise_username
 from ipcity.workspace.errors import FieldError, NotFound, ValidationError, invalid
-from ipcity.workspace.models import Unit, UnitAlias, User
+from ipcity.workspace.models import Unit, UnitAlias, User, stamp_on
 from ipcity.workspace.permissions import USER_ROLES, Actor, Cap, Role, require
 
 UNIT_KINDS = ("office", "municipal", "district")
@@ -217,11 +218,17 @@ def _check_user(session: Session, role: str, unit_id: int | None) -> None:
 
 
 def do_create_user(
-    session: Session, actor: Actor, data: Mapping[str, Any], *, password: str
+    session: Session,
+    actor: Actor,
+    data: Mapping[str, Any],
+    *,
+    password: str,
+    today: date | None = None,
 ) -> User:
     """Create a user. Fields: username, role (office_admin|unit_editor|leader), unit_id
     (required for a unit editor), display_name, email, active. The password is hashed with
-    argon2 and never stored or logged in clear."""
+    argon2 and never stored or logged in clear. ``today``: the app's day (a demo's), which
+    dates the account; None: the app's clock."""
     require(actor, Cap.MANAGE_USERS)
     values = parse_fields(data, USER_FIELDS, partial=False)
     check_password_strength(password)
@@ -230,10 +237,19 @@ def do_create_user(
         raise invalid("username", "field.duplicate", value=values["username"])
     values = {k: v for k, v in values.items() if v is not None}
     values.setdefault("display_name", values["username"])
-    user = User(password_hash=hash_password(password), **values)
+    user = User(password_hash=hash_password(password), created_at=stamp_on(today), **values)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.id, before=None, after=user.as_dict())
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        before=None,
+        after=user.as_dict(),
+        at=user.created_at,
+    )
     return user
 
 

@@ -23,10 +23,9 @@ changed in between, so what is applied is what was previewed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -44,6 +43,12 @@ from ipcity.workspace.errors import (
     RowError,
     ValidationError,
     WorkspaceError,
+)
+from ipcity.workspace.import_preview import (
+    ImportPreview,
+    StalePreview,
+    digest,
+    field_changes,
 )
 from ipcity.workspace.models import (
     Goal,
@@ -148,13 +153,6 @@ def read_task_import(
     return TaskImport(wp.id, parsed)
 
 
-class StalePreview(WorkspaceError):
-    """The tasks or units changed between the preview and the apply: nothing was written."""
-
-    http_status = 409
-    key = "import.stale_preview"
-
-
 # Fields a sheet column stands for (only the columns present are compared and written).
 _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title",),
@@ -177,35 +175,13 @@ class _Op:
     values: dict[str, Any]  # create: every field; update: the changed fields only
 
 
-@dataclass
-class TaskImportPreview:
-    """What importing a checked sheet would do (see the module doc)."""
+@dataclass(kw_only=True)
+class TaskImportPreview(ImportPreview):
+    """What importing a checked sheet would do (see the module doc). ``loud``: the updates
+    that rename a task with reports or hand it to another lead unit."""
 
     work_plan_id: int
-    add: list[dict[str, Any]] = field(default_factory=list)
-    update: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    not_in_file: list[str] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    token: str = ""
     ops: list[_Op] = field(default_factory=list, repr=False)
-
-    @property
-    def loud(self) -> list[dict[str, Any]]:
-        """The updates that rename a task with reports or hand it to another lead unit."""
-        return [u for u in self.update if u["loud"]]
-
-    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
-        return {
-            "add": self.add,
-            "update": self.update,
-            "unchanged": len(self.unchanged),
-            "unchanged_codes": self.unchanged,
-            "not_in_file": self.not_in_file,
-            "warnings": [w.as_dict(locale) for w in self.warnings],
-            "errors": [],
-            "token": self.token,
-        }
 
 
 def _next_codes(year: int, taken: set[str]) -> Any:
@@ -351,10 +327,7 @@ def preview_task_import(
                 "title": task.title,
                 "reports": n_reports,
                 "loud": loud,
-                "changes": {
-                    k: {"from": names.show(k, current[k]), "to": names.show(k, v)}
-                    for k, v in changes.items()
-                },
+                "changes": field_changes(current, changes, names.show),
             }
         )
         if loud:
@@ -369,6 +342,7 @@ def preview_task_import(
                         excel_io.TASK_HEADER[excel_io.TASK_FIELDS.index(_FIELD_COLUMN[k])]
                         for k in renamed
                     ),
+                    fields_en=" and ".join(_FIELD_EN[k] for k in renamed),
                 )
             )
         if "deadline" in changes:
@@ -377,6 +351,9 @@ def preview_task_import(
     preview.not_in_file = sorted(c for c in by_code if c not in in_file)
     preview.token = _token(wp.id, tasks, preview.ops)
     return preview
+
+
+_FIELD_EN = {"title": "title", "lead_unit_id": "lead unit"}  # the English message's words
 
 
 def _warn(r: excel_io.TaskRow, f: str, key: str, **params: Any) -> RowError:
@@ -399,13 +376,13 @@ def _deadline_passed(preview: TaskImportPreview, r: excel_io.TaskRow, today: dat
 
 
 def _token(work_plan_id: int, tasks: list[Task], ops: list[_Op]) -> str:
-    state = {
-        "work_plan": work_plan_id,
-        "tasks": [[t.id, t.version] for t in tasks],
-        "ops": [[op.code, op.task.id if op.task else None, op.values] for op in ops],
-    }
-    blob = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return digest(
+        {
+            "work_plan": work_plan_id,
+            "tasks": [[t.id, t.version] for t in tasks],
+            "ops": [[op.code, op.task.id if op.task else None, op.values] for op in ops],
+        }
+    )
 
 
 def _current_values(task: Task) -> dict[str, Any]:
@@ -508,36 +485,13 @@ class _TargetOp:
     values: dict[str, Any]
 
 
-@dataclass
-class TargetImportPreview:
-    """What importing a checked indicator sheet would do: ``add`` and ``update`` (with
-    ``changes: {field: {"from", "to"}}``), ``unchanged`` and ``not_in_file`` codes, and the
-    ``token`` ``do_import_targets(..., expected_token=)`` checks."""
+@dataclass(kw_only=True)
+class TargetImportPreview(ImportPreview):
+    """What importing a checked indicator sheet would do (see ``ImportPreview``); the
+    ``token`` is what ``do_import_targets(..., expected_token=)`` checks."""
 
     plan_id: int
-    add: list[dict[str, Any]] = field(default_factory=list)
-    update: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    not_in_file: list[str] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    token: str = ""
     ops: list[_TargetOp] = field(default_factory=list, repr=False)
-
-    @property
-    def loud(self) -> list[dict[str, Any]]:
-        return []
-
-    def as_dict(self, locale: str = "zh") -> dict[str, Any]:
-        return {
-            "add": self.add,
-            "update": self.update,
-            "unchanged": len(self.unchanged),
-            "unchanged_codes": self.unchanged,
-            "not_in_file": self.not_in_file,
-            "warnings": [w.as_dict(locale) for w in self.warnings],
-            "errors": [],
-            "token": self.token,
-        }
 
 
 def preview_target_import(
@@ -587,20 +541,20 @@ def preview_target_import(
                 "title": target.name,
                 "reports": 0,
                 "loud": False,
-                "changes": {
-                    k: {"from": show(k, now.get(k)), "to": show(k, v)} for k, v in changes.items()
-                },
+                "changes": field_changes(now, changes, show),
             }
         )
     seen = {op.code for op in preview.ops} | set(preview.unchanged)
     preview.not_in_file = sorted(c for c in by_code if c not in seen)
-    state = {
-        "plan": plan.id,
-        "targets": [[t.id, t.version] for t in current],
-        "ops": [[op.code, op.target.id if op.target else None, op.values] for op in preview.ops],
-    }
-    blob = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
-    preview.token = hashlib.sha256(blob.encode()).hexdigest()[:32]
+    preview.token = digest(
+        {
+            "plan": plan.id,
+            "targets": [[t.id, t.version] for t in current],
+            "ops": [
+                [op.code, op.target.id if op.target else None, op.values] for op in preview.ops
+            ],
+        }
+    )
     return preview
 
 
@@ -671,6 +625,13 @@ def _new_code(r: Any, used: set[str]) -> str:
 
 PENDING_KEEP = timedelta(days=1)
 
+# Who may keep an upload of each kind for its owner (work plan, plan, unit); an area that
+# previews its own imports registers its kind here (protection: "cases").
+PENDING_RIGHTS: dict[str, Callable[[Actor, int], None]] = {
+    "tasks": lambda actor, _owner: require(actor, Cap.EDIT_WORK_PLANS),
+    "targets": lambda actor, _owner: require(actor, Cap.EDIT_PLANS),
+}
+
 
 def store_pending_import(
     session: Session,
@@ -684,7 +645,7 @@ def store_pending_import(
 ) -> str:
     """Keep an uploaded sheet until the user confirms its preview; the key goes in the
     confirm form. Uploads older than a day are dropped here."""
-    require(actor, Cap.EDIT_WORK_PLANS if kind == "tasks" else Cap.EDIT_PLANS)
+    PENDING_RIGHTS[kind](actor, owner_id)
     if actor.user_id is None:
         raise PermissionDenied(Cap.EDIT_WORK_PLANS)
     session.execute(delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_KEEP))

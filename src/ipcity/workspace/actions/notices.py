@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import check_version, load
 from ipcity.workspace.errors import PermissionDenied
-from ipcity.workspace.models import Notice, User, utcnow
+from ipcity.workspace.models import Notice, User, record_now, stamp_on
 from ipcity.workspace.permissions import (
     Actor,
     Cap,
@@ -50,6 +50,7 @@ def notify(
         params=params,
         day=day,
         dedupe_key=dedupe_key,
+        created_at=stamp_on(day),  # the notice's day by the app's clock (a demo's day)
     )
     try:
         with session.begin_nested():
@@ -72,7 +73,7 @@ def do_mark_notice_read(
     if notice.read_at is not None:
         return notice
     before = notice.as_dict()
-    notice.read_at = utcnow()
+    notice.read_at = record_now()
     notice.read_by_id = actor.user_id
     session.flush()
     audit.record(
@@ -93,7 +94,7 @@ def close_report_notices(
         .order_by(Notice.id)
     ).all()
     closed = []
-    now = utcnow()
+    now = record_now()
     for n in open_notices:
         if keep is not None and n.id == keep.id:
             continue
@@ -122,7 +123,7 @@ def do_clear_inbox(session: Session, actor: Actor, *, unit_id: int | None = None
     (``users.inbox_seen_at``). Returns how many notices were marked (0 for a leader)."""
     if not has(actor, Cap.READ_INBOX):
         raise PermissionDenied("read_inbox")
-    now = utcnow()
+    now = record_now()
     if actor.role is Role.LEADER:
         if actor.user_id is not None:  # not a versioned edit of the user: a plain update
             session.execute(update(User).where(User.id == actor.user_id).values(inbox_seen_at=now))

@@ -36,7 +36,7 @@ from ipcity.workspace.models import (
     RevisionFile,
     Task,
     Unit,
-    utcnow,
+    record_now,
 )
 from ipcity.workspace.permissions import (
     Actor,
@@ -128,7 +128,7 @@ def _event(
         comment=comment,
         actor_id=actor.user_id,
         actor_name=actor.name,
-        at=at or utcnow(),
+        at=at or record_now(),
     )
     report.events.append(ev)
     session.flush()
@@ -186,7 +186,7 @@ def do_create_report(
     )
     if exists is not None:
         raise invalid("period", "field.duplicate", value=norm)
-    now = at or utcnow()
+    now = at or record_now()
     report = ProgressReport(
         task_id=task.id,
         unit_id=unit_id,
@@ -252,7 +252,7 @@ def do_revise_report(
     pct, text = _validate_content(percent, narrative, files)
     before = report.as_dict()
     prev = report.current()
-    now = at or utcnow()
+    now = at or record_now()
     rev = ReportRevision(
         revision_no=report.current_revision + 1,
         percent=pct,
@@ -303,7 +303,7 @@ def do_submit_report(
     if report.state != "draft":
         raise InvalidTransition(report.state, "submit")
     before = report.as_dict()
-    now = at or utcnow()
+    now = at or record_now()
     report.state = "submitted"
     report.updated_at = now
     session.flush()
@@ -347,7 +347,7 @@ def _review(
     if len(comment) > MAX_NARRATIVE:
         raise invalid("comment", "field.too_long", max=MAX_NARRATIVE)
     before = report.as_dict()
-    now = at or utcnow()
+    now = at or record_now()
     report.state = "accepted" if accept else "returned"
     report.updated_at = now
     session.flush()

@@ -26,7 +26,7 @@ from ipcity.workspace import audit
 from ipcity.workspace.actions.notices import notify
 from ipcity.workspace.mail import SmtpSettings, send_mail
 from ipcity.workspace.messages import render
-from ipcity.workspace.models import Notice, Task, Unit, User, utcnow
+from ipcity.workspace.models import Notice, Task, Unit, User, record_now
 from ipcity.workspace.permissions import Actor, Cap, Role, require
 from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.supervision import SupervisionSettings, notice_kind, task_status
@@ -163,7 +163,7 @@ def _send_digests(
             run.email_errors.append(f"{unit_name}: {type(exc).__name__}: {exc}")
             continue
         run.emails_sent += 1
-        stamp = utcnow()
+        stamp = record_now()
         for n in notices:
             n.emailed_at = stamp  # bookkeeping of the mailer, not a user's edit: no audit row
     session.flush()
