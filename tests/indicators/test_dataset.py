@@ -10,7 +10,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from test_engines_agree import _random_warehouse
 
 from ipcity.cli import main
 from ipcity.errors import IpcityError
@@ -19,6 +18,7 @@ from ipcity.indicators.dataset import MANIFEST, verify_dataset
 from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.ingest import ingest
 from ipcity.warehouse.store import Warehouse
+from tests.indicators.test_engines_agree import _random_warehouse
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from urllib.parse import urlparse
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_world import WebWorld
 
 from ipcity.meetings.models import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
 from ipcity.protection.vocab import IP_TYPE_CODES, KIND_CODES, OUTCOME_CODES
@@ -32,6 +31,7 @@ from ipcity.workspace.actions.directory import UNIT_KINDS
 from ipcity.workspace.actions.plans import PLAN_KINDS
 from ipcity.workspace.permissions import USER_ROLES
 from ipcity.workspace.supervision import Status
+from tests.support.web_world import WebWorld
 
 ERRORS = {"400", "401", "403", "404", "409", "413", "422"}
 ERROR_REF = "#/components/schemas/ErrorOut"

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace import actuals as ACT
 from ipcity.workspace.errors import NoWarehouse, StaleVersion, ValidationError
 from ipcity.workspace.models import AuditEntry, ComputedActual
+from tests.support.ws_fixtures import World
 
 
 class Table:
