@@ -55,14 +55,9 @@ def version() -> None:
 
 
 def _register_all() -> None:
+    # Every area ships with the product: a module that fails to import is a bug to see.
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):  # not built yet
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 _register_all()
