@@ -71,3 +71,39 @@ def test_readme_commands_are_what_ci_runs() -> None:
     commands = [ln.strip() for b in blocks for ln in b.splitlines() if ln.strip()]
     assert "./run demo" in commands and "./run test" in commands
     assert "./run test" in ci
+
+
+def _layout_entries() -> dict[str, str]:
+    """The entries of docs/web.md's layout block: name (``app.py``, ``pages/``) -> its text."""
+    text = (DOCS / "web.md").read_text(encoding="utf-8")
+    block = text.split("## How the code is laid out", 1)[1].split("```", 2)[1]
+    entries: dict[str, str] = {}
+    current = ""
+    for line in block.splitlines()[2:]:  # after the opening fence and "src/ipcity/web/"
+        if line.startswith("  ") and not line.startswith("   "):
+            current, _, rest = line.strip().partition(" ")
+            entries[current] = rest
+        elif current:
+            entries[current] += " " + line.strip()
+    return entries
+
+
+def test_the_web_layout_in_the_docs_matches_the_tree() -> None:
+    """Every module and folder of src/ipcity/web is in docs/web.md's layout list (and every
+    entry exists); each module of pages/, api/, schemas/ and views/ is named in its entry."""
+    web = REPO / "src" / "ipcity" / "web"
+    entries = _layout_entries()
+    tree = {
+        p.name + ("/" if p.is_dir() else "")
+        for p in web.iterdir()
+        if p.name not in ("__init__.py", "__pycache__")
+    }
+    assert sorted(tree - set(entries)) == [], "in the tree, missing from docs/web.md"
+    assert sorted(set(entries) - tree) == [], "in docs/web.md, missing from the tree"
+    missing = []
+    for folder in ("pages", "api", "schemas", "views"):
+        named = set(re.findall(r"[a-z_]+", entries[f"{folder}/"]))
+        for module in sorted((web / folder).glob("*.py")):
+            if module.stem != "__init__" and module.stem not in named:
+                missing.append(f"{folder}/{module.name}")
+    assert not missing, f"modules not named in docs/web.md's layout: {missing}"
