@@ -14,18 +14,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+from tests.support.sheets import inline_xlsx
 
-from ipcity.errors import InputError  # noqa: E402
-from ipcity.workspace.excel_io import TASK_ALIASES, TASK_REQUIRED, header_check  # noqa: E402
-from ipcity.workspace.tabular import UploadLimits, read_rows  # noqa: E402
-from sheets import inline_xlsx  # noqa: E402
+from ipcity.errors import InputError
+from ipcity.workspace.excel_io import TASK_ALIASES, TASK_REQUIRED, header_check
+from ipcity.workspace.tabular import UploadLimits, read_rows
 
 
 def small_task_sheet() -> bytes:

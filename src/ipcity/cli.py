@@ -7,13 +7,13 @@ Errors reach the user as one line and a non-zero exit code, never a traceback (s
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 import typer
 from typer._click import exceptions as click_exceptions  # typer 0.2x vendors click
 
 from ipcity.errors import IpcityError
+from ipcity.settings import current
 
 app = typer.Typer(
     name="ipcity",
@@ -55,21 +55,20 @@ def version() -> None:
 
 
 def _register_all() -> None:
+    # Every area ships with the product: a module that fails to import is a bug to see.
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):  # not built yet
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 _register_all()
 
 
 def main(argv: list[str] | None = None) -> int:
-    debug = os.environ.get("IPCITY_DEBUG") == "1"
+    try:
+        debug = current().debug  # every setting is checked here, before any command runs
+    except IpcityError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     try:
         rc = app(args=argv, standalone_mode=False)
     except IpcityError as exc:

@@ -98,26 +98,19 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
             now = dt.datetime.combine(DEMO_TODAY, dt.time(8, 0))  # the demo's own "today"
             do_refresh_computed_actuals(s, system_actor("demo"), warehouse=wh, now=now)
             baselines_from_engine(s)  # one figure for the baseline year on every chart
-            _seed_optional(s, wh)
+            _seed_areas(s, wh)
         return logins.as_rows()
     finally:
         db.dispose()
 
 
-def _seed_optional(session: Any, wh: Warehouse) -> None:
-    """Meetings/portal and IP protection demo data (areas that ship their own seeds)."""
-    try:
-        from ipcity.meetings.demo import seed_meetings_demo
-    except ImportError:
-        pass
-    else:
-        seed_meetings_demo(session, today=DEMO_TODAY, warehouse=wh)
-    try:
-        from ipcity.protection.demo import seed_protection_demo
-    except ImportError:
-        pass
-    else:
-        seed_protection_demo(session, today=DEMO_TODAY)
+def _seed_areas(session: Any, wh: Warehouse) -> None:
+    """Meetings/portal and IP protection demo data (each area ships its own seed)."""
+    from ipcity.meetings.demo import seed_meetings_demo
+    from ipcity.protection.demo import seed_protection_demo
+
+    seed_meetings_demo(session, today=DEMO_TODAY, warehouse=wh)
+    seed_protection_demo(session, today=DEMO_TODAY)
 
 
 def demo_command(

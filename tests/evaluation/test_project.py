@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +15,7 @@ from ipcity.evaluation.project import (
     project_series,
     project_target,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "indicators"))
-from indicator_helpers import build_warehouse, patent
+from tests.support.indicator_helpers import build_warehouse, patent
 
 
 def test_drift_by_hand() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse
 
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse
 
 
 @pytest.fixture(scope="session")

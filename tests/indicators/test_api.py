@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse, patent
 
 from ipcity.errors import InputError, IpcityError
 from ipcity.indicators import COUNTINGS, DIMENSIONS, INDICATORS, DefinitionConfig, compute
 from ipcity.indicators.config import default_sei_concordance
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse, patent
 
 IDS = [
     "patents_granted",

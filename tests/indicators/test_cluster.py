@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_engines_agree import _random_warehouse
 
 import ipcity
 from ipcity.cli import main
 from ipcity.indicators import compute
 from ipcity.warehouse.store import Warehouse
+from tests.indicators.test_engines_agree import _random_warehouse
 
 MASTER = os.environ.get("IPCITY_TEST_SPARK_MASTER")
 UI = os.environ.get("IPCITY_TEST_SPARK_UI")

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse, by_key, patent, values
 
 from ipcity.errors import IpcityError
 from ipcity.indicators import IndicatorResult, compute
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse, by_key, patent, values
 
 GRANTED = "patents_granted"
 IN_FORCE = "invention_patents_in_force"

@@ -12,7 +12,6 @@ from typing import Any
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
-from test_engines_agree import _random_warehouse
 
 from ipcity.cli import main
 from ipcity.errors import IpcityError
@@ -23,6 +22,7 @@ from ipcity.indicators.dataset_files import RemoteFiles
 from ipcity.indicators.spark_settings import SparkSettings
 from ipcity.warehouse.ingest import ingest
 from ipcity.warehouse.store import Warehouse
+from tests.indicators.test_engines_agree import _random_warehouse
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import problem_records as pr
 import pytest
-from indicator_helpers import build_warehouse, patent, values
 from typer.testing import CliRunner
 
 from ipcity.cli import app
@@ -20,6 +18,8 @@ from ipcity.indicators.awards import NATIONAL, REGIONAL, UNRECOGNISED, classify
 from ipcity.indicators.engines import open_tables
 from ipcity.indicators.expressions import term_end_year
 from ipcity.warehouse.store import Warehouse
+from tests.support import problem_records as pr
+from tests.support.indicator_helpers import build_warehouse, patent, values
 
 IN_FORCE = "invention_patents_in_force"
 HV = "high_value_invention_patents"

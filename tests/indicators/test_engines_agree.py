@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse, patent
 
 from ipcity.indicators import compute
+from tests.support.indicator_helpers import build_warehouse, patent
 
 REGIONS = ["310101", "310104", "310115", "320102", "110105", "810000", None]
 COUNTRIES = {"810000": "HK"}

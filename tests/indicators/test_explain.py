@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from indicator_helpers import build_warehouse, patent
 
 from ipcity.errors import IpcityError
 from ipcity.indicators import compute
 from ipcity.indicators.explain import ExplainResult, explain
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse, patent
 
 HV = "high_value_invention_patents"
 IN_FORCE = "invention_patents_in_force"

@@ -7,11 +7,10 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from test_explain import PARTIES, PATENTS, POPULATION, patent
-
 from ipcity.indicators.explain import explain
 from ipcity.reports.decomposition import Decomposition, sentence, top_districts, waterfall_figure
 from ipcity.warehouse.store import Warehouse
+from tests.indicators.test_explain import PARTIES, PATENTS, POPULATION, patent
 
 HV10K = "high_value_invention_patents_per_10k"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indicator_helpers import build_warehouse, patent, values
-
 from ipcity.indicators import compute
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse, patent, values
 
 SH = "310000"
 

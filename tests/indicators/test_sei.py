@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse, patent
 
 from ipcity.errors import InputError
 from ipcity.indicators import DefinitionConfig, IndicatorResult, compute, sei
 from ipcity.indicators.config import sei_table_text
 from ipcity.warehouse.store import Warehouse
+from tests.support.indicator_helpers import build_warehouse, patent
 
 HV = "high_value_invention_patents"
 # Only the SEI criterion: the other four never hold for these patents (filed 2014, no

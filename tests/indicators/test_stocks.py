@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from indicator_helpers import build_warehouse, patent
 
 from ipcity.indicators import DefinitionConfig, IndicatorResult, compute
+from tests.support.indicator_helpers import build_warehouse, patent
 
 YEARS = list(range(2012, 2024))
 IN_FORCE = "invention_patents_in_force"

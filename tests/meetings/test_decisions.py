@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from meeting_fixtures import make_meeting
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.meetings.actions import do_record_decision
 from ipcity.meetings.errors import StateError
@@ -25,6 +23,8 @@ from ipcity.workspace.errors import ValidationError
 from ipcity.workspace.models import Notice, Task, WorkPlan
 from ipcity.workspace.queries import inbox, list_tasks, task_overview
 from ipcity.workspace.supervision import SupervisionSettings
+from tests.support.meeting_fixtures import make_meeting
+from tests.support.ws_fixtures import World
 
 SETTINGS = SupervisionSettings(near_days=14, behind_tolerance=0.0)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from meeting_fixtures import make_meeting, version_of
-from ws_fixtures import World
 
 from ipcity.meetings.actions import (
     do_add_agenda_item,
@@ -22,6 +20,8 @@ from ipcity.meetings.models import Meeting
 from ipcity.meetings.queries import get_meeting, list_agenda
 from ipcity.workspace.audit import list_audit
 from ipcity.workspace.errors import StaleVersion, ValidationError
+from tests.support.meeting_fixtures import make_meeting, version_of
+from tests.support.ws_fixtures import World
 
 
 def test_create_meeting_with_attendance_and_audit(world: World) -> None:

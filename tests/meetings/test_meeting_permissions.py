@@ -7,9 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from meeting_fixtures import make_meeting, version_of
 from sqlalchemy.orm import Session
-from ws_fixtures import World
 
 from ipcity.meetings.actions import (
     Attachment,
@@ -35,6 +33,8 @@ from ipcity.meetings.queries import (
 )
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.permissions import Actor, Role
+from tests.support.meeting_fixtures import make_meeting, version_of
+from tests.support.ws_fixtures import World
 
 ROLES = ("admin", "leader", "editor_a", "editor_b", "anonymous")
 

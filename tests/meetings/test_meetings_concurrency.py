@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from meeting_fixtures import make_meeting, version_of
 from sqlalchemy.orm import Session
-from ws_fixtures import World
 
 from ipcity.meetings.actions import do_create_publication, do_publish, do_record_minutes
 from ipcity.meetings.models import Meeting
 from ipcity.meetings.queries import minutes_history
 from ipcity.workspace.errors import StaleVersion
+from tests.support.meeting_fixtures import make_meeting, version_of
+from tests.support.ws_fixtures import World
 
 
 def _race(world: World, write: Callable[[Session, str], object]) -> dict[str, str]:

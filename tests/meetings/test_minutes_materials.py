@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from meeting_fixtures import make_meeting, version_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from ws_fixtures import World
 
 from ipcity.meetings.actions import (
     MAX_FILE_BYTES,
@@ -32,6 +30,8 @@ from ipcity.meetings.queries import (
 from ipcity.workspace.audit import list_audit
 from ipcity.workspace.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from ipcity.workspace.models import EvidenceBlob
+from tests.support.meeting_fixtures import make_meeting, version_of
+from tests.support.ws_fixtures import World
 
 
 def test_minutes_revisions_are_kept(world: World) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from ws_fixtures import World
 
 from ipcity.meetings.actions import (
     Attachment,
@@ -37,6 +36,7 @@ from ipcity.workspace.actions import (
 )
 from ipcity.workspace.errors import NotFound, PermissionDenied, ValidationError
 from ipcity.workspace.models import ComputedActual, Plan
+from tests.support.ws_fixtures import World
 
 # --- publications ----------------------------------------------------------------------------
 

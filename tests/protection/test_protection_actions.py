@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 from sqlalchemy import func, select
 
 from ipcity.protection.actions import (
@@ -19,6 +18,7 @@ from ipcity.protection.models import CaseUnit, ProtectionCase, Referral
 from ipcity.protection.queries import case_history, get_case
 from ipcity.workspace.audit import list_audit
 from ipcity.workspace.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 def _keys(exc: ValidationError) -> dict[str, str]:

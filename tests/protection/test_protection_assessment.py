@@ -10,7 +10,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from prot_fixtures import ProtWorld, case
 
 from ipcity.errors import InputError
 from ipcity.evaluation.tasks import TaskInput, UnitRef
@@ -23,6 +22,7 @@ from ipcity.protection.assessment import (
     self_assessment,
 )
 from ipcity.protection.scheme import default_scheme, load_scheme, parse_scheme
+from tests.support.prot_fixtures import ProtWorld, case
 
 SCHEME = """
 [scheme]

@@ -75,7 +75,7 @@ def test_demo_is_deterministic_and_refuses_twice(db: Database) -> None:
         )
     with pytest.raises(IpcityError, match="already has protection cases"), db.write() as s:
         seed_protection_demo(s, today=TODAY)
-    from ws_fixtures import wipe
+    from tests.support.ws_fixtures import wipe
 
     wipe(db)
     _seed(db)

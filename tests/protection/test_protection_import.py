@@ -9,7 +9,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 from sqlalchemy import func, select
 
 from ipcity.protection.actions import do_transfer_case
@@ -19,6 +18,7 @@ from ipcity.protection.models import ProtectionCase
 from ipcity.protection.queries import CaseFilter, list_cases
 from ipcity.workspace.errors import ImportRejected
 from ipcity.workspace.models import AuditEntry
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 def xlsx(rows: list[list[Any]]) -> bytes:

@@ -20,7 +20,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 from sqlalchemy import select
 
 from ipcity.errors import InputError
@@ -32,6 +31,7 @@ from ipcity.workspace.actions import do_create_target
 from ipcity.workspace.actuals import indicator_series
 from ipcity.workspace.errors import PermissionDenied, ValidationError
 from ipcity.workspace.models import ComputedActual
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 def seed(pw: ProtWorld) -> dict[int, int]:

@@ -8,13 +8,13 @@ import json
 
 import openpyxl
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 
 from ipcity.protection.actions import do_add_joint_unit, do_transfer_case
 from ipcity.protection.export import export_cases
 from ipcity.protection.masking import mask_name, mask_names
 from ipcity.protection.queries import CaseFilter, case_history, get_case, list_cases
 from ipcity.workspace.permissions import Actor
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 @pytest.mark.parametrize(

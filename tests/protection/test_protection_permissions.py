@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 from sqlalchemy.orm import Session
 
 from ipcity.protection import actions as PA
@@ -23,6 +22,7 @@ from ipcity.protection.public import public_aggregates
 from ipcity.protection.queries import case_history, get_case, list_cases
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.permissions import Actor
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 OK = "ok"
 ROLES = ("admin", "system", "owner", "other", "joint", "leader", "anonymous")

@@ -6,10 +6,9 @@ import json
 import random
 from datetime import date, timedelta
 
-from prot_fixtures import TODAY, ProtWorld, case
-
 from ipcity.protection.public import public_aggregates
 from ipcity.protection.suppression import PublicTable
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 def _lines_ok(t: PublicTable) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from report_samples import sample_report_data
 
 from ipcity.reports.model import ReportData
+from tests.support.report_samples import sample_report_data
 
 
 @pytest.fixture

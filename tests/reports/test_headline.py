@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from report_samples import headline_figures
-
 from ipcity.reports.headline import further_sentence, headline_sentence
 from ipcity.reports.model import HeadlineFigure
+from tests.support.report_samples import headline_figures
 
 ZH_2022 = (
     "2022年，全市专利授权量17.83万件，PCT国际专利申请5591件，同比增长15.76%，"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from dbtest import backend_database
 from ipcity.reports.jobs import (
     DONE,
     FAILED,
@@ -30,6 +29,7 @@ from ipcity.web.pages.annual_report import report_builder
 from ipcity.workspace.db import Database
 from ipcity.workspace.errors import NotFound, PermissionDenied, ValidationError
 from ipcity.workspace.permissions import Actor, Role, system_actor
+from tests.support.dbtest import backend_database
 
 pytestmark = pytest.mark.slow
 TODAY = date(2023, 6, 30)

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from ipcity.samplecity import generate
-
-ingest_module = pytest.importorskip("ipcity.warehouse.ingest")
+from ipcity.warehouse import ingest as ingest_module
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])

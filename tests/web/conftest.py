@@ -1,5 +1,5 @@
-"""Fixtures of the web tests: the app on SQLite and, when IPCITY_TEST_PG is set, on
-PostgreSQL (a schema of its own, dropped at the end); a cheap password hasher."""
+"""Fixtures of the web tests: the app on the ``database`` of tests/conftest.py (SQLite and,
+when IPCITY_TEST_PG is set, PostgreSQL in a schema of its own)."""
 
 from __future__ import annotations
 
@@ -9,31 +9,16 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 
-from dbtest import backend_database, use_cheap_hasher
-
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
-from web_world import TODAY, WebWorld, build_world, wipe  # noqa: E402
 
 from ipcity.web.app import create_app  # noqa: E402
 from ipcity.web.config import WebSettings  # noqa: E402
 from ipcity.workspace.db import Database  # noqa: E402
+from tests.support.web_world import TODAY, WebWorld, build_world, wipe  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    use_cheap_hasher(monkeypatch)
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    with backend_database(request.param, tmp_path_factory.mktemp("web"), "web") as db:
-        yield db
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_app(database: Database, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     settings = WebSettings(today=TODAY, warehouse=tmp_path_factory.mktemp("no-warehouse"))
     return create_app(settings, db=database)

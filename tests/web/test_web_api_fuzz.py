@@ -20,10 +20,10 @@ from fastapi import FastAPI
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token
 
-from dbtest import PG_ENV
 from ipcity.workspace.db import Database
+from tests.support.dbtest import PG_ENV
+from tests.support.web_world import WebWorld, api_token
 
 ROLES = {"office": "admin", "unit_editor": "editor_a"}
 SEED = 20231015

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_world import TODAY, WebWorld, build_world, csrf_of, page_login, wipe
 
 from ipcity.warehouse.store import Warehouse
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
 from ipcity.workspace.db import Database
+from tests.support.web_world import TODAY, WebWorld, build_world, csrf_of, page_login, wipe
 
 
 @pytest.fixture(scope="module")

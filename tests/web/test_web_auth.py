@@ -9,11 +9,19 @@ import itsdangerous.timed
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_world import PASSWORD, TODAY, USERNAMES, WebWorld, api_token, csrf_of, page_login
 
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
 from ipcity.workspace.db import Database
+from tests.support.web_world import (
+    PASSWORD,
+    TODAY,
+    USERNAMES,
+    WebWorld,
+    api_token,
+    csrf_of,
+    page_login,
+)
 
 
 def test_token_flow(client: TestClient, world: WebWorld) -> None:

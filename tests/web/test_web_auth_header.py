@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import USERNAMES, WebWorld, api_token, page_login
+
+from tests.support.web_world import USERNAMES, WebWorld, api_token, page_login
 
 MALFORMED = [
     "Bearer ",

@@ -18,10 +18,10 @@ from annotated_types import Interval
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
 
 from ipcity.web.params import MAX_ID, YEAR_MAX, YEAR_MIN
 from ipcity.web.schemas.common import ErrorOut
+from tests.support.web_world import WebWorld, api_token, page_login
 
 HUGE = "99999999999999999999"  # above 2^63
 ABSURD_IDS = (HUGE, str(2**63), str(MAX_ID + 1), "0", "-1", "abc", "1e3", "²")

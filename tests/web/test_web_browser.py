@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from web_world import PASSWORD, WebWorld
+
+from tests.support.web_world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ Screenshots (zh, 1400 px and 390 px) go to test-artifacts/ like the other browse
 from __future__ import annotations
 
 import pytest
-from test_web_browser import ARTIFACTS, _chromium, server  # noqa: F401  (the server fixture)
-from web_world import PASSWORD
+
+from tests.support.web_world import PASSWORD
+from tests.web.test_web_browser import ARTIFACTS, _chromium, server  # noqa: F401  (the server fixture)
 
 pytestmark = pytest.mark.browser
 

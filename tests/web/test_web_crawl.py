@@ -21,12 +21,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
-from web_world import PASSWORD, wipe
 
 from ipcity.web.app import route_table
 from ipcity.workspace.actions import do_create_unit, do_create_user
 from ipcity.workspace.db import Database
 from ipcity.workspace.permissions import system_actor
+from tests.support.web_world import PASSWORD, wipe
 
 TIMEOUT = 30.0  # seconds per request: far above any real answer, so only a hang trips it
 DEMO_TODAY = date(2023, 9, 15)

@@ -4,7 +4,8 @@ ignores the session cookie entirely, so a cookie cannot act through it."""
 from __future__ import annotations
 
 from starlette.testclient import TestClient
-from web_world import USERNAMES, WebWorld, api_token, csrf_of, page_login
+
+from tests.support.web_world import USERNAMES, WebWorld, api_token, csrf_of, page_login
 
 
 def _report_count(client: TestClient, world: WebWorld) -> int:

@@ -9,12 +9,12 @@ import hashlib
 import pytest
 from sqlalchemy import update
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
 
 from ipcity.errors import InputError
 from ipcity.workspace.db import Database
 from ipcity.workspace.models import EvidenceBlob, RevisionFile
 from ipcity.workspace.uploads import allowed_types, content_disposition, safe_filename
+from tests.support.web_world import WebWorld, api_token, page_login
 
 EVIL = "../../../etc/evil<script>.html"
 

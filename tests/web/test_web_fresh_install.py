@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import wipe
 
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
 from ipcity.workspace.db import Database
+from tests.support.web_world import wipe
 
 
 def _guarded(fn: Callable[[], object]) -> object:

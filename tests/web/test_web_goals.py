@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
-from web_permission_table import TARGET_CSV
-from web_world import USERNAMES, WebWorld, api_token, page_login
 
 from ipcity.workspace.actions import do_import_targets
 from ipcity.workspace.db import Database
 from ipcity.workspace.permissions import system_actor
 from ipcity.workspace.visibility import do_set_public_access
+from tests.support.web_permission_table import TARGET_CSV
+from tests.support.web_world import USERNAMES, WebWorld, api_token, page_login
 
 
 def _h(client: TestClient, role: str = "admin") -> dict[str, str]:

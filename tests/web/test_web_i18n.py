@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from public_setting import open_to_public
 from starlette.testclient import TestClient
-from web_world import WebWorld
 
 from ipcity.web import catalogs
 from ipcity.web.i18n import LOCALES, catalog_files, normalise_locale, pick_locale
+from tests.support.public_setting import open_to_public
+from tests.support.web_world import WebWorld
 
 TEMPLATES = Path(catalogs.WEB_DIR) / "templates"
 

@@ -10,7 +10,8 @@ import re
 
 import openpyxl
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
+
+from tests.support.web_world import WebWorld, api_token, page_login
 
 GOOD = (
     "2023年知识产权强市推进计划\n"  # a title row above the header is fine

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
+
+from tests.support.web_world import WebWorld, api_token, page_login
 
 XUHAO = (
     "序号,重点任务,牵头单位,配合单位,完成时限\n"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import PASSWORD, WebWorld, api_token
+
+from tests.support.web_world import PASSWORD, WebWorld, api_token
 
 PROBES = ["' OR '1'='1", "x'; DROP TABLE users; --", '" OR 1=1 --', "%' OR 1=1 --", "\\'"]
 

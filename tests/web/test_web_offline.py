@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
-from web_permission_table import ROWS
-from web_world import USERNAMES, WebWorld, fill, page_login
+
+from tests.support.web_permission_table import ROWS
+from tests.support.web_world import USERNAMES, WebWorld, fill, page_login
 
 ASSET = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']+)")
 ANY_URL = re.compile(r"\b(?:src|href|action)\s*=\s*[\"']([^\"']+)")

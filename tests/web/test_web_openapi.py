@@ -23,7 +23,6 @@ from urllib.parse import urlparse
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_world import WebWorld
 
 from ipcity.meetings.models import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
 from ipcity.protection.vocab import IP_TYPE_CODES, KIND_CODES, OUTCOME_CODES
@@ -32,6 +31,7 @@ from ipcity.workspace.actions.directory import UNIT_KINDS
 from ipcity.workspace.actions.plans import PLAN_KINDS
 from ipcity.workspace.permissions import USER_ROLES
 from ipcity.workspace.supervision import Status
+from tests.support.web_world import WebWorld
 
 ERRORS = {"400", "401", "403", "404", "409", "413", "422"}
 ERROR_REF = "#/components/schemas/ErrorOut"
@@ -245,3 +245,38 @@ def test_docs_render_offline_in_chromium(server: str, database: Any) -> None:
     assert not errors, errors
     outside = [u for u in requested if not u.startswith((server, "data:"))]
     assert not outside, outside
+
+
+def _api_operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            yield path, method, op
+
+
+def test_every_api_operation_has_a_summary_its_parameters_and_a_success_response(
+    spec: dict[str, Any],
+) -> None:
+    """Every /api/v1 operation is documented: a summary, each ``{name}`` of its path as a
+    required, typed path parameter, every other parameter typed, a body schema where it takes
+    one, and a 2xx response (its error responses: the test above)."""
+    problems = []
+    operations = list(_api_operations(spec))
+    assert operations and all(path.startswith("/api/v1/") for path, _, _ in operations)
+    for path, method, op in operations:
+        name = f"{method.upper()} {path}"
+        if not str(op.get("summary", "")).strip():
+            problems.append(f"{name}: no summary")
+        params = {(p["in"], p["name"]): p for p in op.get("parameters", [])}
+        for var in re.findall(r"{(\w+)}", path):
+            p = params.get(("path", var))
+            if p is None or not p.get("required") or not p.get("schema"):
+                problems.append(f"{name}: path parameter {var} not declared as required and typed")
+        for (where, pname), p in params.items():
+            if not p.get("schema"):
+                problems.append(f"{name}: {where} parameter {pname} has no schema")
+        body = op.get("requestBody")
+        if body is not None and not all(c.get("schema") for c in body["content"].values()):
+            problems.append(f"{name}: request body without a schema")
+        if not any(code.startswith("2") for code in op["responses"]):
+            problems.append(f"{name}: no success response")
+    assert not problems, "\n".join(problems)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 import time
 
-from public_setting import open_to_public
 from starlette.testclient import TestClient
-from web_world import USERNAMES, WebWorld, api_token, page_login
+
+from tests.support.public_setting import open_to_public
+from tests.support.web_world import USERNAMES, WebWorld, api_token, page_login
 
 
 def _as(make_client, role: str) -> TestClient:  # type: ignore[no-untyped-def]
@@ -180,10 +181,9 @@ def test_validation_errors_keep_the_input(make_client, world: WebWorld) -> None:
 
 
 def test_setup_notice_without_office_admin(web_app, database) -> None:  # type: ignore[no-untyped-def]
-    from web_world import wipe
-
     from ipcity.web.app import create_app
     from ipcity.web.config import WebSettings
+    from tests.support.web_world import wipe
 
     wipe(database)
     app = create_app(WebSettings(), db=database)

@@ -8,7 +8,6 @@ so each row sees the same starting state whatever ran before it.
 from __future__ import annotations
 
 import importlib.util
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
-from web_permission_table import ROLES, ROWS, Row, portal_only
-from web_world import (
+
+from ipcity.web.app import route_table
+from ipcity.workspace.db import Database
+from ipcity.workspace.permissions import system_actor
+from ipcity.workspace.visibility import PublicAccess, do_set_public_access
+from tests.support.web_permission_table import ROLES, ROWS, Row, portal_only
+from tests.support.web_world import (
     GENERATION,
     PASSWORD,
     USERNAMES,
@@ -30,23 +34,13 @@ from web_world import (
     wipe,
 )
 
-from ipcity.web.app import route_table
-from ipcity.workspace.db import Database
-from ipcity.workspace.permissions import system_actor
-from ipcity.workspace.visibility import PublicAccess, do_set_public_access
-
-HERE = Path(__file__).resolve().parent
+TABLES = Path(__file__).resolve().parent.parent / "support"
 
 
 def _all_rows() -> list[Row]:
     rows = list(ROWS)
-    for path in sorted(HERE.glob("web_permission_table_*.py")):
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[path.stem] = module
-        spec.loader.exec_module(module)
-        rows.extend(module.ROWS)
+    for path in sorted(TABLES.glob("web_permission_table_*.py")):
+        rows.extend(importlib.import_module(f"tests.support.{path.stem}").ROWS)
     return rows
 
 

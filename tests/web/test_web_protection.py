@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator
 import openpyxl
 import pytest
 from fastapi import FastAPI
-from protection_web_world import SECRET_CLAIMANT, SECRET_NOTE, SECRET_RESPONDENT
 from starlette.testclient import TestClient
-from web_world import TODAY, USERNAMES, WebWorld, api_token, page_login
 
 from ipcity.protection.actions import do_transfer_case
 from ipcity.protection.queries import get_case
 from ipcity.web.app import route_table
 from ipcity.workspace.permissions import system_actor
+from tests.support.protection_web_world import SECRET_CLAIMANT, SECRET_NOTE, SECRET_RESPONDENT
+from tests.support.web_world import TODAY, USERNAMES, WebWorld, api_token, page_login
 
 SECRETS = (SECRET_CLAIMANT, SECRET_RESPONDENT, "13800000000")
 

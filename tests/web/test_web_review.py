@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
 
 from ipcity.workspace.actions import (
     do_create_report,
@@ -24,6 +23,7 @@ from ipcity.workspace.db import Database
 from ipcity.workspace.models import AuditEntry, Notice, RevisionFile, User
 from ipcity.workspace.permissions import Actor, system_actor
 from ipcity.workspace.queries import unread_count
+from tests.support.web_world import WebWorld, api_token, page_login
 
 
 def _h(client: TestClient, username: str) -> dict[str, str]:

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from test_web_browser import _chromium, server  # noqa: F401  (the fixture)
-from web_world import PASSWORD, WebWorld
+
+from tests.support.web_world import PASSWORD, WebWorld
+from tests.web.test_web_browser import _chromium, server  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 

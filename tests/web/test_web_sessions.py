@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
-from web_world import PASSWORD, USERNAMES, WebWorld, api_token, page_login
 
 from ipcity.errors import InputError
 from ipcity.web.config import WebSettings
@@ -17,6 +16,7 @@ from ipcity.web.middleware import SESSION_COOKIE
 from ipcity.workspace.auth_sessions import WebSession
 from ipcity.workspace.db import Database
 from ipcity.workspace.models import AuditEntry, utcnow
+from tests.support.web_world import PASSWORD, USERNAMES, WebWorld, api_token, page_login
 
 PROTECTED = ("/account", "/admin/users")
 

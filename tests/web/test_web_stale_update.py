@@ -8,7 +8,8 @@ import re
 import threading
 
 from starlette.testclient import TestClient
-from web_world import USERNAMES, WebWorld, api_token, page_login
+
+from tests.support.web_world import USERNAMES, WebWorld, api_token, page_login
 
 
 def _auth(client: TestClient, role: str = "admin") -> dict[str, str]:

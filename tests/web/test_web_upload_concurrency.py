@@ -21,9 +21,9 @@ import httpx
 import openpyxl
 import pytest
 from fastapi import FastAPI
-from web_world import PASSWORD, WebWorld
 
 from ipcity.workspace import excel_io
+from tests.support.web_world import PASSWORD, WebWorld
 
 ROWS = 3_000
 HEADER = ["序号", "案号", "案件类型", "知识产权类型", "案由", "立案日期", "原告", "被告"]

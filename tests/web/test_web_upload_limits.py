@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, page_login
 
 from ipcity.protection.models import ProtectionCase
-from sheets import inline_xlsx
+from tests.support.sheets import inline_xlsx
+from tests.support.web_world import WebWorld, api_token, page_login
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import WebWorld, api_token, csrf_of, page_login
 
 from ipcity.meetings.actions import do_create_meeting, do_record_decision, do_update_meeting
 from ipcity.workspace.audit import list_audit
 from ipcity.workspace.permissions import system_actor
 from ipcity.workspace.visibility import PublicAccess, do_set_public_access, public_access
+from tests.support.web_world import WebWorld, api_token, csrf_of, page_login
 
 SYSTEM = system_actor("test")
 

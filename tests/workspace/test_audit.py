@@ -9,12 +9,12 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.audit import export_audit_csv, list_audit
 from ipcity.workspace.errors import PermissionDenied
 from ipcity.workspace.models import AuditEntry
+from tests.support.ws_fixtures import World
 
 
 def _entries(w: World, action: str) -> list[AuditEntry]:

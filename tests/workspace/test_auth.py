@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from ws_fixtures import PASSWORD, World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace import auth
@@ -19,6 +18,7 @@ from ipcity.workspace.errors import (
     ValidationError,
 )
 from ipcity.workspace.models import Setting, User
+from tests.support.ws_fixtures import PASSWORD, World
 
 T0 = datetime(2024, 3, 1, 9, 0, 0)
 

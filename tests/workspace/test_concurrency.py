@@ -6,11 +6,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.errors import StaleVersion
 from ipcity.workspace.models import Task
+from tests.support.ws_fixtures import World
 
 
 def test_stale_update_gets_current_version(world: World) -> None:

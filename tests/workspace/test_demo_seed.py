@@ -90,7 +90,7 @@ def test_demo_seed(db: Database) -> None:
 
 
 def test_deterministic_except_passwords(db: Database) -> None:
-    from ws_fixtures import wipe
+    from tests.support.ws_fixtures import wipe
 
     with db.write() as s:
         first_logins = seed_demo(s, today=TODAY, seed=7)

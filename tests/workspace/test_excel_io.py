@@ -11,13 +11,13 @@ from typing import Any
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.errors import ImportRejected
 from ipcity.workspace.excel_io import export_targets, export_tasks, parse_milestones
 from ipcity.workspace.models import AuditEntry, IndicatorTarget, Task
 from ipcity.workspace.tabular import read_rows
+from tests.support.ws_fixtures import World
 
 HEADER = [
     "序号",

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.actions.imports import (
@@ -24,6 +23,7 @@ from ipcity.workspace.actions.imports import (
 )
 from ipcity.workspace.errors import ImportRejected, ValidationError
 from ipcity.workspace.models import AuditEntry, Task, Unit
+from tests.support.ws_fixtures import World
 
 TODAY = date(2023, 11, 15)
 

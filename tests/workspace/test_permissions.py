@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.errors import NotFound, PermissionDenied
@@ -22,6 +21,7 @@ from ipcity.workspace.permissions import (
     Role,
     can_view_report,
 )
+from tests.support.ws_fixtures import World
 
 
 class FakeResult:

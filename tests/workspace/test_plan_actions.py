@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from ws_fixtures import World
 
 from ipcity import cli
 from ipcity.workspace.actions import (
@@ -24,6 +23,7 @@ from ipcity.workspace.actions import (
 )
 from ipcity.workspace.errors import PermissionDenied, StaleVersion, ValidationError
 from ipcity.workspace.models import AuditEntry, Goal, IndicatorTarget
+from tests.support.ws_fixtures import World
 
 TARGET = {
     "code": "T9",

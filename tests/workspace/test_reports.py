@@ -6,13 +6,13 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace import queries as Q
 from ipcity.workspace.actions import EvidenceUpload
 from ipcity.workspace.errors import InvalidTransition, StaleVersion, ValidationError
 from ipcity.workspace.models import Notice, ReportRevision
+from tests.support.ws_fixtures import World
 
 
 def test_full_workflow_keeps_every_revision(world: World) -> None:

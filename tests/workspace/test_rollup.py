@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.rollup import (
@@ -17,6 +16,7 @@ from ipcity.workspace.rollup import (
     weighted_average,
     work_plan_rollup,
 )
+from tests.support.ws_fixtures import World
 
 
 def test_weighted_average_rules() -> None:

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
-from ws_fixtures import World
 
 from ipcity.workspace import actions as A
 from ipcity.workspace.mail import SmtpSettings
@@ -24,6 +23,7 @@ from ipcity.workspace.supervision import (
     expected_fraction,
     task_status,
 )
+from tests.support.ws_fixtures import World
 
 START = date(2023, 1, 1)
 DEADLINE = date(2023, 4, 11)  # 100 days after START

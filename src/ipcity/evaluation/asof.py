@@ -16,17 +16,15 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ipcity.errors import InputError
+from ipcity.settings import current
 
 if TYPE_CHECKING:
     from ipcity.warehouse.store import Warehouse
-
-TODAY_ENV = "IPCITY_TODAY"
 
 
 def app_today(today: date | None = None) -> date:
@@ -34,13 +32,7 @@ def app_today(today: date | None = None) -> date:
     ``IPCITY_TODAY``, else the calendar's today."""
     if today is not None:
         return today
-    raw = os.environ.get(TODAY_ENV, "").strip()
-    if raw:
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise InputError(f"{TODAY_ENV} must be a date like 2023-09-15, not {raw!r}") from None
-    return date.today()
+    return current().today or date.today()
 
 
 def as_of_for_year(year: int, today: date | None = None) -> date:

@@ -19,7 +19,8 @@ import ibis.expr.types as ir
 from ipcity.errors import IpcityError
 from ipcity.indicators.dataset import Dataset
 from ipcity.indicators.expressions import Tables
-from ipcity.indicators.spark_settings import APP_NAME, MEMORY_ENV, SparkSettings
+from ipcity.indicators.spark_settings import APP_NAME, SparkSettings
+from ipcity.settings import current
 from ipcity.warehouse.store import Warehouse
 
 ENGINES = ("duckdb", "spark")
@@ -86,7 +87,7 @@ def _start(settings: SparkSettings) -> Any:
     if settings.remote is None:
         defaults |= {
             "spark.ui.enabled": "false",  # opt in: --spark-conf spark.ui.enabled=true
-            "spark.driver.memory": os.environ.get(MEMORY_ENV, "2g"),
+            "spark.driver.memory": current().spark_memory or "2g",  # IPCITY_SPARK_MEMORY
             "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={log_config}",
         }
     conf = defaults | dict(settings.conf)

@@ -7,18 +7,14 @@ Command options win over environment settings, which win over the defaults; a pr
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ipcity.errors import IpcityError
+from ipcity.settings import current
 
-MASTER_ENV = "IPCITY_SPARK_MASTER"
-REMOTE_ENV = "IPCITY_SPARK_REMOTE"
-PROPERTIES_ENV = "IPCITY_SPARK_PROPERTIES"
-MEMORY_ENV = "IPCITY_SPARK_MEMORY"
 DEFAULT_MASTER = "local[2]"
 APP_NAME = "ipcity-indicators"
 
@@ -62,8 +58,9 @@ class SparkSettings:
         properties: str | Path | None = None,
     ) -> SparkSettings:
         """Options first, then ``IPCITY_SPARK_*``, then local mode."""
-        master = (master or os.environ.get(MASTER_ENV) or "").strip() or None
-        remote = (remote or os.environ.get(REMOTE_ENV) or "").strip() or None
+        configured = current()
+        master = (master or configured.spark_master or "").strip() or None
+        remote = (remote or configured.spark_remote or "").strip() or None
         if master and remote:
             raise IpcityError(
                 f"give a Spark master ({master}) or a Spark Connect server ({remote}), not both"
@@ -76,7 +73,7 @@ class SparkSettings:
         if remote and not _REMOTE.match(remote):
             raise IpcityError(f"invalid Spark Connect address '{remote}' (valid: sc://host:port)")
         pairs: dict[str, str] = {}
-        props = properties or os.environ.get(PROPERTIES_ENV)
+        props = properties or configured.spark_properties
         if props:
             pairs.update(read_properties(Path(props)))
         pairs.update(parse_conf(conf))

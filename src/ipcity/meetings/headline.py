@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 from ipcity import settings
 from ipcity.meetings.errors import invalid
 from ipcity.reports.numbers import decimals_of
-from ipcity.workspace.actuals import latest_computed, load_compute, open_warehouse
+from ipcity.workspace.actuals import (
+    IndicatorEngine,
+    latest_computed,
+    load_compute,
+    open_warehouse,
+)
 from ipcity.workspace.models import IndicatorTarget, Plan, PublishedActual
 
 
@@ -92,7 +97,7 @@ def engine_figures(
     region: str,
     population_lag: int | None = None,
     warehouse: Any = None,
-    compute: Any = None,
+    compute: IndicatorEngine | None = None,
 ) -> Figures:
     """The headline indicators computed from the warehouse (default: the configured one,
     read-only; NoWarehouse when there is none), office CN, with the population lag configured

@@ -73,14 +73,11 @@ def build_demo_warehouse(wh: Warehouse, *, scale: float, seed: int, rebuild: boo
     if failed:
         raise IpcityError(f"demo ingest failed: {failed[0].message}")
     world = wh.directory / "world-sample"
-    try:
-        from ipcity.clusters.sample import generate_world_sample
-    except ImportError:  # clusters not installed in this build
-        pass
-    else:
-        generate_world_sample(world, seed=seed)
-        with progress("ingest world sample") as update:
-            ingest(wh, [world], progress=update)
+    from ipcity.clusters.sample import generate_world_sample
+
+    generate_world_sample(world, seed=seed)
+    with progress("ingest world sample") as update:
+        ingest(wh, [world], progress=update)
     marker.write_text(json.dumps(wanted))
     return True
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +12,7 @@ from typing import Any
 import duckdb
 
 from ipcity.errors import IpcityError
-from ipcity.settings import warehouse_dir
+from ipcity.settings import current, warehouse_dir
 from ipcity.warehouse.schema import DATA_TABLES, DDL, SCHEMA_VERSION
 
 DB_FILE = "warehouse.duckdb"
@@ -28,8 +27,13 @@ DUCKDB_SETTINGS = {
 def _tune(con: duckdb.DuckDBPyConnection) -> None:
     # DuckDB draws its own progress bar on long queries; the CLI has its own output.
     con.execute("SET enable_progress_bar = false")
+    configured = current()
+    chosen = {
+        "memory_limit": configured.duckdb_memory_limit,
+        "temp_directory": configured.duckdb_temp_directory,
+    }
     for name, env in DUCKDB_SETTINGS.items():
-        value = os.environ.get(env, "").strip()
+        value = chosen[name]
         if value:
             try:
                 con.execute(f"SET {name} = ?", [value])

@@ -9,6 +9,7 @@ also define ``NAV`` (menu entries) and ``STATIC`` (``{"name": directory}`` serve
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import logging
 import os
@@ -22,12 +23,14 @@ from types import ModuleType
 from typing import Any
 
 import anyio.to_thread
+import uvicorn
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.supervisors import Multiprocess
 
-from ipcity.settings import DB_ENV, WAREHOUSE_ENV, workspace_db_url
+from ipcity.settings import current, workspace_db_url
 from ipcity.web.assets import install_static
-from ipcity.web.config import COOKIE_SECURE_ENV, TODAY_ENV, WebSettings
+from ipcity.web.config import WebSettings
 from ipcity.web.deps import bearer_actor
 from ipcity.web.errors import install_error_handlers
 from ipcity.web.middleware import (
@@ -179,17 +182,35 @@ def exit_soon(grace: float = EXIT_GRACE) -> None:
 
 
 def app_from_env() -> FastAPI:
-    """The app configured from the environment ($IPCITY_DB, $IPCITY_WAREHOUSE, $IPCITY_TODAY,
-    $IPCITY_COOKIE_SECURE, the session and thread settings): the factory each uvicorn worker
-    process calls. It exits soon after its shutdown (see :data:`SHUTDOWN_GRACE`)."""
-    app = create_app(
+    """The app configured from :func:`ipcity.settings.current` ($IPCITY_DB, $IPCITY_WAREHOUSE,
+    $IPCITY_TODAY, $IPCITY_COOKIE_SECURE, the session and thread settings), exiting soon after
+    its shutdown (see :data:`SHUTDOWN_GRACE`). For running under another ASGI server."""
+    configured = current()
+    return worker_app(
         WebSettings.from_env(
-            db_url=os.environ.get(DB_ENV) or None,
-            warehouse=os.environ.get(WAREHOUSE_ENV) or None,
+            db_url=configured.db, warehouse=configured.warehouse, settings=configured
         )
     )
+
+
+def worker_app(settings: WebSettings) -> FastAPI:
+    """The app of one server process, built from the settings its parent resolved."""
+    app = create_app(settings)
     app.state.exit_after_shutdown = True
     return app
+
+
+class WorkerConfig(uvicorn.Config):
+    """uvicorn's configuration carrying the resolved :class:`WebSettings`: uvicorn pickles it
+    into each worker process, which builds its app from them (nothing goes through
+    environment variables)."""
+
+    def __init__(self, web_settings: WebSettings, **options: Any) -> None:
+        super().__init__("ipcity.web.app:worker_app", **options)
+        self.web_settings = web_settings
+
+    def load_app(self) -> Any:
+        return worker_app(self.web_settings)
 
 
 def serve(
@@ -209,8 +230,6 @@ def serve(
     ``workers`` > 1 runs that many processes (one per core is the usual choice): everything
     they share lives in the database (sessions are signed with its secret, login attempts and
     versions are rows), so any worker may answer any request."""
-    import uvicorn
-
     settings = WebSettings.from_env(db_url=db_url, warehouse=warehouse, today=today)
     app = create_app(settings)
     app.state.exit_after_shutdown = True
@@ -226,17 +245,13 @@ def serve(
     if workers <= 1:
         uvicorn.run(app, **options)
         return
-    # Worker processes build their own app from the environment: pass the settings on.
+    # Each worker process builds its own app from the same settings (the database URL resolved
+    # here, so --db/--warehouse/--today reach every worker); see WorkerConfig.
     db: Database = app.state.db
-    os.environ[DB_ENV] = db.url
-    if settings.warehouse is not None:
-        os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
-    if settings.today is not None:
-        os.environ[TODAY_ENV] = settings.today.isoformat()
-    if settings.cookie_secure is not None:
-        os.environ[COOKIE_SECURE_ENV] = "1" if settings.cookie_secure else "0"
+    worker_settings = dataclasses.replace(settings, db_url=db.url)
     db.dispose()
-    uvicorn.run("ipcity.web.app:app_from_env", factory=True, workers=workers, **options)
+    config = WorkerConfig(worker_settings, workers=workers, **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str]]:

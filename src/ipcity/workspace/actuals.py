@@ -10,8 +10,9 @@ Both are kept and shown side by side. ``difference = computed - published`` (how
 computation is from the official figure) and ``relative_difference = difference / |published|``
 (None when either is missing or the published value is 0).
 
-The indicator engine and the warehouse are imported lazily: the workspace works, and its
-tests run, without them.
+The indicator engine reaches the workspace as an :class:`IndicatorEngine` (by default
+``ipcity.indicators.compute``, imported on first use so pages that never compute do not load
+Ibis); a broken engine import is an error, never a silent "no warehouse".
 
 Some computed indicators come from the workspace database itself rather than the warehouse
 (e.g. ``protection.*``, computed from the case records). ``COMPUTED_PROVIDERS`` maps an
@@ -22,7 +23,7 @@ engine, and target validation accepts the ids it validates.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -36,7 +37,32 @@ from ipcity.workspace.errors import NotFound, NoWarehouse
 from ipcity.workspace.models import ComputedActual, IndicatorTarget, Plan, PublishedActual
 from ipcity.workspace.permissions import Actor, can_view_internal
 
-ComputeFn = Callable[..., Any]
+
+class EngineResult(Protocol):
+    """What the workspace reads of an engine result (``ipcity.indicators.IndicatorResult``):
+    ``table`` rows (indicator, year, region, value) and ``meta`` (its data vintage)."""
+
+    @property
+    def table(self) -> Any: ...
+
+    @property
+    def meta(self) -> dict[str, Any]: ...
+
+
+class IndicatorEngine(Protocol):
+    """The warehouse engine as the workspace calls it (``ipcity.indicators.compute``)."""
+
+    def __call__(
+        self,
+        warehouse: Any,
+        /,
+        *,
+        indicators: Sequence[str] | None,
+        years: Sequence[int] | None,
+        region: str,
+        population_lag: int | None,
+        office: str | None,
+    ) -> EngineResult: ...
 
 
 class ComputedProvider(Protocol):
@@ -53,8 +79,8 @@ class ComputedProvider(Protocol):
         ...
 
 
-# Indicator-id prefix -> "module:attribute" of a ComputedProvider, imported on first use (an
-# area missing from a checkout simply provides nothing).
+# Indicator-id prefix -> "module:attribute" of a ComputedProvider, imported on first use (the
+# workspace does not import the areas above it). A provider that fails to import is an error.
 COMPUTED_PROVIDERS: dict[str, str] = {
     "protection.": "ipcity.protection.indicators:WORKSPACE_PROVIDER",
 }
@@ -65,21 +91,16 @@ def find_provider(indicator: str) -> ComputedProvider | None:
     for prefix, where in COMPUTED_PROVIDERS.items():
         if indicator.startswith(prefix):
             module, _, attr = where.partition(":")
-            try:
-                provider: ComputedProvider = getattr(importlib.import_module(module), attr)
-            except ModuleNotFoundError:
-                return None
+            provider: ComputedProvider = getattr(importlib.import_module(module), attr)
             return provider
     return None
 
 
-def load_compute() -> ComputeFn:
-    """``ipcity.indicators.compute``, or NoWarehouse when the engine is not installed."""
-    try:
-        from ipcity.indicators import compute
-    except ImportError as exc:
-        raise NoWarehouse(f"indicator engine unavailable ({exc})") from exc
-    return compute  # type: ignore[no-any-return]
+def load_compute() -> IndicatorEngine:
+    """``ipcity.indicators.compute`` (a locked dependency: a failing import is raised)."""
+    from ipcity.indicators import compute
+
+    return compute
 
 
 def open_warehouse(directory: str | None = None) -> Any:
@@ -90,7 +111,7 @@ def open_warehouse(directory: str | None = None) -> Any:
         from ipcity.warehouse.store import Warehouse
 
         return Warehouse(directory, read_only=True)
-    except (ImportError, IpcityError) as exc:
+    except IpcityError as exc:
         raise NoWarehouse(str(exc)) from exc
 
 

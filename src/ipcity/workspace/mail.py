@@ -8,14 +8,13 @@ Settings (environment): ``IPCITY_SMTP_HOST`` (required to send), ``IPCITY_SMTP_P
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from ipcity.errors import InputError
+from ipcity.settings import current
 
 
 @dataclass(frozen=True)
@@ -31,25 +30,18 @@ class SmtpSettings:
     @classmethod
     def from_env(cls) -> SmtpSettings | None:
         """The configured server, or None when ``IPCITY_SMTP_HOST`` is unset."""
-        host = os.environ.get("IPCITY_SMTP_HOST", "").strip()
-        if not host:
+        s = current()
+        if not s.smtp_host:
             return None
-        raw_port = os.environ.get("IPCITY_SMTP_PORT", "25").strip() or "25"
-        try:
-            port = int(raw_port)
-        except ValueError:
-            raise InputError(f"IPCITY_SMTP_PORT must be a port number, not {raw_port!r}") from None
+        port = s.smtp_port or 25
         default_sec = {465: "ssl", 587: "starttls"}.get(port, "none")
-        security = os.environ.get("IPCITY_SMTP_SECURITY", default_sec).strip().lower()
-        if security not in ("none", "starttls", "ssl"):
-            raise InputError("IPCITY_SMTP_SECURITY must be none, starttls or ssl")
         return cls(
-            host=host,
+            host=s.smtp_host,
             port=port,
-            user=os.environ.get("IPCITY_SMTP_USER") or None,
-            password=os.environ.get("IPCITY_SMTP_PASSWORD") or None,
-            sender=os.environ.get("IPCITY_SMTP_FROM") or f"ipcity@{host}",
-            security=security,
+            user=s.smtp_user,
+            password=s.smtp_password,
+            sender=s.smtp_from or f"ipcity@{s.smtp_host}",
+            security=s.smtp_security or default_sec,
         )
 
 

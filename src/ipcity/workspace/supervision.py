@@ -25,16 +25,14 @@ Comparisons use exact fractions so a boundary case cannot flip on a rounding err
 from __future__ import annotations
 
 import enum
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from ipcity.errors import InputError
+from ipcity.settings import current
 from ipcity.workspace.messages import render
 
-NEAR_DAYS_ENV = "IPCITY_NEAR_DAYS"
 DEFAULT_NEAR_DAYS = 14
 DEFAULT_BEHIND_MARGIN = 25.0  # percentage points; see the module doc (rule 4)
 
@@ -57,18 +55,8 @@ class SupervisionSettings:
 
     @classmethod
     def from_env(cls) -> SupervisionSettings:
-        raw = os.environ.get(NEAR_DAYS_ENV)
-        if not raw:
-            return cls()
-        try:
-            n = int(raw)
-        except ValueError:
-            raise InputError(
-                f"{NEAR_DAYS_ENV} must be a whole number of days, not {raw!r}"
-            ) from None
-        if n < 0:
-            raise InputError(f"{NEAR_DAYS_ENV} must not be negative")
-        return cls(near_days=n)
+        near = current().near_days  # IPCITY_NEAR_DAYS
+        return cls() if near is None else cls(near_days=near)
 
 
 @dataclass(frozen=True)

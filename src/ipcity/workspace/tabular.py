@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
-from ipcity.errors import InputError, IpcityError
+from ipcity.errors import InputError
+from ipcity.settings import Settings, current
 from ipcity.workspace.uploads import max_upload_bytes
 
 Cell = Any
@@ -69,25 +69,19 @@ class UploadLimits:
     max_cells: int = 1_000_000
     max_unzipped_bytes: int = 50 * MIB
 
-    ENV: ClassVar[dict[str, tuple[str, int]]] = {
-        "max_rows": ("IPCITY_UPLOAD_MAX_ROWS", 1),
-        "max_columns": ("IPCITY_UPLOAD_MAX_COLUMNS", 1),
-        "max_cells": ("IPCITY_UPLOAD_MAX_CELLS", 1),
-        "max_unzipped_bytes": ("IPCITY_UPLOAD_MAX_UNZIPPED_MB", MIB),
-    }
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> UploadLimits:
-        env = os.environ if env is None else env
+        """The limits of ``ipcity.settings`` (of ``env`` when given)."""
+        s = current() if env is None else Settings.from_env(env)
+        chosen = {
+            "max_rows": s.upload_max_rows,
+            "max_columns": s.upload_max_columns,
+            "max_cells": s.upload_max_cells,
+            "max_unzipped_bytes": s.upload_max_unzipped_mb and s.upload_max_unzipped_mb * MIB,
+        }
         # The file size is the one upload setting shared with attachments: one parser.
         values: dict[str, int] = {"max_bytes": max_upload_bytes(env)}
-        for attr, (name, scale) in cls.ENV.items():
-            raw = env.get(name, "").strip()
-            if not raw:
-                continue
-            if not raw.isdigit() or int(raw) < 1:
-                raise IpcityError(f"{name} must be a whole number of at least 1, not {raw!r}")
-            values[attr] = int(raw) * scale
+        values.update({k: v for k, v in chosen.items() if v is not None})
         return cls(**values)
 
 

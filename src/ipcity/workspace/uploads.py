@@ -18,16 +18,13 @@ what is accepted, under which name they are stored and served.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from ipcity.errors import InputError
+from ipcity.settings import NEVER_UPLOAD, UPLOAD_MOST_MB, Settings, current
 from ipcity.workspace.errors import FieldError
 
-UPLOAD_TYPES_ENV = "IPCITY_UPLOAD_TYPES"
-UPLOAD_MAX_MB_ENV = "IPCITY_UPLOAD_MAX_MB"
 DEFAULT_MAX_MB = 20
 MAX_NAME = 200
 
@@ -60,34 +57,7 @@ DEFAULT_TYPES: Mapping[str, str] = {
     "7z": "application/x-7z-compressed",
 }
 # Never allowed, whatever IPCITY_UPLOAD_TYPES says: a browser or the desktop would run them.
-NEVER = frozenset(
-    [
-        "htm",
-        "html",
-        "xhtml",
-        "shtml",
-        "svg",
-        "svgz",
-        "xml",
-        "xsl",
-        "js",
-        "mjs",
-        "css",
-        "swf",
-        "exe",
-        "com",
-        "bat",
-        "cmd",
-        "ps1",
-        "vbs",
-        "msi",
-        "scr",
-        "jar",
-        "hta",
-        "lnk",
-        "sh",
-    ]
-)
+NEVER = NEVER_UPLOAD
 
 _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -95,30 +65,17 @@ _WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 def allowed_types() -> frozenset[str]:
     """The allowed extensions: ``$IPCITY_UPLOAD_TYPES`` (comma-separated, e.g.
     ``pdf,docx,xlsx``) or the default list; the dangerous ones are never allowed."""
-    raw = os.environ.get(UPLOAD_TYPES_ENV, "").strip()
-    if not raw:
-        return frozenset(DEFAULT_TYPES)
-    chosen = frozenset(p.strip().lower().lstrip(".") for p in raw.split(",") if p.strip())
-    bad = sorted(chosen & NEVER)
-    if bad:
-        raise InputError(f"{UPLOAD_TYPES_ENV} may not allow {', '.join(bad)}: browsers run them")
-    return chosen
+    chosen = current().upload_types
+    return frozenset(DEFAULT_TYPES) if chosen is None else chosen
 
 
-# A page request body is refused above 25 MiB (web/routing.py PAGE_MAX_BODY): a file must fit.
-MOST_MB = 24
+MOST_MB = UPLOAD_MOST_MB
 
 
 def max_upload_bytes(env: Mapping[str, str] | None = None) -> int:
     """The largest uploaded file (sheets, evidence, materials): ``IPCITY_UPLOAD_MAX_MB``."""
-    raw = (os.environ if env is None else env).get(UPLOAD_MAX_MB_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_MB * 1024 * 1024
-    if not raw.isdigit() or not 1 <= int(raw) <= MOST_MB:
-        raise InputError(
-            f"{UPLOAD_MAX_MB_ENV} must be a whole number from 1 to {MOST_MB}, not {raw!r}"
-        )
-    return int(raw) * 1024 * 1024
+    chosen = (current() if env is None else Settings.from_env(env)).upload_max_mb
+    return (chosen or DEFAULT_MAX_MB) * 1024 * 1024
 
 
 def safe_filename(name: str, fallback: str = "file") -> str:

@@ -1,7 +1,7 @@
 """Writes definition_v1_golden.json with the code of definition version 1 (before issue 9):
 
     git worktree add /tmp/v1 b1feb76
-    PYTHONPATH=/tmp/v1/src python tests/indicators/data/write_v1_golden.py
+    PYTHONPATH=/tmp/v1/src python -m tests.indicators.data.write_v1_golden
 
 The file records the commit that wrote it. test_definition_v2.py compares ``definition=1``
 with it. Not a test: run by hand, only when the problem records change."""
@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-import problem_records as pr  # noqa: E402
-from indicator_helpers import build_warehouse  # noqa: E402
 
 import ipcity  # noqa: E402
 from ipcity.indicators import compute  # noqa: E402
+from tests.support import problem_records as pr  # noqa: E402
+from tests.support.indicator_helpers import build_warehouse  # noqa: E402
 
 
 def main() -> None:

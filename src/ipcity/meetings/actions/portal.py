@@ -47,6 +47,7 @@ from ipcity.workspace.actions._common import (
     parse_fields,
     text,
 )
+from ipcity.workspace.actuals import IndicatorEngine
 from ipcity.workspace.errors import FieldError, ValidationError
 from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
@@ -272,7 +273,7 @@ def do_publish_headline_snapshot(
     region: str = "310000",
     population_lag: int | None = None,
     warehouse: Any = None,
-    compute: Any = None,
+    compute: IndicatorEngine | None = None,
     note: str = "",
     at: datetime | None = None,
 ) -> HeadlineSnapshot:

@@ -25,7 +25,7 @@ from ipcity.workspace.actions._common import (
     text,
 )
 from ipcity.workspace.actuals import (
-    ComputeFn,
+    IndicatorEngine,
     find_provider,
     latest_computed,
     load_compute,
@@ -121,7 +121,7 @@ def do_refresh_computed_actuals(
     target_ids: Sequence[int] | None = None,
     years: Sequence[int] | None = None,
     warehouse: Any = None,
-    compute: ComputeFn | None = None,
+    compute: IndicatorEngine | None = None,
     now: datetime | None = None,
     population_lag: int | None = None,
 ) -> RefreshSummary:

@@ -3,7 +3,7 @@ by ``test_web_permission_matrix.py``."""
 
 from __future__ import annotations
 
-from web_permission_table import OFFICE_FORM, Row, S
+from tests.support.web_permission_table import OFFICE_FORM, Row, S
 
 ROWS: list[Row] = [
     Row(

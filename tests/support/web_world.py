@@ -79,7 +79,7 @@ class WebWorld:
 
 # Areas add their own objects to the matrix world: a test module ``<area>_web_world`` with
 # ``add_to_world(world) -> world``, listed here.
-WORLD_EXTENSIONS: tuple[str, ...] = ("protection_web_world",)
+WORLD_EXTENSIONS: tuple[str, ...] = ("tests.support.protection_web_world",)
 
 GENERATION = [0]  # bumped by every build, so a cached world knows another test wiped it
 

@@ -4,7 +4,7 @@ x role table. The shared world holds no report job: the download row checks the 
 
 from __future__ import annotations
 
-from web_permission_table import OFFICE_AND_LEADER, Row, S
+from tests.support.web_permission_table import OFFICE_AND_LEADER, Row, S
 
 ROWS = [
     Row("GET", "/annual-report/jobs", OFFICE_AND_LEADER),

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ws_fixtures import PASSWORD, World, build_world
-
 from ipcity.protection.actions import do_create_case
 from ipcity.protection.queries import CaseView
 from ipcity.workspace.actions import do_create_unit, do_create_user
 from ipcity.workspace.db import Database
 from ipcity.workspace.permissions import Actor, system_actor
+from tests.support.ws_fixtures import PASSWORD, World, build_world
 
 TODAY = date(2024, 3, 31)
 

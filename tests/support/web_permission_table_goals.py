@@ -4,7 +4,7 @@ manages plans, goals and targets in the pages and the API), picked up by
 
 from __future__ import annotations
 
-from web_permission_table import (
+from tests.support.web_permission_table import (
     API_EVERYONE,
     API_OFFICE_CREATE,
     API_OFFICE_UPDATE,

@@ -4,7 +4,7 @@ key that does not exist (expired, applied or someone else's) is a 409 for the of
 
 from __future__ import annotations
 
-from web_permission_table import Row, S
+from tests.support.web_permission_table import Row, S
 
 ROWS = [
     Row(

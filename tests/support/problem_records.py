@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indicator_helpers import patent
+from tests.support.indicator_helpers import patent
 
 SH = "310104"  # 徐汇区, Shanghai
 YEARS = list(range(2019, 2024))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ws_fixtures import World
-
 from ipcity.meetings.actions import do_create_meeting, do_update_meeting
+from tests.support.ws_fixtures import World
 
 
 def make_meeting(

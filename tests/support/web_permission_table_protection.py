@@ -6,7 +6,7 @@ jointly with unit B; ``editor_other`` is the district HP's editor and must not s
 
 from __future__ import annotations
 
-from web_permission_table import EVERYONE, Row, S
+from tests.support.web_permission_table import EVERYONE, Row, S
 
 # --- statuses ---------------------------------------------------------------------------------
 

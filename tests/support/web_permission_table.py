@@ -13,7 +13,7 @@ login, 403 when a logged-in role may not, 404 when the row is hidden from that r
 successful form post answers 303 (redirect after post).
 
 Another area adds its routes by appending ``Row`` s to ``ROWS`` in its own module named
-``web_permission_table_<area>.py`` in this directory (it is picked up automatically).
+``web_permission_table_<area>.py`` in this directory (tests/support/) (it is picked up automatically).
 """
 
 from __future__ import annotations

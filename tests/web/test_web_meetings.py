@@ -5,31 +5,18 @@ through the forms, the public portal's content, and the API (SQLite and PostgreS
 from __future__ import annotations
 
 import re
-import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "web"))
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from starlette.testclient import TestClient  # noqa: E402
-from web_world import (  # noqa: E402
-    PASSWORD,
-    WebWorld,
-    api_token,
-    build_world,
-    csrf_of,
-    fill,
-    page_login,
-    wipe,
-)
 
 from ipcity.meetings.actions import (  # noqa: E402
     Attachment,
@@ -49,6 +36,16 @@ from ipcity.web.public_paths import is_open  # noqa: E402
 from ipcity.workspace import auth  # noqa: E402
 from ipcity.workspace.db import Database  # noqa: E402
 from ipcity.workspace.permissions import system_actor  # noqa: E402
+from tests.support.web_world import (  # noqa: E402
+    PASSWORD,
+    WebWorld,
+    api_token,
+    build_world,
+    csrf_of,
+    fill,
+    page_login,
+    wipe,
+)
 
 TODAY = date(2023, 9, 15)
 USERS = {

@@ -4,10 +4,9 @@ parties that only A, B and the office may see in clear."""
 
 from __future__ import annotations
 
-from web_world import TODAY, WebWorld
-
 from ipcity.protection.actions import do_add_joint_unit, do_create_case
 from ipcity.workspace.permissions import system_actor
+from tests.support.web_world import TODAY, WebWorld
 
 SECRET_CLAIMANT = "张三丰"
 SECRET_RESPONDENT = "上海秘密科技有限公司"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web_permission_table import API_LOGGED_IN, Row, S
+from tests.support.web_permission_table import API_LOGGED_IN, Row, S
 
 ROWS: list[Row] = [
     Row("GET", "/admin/visibility", S(303, 403, 403, 200, 200)),

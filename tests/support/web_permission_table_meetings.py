@@ -7,7 +7,7 @@ real meetings and publications, role by role."""
 
 from __future__ import annotations
 
-from web_permission_table import (
+from tests.support.web_permission_table import (
     API_EVERYONE,
     API_LOGGED_IN,
     API_OFFICE_CREATE,

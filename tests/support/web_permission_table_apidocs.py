@@ -3,7 +3,7 @@ to everyone, like ``/openapi.json``."""
 
 from __future__ import annotations
 
-from web_permission_table import EVERYONE, Row
+from tests.support.web_permission_table import EVERYONE, Row
 
 ROWS: list[Row] = [
     Row("GET", "/docs", EVERYONE),
