@@ -11,9 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from prot_fixtures import TODAY, ProtWorld, case
 from sqlalchemy import func, select
-from test_protection_import import COURT_HEADER, court_sheet, xlsx
 
 from ipcity.protection.case_import import (
     CaseImportPreview,
@@ -26,6 +24,8 @@ from ipcity.workspace.errors import ImportRejected
 from ipcity.workspace.import_preview import StalePreview
 from ipcity.workspace.models import AuditEntry
 from ipcity.workspace.permissions import Actor
+from tests.protection.test_protection_import import COURT_HEADER, court_sheet, xlsx
+from tests.support.prot_fixtures import TODAY, ProtWorld, case
 
 
 def _preview(pw: ProtWorld, data: bytes, actor: Actor | None = None, unit: int | None = None,

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from web_world import TODAY, WebWorld, api_token, build_world, csrf_of, page_login, wipe
 
 from ipcity.warehouse.store import Warehouse
 from ipcity.web.app import create_app
@@ -31,6 +30,15 @@ from ipcity.workspace.actions import (
 from ipcity.workspace.db import Database
 from ipcity.workspace.models import User
 from ipcity.workspace.permissions import Actor, system_actor
+from tests.support.web_world import (
+    TODAY,
+    WebWorld,
+    api_token,
+    build_world,
+    csrf_of,
+    page_login,
+    wipe,
+)
 
 
 @pytest.fixture

@@ -25,8 +25,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from test_web_browser import _chromium
-from web_world import PASSWORD, wipe
 
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
@@ -34,6 +32,8 @@ from ipcity.workspace.actions import do_create_unit, do_create_user
 from ipcity.workspace.db import Database
 from ipcity.workspace.models import ProgressReport, Task
 from ipcity.workspace.permissions import system_actor
+from tests.support.web_world import PASSWORD, wipe
+from tests.web.test_web_browser import _chromium
 
 pytestmark = pytest.mark.browser
 
