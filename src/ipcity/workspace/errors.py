@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipcity.errors import IpcityError
-from ipcity.workspace.messages import render
+from ipcity.workspace.messages import MESSAGES, render
+
+
+def entity_label(entity: str, locale: str) -> str:
+    """``"meeting_material"`` -> 会议材料 / meeting material (unknown: 记录 / record)."""
+    key = f"entity.{entity}"
+    return render(key if key in MESSAGES else "entity.record", None, locale)
 
 
 class WorkspaceError(IpcityError):
@@ -28,7 +34,10 @@ class WorkspaceError(IpcityError):
         super().__init__(self.message("en"))
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        return render(self.key, params, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         """JSON body for an API error response."""
@@ -111,7 +120,10 @@ class FieldError:
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        return render(self.key, params, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {
@@ -132,13 +144,24 @@ class ValidationError(WorkspaceError):
         super().__init__({"details": details})
 
     def message(self, locale: str = "zh") -> str:
-        details = "; ".join(f"{e.field}: {e.message(locale)}" for e in self.errors)
+        sep = "；" if locale.startswith("zh") else "; "
+        details = sep.join(_field_detail(e, locale) for e in self.errors)
         return render(self.key, {"details": details}, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         body = super().as_dict(locale)
         body["errors"] = [e.as_dict(locale) for e in self.errors]
         return body
+
+
+def _field_detail(error: FieldError, locale: str) -> str:
+    """"审核意见：必填": the field's name in the reader's language; a field without a known name
+    (a nested or technical one) shows the message alone, never the code's name."""
+    key = f"fieldname.{error.field}"
+    text = error.message(locale)
+    if key not in MESSAGES:
+        return text
+    return render(key, None, locale) + ("：" if locale.startswith("zh") else ": ") + text
 
 
 def invalid(field_name: str, key: str, **params: Any) -> ValidationError:
@@ -157,7 +180,10 @@ class RowError:
     seq: str = ""  # the row's 序号 as written, when the sheet has one (users cite it)
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        return render(self.key, params, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {
