@@ -18,10 +18,49 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 # Words a Chinese page may show as they are: proper terms, abbreviations, formats, units.
 ZH_ALLOWED = {
-    "IP", "IPC", "PCT", "SEI", "PDF", "XLSX", "CSV", "DOCX", "HTML", "API", "JSON", "Excel",
-    "GB", "T", "English", "CNIPA", "USPTO", "WIPO", "EPO", "ISO", "URL", "ID", "OK", "Q", "H",
-    "Word", "UTF", "Bearer", "MB", "KB", "GDP", "R", "D", "WP", "CN", "US", "EP", "JP", "KR",
-    "WO", "HTTP", "HTTPS", "Markdown",
+    "IP",
+    "IPC",
+    "PCT",
+    "SEI",
+    "PDF",
+    "XLSX",
+    "CSV",
+    "DOCX",
+    "HTML",
+    "API",
+    "JSON",
+    "Excel",
+    "GB",
+    "T",
+    "English",
+    "CNIPA",
+    "USPTO",
+    "WIPO",
+    "EPO",
+    "ISO",
+    "URL",
+    "ID",
+    "OK",
+    "Q",
+    "H",
+    "Word",
+    "UTF",
+    "Bearer",
+    "MB",
+    "KB",
+    "GDP",
+    "R",
+    "D",
+    "WP",
+    "CN",
+    "US",
+    "EP",
+    "JP",
+    "KR",
+    "WO",
+    "HTTP",
+    "HTTPS",
+    "Markdown",
 }
 
 # Internal words no page may show, in either language: engine and storage names, ids glued to
@@ -30,7 +69,10 @@ INTERNAL = [
     (re.compile(r"\bengine\b", re.I), "engine"),
     (re.compile(r"\bwarehouse\b", re.I), "warehouse"),
     (re.compile(r"\bduckdb\b", re.I), "duckdb"),
-    (re.compile(r"\b(?:run|task|report|unit|plan|meeting|user|case) \d+\b(?![-./])", re.I), "an id"),
+    (
+        re.compile(r"\b(?:run|task|report|unit|plan|meeting|user|case) \d+\b(?![-./])", re.I),
+        "an id",
+    ),
     (re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"), "a snake_case name"),
     (re.compile(r"\b[a-z]+(?:\.[a-z_]{2,})+\b"), "a raw message key"),
     (re.compile(r"(?:^|[\s：:])(?:comment|narrative|percent|title|code|period):"), "a field name"),
@@ -43,11 +85,24 @@ INTERNAL = [
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style", "template", "noscript", "title"}  # <title> repeats the h1
-    VOID = {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    }
+    SKIP = frozenset({"script", "style", "template", "noscript", "title"})  # title: the h1
+    VOID = frozenset(
+        {
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "source",
+            "track",
+            "wbr",
+        }
+    )
     ATTRS = ("title", "placeholder", "aria-label", "alt")
 
     def __init__(self) -> None:

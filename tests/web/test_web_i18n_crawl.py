@@ -56,7 +56,7 @@ def test_every_page_speaks_one_language(
             for lang in LANGS:
                 for url in urls:
                     r = _get(c, _with_lang(url, lang))
-                    if r.status_code >= 300 and r.status_code < 400 or not _is_html(r):
+                    if 300 <= r.status_code < 400 or not _is_html(r):
                         continue
                     seen += 1
                     for p in page_problems(r.text, lang):

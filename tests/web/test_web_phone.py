@@ -8,6 +8,7 @@ box instead); the page itself never scrolls sideways. Screenshots go to test-art
 from __future__ import annotations
 
 import pytest
+from public_setting import open_to_public
 from test_web_browser import ARTIFACTS, _chromium, server  # noqa: F401
 from web_world import PASSWORD, WebWorld
 
@@ -86,8 +87,6 @@ def test_phone_menu_content_news_tables(
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    from public_setting import open_to_public
-
     open_to_public(world.db)
     _news(world)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -132,4 +131,3 @@ def test_phone_menu_content_news_tables(
         finally:
             browser.close()
     assert not failures, "\n".join(failures)
-

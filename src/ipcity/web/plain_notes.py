@@ -47,9 +47,7 @@ def actual_source(source: str | None, fmt_day: Callable[[date], str]) -> Markup:
     m = _SNAPSHOT.match(source)
     if m:
         day = date.fromisoformat(m.group(1))
-        return Markup(gettext("computed from the patent data on %(day)s")) % {
-            "day": fmt_day(day)
-        }
+        return Markup(gettext("computed from the patent data on %(day)s")) % {"day": fmt_day(day)}
     if source.startswith("workspace: "):
         return Markup(gettext("computed from the workspace's records"))
     return Markup(gettext("computed from the patent data"))
@@ -73,3 +71,37 @@ def marked_message(key: str, params: Mapping[str, Any] | None) -> Markup:
         else:
             marked[k] = escape(v) if isinstance(v, str) else v
     return Markup(msg(key, marked))
+
+
+def engine_indicator_name(indicator: str | None) -> str:
+    """The name of an indicator the app computes (the engine's registry, or the protection
+    cases'), in the page's language; an id neither knows is shown as it is."""
+    if not indicator:
+        return ""
+    from ipcity.indicators.registry import INDICATORS
+    from ipcity.protection.indicators import INDICATORS as PROTECTION
+
+    en = current_locale() == "en"
+    if indicator in INDICATORS:
+        d = INDICATORS[indicator]
+        return d.name_en if en else d.name_zh
+    if indicator in PROTECTION:
+        return PROTECTION[indicator].name("en" if en else "zh")
+    return indicator
+
+
+def protection_label(key: str, label: str) -> Markup:
+    """A row or column of the public protection tables in the page's language: a kind of
+    protection or an IP type by its code; a district by its name (data: marked)."""
+    from ipcity.protection import vocab
+    from ipcity.protection.public import UNKNOWN_DISTRICT
+
+    en = current_locale() == "en"
+    if key in vocab.KIND_GROUPS:
+        zh, en_label, _kinds = vocab.KIND_GROUPS[key]
+        return Markup.escape(en_label if en else zh)
+    if key in vocab.IP_TYPE_CODES:
+        return Markup.escape(vocab.ip_type_label(key, "en" if en else "zh"))
+    if key == UNKNOWN_DISTRICT[0]:
+        return Markup.escape(UNKNOWN_DISTRICT[2] if en else UNKNOWN_DISTRICT[1])
+    return Markup('<span data-value="">{}</span>').format(label)

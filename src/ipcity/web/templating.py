@@ -92,6 +92,24 @@ def data_value(value: Any) -> Markup:
     return Markup('<span data-value="">{}</span>').format(value)
 
 
+def _unit_of_measure(unit: str | None) -> str:
+    from ipcity.meetings.portal import unit_of_measure
+
+    return unit_of_measure(unit or "", "en" if current_locale() == "en" else "zh")
+
+
+def _protection_label(key: str, label: str) -> Markup:
+    from ipcity.web.plain_notes import protection_label
+
+    return protection_label(key, label)
+
+
+def _indicator_name(indicator: str | None) -> str:
+    from ipcity.web.plain_notes import engine_indicator_name
+
+    return engine_indicator_name(indicator)
+
+
 def zh_term(text: str) -> Markup:
     """A Chinese term the user types or finds in a sheet (a column header, an example of a
     deadline), quoted as it is on an English page too: marked with its language."""
@@ -137,11 +155,14 @@ def environment() -> Environment:
         population=_population_text,
         dv=data_value,
         actual_source=_actual_source,
+        uom=_unit_of_measure,
     )
     env.globals.update(
         msg=msg,
         msg_marked=_marked_message,
         zh_term=zh_term,
+        indicator_name=_indicator_name,
+        protection_label=_protection_label,
         has=has,
         Cap=Cap,
         LOCALES=LOCALES,

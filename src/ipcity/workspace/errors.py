@@ -155,7 +155,7 @@ class ValidationError(WorkspaceError):
 
 
 def _field_detail(error: FieldError, locale: str) -> str:
-    """"审核意见：必填": the field's name in the reader's language; a field without a known name
+    """ "审核意见：必填": the field's name in the reader's language; a field without a known name
     (a nested or technical one) shows the message alone, never the code's name."""
     key = f"fieldname.{error.field}"
     text = error.message(locale)
