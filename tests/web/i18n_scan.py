@@ -75,17 +75,21 @@ INTERNAL = [
     ),
     (re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"), "a snake_case name"),
     (re.compile(r"\b[a-z]+(?:\.[a-z_]{2,})+\b"), "a raw message key"),
-    (re.compile(r"(?:^|[\s：:])(?:comment|narrative|percent|title|code|period):"), "a field name"),
     (re.compile(r"第\?次|第None次"), "a missing count"),
     (re.compile(r"\bsynthetic\b|\(unchecked\)", re.I), "a data-quality flag"),
     (re.compile(r"指标口径：\d"), "a definition number"),
     (re.compile(r"\bfull at \d"), "a scoring rule"),
-    (re.compile(r"\bNone\b|\bnan\b|\bundefined\b"), "an empty value"),
+    (re.compile(r"(?:^|[\s:：(（→])(?:None|nan|undefined)(?:$|[\s,，)）→])"), "an empty value"),
 ]
 
 
+# A field's code name before a colon (on an English page the same words are its labels).
+FIELD_NAME = re.compile(r"(?:^|[\s：:])[a-z_]+:\s")
+
+
 class _Text(HTMLParser):
-    SKIP = frozenset({"script", "style", "template", "noscript", "title"})  # title: the h1
+    # <title> repeats the h1; a <textarea> holds the value of a form field (data)
+    SKIP = frozenset({"script", "style", "template", "noscript", "title", "textarea"})
     VOID = frozenset(
         {
             "area",
@@ -167,6 +171,8 @@ def text_problems(parts: list[str], lang: str) -> list[str]:
         for pattern, what in INTERNAL:
             if pattern.search(part):
                 out.append(f"{what}: {snippet!r}")
+        if lang == "zh" and FIELD_NAME.search(part):  # "输入有误：comment: 必填"
+            out.append(f"a field name: {snippet!r}")
     return out
 
 

@@ -23,6 +23,16 @@ def entity_label(entity: str, locale: str) -> str:
     return render(key if key in MESSAGES else "entity.record", None, locale)
 
 
+def _choices(field: str, choices: str, locale: str) -> str:
+    """ "office_admin, unit_editor" -> "联席办管理员、成员单位填报员" where the codes have words
+    (``<field>.<code>`` message keys, e.g. ``role.leader``)."""
+    codes = [c.strip() for c in choices.split(",")]
+    if not all(f"{field}.{c}" in MESSAGES for c in codes):
+        return choices
+    sep = "、" if locale.startswith("zh") else ", "
+    return sep.join(render(f"{field}.{c}", None, locale) for c in codes)
+
+
 class WorkspaceError(IpcityError):
     """Base of every workspace error."""
 
@@ -123,7 +133,12 @@ class FieldError:
         params = dict(self.params)
         if "entity" in params:  # the record's name in the reader's language, not the table's
             params["entity"] = entity_label(str(params["entity"]), locale)
+        if self.key == "field.invalid_choice" and isinstance(params.get("choices"), str):
+            params["choices"] = _choices(self.field, params["choices"], locale)
         return render(self.key, params, locale)
+
+    def label(self, locale: str = "zh") -> str:
+        return field_label(self.field, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {
@@ -154,14 +169,23 @@ class ValidationError(WorkspaceError):
         return body
 
 
-def _field_detail(error: FieldError, locale: str) -> str:
-    """ "审核意见：必填": the field's name in the reader's language; a field without a known name
-    (a nested or technical one) shows the message alone, never the code's name."""
-    key = f"fieldname.{error.field}"
-    text = error.message(locale)
-    if key not in MESSAGES:
+def field_label(field: str, locale: str) -> str:
+    """The name of ``field`` in the reader's language ("" for a field without a known name:
+    a nested or technical one, whose code name a reader must never see)."""
+    key = f"fieldname.{field}"
+    return render(key, None, locale) if key in MESSAGES else ""
+
+
+def labelled(field: str, text: str, locale: str) -> str:
+    """ "审核意见：必填" / "comment: required"; the message alone for a field without a name."""
+    label = field_label(field, locale)
+    if not label:
         return text
-    return render(key, None, locale) + ("：" if locale.startswith("zh") else ": ") + text
+    return label + ("：" if locale.startswith("zh") else ": ") + text
+
+
+def _field_detail(error: FieldError, locale: str) -> str:
+    return labelled(error.field, error.message(locale), locale)
 
 
 def invalid(field_name: str, key: str, **params: Any) -> ValidationError:
