@@ -22,7 +22,10 @@ from ipcity.workspace.permissions import system_actor
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-NARROWEST_NAME_PX = 60  # about four Chinese characters at the phone's font size
+# An indicator, unit or task name (td.name-cell / td.task-title) keeps about seven Chinese
+# characters a line; any other first cell about three (before: one character a line).
+NARROWEST_NAME_PX = 100
+NARROWEST_CELL_PX = 42
 
 LAYOUT = """() => {
   const doc = document.documentElement;
@@ -31,7 +34,8 @@ LAYOUT = """() => {
   const names = [...document.querySelectorAll(
       'table td.name-cell, table td.task-title, table td:first-child')]
     .filter(td => td.offsetParent !== null && td.innerText.trim().length >= 4)
-    .map(td => ({text: td.innerText.trim().slice(0, 20), width: td.getBoundingClientRect().width}));
+    .map(td => ({text: td.innerText.trim().slice(0, 20), width: td.getBoundingClientRect().width,
+                 name: td.matches('.name-cell, .task-title')}));
   return {
     overflow: doc.scrollWidth - doc.clientWidth,
     mainTop: main.getBoundingClientRect().top + window.scrollY,
@@ -76,7 +80,7 @@ def _check(page, url: str, failures: list[str], shot: str, js: bool) -> dict:  #
     if m["mainTop"] >= m["viewport"] * 0.5:
         failures.append(f"{url}: content starts at {m['mainTop']:.0f} px (half a screen down)")
     for cell in m["names"]:
-        if cell["width"] < NARROWEST_NAME_PX:
+        if cell["width"] < (NARROWEST_NAME_PX if cell["name"] else NARROWEST_CELL_PX):
             failures.append(f"{url}: {cell['text']!r} squeezed to {cell['width']:.0f} px")
     return m  # type: ignore[no-any-return]
 
