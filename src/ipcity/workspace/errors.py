@@ -71,6 +71,8 @@ class NotFound(WorkspaceError):
         self.entity = entity
         self.entity_id = entity_id
         super().__init__({"entity": entity, "id": entity_id})
+        # the CLI's one line (str(exc)) names the record: its reader is an administrator
+        self.args = (f"{entity} {entity_id} does not exist",)
 
 
 class StaleVersion(WorkspaceError):
