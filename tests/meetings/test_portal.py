@@ -416,7 +416,8 @@ def test_snapshot_from_workspace_actuals(world: World) -> None:
         [card] = headline_cards(snap2, "zh")
         # two decimals because 60.25 has two; (95.6 - 78.3) / 78.3 = 22.0945 % -> 22.09
         assert (card.value_text, card.change_text) == ("95.60亿元", "增长22.09%")
-        assert headline_cards(snap2, "en")[0].value_text == "95.60 亿元"
+        # the office's unit of measure in English (issue 12: no 亿元 on an English page)
+        assert headline_cards(snap2, "en")[0].value_text == "95.60 × 100 million yuan"
 
 
 def test_portal_home_shows_published_things_only(world: World) -> None:

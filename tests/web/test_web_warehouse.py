@@ -76,7 +76,8 @@ def test_refresh_computed_values(office: TestClient) -> None:
 def test_evaluation_with_warehouse(office: TestClient) -> None:
     html = office.get("/evaluation?plan=FYP14&as_of=2023-06-30").text
     assert "没有可用的数据仓库" not in html
-    assert "warehouse run" in html  # actual values from the engine, with their source
+    # actual values from the engine, with their source in words (issue 12: no "warehouse run")
+    assert "根据专利数据计算" in html and "warehouse run" not in html
     assert "目标年预测" in html  # each target's projection, with its method
     assert "流量法" in html or "年度值趋势" in html or "数据太少" in html
 

@@ -51,7 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "snapshot_status.superseded": ("已被新版本取代", "superseded"),
     "snapshot_status.withdrawn": ("已撤回", "withdrawn"),
     "snapshot_action.withdraw": ("撤回", "withdraw"),
-    "snapshot_source.engine": ("指标引擎根据数据仓库计算", "computed by the indicator engine"),
+    "snapshot_source.engine": ("根据专利数据计算", "computed from the patent records"),
     "snapshot_source.workspace": ("工作台登记的指标实际值", "actual values kept in the workspace"),
     # Task page: where a task comes from
     "task.from_meeting": (

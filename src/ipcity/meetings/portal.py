@@ -48,6 +48,37 @@ def _lang(locale: str) -> Lang:
     return "en" if locale.lower().startswith("en") else "zh"
 
 
+# Units of measure the office types in Chinese for its own indicators, in English (issue 12,
+# item 11: an English page shows no 件 or 亿元). A unit not listed is shown as typed.
+UNITS_OF_MEASURE_EN = {
+    "件": "",
+    "项": "",
+    "个": "",
+    "家": "",
+    "次": "",
+    "人": "people",
+    "万件": "× 10,000",
+    "万元": "× 10,000 yuan",
+    "亿元": "× 100 million yuan",
+    "元": "yuan",
+    "个月": "months",
+    "月": "months",
+    "天": "days",
+    "日": "days",
+    "分": "points",
+    "年": "years",
+    "%": "%",
+    "件/万人": "per 10,000 residents",
+}
+
+
+def unit_of_measure(unit: str, locale: str = "zh") -> str:
+    """``unit`` (as the office typed it) in the reader's language."""
+    if _lang(locale) == "zh":
+        return unit
+    return UNITS_OF_MEASURE_EN.get(unit.strip(), unit)
+
+
 def format_value(v: HeadlineValue, locale: str = "zh") -> str:
     """A snapshot value as the portal prints it ("—" when missing)."""
     if v.value is None:
@@ -58,7 +89,7 @@ def format_value(v: HeadlineValue, locale: str = "zh") -> str:
     text = fmt_fixed(v.value, v.places)
     if v.kind == "percent":
         return text if text.endswith("%") or v.unit_zh.endswith("%") else text + "%"
-    unit = v.unit_zh if lang == "zh" else v.unit_en
+    unit = v.unit_zh if lang == "zh" else unit_of_measure(v.unit_en, "en")
     if not unit:
         return text
     return f"{text}{unit}" if lang == "zh" else f"{text} {unit}"

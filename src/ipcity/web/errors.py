@@ -23,7 +23,13 @@ from starlette.requests import Request
 
 from ipcity.errors import IpcityError
 from ipcity.web.i18n import current_locale, gettext, ws_locale
-from ipcity.workspace.errors import LoginLocked, LoginRequired, PermissionDenied, WorkspaceError
+from ipcity.workspace.errors import (
+    LoginLocked,
+    LoginRequired,
+    PermissionDenied,
+    WorkspaceError,
+    labelled,
+)
 from ipcity.workspace.messages import render
 
 log = logging.getLogger("ipcity.web")
@@ -221,7 +227,8 @@ async def request_validation_error(request: Request, exc: Exception) -> Response
         return await http_error(request, StarletteHTTPException(404, "Not Found"))
     loc = ws_locale(current_locale())
     errors = _one_per_field([_field_error(e, loc) for e in raw])
-    details = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    sep = "；" if loc == "zh" else "; "
+    details = sep.join(labelled(str(e["field"]), str(e["message"]), loc) for e in errors)
     message = gettext("Invalid input: %(details)s") % {"details": details}
     body = {
         "error": "error.validation",

@@ -94,6 +94,57 @@ def to_json(value: Any) -> Markup:
     return Markup(text)
 
 
+def data_value(value: Any) -> Markup:
+    """A value from the data (a unit's name, a task's title, a user's text) marked as such:
+    it is shown as stored, in whatever language it was written, and the translation test
+    (tests/web/i18n_scan.py) does not take it for an untranslated UI string."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<span data-value="">{}</span>').format(value)
+
+
+def _unit_of_measure(unit: str | None) -> str:
+    from ipcity.meetings.portal import unit_of_measure
+
+    return unit_of_measure(unit or "", "en" if current_locale() == "en" else "zh")
+
+
+def _protection_label(key: str, label: str) -> Markup:
+    from ipcity.web.plain_notes import protection_label
+
+    return protection_label(key, label)
+
+
+def _indicator_name(indicator: str | None) -> str:
+    from ipcity.web.plain_notes import engine_indicator_name
+
+    return engine_indicator_name(indicator)
+
+
+def zh_term(text: str) -> Markup:
+    """A Chinese term the user types or finds in a sheet (a column header, an example of a
+    deadline), quoted as it is on an English page too: marked with its language."""
+    return Markup('<span lang="zh-CN">{}</span>').format(text)
+
+
+def _population_text(sources: Any) -> str:
+    from ipcity.web.plain_notes import population_text
+
+    return population_text(sources or ())
+
+
+def _actual_source(source: str | None) -> Markup:
+    from ipcity.web.plain_notes import actual_source
+
+    return actual_source(source, fmt_date)
+
+
+def _marked_message(key: str, params: Any = None) -> Markup:
+    from ipcity.web.plain_notes import marked_message
+
+    return marked_message(key, params)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -113,9 +164,17 @@ def environment() -> Environment:
         datetime=fmt_datetime,
         tojson_data=to_json,
         msg=lambda key, params=None: msg(key, params),
+        population=_population_text,
+        dv=data_value,
+        actual_source=_actual_source,
+        uom=_unit_of_measure,
     )
     env.globals.update(
         msg=msg,
+        msg_marked=_marked_message,
+        zh_term=zh_term,
+        indicator_name=_indicator_name,
+        protection_label=_protection_label,
         has=has,
         Cap=Cap,
         LOCALES=LOCALES,

@@ -14,7 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipcity.errors import IpcityError
-from ipcity.workspace.messages import render
+from ipcity.workspace.messages import MESSAGES, render
+
+
+def entity_label(entity: str, locale: str) -> str:
+    """``"meeting_material"`` -> 会议材料 / meeting material (unknown: 记录 / record)."""
+    key = f"entity.{entity}"
+    return render(key if key in MESSAGES else "entity.record", None, locale)
+
+
+def _choices(field: str, choices: str, locale: str) -> str:
+    """ "office_admin, unit_editor" -> "联席办管理员、成员单位填报员" where the codes have words
+    (``<field>.<code>`` message keys, e.g. ``role.leader``)."""
+    codes = [c.strip() for c in choices.split(",")]
+    if not all(f"{field}.{c}" in MESSAGES for c in codes):
+        return choices
+    sep = "、" if locale.startswith("zh") else ", "
+    return sep.join(render(f"{field}.{c}", None, locale) for c in codes)
 
 
 class WorkspaceError(IpcityError):
@@ -28,7 +44,10 @@ class WorkspaceError(IpcityError):
         super().__init__(self.message("en"))
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        return render(self.key, params, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         """JSON body for an API error response."""
@@ -52,6 +71,8 @@ class NotFound(WorkspaceError):
         self.entity = entity
         self.entity_id = entity_id
         super().__init__({"entity": entity, "id": entity_id})
+        # the CLI's one line (str(exc)) names the record: its reader is an administrator
+        self.args = (f"{entity} {entity_id} does not exist",)
 
 
 class StaleVersion(WorkspaceError):
@@ -111,7 +132,15 @@ class FieldError:
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        if self.key == "field.invalid_choice" and isinstance(params.get("choices"), str):
+            params["choices"] = _choices(self.field, params["choices"], locale)
+        return render(self.key, params, locale)
+
+    def label(self, locale: str = "zh") -> str:
+        return field_label(self.field, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {
@@ -132,13 +161,33 @@ class ValidationError(WorkspaceError):
         super().__init__({"details": details})
 
     def message(self, locale: str = "zh") -> str:
-        details = "; ".join(f"{e.field}: {e.message(locale)}" for e in self.errors)
+        sep = "；" if locale.startswith("zh") else "; "
+        details = sep.join(_field_detail(e, locale) for e in self.errors)
         return render(self.key, {"details": details}, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         body = super().as_dict(locale)
         body["errors"] = [e.as_dict(locale) for e in self.errors]
         return body
+
+
+def field_label(field: str, locale: str) -> str:
+    """The name of ``field`` in the reader's language ("" for a field without a known name:
+    a nested or technical one, whose code name a reader must never see)."""
+    key = f"fieldname.{field}"
+    return render(key, None, locale) if key in MESSAGES else ""
+
+
+def labelled(field: str, text: str, locale: str) -> str:
+    """ "审核意见：必填" / "comment: required"; the message alone for a field without a name."""
+    label = field_label(field, locale)
+    if not label:
+        return text
+    return label + ("：" if locale.startswith("zh") else ": ") + text
+
+
+def _field_detail(error: FieldError, locale: str) -> str:
+    return labelled(error.field, error.message(locale), locale)
 
 
 def invalid(field_name: str, key: str, **params: Any) -> ValidationError:
@@ -157,7 +206,10 @@ class RowError:
     seq: str = ""  # the row's 序号 as written, when the sheet has one (users cite it)
 
     def message(self, locale: str = "zh") -> str:
-        return render(self.key, self.params, locale)
+        params = dict(self.params)
+        if "entity" in params:  # the record's name in the reader's language, not the table's
+            params["entity"] = entity_label(str(params["entity"]), locale)
+        return render(self.key, params, locale)
 
     def as_dict(self, locale: str = "zh") -> dict[str, Any]:
         return {

@@ -17,6 +17,7 @@ from ipcity.web.deps import View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import _
 from ipcity.web.params import DbId
+from ipcity.web.plain_notes import engine_indicator_name
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
@@ -77,7 +78,8 @@ def _goal_options(goals: list[Goal], exclude: int | None = None) -> list[tuple[i
 def _engine_choices(locale: str, current: str | None) -> list[tuple[str, str]]:
     out = [(d.id, d.name_en if locale == "en" else d.name_zh) for d in INDICATORS.values()]
     if current and current not in INDICATORS:
-        out.append((current, current))  # an id the registry does not list (e.g. protection.*)
+        # an id the registry does not list (protection.*): its own name, else the id itself
+        out.append((current, engine_indicator_name(current)))
     return out
 
 

@@ -74,7 +74,9 @@ def _ctx(v: View) -> dict[str, Any]:
 def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     home = portal_home(v.session, v.actor, locale=v.ws_locale, year=query_year(year), news_limit=10)
     years = sorted({s.year for s in mq.list_headline_snapshots(v.session, ANONYMOUS)}, reverse=True)
-    charts = [{"id": f"chart-{c.key}", "figure": chart_figure(c)} for c in home.charts]
+    charts = [
+        {"id": f"chart-{c.key}", "title": c.title, "figure": chart_figure(c)} for c in home.charts
+    ]
     # IP protection aggregates of the last complete year, the annual report's (the as-of
     # rule; masked, small counts suppressed)
     protection = portal_block(v.session, v.today, _default_year(v))
