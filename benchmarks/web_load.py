@@ -203,6 +203,7 @@ class Stats:
     submitted: int = 0
     patches_ok: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     login_seconds: list[float] = field(default_factory=list)
+    login_retries: int = 0  # logins answered with an error under the stampede, then retried
     server_cpu: float = 0.0  # share of one core the server used during the measured window
     client_cpu: float = 0.0
     load_average: float = 0.0  # the machine's 1-minute load at the end of the window
@@ -210,6 +211,7 @@ class Stats:
 
 # 50 argon2 verifications at once (not measured) take minutes on a saturated machine
 LOGIN_TIMEOUT = 600.0
+LOGIN_ATTEMPTS = 5
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -269,7 +271,15 @@ async def virtual_user(
     ready: asyncio.Event,
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        csrf, bearer = await login(client, user, stats)
+        for attempt in range(LOGIN_ATTEMPTS):  # not measured; a refused login is retried
+            try:
+                csrf, bearer = await login(client, user, stats)
+                break
+            except (RuntimeError, AssertionError, KeyError, httpx.HTTPError):
+                if attempt == LOGIN_ATTEMPTS - 1:
+                    raise
+                stats.login_retries += 1
+                await asyncio.sleep(1.0 + attempt)
         await ready.wait()
         start, end = window  # set when every user has logged in
         await asyncio.sleep(rng.uniform(0, think[1]))  # do not start in lockstep
@@ -651,7 +661,8 @@ def report(results: list[Result], evaluation: list[EvaluationTiming] | None = No
             f"errors: {sum(len(v) for v in s.errors.values())}; lost updates: "
             f"{'none' if not res.problems else '; '.join(res.problems)}. "
             f"Logging the {len(logins)} users in at once (argon2 at its default cost): median "
-            f"{statistics.median(logins):.1f} s, slowest {logins[-1]:.1f} s. CPU during the "
+            f"{statistics.median(logins):.1f} s, slowest {logins[-1]:.1f} s "
+            f"({s.login_retries} retried after an error). CPU during the "
             f"window: server {s.server_cpu:.0%} of a core, load generator {s.client_cpu:.0%}; "
             f"machine load average {res.load_before:.1f} at the start, "
             f"{s.load_average:.1f} at the end (2 cores); "
