@@ -22,6 +22,12 @@ PATCHes equals the versions it moved on, with the title of the last accepted PAT
     .venv/bin/python benchmarks/web_load.py --pg postgresql+psycopg://ipcity@127.0.0.1:54329/ipcity_test
     .venv/bin/python benchmarks/web_load.py --duration 10 --users 20 --db sqlite   # quick look
     .venv/bin/python benchmarks/web_load.py --write-docs          # the "## Web" section
+    # the code before a change beside the code after, in the same run, plus /evaluation:
+    git worktree add --detach /tmp/base main
+    .venv/bin/python benchmarks/web_load.py --baseline /tmp/base --evaluation-demo ./ipcity-data
+
+The dashboard measured is the city's (``/?city=1``: an editor's ``/`` goes to their unit's
+page). Logins are not measured; one refused under the stampede of 50 at once is retried.
 
 The static CSS is the baseline: the same server, the same load, no database.
 """
