@@ -698,7 +698,7 @@ def report(results: list[Result], evaluation: list[EvaluationTiming] | None = No
         "generator: the load averages in the notes show the machine saturated, and the tails grow "
         "with it; a second uvicorn worker helps PostgreSQL a little and hurts SQLite (more "
         "processes on two busy cores). The app itself is not the limit there: a cached dashboard "
-        "view is 4 SQL statements, a report submission 27 (counted on PostgreSQL with an engine "
+        "view is 5 SQL statements, a report submission 31 (counted with an engine "
         "event). For PostgreSQL in production, give the database its own cores or host and run "
         "one worker per core of the app's host.",
         "",
