@@ -246,7 +246,34 @@ def engine_series(
     options: EngineOptions,
     years: Sequence[int] | None = None,
 ) -> tuple[dict[int, float | None], dict[str, Any]]:
-    """Year -> value of one indicator for one region, and the engine's meta."""
+    """Year -> value of one indicator for one region, and the engine's meta (kept per
+    warehouse state: ``figure_cache``)."""
+    from ipcity.evaluation import figure_cache
+
+    args = (
+        indicator,
+        region,
+        None if years is None else tuple(years),
+        options.counting,
+        options.lag_for(region),
+        options.engine,
+        options.office,
+    )
+    return figure_cache.cached(
+        warehouse,
+        "engine_series",
+        args,
+        lambda: _engine_series(warehouse, indicator, region, options, years),
+    )
+
+
+def _engine_series(
+    warehouse: Warehouse,
+    indicator: str,
+    region: str,
+    options: EngineOptions,
+    years: Sequence[int] | None,
+) -> tuple[dict[int, float | None], dict[str, Any]]:
     from ipcity.indicators import compute
 
     result = compute(

@@ -133,7 +133,28 @@ def flow_history(
     counting: str = "first",
     engine: str = "duckdb",
 ) -> list[FlowHistory]:
-    """explain() of ``stock`` for each year of ``years``."""
+    """explain() of ``stock`` for each year of ``years`` (kept per warehouse state:
+    ``figure_cache``)."""
+    from ipcity.evaluation import figure_cache
+
+    args = (stock, region, tuple(years), office, counting, engine)
+    return figure_cache.cached(
+        warehouse,
+        "flow_history",
+        args,
+        lambda: _flow_history(warehouse, stock, region, years, office, counting, engine),
+    )
+
+
+def _flow_history(
+    warehouse: Any,
+    stock: str,
+    region: str,
+    years: Sequence[int],
+    office: str | None,
+    counting: str,
+    engine: str,
+) -> list[FlowHistory]:
     from ipcity.indicators.explain import explain
 
     out = []

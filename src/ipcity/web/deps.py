@@ -94,8 +94,8 @@ def page_actor(request: Request, session: DbSession, db: Db, settings: Settings)
             check = auth_sessions.check_session(session, sid, uid, policy)
             if not check.valid:
                 raise TokenInvalid()
-            actor = auth.load_actor(session, uid)
-            user = queries.get_user(session, actor, uid)
+            user = auth.load_active_user(session, uid)  # one read of the row, not two
+            actor = Actor.from_user(user)
             if password_fingerprint(user.password_hash) != request.session.get("fp"):
                 raise TokenInvalid()
             if check.touch:

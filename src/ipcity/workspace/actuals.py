@@ -231,20 +231,38 @@ def plan_indicator_series(
         .where(IndicatorTarget.plan_id == plan_id)
         .order_by(IndicatorTarget.sort_order, IndicatorTarget.id)
     )
+    targets_seen = [t for t in targets if _visible(session, viewer, t)]
+    return series_of(session, targets_seen, as_of=as_of)
+
+
+def series_of(
+    session: Session, targets: Sequence[IndicatorTarget], *, as_of: date | None = None
+) -> list[IndicatorSeries]:
+    """The series of already visible ``targets``, in their order: two queries in all (computed
+    and published values of every target at once), not two per target. The latest value is
+    that of the last year ended by ``as_of`` (default: the app's date)."""
     day = app_today(as_of)
-    return [_series(session, t, day) for t in targets if _visible(session, viewer, t)]
+    ids = [t.id for t in targets]
+    computed: dict[int, dict[int, ComputedActual]] = {i: {} for i in ids}
+    for (tid, year), c in latest_computed(session, ids).items():
+        computed[tid][year] = c
+    published: dict[int, dict[int, PublishedActual]] = {i: {} for i in ids}
+    if ids:
+        for p in session.scalars(select(PublishedActual).where(PublishedActual.target_id.in_(ids))):
+            published[p.target_id][p.year] = p
+    return [_build_series(t, computed[t.id], published[t.id], day) for t in targets]
 
 
 def _series(session: Session, target: IndicatorTarget, as_of: date) -> IndicatorSeries:
-    computed = {
-        y: c for (t, y), c in latest_computed(session, [target.id]).items() if t == target.id
-    }
-    published = {
-        p.year: p
-        for p in session.scalars(
-            select(PublishedActual).where(PublishedActual.target_id == target.id)
-        )
-    }
+    return series_of(session, [target], as_of=as_of)[0]
+
+
+def _build_series(
+    target: IndicatorTarget,
+    computed: dict[int, ComputedActual],
+    published: dict[int, PublishedActual],
+    as_of: date,
+) -> IndicatorSeries:
     rows = []
     for year in sorted(set(computed) | set(published)):
         c = computed.get(year)

@@ -177,12 +177,19 @@ def authenticate(
 def load_actor(session: Session, user_id: int) -> Actor:
     """The Actor of a logged-in user id (e.g. from a session cookie), re-read on every request
     so a role change or a disabled account takes effect at once."""
+    return Actor.from_user(load_active_user(session, user_id))
+
+
+def load_active_user(session: Session, user_id: int) -> User:
+    """The active user of ``user_id`` (TokenInvalid when gone, UserInactive when disabled).
+    Callers that need the row too keep this one: the session's identity map holds rows
+    weakly, so a second ``get`` after ``load_actor`` would query again."""
     user = session.get(User, user_id)
     if user is None:
         raise TokenInvalid()
     if not user.active:
         raise UserInactive()
-    return Actor.from_user(user)
+    return user
 
 
 # --- secret and tokens ---------------------------------------------------------------------------

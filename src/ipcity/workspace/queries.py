@@ -269,6 +269,33 @@ class TaskView:
         }
 
 
+@dataclass(frozen=True)
+class TaskFacts:
+    """The tasks of a work plan as the viewer sees them, with the latest accepted progress
+    and the tasks awaiting review: read once per request and shared by the overview and the
+    roll-ups of one page (see ``rollup``), rather than read again by each."""
+
+    work_plan_id: int
+    tasks: list[Task]
+    progress: dict[int, AcceptedProgress]
+    pending: set[int]
+
+
+def task_facts(
+    session: Session,
+    viewer: Actor,
+    work_plan_id: int,
+    *,
+    unit_id: int | None = None,
+    involvement: str = "any",
+) -> TaskFacts:
+    tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
+    ids = [t.id for t in tasks]
+    return TaskFacts(
+        work_plan_id, tasks, latest_accepted(session, ids), awaiting_review(session, ids)
+    )
+
+
 def task_overview(
     session: Session,
     viewer: Actor,
@@ -278,12 +305,14 @@ def task_overview(
     settings: SupervisionSettings | None = None,
     unit_id: int | None = None,
     involvement: str = "any",
+    facts: TaskFacts | None = None,
 ) -> list[TaskView]:
-    """Every task of a work plan with status (green/yellow/red/done) and reason on ``today``."""
+    """Every task of a work plan with status (green/yellow/red/done) and reason on ``today``
+    (``facts``: the same work plan's, already read)."""
     settings = settings or SupervisionSettings.from_env()
-    tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
-    progress = latest_accepted(session, [t.id for t in tasks])
-    pending = awaiting_review(session, [t.id for t in tasks])
+    if facts is None or facts.work_plan_id != work_plan_id:
+        facts = task_facts(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
+    tasks, progress, pending = facts.tasks, facts.progress, facts.pending
     out = []
     for t in tasks:
         p = progress.get(t.id)

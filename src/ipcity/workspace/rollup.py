@@ -21,7 +21,7 @@ lead unit answers for a task.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, selectinload
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.models import Goal, Plan, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import Actor, can_view_internal
-from ipcity.workspace.progress import awaiting_review, latest_accepted
+from ipcity.workspace.progress import AcceptedProgress, awaiting_review, latest_accepted
+from ipcity.workspace.queries import TaskFacts
 from ipcity.workspace.supervision import Status, SupervisionSettings, task_status
 
 
@@ -166,7 +167,12 @@ def rollup_plan(plan_id: int, goals: Sequence[GoalInput], tasks: Sequence[TaskIn
 
 
 def _task_inputs(session: Session, tasks: Sequence[Task]) -> list[TaskInput]:
-    progress = latest_accepted(session, [t.id for t in tasks])
+    return _inputs_from(tasks, latest_accepted(session, [t.id for t in tasks]))
+
+
+def _inputs_from(
+    tasks: Sequence[Task], progress: Mapping[int, AcceptedProgress]
+) -> list[TaskInput]:
     out = []
     for t in tasks:
         p = progress[t.id].percent if t.id in progress else 0.0
@@ -203,14 +209,20 @@ class WorkPlanRollup:
         return dict(self.__dict__)
 
 
-def work_plan_rollup(session: Session, viewer: Actor, work_plan_id: int) -> WorkPlanRollup:
-    """Average progress of a work plan's tasks (weighted by task weight where set)."""
+def work_plan_rollup(
+    session: Session, viewer: Actor, work_plan_id: int, *, facts: TaskFacts | None = None
+) -> WorkPlanRollup:
+    """Average progress of a work plan's tasks (weighted by task weight where set);
+    ``facts``: the work plan's tasks and progress already read by an internal viewer."""
     if not can_view_internal(viewer):
         raise PermissionDenied("view_internal")
     if session.get(WorkPlan, work_plan_id) is None:
         raise NotFound("work_plan", work_plan_id)
-    tasks = list(session.scalars(select(Task).where(Task.work_plan_id == work_plan_id)))
-    inputs = _task_inputs(session, tasks)
+    if facts is not None and facts.work_plan_id == work_plan_id:
+        inputs = _inputs_from(facts.tasks, facts.progress)
+    else:
+        tasks = list(session.scalars(select(Task).where(Task.work_plan_id == work_plan_id)))
+        inputs = _task_inputs(session, tasks)
     return WorkPlanRollup(
         work_plan_id=work_plan_id,
         progress=weighted_average([(t.progress, t.weight) for t in inputs]),
@@ -242,18 +254,23 @@ def unit_completion(
     work_plan_id: int | None,
     today: date,
     settings: SupervisionSettings | None = None,
+    facts: TaskFacts | None = None,
 ) -> list[UnitCompletion]:
     """Completion per unit over one work plan (or all), units in their display order; units
-    with no task at all are left out."""
+    with no task at all are left out. ``facts``: the work plan's tasks and progress already
+    read by an internal viewer (every task of the plan)."""
     if not can_view_internal(viewer):
         raise PermissionDenied("view_internal")
     settings = settings or SupervisionSettings.from_env()
-    stmt = select(Task).options(selectinload(Task.co_units), selectinload(Task.work_plan))
-    if work_plan_id is not None:
-        stmt = stmt.where(Task.work_plan_id == work_plan_id)
-    tasks = list(session.scalars(stmt))
-    progress = latest_accepted(session, [t.id for t in tasks])
-    pending = awaiting_review(session, [t.id for t in tasks])
+    if facts is not None and work_plan_id is not None and facts.work_plan_id == work_plan_id:
+        tasks, progress, pending = facts.tasks, facts.progress, facts.pending
+    else:
+        stmt = select(Task).options(selectinload(Task.co_units), selectinload(Task.work_plan))
+        if work_plan_id is not None:
+            stmt = stmt.where(Task.work_plan_id == work_plan_id)
+        tasks = list(session.scalars(stmt))
+        progress = latest_accepted(session, [t.id for t in tasks])
+        pending = awaiting_review(session, [t.id for t in tasks])
     lead: dict[int, list[tuple[float, Status]]] = defaultdict(list)
     co: dict[int, list[bool]] = defaultdict(list)
     for t in tasks:

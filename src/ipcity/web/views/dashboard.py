@@ -155,10 +155,14 @@ def build_dashboard(
     board = Dashboard(work_plans=work_plans, work_plan=wp)
     internal = can_view_internal(actor)
     if wp is not None and tasks:
-        board.tasks = queries.task_overview(session, actor, wp.id, today=today)
+        # the tasks and their progress are read once and shared by the three parts
+        facts = queries.task_facts(session, actor, wp.id)
+        board.tasks = queries.task_overview(session, actor, wp.id, today=today, facts=facts)
         if internal:
-            board.progress = work_plan_rollup(session, actor, wp.id)
-            board.units = unit_completion(session, actor, work_plan_id=wp.id, today=today)
+            board.progress = work_plan_rollup(session, actor, wp.id, facts=facts)
+            board.units = unit_completion(
+                session, actor, work_plan_id=wp.id, today=today, facts=facts
+            )
     for plan in queries.list_plans(session, actor) if indicators else []:
         cards = [
             IndicatorCard(s, indicator_light(s))

@@ -28,12 +28,27 @@ def explained_change(
     warehouse: Any, indicator: str | None, region: str | None, year: int | None, lang: Lang
 ) -> dict[str, Any] | None:
     """sentence, chart (plotly figure), districts [(name, signed change)] of ``indicator``
-    from ``year`` - 1 to ``year``; None when it cannot be explained."""
-    from ipcity import settings
-    from ipcity.indicators.explain import explain
+    from ``year`` - 1 to ``year``; None when it cannot be explained. Kept per warehouse state
+    (``figure_cache``): two engine runs otherwise on every view of the page."""
+    from ipcity.evaluation import figure_cache
 
     if warehouse is None or indicator not in EXPLAINABLE or year is None:
         return None
+    args = (indicator, region, year, lang)
+    return figure_cache.cached(
+        warehouse,
+        "explained_change",
+        args,
+        lambda: _explained_change(warehouse, indicator, region, year, lang),
+    )
+
+
+def _explained_change(
+    warehouse: Any, indicator: str, region: str | None, year: int, lang: Lang
+) -> dict[str, Any] | None:
+    from ipcity import settings
+    from ipcity.indicators.explain import explain
+
     where = region or "ALL"
     try:
         r = explain(
