@@ -12,12 +12,14 @@ Rounded parts need not add up to the rounded change; the exact ones do.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ipcity.indicators.explain import ExplainResult
+from ipcity.reports.charts import waterfall_floor
+from ipcity.reports.document import ChartSpec, Series
 from ipcity.reports.numbers import Lang, round_half_up
 
 PARTS = ("new_grants", "newly_qualifying", "leaving", "population")
@@ -129,22 +131,21 @@ def top_districts(result: ExplainResult, n: int = 3) -> list[tuple[str, Fraction
     return changes[:n]
 
 
+def waterfall_values(dec: Decomposition) -> list[tuple[str, Fraction]]:
+    """The waterfall's bars, exact: last year, the parts (population only for a ratio), this
+    year. The report's figure and the indicator page's chart are both drawn from these."""
+    out: list[tuple[str, Fraction]] = [("start", dec.start)]
+    out += [(p, getattr(dec, p)) for p in PARTS if getattr(dec, p) is not None]
+    out.append(("end", dec.end))
+    return out
+
+
 def waterfall_figure(dec: Decomposition, lang: Lang, title: str = "") -> dict[str, Any]:
     """A plotly waterfall: last year, the parts, this year (drawn by the locally served
     plotly.js, ``ipcity.reports.charts.plotly_js``)."""
-    names = ["start", "new_grants", "newly_qualifying", "leaving"]
-    if dec.population is not None:
-        names.append("population")
-    values = [
-        float(dec.start),
-        float(dec.new_grants),
-        float(dec.newly_qualifying),
-        float(dec.leaving),
-    ]
-    if dec.population is not None:
-        values.append(float(dec.population))
-    names.append("end")
-    values.append(float(dec.end))
+    bars = waterfall_values(dec)
+    names = [n for n, _ in bars]
+    values = [float(v) for _, v in bars]
     measure = ["absolute", *["relative"] * (len(names) - 2), "total"]
     return {
         "data": [
@@ -232,6 +233,42 @@ def explain_headline(
     return ExplainedChange(
         HEADLINE_INDICATOR, year, Decomposition.of(r), tuple(top_districts(by)), stock
     )
+
+
+def _bar_name(name: str, year: int, lang: Lang) -> str:
+    """A waterfall bar's name: the two years as years, the parts by their labels."""
+    y = {"start": year - 1, "end": year}.get(name)
+    if y is None:
+        return LABELS[name][lang]
+    return f"{y}年" if lang == "zh" else str(y)
+
+
+def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSpec:
+    """The report's figure of the headline change (a numbered 图 N / Figure N beside the
+    sentence): the same exact parts as the sentence, labelled with ``places`` decimals."""
+    bars = waterfall_values(ec.decomposition)
+    ratio = ec.decomposition.population is not None
+    unit = "件" if lang == "zh" else ("per 10,000 people" if ratio else "patents")
+    title = (
+        f"{ec.year}年{NAME['zh']}比上年变化的构成（{unit}）"
+        if lang == "zh"
+        else f"{NAME['en']}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
+    )
+    chart = ChartSpec(
+        key=f"explained-{ec.indicator}-{ec.year}",
+        kind="waterfall",
+        title=title,
+        categories=tuple(_bar_name(n, ec.year, lang) for n, _ in bars),
+        series=(Series(NAME[lang], tuple(float(v) for _, v in bars)),),
+        value_label=unit,
+        places=places,
+    )
+    if waterfall_floor(chart) > 0:
+        cut = "纵轴不从零开始" if lang == "zh" else "the value axis does not start at zero"
+        chart = replace(
+            chart, title=f"{title[:-1]}；{cut}）" if lang == "zh" else f"{title[:-1]}; {cut})"
+        )
+    return chart
 
 
 def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str:
