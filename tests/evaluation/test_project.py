@@ -259,3 +259,32 @@ def test_flows_interval_carries_the_population_uncertainty() -> None:
     assert exact.low is not None and exact.high is not None
     assert noisy.low is not None and noisy.high is not None
     assert noisy.high - noisy.low > exact.high - exact.low
+
+
+def test_basis_in_plain_words() -> None:
+    from ipcity.evaluation.project_text import basis, method_label
+
+    flows = _flows([0.03, 0.07, 0.04, 0.06, 0.05])
+    pop = {2017: 1.00e6, 2018: 1.01e6, 2019: 1.02e6, 2020: 1.03e6, 2021: 1.04e6}
+    p = project_flows(flows, 2025, population=pop)
+    assert basis(p, "zh") == (
+        "按2017–2021年实测情况逐年推算：上年新授权70件（近年每年约增加5件），"
+        "每年约5.0%的存量专利新达到高价值标准，每年约2.0%因失效、期满或不再达标退出；"
+        "人口按近年趋势，2025年约108万人。"
+    )
+    assert basis(p, "en") == (
+        "Rolled forward year by year from 2017–2021: 70 new grants in the last year (rising by "
+        "about 5 a year); each year about 5.0% of the patents newly meet a high-value "
+        "criterion; about 2.0% lapse, expire or no longer qualify each year; population by its "
+        "recent trend, about 1.08 million in 2025."
+    )
+    d = project_series({2020: 6.3, 2021: 7.5, 2022: 9.4}, 2025)
+    assert basis(d, "zh") == (
+        "按2020–2022年共3个年度值的趋势推算：平均每年增加1.55，各年变化相差约0.49；"
+        "年度值少，区间相应放宽。"
+    )
+    assert method_label(d, "en") == "trend of the yearly values"
+    for lang in ("zh", "en"):
+        for text in (basis(p, lang), basis(d, lang), method_label(p, lang)):  # type: ignore[arg-type]
+            for internal in ("flows", "drift", "engine", "ARIMA"):
+                assert internal not in text

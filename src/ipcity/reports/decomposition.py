@@ -293,23 +293,11 @@ def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str
     return text + ("。" if lang == "zh" else ".")
 
 
-METHODS = {
-    "flows": (
-        "流量法（新授权、新达标和退出比例、人口趋势）",
-        "flows (grants, newly qualifying and leaving shares, population trend)",
-    ),
-    "drift": (
-        "年度值趋势（带漂移的随机游走）",
-        "trend of the yearly values (random walk with drift)",
-    ),
-    "observed": ("目标年实际值", "observed value of the target year"),
-    "insufficient_data": ("数据太少，无法预测", "too few values to project"),
-}
-
-
 def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
-    """The mid-term section's table of each target's projection (ipcity.evaluation.project)."""
-    from ipcity.reports.document import Section, Table
+    """The mid-term section's table of each target's projection (ipcity.evaluation.project),
+    then the basis of each: its method and inputs in plain words."""
+    from ipcity.evaluation.project_text import basis, method_label, range_note
+    from ipcity.reports.document import Paragraph, Section, Table
 
     def num(v: float | None) -> str:
         return "—" if v is None else f"{v:,.1f}"
@@ -319,9 +307,7 @@ def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
     for name_, p in projections:
         interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
         chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
-        rows.append(
-            (name_, str(p.year), num(p.value), interval, chance, METHODS[p.method][0 if zh else 1])
-        )
+        rows.append((name_, str(p.year), num(p.value), interval, chance, method_label(p, lang)))
     table = Table(
         header=("指标", "目标年", "预测值", "80%区间", "实现目标的概率", "方法")
         if zh
@@ -329,23 +315,20 @@ def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
             "Indicator",
             "Target year",
             "Projected",
-            "80% interval",
+            "80% range",
             "Chance of meeting the target",
             "Method",
         ),
         rows=tuple(rows),
         caption="各指标目标年预测" if zh else "Projection of each target",
         align=("left", "center", "right", "right", "right", "left"),
-        note=(
-            "注：有效发明专利和高价值发明专利按近五年实测流量逐年推算，其他指标按近年年度值趋势推算；"
-            "区间为近年情况延续时模拟结果的80%范围，不预见趋势的改变。"
-            if zh
-            else "Note: engine stocks are rolled forward from the flows of the last five years, "
-            "other indicators follow the trend of their recent yearly values; the interval holds "
-            "80% of the simulated outcomes if the recent past continues and does not foresee a "
-            "change of trend."
-        ),
+        note=("注：" if zh else "Note: ") + range_note(lang),
     )
+    blocks: list[Any] = [table]
+    blocks.append(Paragraph("各指标的预测依据：" if zh else "What each projection rests on:"))
+    for name_, p in projections:
+        sep = "：" if zh else ": "
+        blocks.append(Paragraph(name_ + sep + basis(p, lang), "note"))
     return Section(
-        "目标年预测" if zh else "Projection to the target year", [table], key="projection"
+        "目标年预测" if zh else "Projection to the target year", blocks, key="projection"
     )
