@@ -270,7 +270,7 @@ def test_basis_in_plain_words() -> None:
     assert basis(p, "zh") == (
         "按2017–2021年实测情况逐年推算：上年新授权70件（近年每年约增加5件），"
         "每年约5.0%的存量专利新达到高价值标准，每年约2.0%因失效、期满或不再达标退出；"
-        "人口按近年趋势，2025年约108万人。"
+        "人口按近年趋势推至2025年，约108万人。"
     )
     assert basis(p, "en") == (
         "Rolled forward year by year from 2017–2021: 70 new grants in the last year (rising by "
@@ -288,3 +288,22 @@ def test_basis_in_plain_words() -> None:
         for text in (basis(p, lang), basis(d, lang), method_label(p, lang)):  # type: ignore[arg-type]
             for internal in ("flows", "drift", "engine", "ARIMA"):
                 assert internal not in text
+
+
+def test_the_baseline_counts_as_an_observed_value() -> None:
+    target = IndicatorTargetInput(
+        code="P",
+        name="published",
+        direction="higher",
+        target_year=2025,
+        target_value=9.0,
+        baseline_year=2020,
+        baseline_value=5.0,
+        engine_indicator=None,
+        actuals=(Actual(2021, 6.0), Actual(2022, 7.0), Actual(2023, 99.0)),
+        region="310000",
+    )
+    # 2020 (baseline), 2021, 2022 by 30 June 2023: three values, one a year -> 2025 = 10
+    p = project_target(target, date(2023, 6, 30), None)
+    assert p.method == "drift" and p.inputs["years"] == [2020, 2021, 2022]
+    assert p.value == pytest.approx(10.0)

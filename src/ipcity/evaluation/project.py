@@ -310,12 +310,22 @@ FLOW_YEARS = 5  # observed changes the flows method learns from
 
 
 def _observed(target: IndicatorTargetInput, as_of: date) -> dict[int, float]:
-    """The yearly values whose year has ended by ``as_of``."""
-    return {
+    """The yearly values whose year has ended by ``as_of``: the actual values, and the
+    baseline (an observed value too) when its year has no actual value."""
+    seen = {
         a.year: float(a.value)
         for a in target.actuals
         if a.value is not None and np.isfinite(a.value) and date(a.year, 12, 31) <= as_of
     }
+    base_year, base = target.baseline_year, target.baseline_value
+    if (
+        base_year is not None
+        and base is not None
+        and np.isfinite(base)
+        and date(base_year, 12, 31) <= as_of
+    ):
+        seen.setdefault(base_year, float(base))
+    return seen
 
 
 def _population(warehouse: Warehouse, region: str) -> dict[int, float]:

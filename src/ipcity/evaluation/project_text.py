@@ -54,7 +54,7 @@ def _places(values: list[float]) -> int:
     return 0 if top >= 100 else 1 if top >= 10 else 2 if top >= 0.1 else 4
 
 
-def _flows(inputs: dict[str, Any], lang: Lang) -> str:
+def _flows(inputs: dict[str, Any], year: int, lang: Lang) -> str:
     years = inputs.get("years", [])
     grants = inputs.get("new_grants", [])
     drift = float(inputs.get("grant_drift_per_year", 0.0))
@@ -76,7 +76,10 @@ def _flows(inputs: dict[str, Any], lang: Lang) -> str:
         why = "失效、期满或不再达标" if q > 0 else "失效或期满"
         text += f"，每年约{x:.1f}%因{why}退出"
         if pop is not None:
-            text += f"；人口按近年趋势，{inputs.get('population_of')}年约{_n(pop / 1e4)}万人"
+            of = inputs.get("population_of", year)
+            text += f"；人口按近年趋势推至{of}年，约{_n(pop / 1e4)}万人"
+            if of != year:  # the per-10,000 figure divides by an earlier year's population
+                text += f"（{year}年的每万人口指标按{of}年人口计算）"
         return text + "。"
     trend = (
         f"rising by about {_n(drift)} a year"
@@ -94,10 +97,10 @@ def _flows(inputs: dict[str, Any], lang: Lang) -> str:
     why = "lapse, expire or no longer qualify" if q > 0 else "lapse or expire"
     text += f"; about {x:.1f}% {why} each year"
     if pop is not None:
-        text += (
-            f"; population by its recent trend, about {pop / 1e6:,.2f} million in "
-            f"{inputs.get('population_of')}"
-        )
+        of = inputs.get("population_of", year)
+        text += f"; population by its recent trend, about {pop / 1e6:,.2f} million in {of}"
+        if of != year:
+            text += f" (the per-10,000 figure of {year} divides by the population of {of})"
     return text + "."
 
 
@@ -129,7 +132,7 @@ def _drift(inputs: dict[str, Any], lang: Lang) -> str:
 def basis(p: Projection, lang: Lang) -> str:
     """The method and its inputs in one or two sentences."""
     if p.method == "flows":
-        return _flows(p.inputs, lang)
+        return _flows(p.inputs, p.year, lang)
     if p.method == "drift":
         return _drift(p.inputs, lang)
     if p.method == "observed":
