@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,6 +53,7 @@ class Projection:
     high: float | None
     p_meet_target: float | None
     inputs: dict[str, Any] = field(default_factory=dict)
+    target: float | None = None  # what p_meet_target is measured against (not in as_dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -336,7 +337,7 @@ def _population(warehouse: Warehouse, region: str) -> dict[int, float]:
     return {int(y): float(p) for y, p in rows}
 
 
-def project_target(
+def _project_target(
     target: IndicatorTargetInput,
     as_of: date,
     warehouse: Warehouse | None = None,
@@ -375,6 +376,33 @@ def project_target(
         if p.value is not None:
             return p
     return project_series(seen, year, target.target_value, target.direction)
+
+
+def project_target(
+    target: IndicatorTargetInput,
+    as_of: date,
+    warehouse: Warehouse | None = None,
+    *,
+    region: str = "ALL",
+    lag: int = 0,
+    office: str | None = None,
+    counting: str = "first",
+    engine: str = "duckdb",
+) -> Projection:
+    """The projection of one plan indicator to its target year: ``flows`` for an engine stock
+    (or its per-10,000 ratio) when the warehouse is given, else ``drift`` on the values
+    observed by ``as_of``; ``observed`` when the target year has already ended."""
+    p = _project_target(
+        target,
+        as_of,
+        warehouse,
+        region=region,
+        lag=lag,
+        office=office,
+        counting=counting,
+        engine=engine,
+    )
+    return replace(p, target=target.target_value)
 
 
 def target_met_float(direction: Direction, value: float, target: float) -> bool:

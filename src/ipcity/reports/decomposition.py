@@ -294,35 +294,39 @@ def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str
 
 
 def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
-    """The mid-term section's table of each target's projection (ipcity.evaluation.project),
-    then the basis of each: its method and inputs in plain words."""
-    from ipcity.evaluation.project_text import basis, method_label, range_note
+    """The mid-term section's table of each target's projection (ipcity.evaluation.project):
+    target, projected value, 80% range, chance of meeting it; then the basis of each (its
+    method and inputs in plain words), which also names the method."""
+    from ipcity.evaluation.project_text import basis
     from ipcity.reports.document import Paragraph, Section, Table
 
     def num(v: float | None) -> str:
         return "—" if v is None else f"{v:,.1f}"
+
+    def given(v: float | None) -> str:  # a target as it was set: 12, 4.5, 0.75
+        return "—" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
 
     zh = lang == "zh"
     rows = []
     for name_, p in projections:
         interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
         chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
-        rows.append((name_, str(p.year), num(p.value), interval, chance, method_label(p, lang)))
+        rows.append((name_, str(p.year), given(p.target), num(p.value), interval, chance))
     table = Table(
-        header=("指标", "目标年", "预测值", "80%区间", "实现目标的概率", "方法")
+        header=("指标", "目标年", "目标值", "预测值", "80%区间", "实现目标的概率")
         if zh
         else (
             "Indicator",
             "Target year",
+            "Target",
             "Projected",
             "80% range",
-            "Chance of meeting the target",
-            "Method",
+            "Chance of meeting it",
         ),
         rows=tuple(rows),
         caption="各指标目标年预测" if zh else "Projection of each target",
-        align=("left", "center", "right", "right", "right", "left"),
-        note=("注：" if zh else "Note: ") + range_note(lang),
+        align=("left", "center", "right", "right", "right", "right"),
+        note=("注：" if zh else "Note: ") + range_note_text(lang),
     )
     blocks: list[Any] = [table]
     blocks.append(Paragraph("各指标的预测依据：" if zh else "What each projection rests on:"))
@@ -332,3 +336,9 @@ def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
     return Section(
         "目标年预测" if zh else "Projection to the target year", blocks, key="projection"
     )
+
+
+def range_note_text(lang: Lang) -> str:
+    from ipcity.evaluation.project_text import range_note
+
+    return range_note(lang)
