@@ -140,33 +140,40 @@ def waterfall_values(dec: Decomposition) -> list[tuple[str, Fraction]]:
     return out
 
 
-def waterfall_figure(dec: Decomposition, lang: Lang, title: str = "") -> dict[str, Any]:
-    """A plotly waterfall: last year, the parts, this year (drawn by the locally served
-    plotly.js, ``ipcity.reports.charts.plotly_js``)."""
+def waterfall_spec(
+    dec: Decomposition,
+    lang: Lang,
+    *,
+    year: int | None = None,
+    places: int = 1,
+    title: str = "",
+    unit: str = "",
+) -> ChartSpec:
+    """The waterfall as a chart both renderers draw (report figure, page chart): bars from
+    ``waterfall_values``, the two levels named by their years when ``year`` is given."""
     bars = waterfall_values(dec)
-    names = [n for n, _ in bars]
-    values = [float(v) for _, v in bars]
-    measure = ["absolute", *["relative"] * (len(names) - 2), "total"]
-    return {
-        "data": [
-            {
-                "type": "waterfall",
-                "x": [LABELS[n][lang] for n in names],
-                "y": values,
-                "measure": measure,
-                "connector": {"line": {"color": "#888"}},
-                "increasing": {"marker": {"color": "#2e7d32"}},
-                "decreasing": {"marker": {"color": "#c62828"}},
-                "totals": {"marker": {"color": "#1f4e79"}},
-            }
-        ],
-        "layout": {
-            "title": {"text": title},
-            "height": 360,
-            "showlegend": False,
-            "margin": {"l": 40, "r": 10, "t": 50, "b": 40},
-        },
-    }
+    return ChartSpec(
+        key=f"explained-{year or 'change'}",
+        kind="waterfall",
+        title=title,
+        categories=tuple(_bar_name(n, year, lang) for n, _ in bars),
+        series=(Series(title or "change", tuple(float(v) for _, v in bars)),),
+        value_label=unit,
+        places=places,
+    )
+
+
+def waterfall_figure(
+    dec: Decomposition, lang: Lang, title: str = "", *, year: int | None = None, places: int = 1
+) -> dict[str, Any]:
+    """A plotly waterfall: last year, the parts, this year, labelled and with the value axis
+    cut as in the report (drawn by the locally served plotly.js)."""
+    from ipcity.reports.charts import plotly_figure
+
+    figure = plotly_figure(waterfall_spec(dec, lang, year=year, places=places))
+    if title:
+        figure["layout"]["title"] = {"text": title}
+    return figure
 
 
 def waterfall_div(dec: Decomposition, lang: Lang, div_id: str, title: str = "") -> str:
@@ -235,9 +242,9 @@ def explain_headline(
     )
 
 
-def _bar_name(name: str, year: int, lang: Lang) -> str:
-    """A waterfall bar's name: the two years as years, the parts by their labels."""
-    y = {"start": year - 1, "end": year}.get(name)
+def _bar_name(name: str, year: int | None, lang: Lang) -> str:
+    """A waterfall bar's name: the two levels as years (when known), the parts by label."""
+    y = None if year is None else {"start": year - 1, "end": year}.get(name)
     if y is None:
         return LABELS[name][lang]
     return f"{y}年" if lang == "zh" else str(y)
@@ -246,7 +253,6 @@ def _bar_name(name: str, year: int, lang: Lang) -> str:
 def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSpec:
     """The report's figure of the headline change (a numbered 图 N / Figure N beside the
     sentence): the same exact parts as the sentence, labelled with ``places`` decimals."""
-    bars = waterfall_values(ec.decomposition)
     ratio = ec.decomposition.population is not None
     unit = "件" if lang == "zh" else ("per 10,000 people" if ratio else "patents")
     title = (
@@ -254,14 +260,12 @@ def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSp
         if lang == "zh"
         else f"{NAME['en']}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
     )
-    chart = ChartSpec(
+    chart = replace(
+        waterfall_spec(ec.decomposition, lang, year=ec.year, places=places, title=title, unit=unit),
         key=f"explained-{ec.indicator}-{ec.year}",
-        kind="waterfall",
-        title=title,
-        categories=tuple(_bar_name(n, ec.year, lang) for n, _ in bars),
-        series=(Series(NAME[lang], tuple(float(v) for _, v in bars)),),
-        value_label=unit,
-        places=places,
+        series=(
+            Series(NAME[lang], tuple(float(v) for _, v in waterfall_values(ec.decomposition))),
+        ),
     )
     if waterfall_floor(chart) > 0:
         cut = "纵轴不从零开始" if lang == "zh" else "the value axis does not start at zero"
