@@ -75,7 +75,9 @@ def test_chart_values_and_labels() -> None:
     en = waterfall_chart(EXPLAINED, "en")
     assert en.categories[0] == "2021" and en.categories[1] == "new grants"
     assert "does not start at zero" in en.title
-    trace = plotly_figure(en)["data"][0]
+    figure = plotly_figure(en)
+    assert figure["layout"]["xaxis"]["type"] == "category"  # "2021" stays a bar's name
+    trace = figure["data"][0]
     assert trace["type"] == "waterfall"
     assert trace["measure"] == ["absolute", *["relative"] * 4, "total"]
     assert trace["y"][:5] == pytest.approx([34.2, 4.1, 2.9, -0.6, 0.3])

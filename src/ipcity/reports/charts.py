@@ -291,7 +291,7 @@ def _plotly_waterfall(spec: ChartSpec) -> dict[str, Any]:
                 "tickformat": f",.{spec.places}f",
                 "automargin": True,
             },
-            "xaxis": {"automargin": True},
+            "xaxis": {"automargin": True, "type": "category"},  # "2021" is a name, not a number
         },
     }
 
