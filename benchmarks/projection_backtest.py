@@ -1,8 +1,10 @@
 """Backtest of ipcity.evaluation.project (issue 13).
 
-1. Sample city (synthetic, small scale for speed: --scale, default 0.01): observe 2015-2020,
-   project 2021-2023 with the flows method and with the drift method, compare with the values
-   compute() gives for 2021-2023.
+1. Sample city (synthetic, small scale for speed: --scale, default 0.01), two splits:
+   - development: observe 2015-2018, project 2019-2020. The method was chosen and checked on
+     this split only;
+   - test: observe 2015-2020, project 2021-2023, run once with the method as chosen.
+   Each with the flows method and with the drift method, compared with compute().
 2. The published national series of high-value invention patents per 10,000 residents
    (../shared/data/reference/published-indicators.csv, 2020-2023): project 2023 from
    2020-2022 with the drift method (the only split four points allow).
@@ -32,8 +34,10 @@ REFERENCES = [
     up / "shared/data/reference/published-indicators.csv" for up in (_ROOT.parent, _ROOT.parents[1])
 ]
 REGION = "310000"
-OBSERVED = range(2015, 2021)
-LATER = (2021, 2022, 2023)
+SPLITS = {  # name: (observed years, later years)
+    "development": (range(2015, 2019), (2019, 2020)),
+    "test": (range(2015, 2021), (2021, 2022, 2023)),
+}
 
 
 def _sample_warehouse(directory: Path, scale: float) -> Warehouse:
@@ -54,14 +58,18 @@ def _row(name: str, p: Projection, actual: float | None) -> str:
         return f"| {name} | {p.method} | {p.year} | - | - | - | {actual} | - | - |"
     err = p.value - actual
     inside = "yes" if p.low <= actual <= p.high else "no"
+    d = 4 if abs(actual) < 10 else 2  # the small per-10,000 ratios of a 1% sample city
     return (
-        f"| {name} | {p.method} | {p.year} | {p.value:,.2f} | {p.low:,.2f} | {p.high:,.2f} "
-        f"| {actual:,.2f} | {err:+,.2f} ({err / actual * 100:+.1f}%) | {inside} |"
+        f"| {name} | {p.method} | {p.year} | {p.value:,.{d}f} | {p.low:,.{d}f} | {p.high:,.{d}f} "
+        f"| {actual:,.{d}f} | {err:+,.{d}f} ({err / actual * 100:+.1f}%) | {inside} |"
     )
 
 
-def sample_city(directory: Path, scale: float) -> list[tuple[str, Projection, float | None]]:
+def sample_city(
+    directory: Path, scale: float, split: str
+) -> list[tuple[str, Projection, float | None]]:
     wh = _sample_warehouse(directory, scale)
+    OBSERVED, LATER = SPLITS[split]
     out = []
     stock = "high_value_invention_patents"
     for ind in (stock, "invention_patents_in_force", stock + "_per_10k"):
@@ -110,9 +118,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=0.01)
     ap.add_argument("--warehouse", type=Path, default=Path("/tmp/ipcity-projection-backtest"))
+    ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    results = sample_city(args.warehouse, args.scale) + published()
+    for split in SPLITS if args.split == "all" else [args.split]:
+        results = sample_city(args.warehouse, args.scale, split)
+        if split == "test":
+            results += published()
+        print(f"\n### {split} split\n")
+        _table(results)
+    print(f"\n(scale {args.scale}, {time.perf_counter() - t0:.0f} s)")
+
+
+def _table(results: list[tuple[str, Projection, float | None]]) -> None:
     print(
         "| indicator | method | year | projected | 80% low | 80% high | actual | error | inside |"
     )
@@ -133,7 +151,6 @@ def main() -> None:
                 f"\n{method}: {len(mine)} projections, mean absolute % error {mape:.1f}%, "
                 f"80% interval covered {inside}/{len(mine)}"
             )
-    print(f"\n(scale {args.scale}, {time.perf_counter() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

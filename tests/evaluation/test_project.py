@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ipcity.evaluation.midterm import Actual, IndicatorTargetInput
@@ -179,3 +180,127 @@ def test_evaluate_json_has_a_projection_per_target(tmp_path: Path) -> None:
     assert p["value"] == pytest.approx(3.0 + 4 * 1.0)  # drift (1.5 + 0.5) / 2 = 1
     assert p["low"] < p["value"] < p["high"]
     assert 0 < p["p_meet_target"] < 0.5
+
+
+def test_drift_fit_by_hand_and_with_a_gap() -> None:
+    from ipcity.evaluation.project import fit_drift
+
+    # changes 1.2, 1.9, 2.4: mean 1.8333, unbiased variance 0.3633
+    drift, s2, m = fit_drift({2020: 6.3, 2021: 7.5, 2022: 9.4, 2023: 11.8})
+    assert (drift, s2, m) == (pytest.approx(5.5 / 3), pytest.approx(0.36333333), 3)
+    # 2019 missing: the 2018 -> 2020 change of 4 counts as 2 a year, with weight 2
+    drift, s2, m = fit_drift({2017: 1.0, 2018: 2.0, 2020: 6.0, 2021: 9.0})
+    assert m == 3 and drift == pytest.approx((1 * 1 + 2 * 2 + 1 * 3) / 4)
+
+
+def test_drift_interval_is_wider_than_the_textbook_one() -> None:
+    """statsmodels' own ARIMA interval treats the fitted drift and noise as known; ours
+    draws them too, so it is never narrower (and much wider on four points)."""
+    import warnings
+
+    from statsmodels.tsa.arima.model import ARIMA
+
+    values = [6.3, 7.5, 9.4, 11.8]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = ARIMA(np.array(values), order=(0, 1, 0), trend="t").fit().get_forecast(2)
+    lo, hi = fc.conf_int(alpha=0.2)[-1]
+    p = project_series(dict(zip(range(2020, 2024), values, strict=True)), 2025)
+    assert p.value == pytest.approx(fc.predicted_mean[-1], rel=1e-4)
+    assert p.low is not None and p.high is not None
+    assert p.low < lo and p.high > hi
+    assert (p.high - p.low) > 1.5 * (hi - lo)
+
+
+def _flows(shares: list[float]) -> list[FlowHistory]:
+    # stock 1,000 each year, grants 50 + 5 a year, the given shares newly qualifying
+    return [
+        FlowHistory(2017 + i, 1000.0, 50.0 + 5 * i, q * 1000, 20.0, 1000.0)
+        for i, q in enumerate(shares)
+    ]
+
+
+def test_flows_interval_carries_the_uncertainty_of_the_rates() -> None:
+    steady = project_flows(_flows([0.05, 0.05, 0.05, 0.05, 0.05]), 2026)
+    noisy = project_flows(_flows([0.03, 0.07, 0.04, 0.06, 0.05]), 2026)
+    # same mean share, same grants: the same point value (rolled forward by hand)
+    s, g = 1000.0, 70.0
+    for _ in range(5):
+        g += 5
+        s = s + g + (0.05 - 0.02) * s
+    assert steady.value == pytest.approx(s) and noisy.value == pytest.approx(s)
+    assert steady.low is not None and steady.high is not None
+    assert noisy.low is not None and noisy.high is not None
+    assert noisy.high - noisy.low > steady.high - steady.low
+    # five years ahead, the unknown mean share dominates: the interval is wider than the one
+    # a share drawn afresh each year (no persistent uncertainty) would give
+    rng = np.random.default_rng(1)
+    shares = np.array([0.03, 0.07, 0.04, 0.06, 0.05])
+    yearly_only = []
+    for _ in range(4000):
+        st, gg = 1000.0, 70.0
+        for _ in range(5):
+            gg += 5
+            st = st + gg + (rng.choice(shares) - 0.02) * st
+        yearly_only.append(st)
+    lo, hi = np.percentile(yearly_only, [10, 90])
+    assert noisy.high - noisy.low > 1.3 * (hi - lo)
+
+
+def test_flows_interval_carries_the_population_uncertainty() -> None:
+    flows = _flows([0.05] * 5)
+    line = {2017: 1.00e6, 2018: 1.01e6, 2019: 1.02e6, 2020: 1.03e6, 2021: 1.04e6}
+    wobbly = {2017: 1.00e6, 2018: 1.03e6, 2019: 1.00e6, 2020: 1.05e6, 2021: 1.02e6}
+    exact = project_flows(flows, 2024, population=line)
+    noisy = project_flows(flows, 2024, population=wobbly)
+    assert exact.low is not None and exact.high is not None
+    assert noisy.low is not None and noisy.high is not None
+    assert noisy.high - noisy.low > exact.high - exact.low
+
+
+def test_basis_in_plain_words() -> None:
+    from ipcity.evaluation.project_text import basis, method_label
+
+    flows = _flows([0.03, 0.07, 0.04, 0.06, 0.05])
+    pop = {2017: 1.00e6, 2018: 1.01e6, 2019: 1.02e6, 2020: 1.03e6, 2021: 1.04e6}
+    p = project_flows(flows, 2025, population=pop)
+    assert basis(p, "zh") == (
+        "按2017–2021年实测情况逐年推算：上年新授权70件（近年每年约增加5件），"
+        "每年约5.0%的存量专利新达到高价值标准，每年约2.0%因失效、期满或不再达标退出；"
+        "人口按近年趋势推至2025年，约108万人。"
+    )
+    assert basis(p, "en") == (
+        "Rolled forward year by year from 2017–2021: 70 new grants in the last year (rising by "
+        "about 5 a year); each year about 5.0% of the patents newly meet a high-value "
+        "criterion; about 2.0% lapse, expire or no longer qualify each year; population by its "
+        "recent trend, about 1.08 million in 2025."
+    )
+    d = project_series({2020: 6.3, 2021: 7.5, 2022: 9.4}, 2025)
+    assert basis(d, "zh") == (
+        "按2020–2022年共3个年度值的趋势推算：平均每年增加1.55，各年变化相差约0.49；"
+        "年度值少，区间相应放宽。"
+    )
+    assert method_label(d, "en") == "trend of the yearly values"
+    for lang in ("zh", "en"):
+        for text in (basis(p, lang), basis(d, lang), method_label(p, lang)):  # type: ignore[arg-type]
+            for internal in ("flows", "drift", "engine", "ARIMA"):
+                assert internal not in text
+
+
+def test_the_baseline_counts_as_an_observed_value() -> None:
+    target = IndicatorTargetInput(
+        code="P",
+        name="published",
+        direction="higher",
+        target_year=2025,
+        target_value=9.0,
+        baseline_year=2020,
+        baseline_value=5.0,
+        engine_indicator=None,
+        actuals=(Actual(2021, 6.0), Actual(2022, 7.0), Actual(2023, 99.0)),
+        region="310000",
+    )
+    # 2020 (baseline), 2021, 2022 by 30 June 2023: three values, one a year -> 2025 = 10
+    p = project_target(target, date(2023, 6, 30), None)
+    assert p.method == "drift" and p.inputs["years"] == [2020, 2021, 2022]
+    assert p.value == pytest.approx(10.0)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
+
+import pytest
 
 from ipcity.indicators.explain import explain
 from ipcity.reports.decomposition import Decomposition, sentence, top_districts, waterfall_figure
@@ -95,3 +98,43 @@ def test_annual_report_headline_explains_the_change(
         line = next(t for t in texts if sentence(dec, lang) in t)  # type: ignore[arg-type]
         assert "310101" not in line  # districts by name
     assert data.explained.districts == (("310101", 0),)
+
+
+def test_report_waterfall_bars_are_explain_components(
+    make_warehouse: Callable[..., Warehouse], engine: str
+) -> None:
+    """The annual report's figure (waterfall_chart) draws explain's components, on both
+    engines: each bar is the sum of explain's rows of its component, by hand below."""
+    from ipcity.reports.charts import waterfall_steps
+    from ipcity.reports.decomposition import ExplainedChange, waterfall_chart
+
+    wh = make_warehouse(patents=PATENTS, parties=PARTIES, population=POPULATION)
+    r = explain(wh, HV10K, 2020, "310000", population_lag=0, engine=engine)
+
+    def component(*names: str) -> float:
+        return float(
+            sum(
+                (v for row, v in zip(r.rows, r.exact, strict=True) if row["component"] in names),
+                start=Fraction(0),
+            )
+        )
+
+    ec = ExplainedChange(HV10K, 2020, Decomposition.of(r), (), "high_value_invention_patents")
+    chart = waterfall_chart(ec, "zh", places=4)
+    assert chart.series[0].values == (
+        float(r.value("start")),
+        component("numerator_effect.entered_new_grant"),
+        component("numerator_effect.entered_newly_qualifying"),
+        component(
+            "numerator_effect.left_lapsed",
+            "numerator_effect.left_expired",
+            "numerator_effect.left_no_longer_qualifying",
+        ),
+        component("population_effect"),
+        float(r.value("end")),
+    )
+    # by hand (as the sentence above): 0.3 -> 0.2727 per 10,000 people
+    labels = [s.label for s in waterfall_steps(chart)]
+    assert labels == ["0.3000", "+0.0909", "+0.0909", "\u22120.1818", "\u22120.0273", "0.2727"]
+    # the running level of the bars ends where explain's end is
+    assert waterfall_steps(chart)[-2].top == pytest.approx(float(r.value("end")))

@@ -79,7 +79,12 @@ def test_evaluation_with_warehouse(office: TestClient) -> None:
     # actual values from the engine, with their source in words (issue 12: no "warehouse run")
     assert "根据专利数据计算" in html and "warehouse run" not in html
     assert "目标年预测" in html  # each target's projection, with its method
-    assert "流量法" in html or "年度值趋势" in html or "数据太少" in html
+    # the method and its inputs in plain words (no model vocabulary), and what the range means
+    assert "按授权和存量增减逐年推算" in html or "按年度值的趋势推算" in html or "数据太少" in html
+    assert "实测情况逐年推算" in html or "个年度值的趋势推算" in html
+    assert "十次中约八次落在其中" in html
+    for internal in ("flows", "drift", "engine", "流量法"):
+        assert internal not in html.split('id="projection"')[1].split("</section>")[0]
 
 
 def _wait_for_jobs(c: TestClient) -> str:

@@ -1,27 +1,30 @@
 """Projection of a plan indicator to its target year, with an 80% interval and the
 probability of meeting the target (issue 13; the model is documented in docs/evaluation.md).
 
-Two methods:
+Two methods, both simulated with a fixed seed; the interval is the 10th to 90th percentile of
+SIMULATIONS simulated outcomes and ``p_meet_target`` their share meeting the target:
 
 - ``flows`` (engine-computed stocks and their per-10,000 ratios): the stock is rolled
   forward year by year from the flows ``ipcity.indicators.explain`` measures in the observed
-  years: new grants (a random walk with drift fitted to the observed grants), the share of the
-  stock that newly qualifies and the share that leaves (lapse and expiry), each drawn from the
-  observed years (bootstrap), and the population by its linear trend. The interval is the 10th
-  to 90th percentile of SIMULATIONS simulated paths; the point value is the path with the mean
-  rates and the fitted drift.
-- ``drift`` (published-only measures): a random walk with drift on the yearly values. Drift
-  and its standard error from the observed year-to-year changes; the forecast error of h years
-  ahead has variance h·s² + h²·s²/m (m changes: the drift's own uncertainty) and a Student t
-  distribution with m−1 degrees of freedom, so three or four points give honestly wide
-  intervals. Needs three yearly values.
+  years: new grants, the share of the stock that newly qualifies and the share that leaves
+  (lapse, expiry, no longer qualifying), and the population by its linear trend. Each
+  simulated path draws the *parameters* first (the grants' drift and noise, the mean of each
+  share, the population line) from what the few observed years allow, then the year-to-year
+  noise around them: five observed years pin a rate only loosely, and that looseness lasts
+  for every year ahead, so it must widen the interval more than yearly noise does.
+- ``drift`` (published-only measures): ARIMA(0,1,0) with drift (a random walk with drift),
+  estimated by statsmodels (least squares on the yearly changes, exact for this model). Its
+  textbook forecast interval treats the fitted drift and noise as known; with 3-6 values
+  that is far too narrow, so the interval here is the predictive one that also draws them:
+  variance s²·(h + h²/m) with a Student t of m−1 degrees of freedom (m yearly changes, s²
+  their unbiased variance). Needs three yearly values.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,6 +53,7 @@ class Projection:
     high: float | None
     p_meet_target: float | None
     inputs: dict[str, Any] = field(default_factory=dict)
+    target: float | None = None  # what p_meet_target is measured against (not in as_dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,10 +79,18 @@ def _p_meet(sims: np.ndarray, target: float | None, direction: Direction) -> flo
     return float(np.mean(met))
 
 
-def _changes(history: Mapping[int, float]) -> tuple[list[int], np.ndarray]:
+def fit_drift(history: Mapping[int, float]) -> tuple[float, float, int]:
+    """ARIMA(0,1,0) with drift on the yearly values, estimated exactly: the drift is the
+    least-squares mean of the yearly changes (statsmodels WLS on a constant; a change over a
+    gap of k years counts as its per-year average with weight k). Returns the drift per year,
+    the unbiased variance of a yearly change, and m, the number of changes."""
+    import statsmodels.api as sm
+
     years = sorted(history)
-    per_year = [(history[b] - history[a]) / (b - a) for a, b in itertools.pairwise(years)]
-    return years, np.array(per_year, dtype=float)
+    gaps = np.array([b - a for a, b in itertools.pairwise(years)], dtype=float)
+    per_year = np.array([(history[b] - history[a]) / (b - a) for a, b in itertools.pairwise(years)])
+    fit = sm.WLS(per_year, np.ones_like(per_year), weights=gaps).fit()
+    return float(fit.params[0]), float(fit.scale), len(per_year)
 
 
 def project_series(
@@ -87,11 +99,11 @@ def project_series(
     target: float | None = None,
     direction: Direction = "higher",
 ) -> Projection:
-    """Random walk with drift (see the module docstring) from yearly ``history``."""
+    """ARIMA(0,1,0) with drift (see the module docstring) from yearly ``history``."""
     clean = {int(y): float(v) for y, v in history.items() if v is not None and np.isfinite(v)}
     # the recent course: the last SERIES_YEARS values (an old trend says little about now)
     clean = {y: clean[y] for y in sorted(clean)[-SERIES_YEARS:]}
-    years, d = _changes(clean)
+    years = sorted(clean)
     inputs: dict[str, Any] = {"years": years, "values": [clean[y] for y in years]}
     if len(years) < 3:
         return Projection("insufficient_data", year, None, None, None, None, inputs)
@@ -99,11 +111,10 @@ def project_series(
     h = year - last
     if h < 0:
         raise IpcityError(f"projection year {year} is before the last observed year {last}")
-    m = len(d)
-    drift = float(d.mean())
-    s = float(d.std(ddof=1))
+    drift, s2, m = fit_drift(clean)
+    s = float(np.sqrt(s2))
     value = clean[last] + h * drift
-    scale = float(np.sqrt(h * s**2 + h**2 * s**2 / m))
+    scale = float(np.sqrt(h * s2 + h**2 * s2 / m))
     rng = np.random.default_rng(SEED)
     sims = value + scale * rng.standard_t(m - 1, SIMULATIONS)
     low, high = _quantiles(sims)
@@ -192,6 +203,62 @@ def population_trend(history: Mapping[int, float], year: int) -> float | None:
     return float(slope * year + intercept)
 
 
+def population_draws(
+    history: Mapping[int, float], year: int, rng: np.random.Generator
+) -> np.ndarray:
+    """SIMULATIONS populations of ``year``: the line's prediction and its Student t
+    prediction error (the line's own uncertainty and a year's deviation from it; needs
+    three points, else the line's value alone)."""
+    ys = sorted(history)[-5:]
+    centre = population_trend(history, year)
+    assert centre is not None
+    n = len(ys)
+    if n < 3:
+        return np.full(SIMULATIONS, centre)
+    x = np.array(ys, float)
+    y = np.array([history[v] for v in ys])
+    slope, intercept = np.polyfit(x, y, 1)
+    resid = y - (slope * x + intercept)
+    s = float(np.sqrt(resid @ resid / (n - 2)))
+    se = s * float(np.sqrt(1 + 1 / n + (year - x.mean()) ** 2 / ((x - x.mean()) ** 2).sum()))
+    return np.maximum(centre + se * rng.standard_t(n - 2, SIMULATIONS), 1.0)
+
+
+def _grant_paths(grants: np.ndarray, h: int, rng: np.random.Generator) -> np.ndarray:
+    """SIMULATIONS x h future yearly grants: a random walk with drift whose drift and noise
+    are drawn first (the predictive distribution given k observed changes), then the noise."""
+    changes = np.diff(grants)
+    k = len(changes)
+    mean = float(changes.mean())
+    if k >= 2:
+        s2 = float(changes.var(ddof=1))
+        sigma2 = s2 * (k - 1) / rng.chisquare(k - 1, SIMULATIONS)  # the noise is estimated
+    else:  # one change: its size is the only measure of the noise
+        sigma2 = np.full(SIMULATIONS, mean**2)
+    sigma = np.sqrt(sigma2)
+    drift = mean + sigma / np.sqrt(k) * rng.standard_normal(SIMULATIONS)  # so is the drift
+    out = np.empty((SIMULATIONS, h))
+    g = np.full(SIMULATIONS, float(grants[-1]))
+    for i in range(h):
+        g = np.maximum(g + drift + sigma * rng.standard_normal(SIMULATIONS), 0.0)
+        out[:, i] = g
+    return out
+
+
+def _share_paths(shares: np.ndarray, h: int, rng: np.random.Generator) -> np.ndarray:
+    """SIMULATIONS x h future yearly shares: each path's mean share drawn around the
+    observed mean (Student t, its standard error), then a year's deviation drawn from the
+    observed deviations (residual bootstrap)."""
+    n = len(shares)
+    mean = float(shares.mean())
+    sd = float(shares.std(ddof=1)) if n > 1 else 0.0
+    level = mean + sd / np.sqrt(n) * rng.standard_t(max(n - 1, 1), SIMULATIONS)
+    deviations = shares - mean
+    noise = rng.choice(deviations, (SIMULATIONS, h))
+    out: np.ndarray = np.clip(level[:, None] + noise, 0.0, 1.0)
+    return out
+
+
 def project_flows(
     flows: Sequence[FlowHistory],
     year: int,
@@ -202,41 +269,39 @@ def project_flows(
 ) -> Projection:
     """Roll the stock forward (see the module docstring). ``population``: year -> residents
     for a per-10,000 ratio (None: the stock itself); ``lag``: the population of year - lag."""
-    usable = [f for f in flows if f.start > 0]
-    if len(flows) < 2 or len(usable) < 2:
+    ordered = sorted(flows, key=lambda f: f.year)
+    usable = [f for f in ordered if f.start > 0]
+    if len(ordered) < 2 or len(usable) < 2:
         return Projection(
             "insufficient_data", year, None, None, None, None, {"years": [f.year for f in flows]}
         )
-    last = max(flows, key=lambda f: f.year)
+    last = ordered[-1]
     h = year - last.year
-    grants = np.array([f.new_grants for f in sorted(flows, key=lambda f: f.year)])
-    g_changes = np.diff(grants)
-    g_drift = float(g_changes.mean())
-    g_sd = float(g_changes.std(ddof=1)) if len(g_changes) > 1 else abs(g_drift)
+    if h < 0:
+        raise IpcityError(f"projection year {year} is before the last observed year {last.year}")
+    grants = np.array([f.new_grants for f in ordered])
+    g_drift = float(np.diff(grants).mean())
     q = np.array([f.newly_qualifying / f.start for f in usable])
     x = np.array([f.leaving / f.start for f in usable])
     inputs: dict[str, Any] = {
-        "years": [f.year for f in flows],
+        "years": [f.year for f in ordered],
         "last_stock": last.end,
         "new_grants": grants.tolist(),
         "grant_drift_per_year": g_drift,
         "newly_qualifying_share": q.tolist(),
         "leaving_share": x.tolist(),
     }
-    # point path: mean rates, fitted drift
+    # point path: mean shares, fitted drift
     s, g = last.end, last.new_grants
     for _ in range(h):
         g = max(g + g_drift, 0.0)
         s = s + g + (q.mean() - x.mean()) * s
     rng = np.random.default_rng(SEED)
     sims = np.full(SIMULATIONS, last.end)
-    gs = np.full(SIMULATIONS, last.new_grants)
-    drift_draw = g_drift + g_sd / np.sqrt(max(len(g_changes), 1)) * rng.standard_normal(SIMULATIONS)
-    for _ in range(h):
-        gs = np.maximum(gs + drift_draw + g_sd * rng.standard_normal(SIMULATIONS), 0.0)
-        qs = rng.choice(q, SIMULATIONS)
-        xs = rng.choice(x, SIMULATIONS)
-        sims = sims + gs + (qs - xs) * sims
+    if h > 0:
+        gs, qs, xs = _grant_paths(grants, h, rng), _share_paths(q, h, rng), _share_paths(x, h, rng)
+        for i in range(h):
+            sims = sims + gs[:, i] + (qs[:, i] - xs[:, i]) * sims
     value = s
     if population is not None:
         p = population_trend(population, year - lag)
@@ -252,7 +317,7 @@ def project_flows(
             )
         inputs |= {"population_of": year - lag, "population_trend": p}
         value = s / p * PER10K
-        sims = sims / p * PER10K
+        sims = sims / population_draws(population, year - lag, rng) * PER10K
     low, high = _quantiles(sims)
     return Projection("flows", year, value, low, high, _p_meet(sims, target, direction), inputs)
 
@@ -267,12 +332,22 @@ FLOW_YEARS = 5  # observed changes the flows method learns from
 
 
 def _observed(target: IndicatorTargetInput, as_of: date) -> dict[int, float]:
-    """The yearly values whose year has ended by ``as_of``."""
-    return {
+    """The yearly values whose year has ended by ``as_of``: the actual values, and the
+    baseline (an observed value too) when its year has no actual value."""
+    seen = {
         a.year: float(a.value)
         for a in target.actuals
         if a.value is not None and np.isfinite(a.value) and date(a.year, 12, 31) <= as_of
     }
+    base_year, base = target.baseline_year, target.baseline_value
+    if (
+        base_year is not None
+        and base is not None
+        and np.isfinite(base)
+        and date(base_year, 12, 31) <= as_of
+    ):
+        seen.setdefault(base_year, float(base))
+    return seen
 
 
 def _population(warehouse: Warehouse, region: str) -> dict[int, float]:
@@ -283,7 +358,7 @@ def _population(warehouse: Warehouse, region: str) -> dict[int, float]:
     return {int(y): float(p) for y, p in rows}
 
 
-def project_target(
+def _project_target(
     target: IndicatorTargetInput,
     as_of: date,
     warehouse: Warehouse | None = None,
@@ -322,6 +397,33 @@ def project_target(
         if p.value is not None:
             return p
     return project_series(seen, year, target.target_value, target.direction)
+
+
+def project_target(
+    target: IndicatorTargetInput,
+    as_of: date,
+    warehouse: Warehouse | None = None,
+    *,
+    region: str = "ALL",
+    lag: int = 0,
+    office: str | None = None,
+    counting: str = "first",
+    engine: str = "duckdb",
+) -> Projection:
+    """The projection of one plan indicator to its target year: ``flows`` for an engine stock
+    (or its per-10,000 ratio) when the warehouse is given, else ``drift`` on the values
+    observed by ``as_of``; ``observed`` when the target year has already ended."""
+    p = _project_target(
+        target,
+        as_of,
+        warehouse,
+        region=region,
+        lag=lag,
+        office=office,
+        counting=counting,
+        engine=engine,
+    )
+    return replace(p, target=target.target_value)
 
 
 def target_met_float(direction: Direction, value: float, target: float) -> bool:

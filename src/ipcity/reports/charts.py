@@ -12,8 +12,10 @@ import functools
 import io
 import json
 import math
+import textwrap
+from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from ipcity.errors import IpcityError
 from ipcity.reports.document import ChartSpec
@@ -58,6 +60,71 @@ def _num(v: float | None) -> float:
     return 0.0 if v is None else float(v)
 
 
+@dataclass(frozen=True)
+class WaterfallStep:
+    """One bar of a waterfall: from ``bottom`` to ``top``; ``kind`` total/up/down."""
+
+    bottom: float
+    top: float
+    kind: Literal["total", "up", "down"]
+    label: str
+
+
+def waterfall_steps(spec: ChartSpec) -> list[WaterfallStep]:
+    """The bars of a waterfall chart: the first and last values are levels (drawn from the
+    axis floor), the ones between are changes stacked on the running level. Labels: levels
+    as they are, changes signed (+4.1 / −0.6), with ``spec.places`` decimals."""
+    values = [_num(v) for v in spec.series[0].values] if spec.series else []
+    steps: list[WaterfallStep] = []
+    level = 0.0
+    for i, v in enumerate(values):
+        if i == 0 or i == len(values) - 1:
+            level = v
+            steps.append(WaterfallStep(0.0, v, "total", fmt_fixed(v, spec.places)))
+            continue
+        sign = "+" if v >= 0 else "\u2212"
+        label = sign + fmt_fixed(abs(v), spec.places)
+        steps.append(WaterfallStep(level, level + v, "up" if v >= 0 else "down", label))
+        level += v
+    return steps
+
+
+def waterfall_floor(spec: ChartSpec) -> float:
+    """Where a waterfall's value axis starts: zero when the changes are large enough to be
+    seen from there, else a round number below the lowest running level, so that a change of
+    a few tenths on a level of forty stays visible (the caption says the axis is cut)."""
+    steps = waterfall_steps(spec)
+    if not steps:
+        return 0.0
+    levels = [x for s in steps for x in (s.top, s.bottom if s.kind != "total" else s.top)]
+    low, high = min(levels), max(levels)
+    if low <= 0 or (high - low) >= 0.25 * high:
+        return 0.0
+    span = high - low
+    step = 10 ** math.floor(math.log10(max(span, 1e-9)))
+    return max(0.0, float(math.floor((low - span) / step) * step))
+
+
+def _render_waterfall(ax: Any, spec: ChartSpec) -> None:
+    steps = waterfall_steps(spec)
+    floor = waterfall_floor(spec)
+    colors = {"total": "#1f4e79", "up": "#2e7d32", "down": "#c62828"}
+    positions = list(range(len(steps)))
+    bottoms = [floor if s.kind == "total" else min(s.bottom, s.top) for s in steps]
+    heights = [s.top - floor if s.kind == "total" else abs(s.top - s.bottom) for s in steps]
+    bars = ax.bar(
+        positions, heights, bottom=bottoms, color=[colors[s.kind] for s in steps], width=0.6
+    )
+    ax.bar_label(bars, labels=[s.label for s in steps], padding=2, fontsize=8)
+    for i in range(len(steps) - 1):  # connectors at the running level
+        ax.plot([i + 0.3, i + 0.7], [steps[i].top] * 2, color="#888888", linewidth=0.8)
+    # long English names wrap (six bars share an A4 column); Chinese ones are short
+    names = [textwrap.fill(c, 14) for c in spec.categories]
+    ax.set_xticks(positions, names, fontsize=8)
+    top = max(max(s.top, s.bottom) for s in steps)
+    ax.set_ylim(floor, top + (top - floor) * 0.12)
+
+
 def render_png(spec: ChartSpec, dpi: int = 150, width_in: float = 6.3) -> bytes:
     """The chart as a PNG (width fits an A4 text column)."""
     import matplotlib
@@ -84,7 +151,9 @@ def render_png(spec: ChartSpec, dpi: int = 150, width_in: float = 6.3) -> bytes:
         colors = _colors(spec)
         cats = list(spec.categories)
         positions = list(range(n))
-        if spec.kind in ("barh", "grouped_barh"):
+        if spec.kind == "waterfall":
+            _render_waterfall(ax, spec)
+        elif spec.kind in ("barh", "grouped_barh"):
             k = len(spec.series)
             bar = 0.8 / max(1, k)
             for i, s in enumerate(spec.series):
@@ -138,6 +207,8 @@ def render_png(spec: ChartSpec, dpi: int = 150, width_in: float = 6.3) -> bytes:
 
 def plotly_figure(spec: ChartSpec) -> dict[str, Any]:
     """The chart as a plotly figure dict (data + layout)."""
+    if spec.kind == "waterfall":
+        return _plotly_waterfall(spec)
     colors = _colors(spec)
     horizontal = spec.kind.endswith("barh")
     data: list[dict[str, Any]] = []
@@ -184,6 +255,45 @@ def plotly_figure(spec: ChartSpec) -> dict[str, Any]:
     else:
         layout |= {"yaxis": axis, "xaxis": {"automargin": True}}
     return {"data": data, "layout": layout}
+
+
+def _plotly_waterfall(spec: ChartSpec) -> dict[str, Any]:
+    steps = waterfall_steps(spec)
+    values = [s.top if s.kind == "total" else s.top - s.bottom for s in steps]
+    measure = ["absolute" if i == 0 else "relative" for i in range(len(steps))]
+    if len(steps) > 1:
+        measure[-1] = "total"
+    top = max((max(s.top, s.bottom) for s in steps), default=0.0)
+    floor = waterfall_floor(spec)
+    trace = {
+        "type": "waterfall",
+        "x": list(spec.categories),
+        "y": values,
+        "measure": measure,
+        "text": [s.label for s in steps],
+        "textposition": "outside",
+        "hoverinfo": "x+text",
+        "connector": {"line": {"color": "#888"}},
+        "increasing": {"marker": {"color": "#2e7d32"}},
+        "decreasing": {"marker": {"color": "#c62828"}},
+        "totals": {"marker": {"color": "#1f4e79"}},
+    }
+    return {
+        "data": [trace],
+        "layout": {
+            "font": {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
+            "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
+            "height": 380,
+            "showlegend": False,
+            "yaxis": {
+                "title": {"text": spec.value_label},
+                "range": [floor, top + (top - floor) * 0.12],
+                "tickformat": f",.{spec.places}f",
+                "automargin": True,
+            },
+            "xaxis": {"automargin": True, "type": "category"},  # "2021" is a name, not a number
+        },
+    }
 
 
 def _top(spec: ChartSpec) -> float:

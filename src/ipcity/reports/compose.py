@@ -89,9 +89,14 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
         Paragraph(s, "lead" if i == 0 else "body") for i, s in enumerate(sentences)
     ]
     if data.explained is not None:
-        from ipcity.reports.decomposition import explained_paragraph
+        from ipcity.reports.decomposition import explained_paragraph, waterfall_chart
 
-        blocks.insert(min(1, len(blocks)), Paragraph(explained_paragraph(data.explained, lang)))
+        # the sentence and, beside it, its waterfall (same parts, a numbered figure)
+        at = min(1, len(blocks))
+        blocks[at:at] = [
+            Paragraph(explained_paragraph(data.explained, lang)),
+            Chart(waterfall_chart(data.explained, lang)),
+        ]
     if not sentences:
         blocks.append(
             Paragraph(

@@ -12,12 +12,14 @@ Rounded parts need not add up to the rounded change; the exact ones do.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ipcity.indicators.explain import ExplainResult
+from ipcity.reports.charts import waterfall_floor
+from ipcity.reports.document import ChartSpec, Series
 from ipcity.reports.numbers import Lang, round_half_up
 
 PARTS = ("new_grants", "newly_qualifying", "leaving", "population")
@@ -129,43 +131,49 @@ def top_districts(result: ExplainResult, n: int = 3) -> list[tuple[str, Fraction
     return changes[:n]
 
 
-def waterfall_figure(dec: Decomposition, lang: Lang, title: str = "") -> dict[str, Any]:
-    """A plotly waterfall: last year, the parts, this year (drawn by the locally served
-    plotly.js, ``ipcity.reports.charts.plotly_js``)."""
-    names = ["start", "new_grants", "newly_qualifying", "leaving"]
-    if dec.population is not None:
-        names.append("population")
-    values = [
-        float(dec.start),
-        float(dec.new_grants),
-        float(dec.newly_qualifying),
-        float(dec.leaving),
-    ]
-    if dec.population is not None:
-        values.append(float(dec.population))
-    names.append("end")
-    values.append(float(dec.end))
-    measure = ["absolute", *["relative"] * (len(names) - 2), "total"]
-    return {
-        "data": [
-            {
-                "type": "waterfall",
-                "x": [LABELS[n][lang] for n in names],
-                "y": values,
-                "measure": measure,
-                "connector": {"line": {"color": "#888"}},
-                "increasing": {"marker": {"color": "#2e7d32"}},
-                "decreasing": {"marker": {"color": "#c62828"}},
-                "totals": {"marker": {"color": "#1f4e79"}},
-            }
-        ],
-        "layout": {
-            "title": {"text": title},
-            "height": 360,
-            "showlegend": False,
-            "margin": {"l": 40, "r": 10, "t": 50, "b": 40},
-        },
-    }
+def waterfall_values(dec: Decomposition) -> list[tuple[str, Fraction]]:
+    """The waterfall's bars, exact: last year, the parts (population only for a ratio), this
+    year. The report's figure and the indicator page's chart are both drawn from these."""
+    out: list[tuple[str, Fraction]] = [("start", dec.start)]
+    out += [(p, getattr(dec, p)) for p in PARTS if getattr(dec, p) is not None]
+    out.append(("end", dec.end))
+    return out
+
+
+def waterfall_spec(
+    dec: Decomposition,
+    lang: Lang,
+    *,
+    year: int | None = None,
+    places: int = 1,
+    title: str = "",
+    unit: str = "",
+) -> ChartSpec:
+    """The waterfall as a chart both renderers draw (report figure, page chart): bars from
+    ``waterfall_values``, the two levels named by their years when ``year`` is given."""
+    bars = waterfall_values(dec)
+    return ChartSpec(
+        key=f"explained-{year or 'change'}",
+        kind="waterfall",
+        title=title,
+        categories=tuple(_bar_name(n, year, lang) for n, _ in bars),
+        series=(Series(title or "change", tuple(float(v) for _, v in bars)),),
+        value_label=unit,
+        places=places,
+    )
+
+
+def waterfall_figure(
+    dec: Decomposition, lang: Lang, title: str = "", *, year: int | None = None, places: int = 1
+) -> dict[str, Any]:
+    """A plotly waterfall: last year, the parts, this year, labelled and with the value axis
+    cut as in the report (drawn by the locally served plotly.js)."""
+    from ipcity.reports.charts import plotly_figure
+
+    figure = plotly_figure(waterfall_spec(dec, lang, year=year, places=places))
+    if title:
+        figure["layout"]["title"] = {"text": title}
+    return figure
 
 
 def waterfall_div(dec: Decomposition, lang: Lang, div_id: str, title: str = "") -> str:
@@ -234,6 +242,39 @@ def explain_headline(
     )
 
 
+def _bar_name(name: str, year: int | None, lang: Lang) -> str:
+    """A waterfall bar's name: the two levels as years (when known), the parts by label."""
+    y = None if year is None else {"start": year - 1, "end": year}.get(name)
+    if y is None:
+        return LABELS[name][lang]
+    return f"{y}年" if lang == "zh" else str(y)
+
+
+def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSpec:
+    """The report's figure of the headline change (a numbered 图 N / Figure N beside the
+    sentence): the same exact parts as the sentence, labelled with ``places`` decimals."""
+    ratio = ec.decomposition.population is not None
+    unit = "件" if lang == "zh" else ("per 10,000 people" if ratio else "patents")
+    title = (
+        f"{ec.year}年{NAME['zh']}比上年变化的构成（{unit}）"
+        if lang == "zh"
+        else f"{NAME['en']}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
+    )
+    chart = replace(
+        waterfall_spec(ec.decomposition, lang, year=ec.year, places=places, title=title, unit=unit),
+        key=f"explained-{ec.indicator}-{ec.year}",
+        series=(
+            Series(NAME[lang], tuple(float(v) for _, v in waterfall_values(ec.decomposition))),
+        ),
+    )
+    if waterfall_floor(chart) > 0:
+        cut = "纵轴不从零开始" if lang == "zh" else "the value axis does not start at zero"
+        chart = replace(
+            chart, title=f"{title[:-1]}；{cut}）" if lang == "zh" else f"{title[:-1]}; {cut})"
+        )
+    return chart
+
+
 def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str:
     """'每万人口高价值发明专利拥有量比上年增加…；变化最大的区：浦东新区（增加120件）…。'"""
     from ipcity.geo.regions import name
@@ -256,59 +297,52 @@ def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str
     return text + ("。" if lang == "zh" else ".")
 
 
-METHODS = {
-    "flows": (
-        "流量法（新授权、新达标和退出比例、人口趋势）",
-        "flows (grants, newly qualifying and leaving shares, population trend)",
-    ),
-    "drift": (
-        "年度值趋势（带漂移的随机游走）",
-        "trend of the yearly values (random walk with drift)",
-    ),
-    "observed": ("目标年实际值", "observed value of the target year"),
-    "insufficient_data": ("数据太少，无法预测", "too few values to project"),
-}
-
-
 def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
-    """The mid-term section's table of each target's projection (ipcity.evaluation.project)."""
-    from ipcity.reports.document import Section, Table
+    """The mid-term section's table of each target's projection (ipcity.evaluation.project):
+    target, projected value, 80% range, chance of meeting it; then the basis of each (its
+    method and inputs in plain words), which also names the method."""
+    from ipcity.evaluation.project_text import basis
+    from ipcity.reports.document import Paragraph, Section, Table
 
     def num(v: float | None) -> str:
         return "—" if v is None else f"{v:,.1f}"
+
+    def given(v: float | None) -> str:  # a target as it was set: 12, 4.5, 0.75
+        return "—" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
 
     zh = lang == "zh"
     rows = []
     for name_, p in projections:
         interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
         chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
-        rows.append(
-            (name_, str(p.year), num(p.value), interval, chance, METHODS[p.method][0 if zh else 1])
-        )
+        rows.append((name_, str(p.year), given(p.target), num(p.value), interval, chance))
     table = Table(
-        header=("指标", "目标年", "预测值", "80%区间", "实现目标的概率", "方法")
+        header=("指标", "目标年", "目标值", "预测值", "80%区间", "实现目标的概率")
         if zh
         else (
             "Indicator",
             "Target year",
+            "Target",
             "Projected",
-            "80% interval",
-            "Chance of meeting the target",
-            "Method",
+            "80% range",
+            "Chance of meeting it",
         ),
         rows=tuple(rows),
         caption="各指标目标年预测" if zh else "Projection of each target",
-        align=("left", "center", "right", "right", "right", "left"),
-        note=(
-            "注：有效发明专利和高价值发明专利按近五年实测流量逐年推算，其他指标按近年年度值趋势推算；"
-            "区间为近年情况延续时模拟结果的80%范围，不预见趋势的改变。"
-            if zh
-            else "Note: engine stocks are rolled forward from the flows of the last five years, "
-            "other indicators follow the trend of their recent yearly values; the interval holds "
-            "80% of the simulated outcomes if the recent past continues and does not foresee a "
-            "change of trend."
-        ),
+        align=("left", "center", "right", "right", "right", "right"),
+        note=("注：" if zh else "Note: ") + range_note_text(lang),
     )
+    blocks: list[Any] = [table]
+    blocks.append(Paragraph("各指标的预测依据：" if zh else "What each projection rests on:"))
+    for name_, p in projections:
+        sep = "：" if zh else ": "
+        blocks.append(Paragraph(name_ + sep + basis(p, lang), "note"))
     return Section(
-        "目标年预测" if zh else "Projection to the target year", [table], key="projection"
+        "目标年预测" if zh else "Projection to the target year", blocks, key="projection"
     )
+
+
+def range_note_text(lang: Lang) -> str:
+    from ipcity.evaluation.project_text import range_note
+
+    return range_note(lang)

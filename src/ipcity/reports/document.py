@@ -14,7 +14,9 @@ from typing import Literal
 from ipcity.reports.numbers import Lang
 
 Align = Literal["left", "right", "center"]
-ChartKind = Literal["barh", "grouped_barh", "stacked_barh", "bar", "line"]
+# waterfall: one series, first value the start level, last the end level, the rest the
+# changes between them (ipcity.reports.charts.waterfall_steps)
+ChartKind = Literal["barh", "grouped_barh", "stacked_barh", "bar", "line", "waterfall"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from ipcity.errors import InputError
 from ipcity.evaluation.gather import find_plan, gather_plan_input, plan_for_year
 from ipcity.evaluation.midterm import status_label
 from ipcity.evaluation.plan import evaluate_plan
+from ipcity.evaluation.project_text import Lang, range_note
 from ipcity.reports.numbers import fmt_percent
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_, _
@@ -56,13 +57,13 @@ def evaluation(
     result = None
     projections: list[dict[str, object]] = []
     has_warehouse = False
+    lang: Lang = "en" if v.ws_locale == "en" else "zh"
     if chosen is not None:
         with maybe_warehouse(v.settings) as wh:
             has_warehouse = wh is not None
             plan_input = gather_plan_input(v.session, chosen, warehouse=wh, today=v.today)
             result = evaluate_plan(plan_input, day)
-            projections = _projections(plan_input, day, wh)
-    lang = v.ws_locale
+            projections = _projections(plan_input, day, wh, lang)
     return v.render(
         "evaluation/midterm.html",
         {
@@ -72,6 +73,7 @@ def evaluation(
             "ev": result.as_dict() if result else None,
             "has_warehouse": has_warehouse,
             "projections": projections,
+            "projection_note": range_note(lang),
             "status_label": lambda s: status_label(s, lang),
             # the report's own formatting (percent, 2 places, half up): one text per figure
             "share_text": fmt_percent,
@@ -79,18 +81,11 @@ def evaluation(
     )
 
 
-METHOD_LABELS = {
-    "flows": N_("flows: grants, newly qualifying and leaving shares, population trend"),
-    "drift": N_("trend of the yearly values (random walk with drift)"),
-    "observed": N_("observed value of the target year"),
-    "insufficient_data": N_("too few values to project"),
-}
-
-
-def _projections(plan_input: Any, day: date, wh: Any) -> list[dict[str, object]]:
+def _projections(plan_input: Any, day: date, wh: Any, lang: Lang) -> list[dict[str, object]]:
     """Each target's projection to its target year (ipcity.evaluation.project)."""
     from ipcity import settings
     from ipcity.evaluation.project import project_target
+    from ipcity.evaluation.project_text import basis, method_label
 
     out: list[dict[str, object]] = []
     for ind in plan_input.indicators:
@@ -100,7 +95,8 @@ def _projections(plan_input: Any, day: date, wh: Any) -> list[dict[str, object]]
             {
                 "name": ind.name,
                 "target": ind.target_value,
-                "method_label": _(METHOD_LABELS[p.method]),
+                "method_label": method_label(p, lang),
+                "basis": basis(p, lang),  # the method and its inputs in plain words
             }
             | p.as_dict()
             | {"inputs": p.inputs}

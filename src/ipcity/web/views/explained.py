@@ -67,7 +67,7 @@ def _explained_change(
     return {
         "year": year,
         "sentence": _as_sentence(sentence(dec, lang, places), lang),
-        "chart": waterfall_figure(dec, lang),
+        "chart": waterfall_figure(dec, lang, year=year, places=places),
         "districts": districts,
     }
 
