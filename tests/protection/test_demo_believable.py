@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ipcity.meetings.demo import seed_meetings_demo
-from ipcity.protection.demo import seed_protection_demo
+from ipcity.demo.meetings import seed_meetings_demo
+from ipcity.demo.protection import seed_protection_demo
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.protection.models import ProtectionCase
 from ipcity.workspace.db import Database
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import (
     Base,
     ComputedActual,

@@ -1,7 +1,7 @@
 """Synthetic protection cases (演示数据) for the demo workspace.
 
 ``seed_protection_demo(session, today=..., year=2023)`` adds a year of synthetic cases across
-the member units of the demo joint conference (``workspace.demo_seed.seed_demo`` first), plus
+the member units of the demo joint conference (``demo.workspace_seed.seed_demo`` first), plus
 the whole year before (its open cases are the backlog pending on 1 January), a few
 transfers and joint cases, and — when the demo plan FYP14 exists — three plan targets that read
 protection indicators, refreshed at once.
@@ -576,7 +576,7 @@ def _seed_targets(session: Session, year: int) -> int:
         )
         made += 1
     refresh_live_actuals(session, years=[year - 1, year])
-    from ipcity.workspace.demo_baselines import baselines_from_engine
+    from ipcity.demo.baselines import baselines_from_engine
 
     baselines_from_engine(session)
     return made
