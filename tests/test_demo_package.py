@@ -5,7 +5,7 @@ Read with ``ast`` from src/ (nothing is imported). Outside src/ipcity/demo/:
 - only the command-line entry points that start the demo refer to ``ipcity.demo``, by import
   or by an import string (``cli.py`` lists ``ipcity.demo.command``; each area's
   ``commands.py`` mounts its ``seed-demo`` subcommand and delegates);
-- a function that seeds the demo (its name holds both "seed" and "demo") is such a
+- a function named for the demo (``seed_demo``, ``build_demo_warehouse`` ...) is such a
   subcommand, in one of those entry points;
 - nothing writes as the demo's own actor (``system_actor("demo…")``): that is seeding.
 The last test runs the same checks on a small made-up tree, to show they can fail.
@@ -96,15 +96,8 @@ def findings(src: Path) -> list[str]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            name = node.name.lower()
-            if (
-                "seed" in name
-                and "demo" in name
-                and not (path in ENTRY_POINTS and _is_command(node))
-            ):
-                found.append(
-                    f"{path}:{node.lineno}: {node.name} seeds the demo outside ipcity/demo/"
-                )
+            if "demo" in node.name.lower() and not (path in ENTRY_POINTS and _is_command(node)):
+                found.append(f"{path}:{node.lineno}: {node.name} is demo code outside ipcity/demo/")
         found.extend(f"{path}:{n}: writes as the demo's actor" for n in _demo_actor_calls(tree))
     for path in sorted(ENTRY_POINTS):
         if path in modules and not _refers_to_demo(modules[path]):
@@ -129,7 +122,9 @@ def test_the_check_finds_demo_code_in_a_domain_package(tmp_path: Path) -> None:
         "    from ipcity.demo.workspace_seed import seed_demo\n",
         encoding="utf-8",
     )
-    (pkg / "meetings" / "commands.py").write_text("", encoding="utf-8")
+    (pkg / "meetings" / "commands.py").write_text(
+        "def build_demo_rooms() -> None: ...\n", encoding="utf-8"
+    )
     (pkg / "meetings" / "demo_rooms.py").write_text("", encoding="utf-8")
     (pkg / "protection" / "cases.py").write_text(
         "from ipcity import demo\ndef seed_demo_cases(s):\n    return system_actor('demo-seed')\n",
@@ -139,9 +134,10 @@ def test_the_check_finds_demo_code_in_a_domain_package(tmp_path: Path) -> None:
         "def seed_demo_cases(s):\n    return system_actor('demo-seed')\n", encoding="utf-8"
     )
     assert findings(tmp_path) == [
+        "ipcity/meetings/commands.py:1: build_demo_rooms is demo code outside ipcity/demo/",
         "ipcity/meetings/demo_rooms.py: a demo module outside ipcity/demo/",
         "ipcity/protection/cases.py: refers to ipcity.demo but is not an entry point",
-        "ipcity/protection/cases.py:2: seed_demo_cases seeds the demo outside ipcity/demo/",
+        "ipcity/protection/cases.py:2: seed_demo_cases is demo code outside ipcity/demo/",
         "ipcity/protection/cases.py:3: writes as the demo's actor",
         "ipcity/meetings/commands.py: listed as a demo entry point but does not start the demo",
     ]

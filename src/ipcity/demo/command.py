@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ipcity.demo.warehouse import build_demo_warehouse
 from ipcity.errors import IpcityError
 from ipcity.settings import REPORTING_OFFICE, population_lag, workspace_db_url
 from ipcity.warehouse.store import Warehouse
@@ -125,8 +126,6 @@ def demo_command(
     port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
     """Build the sample city, show its headline indicators, seed the demo conference, serve."""
-    from ipcity.samplecity.commands import build_demo_warehouse
-
     with Warehouse(warehouse) as wh:
         built = build_demo_warehouse(wh, scale=scale, seed=seed, rebuild=rebuild)
         if not built:
