@@ -59,9 +59,9 @@ import psutil
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.workspace.actions import do_create_user
 from ipcity.workspace.db import open_db
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import Task, Unit, WorkPlan
 from ipcity.workspace.permissions import system_actor
 

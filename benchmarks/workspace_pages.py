@@ -20,10 +20,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.workspace import auth
 from ipcity.workspace.actions import do_run_supervision
 from ipcity.workspace.db import open_db
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.excel_io import export_tasks
 from ipcity.workspace.models import Plan, Task, WorkPlan
 from ipcity.workspace.permissions import system_actor

@@ -42,16 +42,16 @@ CASES = {
         "find_provider('protection.cases_opened')",
     ),
     "demo-protection": (
-        "ipcity.protection.demo",
-        "from ipcity.demo import _seed_areas\n_seed_areas(None, None)",
+        "ipcity.demo.protection",
+        "from ipcity.demo.command import _seed_areas\n_seed_areas(None, None)",
     ),
     "report-section-protection": (
         "ipcity.protection.report_section",
         "from ipcity.reports.gather import extra_sections\nextra_sections(None, 2023, None)",
     ),
     "demo-meetings": (
-        "ipcity.meetings.demo",
-        "from ipcity.demo import _seed_areas\n_seed_areas(None, None)",
+        "ipcity.demo.meetings",
+        "from ipcity.demo.command import _seed_areas\n_seed_areas(None, None)",
     ),
 }
 

@@ -25,7 +25,7 @@ app = typer.Typer(
 
 # Modules that define ``register(app)``; listed here so the command set is explicit.
 COMMAND_MODULES = (
-    "ipcity.demo",
+    "ipcity.demo.command",
     "ipcity.warehouse.commands",
     "ipcity.geo.commands",
     "ipcity.indicators.commands",

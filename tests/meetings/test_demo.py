@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from ipcity.demo.meetings import seed_meetings_demo
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.errors import IpcityError
-from ipcity.meetings.demo import seed_meetings_demo
 from ipcity.meetings.portal import portal_home
 from ipcity.meetings.queries import (
     list_meetings,
@@ -17,7 +18,6 @@ from ipcity.meetings.queries import (
     minutes_history,
 )
 from ipcity.workspace.db import Database
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import Unit, User, WorkPlan
 from ipcity.workspace.permissions import ANONYMOUS, Actor, system_actor
 from ipcity.workspace.queries import list_tasks

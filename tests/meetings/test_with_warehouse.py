@@ -15,9 +15,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from ipcity.demo.meetings import seed_meetings_demo
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.indicators import compute
 from ipcity.meetings.commands import register
-from ipcity.meetings.demo import seed_meetings_demo
 from ipcity.meetings.queries import (
     current_headline_snapshot,
     get_material,
@@ -28,7 +29,6 @@ from ipcity.meetings.queries import (
 from ipcity.reports.gather import HEADLINE_INDICATORS
 from ipcity.warehouse.store import Warehouse
 from ipcity.workspace.db import open_db
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.permissions import ANONYMOUS, system_actor
 
 pytestmark = pytest.mark.slow

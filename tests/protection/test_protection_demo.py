@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from ipcity.demo.protection import CASELOADS, seed_protection_demo
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.errors import IpcityError
 from ipcity.protection import indicators as ind
-from ipcity.protection.demo import CASELOADS, seed_protection_demo
 from ipcity.protection.models import CaseUnit, ProtectionCase
 from ipcity.protection.queries import list_cases
 from ipcity.protection.report_section import build_report_section
 from ipcity.workspace.actuals import plan_indicator_series
 from ipcity.workspace.db import Database
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import IndicatorTarget, Plan
 from ipcity.workspace.permissions import Role, system_actor
 

@@ -31,10 +31,10 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    from ipcity.demo.workspace_seed import seed_demo
     from ipcity.samplecity.generator import generate
     from ipcity.warehouse.ingest import ingest
     from ipcity.workspace.db import open_db
-    from ipcity.workspace.demo_seed import seed_demo
 
     root = tmp_path_factory.mktemp("demo")
     generate(root / "city", scale=0.005, seed=7)

@@ -50,7 +50,7 @@ def warehouse_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    from ipcity.workspace.demo_seed import seed_demo
+    from ipcity.demo.workspace_seed import seed_demo
 
     with backend_database(request.param, tmp_path, "rjobs") as database:
         with database.write() as s:

@@ -84,9 +84,9 @@ def _fresh_install(db: Database) -> dict[str, tuple[str, str]]:
 
 
 def _demo(db: Database) -> dict[str, tuple[str, str]]:
-    from ipcity.meetings.demo import seed_meetings_demo
-    from ipcity.protection.demo import seed_protection_demo
-    from ipcity.workspace.demo_seed import seed_demo
+    from ipcity.demo.meetings import seed_meetings_demo
+    from ipcity.demo.protection import seed_protection_demo
+    from ipcity.demo.workspace_seed import seed_demo
 
     with db.write() as s:
         logins = seed_demo(s, today=DEMO_TODAY)

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ipcity.meetings.demo import seed_meetings_demo
+from ipcity.demo.meetings import seed_meetings_demo
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.web.app import create_app
 from ipcity.web.config import WebSettings
 from ipcity.workspace.actions import do_set_password
 from ipcity.workspace.db import open_db
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import User
 from ipcity.workspace.permissions import system_actor
 

@@ -24,12 +24,12 @@ PASSWORD = "a password for the demo"
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    from ipcity.demo.workspace_seed import seed_demo
     from ipcity.samplecity.generator import generate
     from ipcity.warehouse.ingest import ingest
     from ipcity.warehouse.store import Warehouse
     from ipcity.workspace.actions import do_set_password
     from ipcity.workspace.db import open_db
-    from ipcity.workspace.demo_seed import seed_demo
     from ipcity.workspace.permissions import system_actor
     from ipcity.workspace.queries import get_user_by_name
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.errors import IpcityError
 from ipcity.workspace import auth
 from ipcity.workspace.db import Database
-from ipcity.workspace.demo_seed import seed_demo
 from ipcity.workspace.models import (
     IndicatorTarget,
     Notice,

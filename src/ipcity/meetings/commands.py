@@ -101,7 +101,7 @@ def meetings_seed_demo(
     db: str | None = DB_OPTION,
 ) -> None:
     """Seed the demo meetings and portal (after ``ipcity workspace seed-demo``)."""
-    from ipcity.meetings.demo import seed_meetings_demo
+    from ipcity.demo.meetings import seed_meetings_demo
 
     database = _open(db)
     try:

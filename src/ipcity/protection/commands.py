@@ -299,7 +299,7 @@ def protection_seed_demo(
     db: str | None = DB_OPTION,
 ) -> None:
     """Add a year of synthetic cases (演示数据) to the demo workspace."""
-    from ipcity.protection.demo import seed_protection_demo
+    from ipcity.demo.protection import seed_protection_demo
 
     database = _open(db)
     try:

@@ -1,8 +1,8 @@
-"""CLI: ``ipcity demo`` (the whole product on the synthetic sample city) and ``ipcity sample``."""
+"""CLI: ``ipcity sample`` (the synthetic sample city's tables; ``ipcity demo`` builds on it from
+``ipcity.demo``)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +10,6 @@ import typer
 
 from ipcity.console import progress
 from ipcity.errors import IpcityError
-from ipcity.warehouse.store import Warehouse
-
-DEMO_MARKER = "demo.json"
 
 
 def sample_command(
@@ -40,46 +37,6 @@ def sample_command(
         f"wrote {len(summary.files)} files ({summary.bytes_written / 1e6:,.0f} MB) to "
         f"{summary.out_dir}: " + ", ".join(f"{n:,} {t}" for t, n in summary.rows.items() if n)
     )
-
-
-def build_demo_warehouse(wh: Warehouse, *, scale: float, seed: int, rebuild: bool) -> bool:
-    """Generate and ingest the sample city (and the world sample for clusters) unless this
-    warehouse already holds the same demo. Returns True when it (re)built."""
-    from ipcity.samplecity import generate
-    from ipcity.warehouse.ingest import ingest
-
-    marker = wh.directory / DEMO_MARKER
-    wanted = {"scale": scale, "seed": seed}
-    if not rebuild and marker.exists() and json.loads(marker.read_text()) == wanted:
-        return False
-    if wh.count("ingest_runs") and not rebuild and not marker.exists():
-        raise IpcityError(
-            f"{wh.directory} already holds other data; use another --warehouse for the demo "
-            "or pass --rebuild to replace it"
-        )
-    wh.reset()
-    source = wh.directory / "sample-city"
-    with progress("sample city") as update:
-        generate(
-            source,
-            scale=scale,
-            seed=seed,
-            overwrite=True,
-            progress=lambda done, total: update("generating patents", done, total),
-        )
-    with progress("ingest") as update:
-        report = ingest(wh, [source], progress=update)
-    failed = [f for f in report.files if f.status == "failed"]
-    if failed:
-        raise IpcityError(f"demo ingest failed: {failed[0].message}")
-    world = wh.directory / "world-sample"
-    from ipcity.clusters.sample import generate_world_sample
-
-    generate_world_sample(world, seed=seed)
-    with progress("ingest world sample") as update:
-        ingest(wh, [world], progress=update)
-    marker.write_text(json.dumps(wanted))
-    return True
 
 
 def register(app: typer.Typer) -> None:

@@ -241,7 +241,7 @@ def ws_seed_demo(
     db: str | None = DB_OPTION,
 ) -> None:
     """Seed the demo joint conference (演示数据) into an empty workspace; prints the logins."""
-    from ipcity.workspace.demo_seed import seed_demo
+    from ipcity.demo.workspace_seed import seed_demo
 
     database = _open(db)
     try:

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.demo import workspace_data as D
 from ipcity.errors import IpcityError
-from ipcity.workspace import demo_data as D
 from ipcity.workspace.actions import (
     EvidenceUpload,
     do_accept_report,

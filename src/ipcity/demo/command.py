@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ipcity.demo.warehouse import build_demo_warehouse
 from ipcity.errors import IpcityError
 from ipcity.settings import REPORTING_OFFICE, population_lag, workspace_db_url
 from ipcity.warehouse.store import Warehouse
@@ -81,10 +82,10 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
     """Seed the demo conference into an empty workspace DB; None when it was seeded before."""
     from sqlalchemy import func, select
 
+    from ipcity.demo.baselines import baselines_from_engine
+    from ipcity.demo.workspace_seed import seed_demo
     from ipcity.workspace.actions.actuals import do_refresh_computed_actuals
     from ipcity.workspace.db import open_db
-    from ipcity.workspace.demo_baselines import baselines_from_engine
-    from ipcity.workspace.demo_seed import seed_demo
     from ipcity.workspace.models import Unit, on_app_day
     from ipcity.workspace.permissions import system_actor
 
@@ -106,8 +107,8 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
 
 def _seed_areas(session: Any, wh: Warehouse) -> None:
     """Meetings/portal and IP protection demo data (each area ships its own seed)."""
-    from ipcity.meetings.demo import seed_meetings_demo
-    from ipcity.protection.demo import seed_protection_demo
+    from ipcity.demo.meetings import seed_meetings_demo
+    from ipcity.demo.protection import seed_protection_demo
 
     seed_meetings_demo(session, today=DEMO_TODAY, warehouse=wh)
     seed_protection_demo(session, today=DEMO_TODAY)
@@ -125,8 +126,6 @@ def demo_command(
     port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
     """Build the sample city, show its headline indicators, seed the demo conference, serve."""
-    from ipcity.samplecity.commands import build_demo_warehouse
-
     with Warehouse(warehouse) as wh:
         built = build_demo_warehouse(wh, scale=scale, seed=seed, rebuild=rebuild)
         if not built:

@@ -1,7 +1,7 @@
 """Synthetic protection cases (演示数据) for the demo workspace.
 
 ``seed_protection_demo(session, today=..., year=2023)`` adds a year of synthetic cases across
-the member units of the demo joint conference (``workspace.demo_seed.seed_demo`` first), plus
+the member units of the demo joint conference (``demo.workspace_seed.seed_demo`` first), plus
 the whole year before (its open cases are the backlog pending on 1 January), a few
 transfers and joint cases, and — when the demo plan FYP14 exists — three plan targets that read
 protection indicators, refreshed at once.
@@ -59,9 +59,9 @@ class Caseload:
     unit: str  # unit code
     kind: str
     per_year: int
-    ip_mix: tuple[tuple[str, float], ...]
     median_days: float
     sigma: float
+    ip_mix: tuple[tuple[str, float], ...]
     outcomes: tuple[tuple[str, float], ...]
     number: str  # case number pattern: {y} year, {n} sequence
     foreign: float = 0.03
@@ -72,162 +72,66 @@ class Caseload:
     district: str | None = None  # all cases in this district (a district's own unit)
 
 
+def _mix(text: str) -> tuple[tuple[str, float], ...]:
+    """A share mix written as text: ``"copyright .55, trademark .45"``."""
+    pairs = (item.split() for item in text.split(","))
+    return tuple((name, float(share)) for name, share in pairs)
+
+
+# One caseload a row: unit, kind, cases a year, median days to close, spread (log-normal sigma),
+# IP types, outcomes, case number; then the optional shares and money medians.
+# fmt: off
 CASELOADS: tuple[Caseload, ...] = (
-    Caseload(
-        "COURT",
-        "civil",
-        2000,
-        (
-            ("copyright", 0.55),
-            ("trademark", 0.25),
-            ("patent", 0.12),
-            ("trade_secret", 0.03),
-            ("other", 0.05),
-        ),
-        100,
-        0.6,
-        (
-            ("withdrawn", 0.45),
-            ("mediated", 0.15),
-            ("upheld", 0.18),
-            ("partly_upheld", 0.15),
-            ("dismissed", 0.07),
-        ),
-        "({y})沪73知民初演示{n:05d}号",
-        foreign=0.08,
-        claimed=300_000,
-    ),
-    Caseload(
-        "COURT",
-        "criminal",
-        30,
-        (("trademark", 0.8), ("copyright", 0.12), ("trade_secret", 0.08)),
-        70,
-        0.5,
-        (("convicted", 0.97), ("acquitted", 0.03)),
-        "({y})沪03刑初演示{n:04d}号",
-        fines=100_000,
-    ),
-    Caseload(
-        "COURT",
-        "admin_litigation",
-        20,
-        (("trademark", 0.6), ("patent", 0.4)),
-        120,
-        0.5,
-        (("dismissed", 0.85), ("upheld", 0.1), ("withdrawn", 0.05)),
-        "({y})沪73行初演示{n:04d}号",
-        foreign=0.2,
-    ),
-    Caseload(
-        "PROCURATORATE",
-        "prosecution",
-        30,
-        (("trademark", 0.82), ("copyright", 0.1), ("trade_secret", 0.08)),
-        35,
-        0.4,
-        (("prosecuted", 0.88), ("not_prosecuted", 0.12)),
-        "沪检知刑诉〔{y}〕演示{n:04d}号",
-        cross=0.05,
-    ),
-    Caseload(
-        "SAMR",
-        "admin_enforcement",
-        150,
-        (("trademark", 0.75), ("patent", 0.15), ("geographical_indication", 0.05), ("other", 0.05)),
-        55,
-        0.45,
-        (("penalized", 0.8), ("transferred", 0.08), ("other", 0.12)),
-        "沪市监执处〔{y}〕演示{n:04d}号",
-        cross=0.06,
-        fines=30_000,
-    ),
-    Caseload(
-        "COPYRIGHT",
-        "admin_enforcement",
-        20,
-        (("copyright", 1.0),),
-        60,
-        0.45,
-        (("penalized", 0.85), ("other", 0.15)),
-        "沪版执〔{y}〕演示{n:04d}号",
-        fines=20_000,
-    ),
-    Caseload(
-        "CUSTOMS",
-        "customs_seizure",
-        300,
-        (("trademark", 0.93), ("patent", 0.04), ("copyright", 0.03)),
-        25,
-        0.5,
-        (("seized", 0.9), ("released", 0.1)),
-        "沪关知字〔{y}〕演示{n:04d}号",
-        foreign=0.6,
-        cross=0.02,
-        seized=50_000,
-    ),
-    Caseload(
-        "JUSTICE",
-        "mediation",
-        250,
-        (("copyright", 0.4), ("trademark", 0.35), ("patent", 0.2), ("other", 0.05)),
-        18,
-        0.6,
-        (("mediated", 0.62), ("settled", 0.06), ("mediation_failed", 0.28), ("withdrawn", 0.04)),
-        "沪知调〔{y}〕演示{n:04d}号",
-        cross=0.05,
-        claimed=100_000,
-    ),
-    Caseload(
-        "JUSTICE",
-        "arbitration",
-        10,
-        (("patent", 0.4), ("trade_secret", 0.3), ("trademark", 0.3)),
-        110,
-        0.4,
-        (("upheld", 0.35), ("partly_upheld", 0.25), ("settled", 0.3), ("dismissed", 0.1)),
-        "沪仲知〔{y}〕演示{n:04d}号",
-        foreign=0.3,
-        claimed=1_000_000,
-    ),
-    Caseload(
-        "SIPA",
-        "admin_ruling",
-        60,
-        (("patent", 1.0),),
-        95,
-        0.35,
-        (("upheld", 0.55), ("dismissed", 0.1), ("mediated", 0.2), ("withdrawn", 0.15)),
-        "沪知裁字〔{y}〕演示{n:04d}号",
-        foreign=0.1,
-        cross=0.04,
-    ),
-    Caseload(
-        "310115",
-        "admin_enforcement",
-        40,
-        (("trademark", 0.8), ("patent", 0.1), ("copyright", 0.1)),
-        50,
-        0.45,
-        (("penalized", 0.85), ("other", 0.15)),
-        "浦市监案处〔{y}〕演示{n:04d}号",
-        cross=0.05,
-        fines=20_000,
-        district="310115",
-    ),
-    Caseload(
-        "310104",
-        "admin_enforcement",
-        15,
-        (("trademark", 0.8), ("copyright", 0.2)),
-        50,
-        0.45,
-        (("penalized", 0.85), ("other", 0.15)),
-        "徐市监案处〔{y}〕演示{n:04d}号",
-        fines=20_000,
-        district="310104",
-    ),
+    Caseload("COURT", "civil", 2000, 100, 0.6,
+             _mix("copyright .55, trademark .25, patent .12, trade_secret .03, other .05"),
+             _mix("withdrawn .45, mediated .15, upheld .18, partly_upheld .15, dismissed .07"),
+             "({y})沪73知民初演示{n:05d}号", foreign=0.08, claimed=300_000),
+    Caseload("COURT", "criminal", 30, 70, 0.5,
+             _mix("trademark .8, copyright .12, trade_secret .08"),
+             _mix("convicted .97, acquitted .03"),
+             "({y})沪03刑初演示{n:04d}号", fines=100_000),
+    Caseload("COURT", "admin_litigation", 20, 120, 0.5,
+             _mix("trademark .6, patent .4"),
+             _mix("dismissed .85, upheld .1, withdrawn .05"),
+             "({y})沪73行初演示{n:04d}号", foreign=0.2),
+    Caseload("PROCURATORATE", "prosecution", 30, 35, 0.4,
+             _mix("trademark .82, copyright .1, trade_secret .08"),
+             _mix("prosecuted .88, not_prosecuted .12"),
+             "沪检知刑诉〔{y}〕演示{n:04d}号", cross=0.05),
+    Caseload("SAMR", "admin_enforcement", 150, 55, 0.45,
+             _mix("trademark .75, patent .15, geographical_indication .05, other .05"),
+             _mix("penalized .8, transferred .08, other .12"),
+             "沪市监执处〔{y}〕演示{n:04d}号", cross=0.06, fines=30_000),
+    Caseload("COPYRIGHT", "admin_enforcement", 20, 60, 0.45,
+             _mix("copyright 1.0"),
+             _mix("penalized .85, other .15"),
+             "沪版执〔{y}〕演示{n:04d}号", fines=20_000),
+    Caseload("CUSTOMS", "customs_seizure", 300, 25, 0.5,
+             _mix("trademark .93, patent .04, copyright .03"),
+             _mix("seized .9, released .1"),
+             "沪关知字〔{y}〕演示{n:04d}号", foreign=0.6, cross=0.02, seized=50_000),
+    Caseload("JUSTICE", "mediation", 250, 18, 0.6,
+             _mix("copyright .4, trademark .35, patent .2, other .05"),
+             _mix("mediated .62, settled .06, mediation_failed .28, withdrawn .04"),
+             "沪知调〔{y}〕演示{n:04d}号", cross=0.05, claimed=100_000),
+    Caseload("JUSTICE", "arbitration", 10, 110, 0.4,
+             _mix("patent .4, trade_secret .3, trademark .3"),
+             _mix("upheld .35, partly_upheld .25, settled .3, dismissed .1"),
+             "沪仲知〔{y}〕演示{n:04d}号", foreign=0.3, claimed=1_000_000),
+    Caseload("SIPA", "admin_ruling", 60, 95, 0.35,
+             _mix("patent 1.0"),
+             _mix("upheld .55, dismissed .1, mediated .2, withdrawn .15"),
+             "沪知裁字〔{y}〕演示{n:04d}号", foreign=0.1, cross=0.04),
+    Caseload("310115", "admin_enforcement", 40, 50, 0.45,
+             _mix("trademark .8, patent .1, copyright .1"),
+             _mix("penalized .85, other .15"),
+             "浦市监案处〔{y}〕演示{n:04d}号", cross=0.05, fines=20_000, district="310115"),
+    Caseload("310104", "admin_enforcement", 15, 50, 0.45,
+             _mix("trademark .8, copyright .2"),
+             _mix("penalized .85, other .15"),
+             "徐市监案处〔{y}〕演示{n:04d}号", fines=20_000, district="310104"),
 )
+# fmt: on
 
 # Where city-level cases arise (weights roughly by economic activity).
 DISTRICT_WEIGHTS: tuple[tuple[str, float], ...] = (
@@ -576,7 +480,7 @@ def _seed_targets(session: Session, year: int) -> int:
         )
         made += 1
     refresh_live_actuals(session, years=[year - 1, year])
-    from ipcity.workspace.demo_baselines import baselines_from_engine
+    from ipcity.demo.baselines import baselines_from_engine
 
     baselines_from_engine(session)
     return made
