@@ -153,3 +153,36 @@ def test_a_locked_sqlite_database_is_a_503_with_retry_after(tmp_path: Path) -> N
         assert api.json()["error"] == "error.busy"
     finally:
         db.dispose()
+
+
+def test_no_more_requests_inside_than_slots() -> None:
+    """50 requests at once through RequestSlots(3): never more than 3 inside the app (each
+    holds its connection across awaits, as a request does across thread-pool trips)."""
+    import asyncio
+
+    from ipcity.web.request_slots import RequestSlots
+
+    inside = 0
+    most = 0
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        await asyncio.sleep(0.01)
+        inside -= 1
+
+    gate = RequestSlots(app, slots=3)
+
+    async def rush() -> None:
+        async def nothing() -> Any:
+            return {"type": "http.request"}
+
+        async def drop(_message: Any) -> None:
+            return None
+
+        pages = [gate({"type": "http", "path": "/"}, nothing, drop) for _ in range(50)]
+        await asyncio.gather(*pages)
+
+    asyncio.run(rush())
+    assert most == 3
