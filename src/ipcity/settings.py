@@ -236,7 +236,8 @@ class Settings:
     # --- the web app ----------------------------------------------------------------------
     web_threads: int | None = setting(
         "IPCITY_WEB_THREADS",
-        "Requests handled at once per worker, 1 to 64 (default 10).",
+        "Requests handled at once per worker, 1 to 64 (default 10); the database connection "
+        "pool is sized from it.",
         _whole(1, 64),
     )
     cookie_secure: bool | None = setting(

@@ -40,6 +40,7 @@ from ipcity.web.middleware import (
     SessionMiddleware,
 )
 from ipcity.web.nav import NavItem
+from ipcity.web.request_slots import RequestSlots
 from ipcity.web.routing import API_PREFIX
 from ipcity.web.visibility import ApiGate, PageGate
 from ipcity.workspace import auth, queries
@@ -88,7 +89,10 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     settings = settings or WebSettings.from_env()
     owns_db = db is None
     if db is None:
-        db = open_db(settings.db_url or workspace_db_url(None, settings.warehouse))
+        db = open_db(
+            settings.db_url or workspace_db_url(None, settings.warehouse),
+            threads=settings.threads,  # a connection for every request let in at once
+        )
     secret = auth.ensure_secret_key(db)
 
     @contextlib.asynccontextmanager
@@ -139,7 +143,9 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     install_static(app, static_dirs)
     install_error_handlers(app)
 
-    # Added innermost first: the session is read before the locale, both inside gzip.
+    # Added innermost first: at most `threads` requests reach the routes (and the database)
+    # at once; the session is read before the locale, both inside gzip.
+    app.add_middleware(RequestSlots, slots=settings.threads)
     app.add_middleware(
         SessionMiddleware,
         secret=secret,

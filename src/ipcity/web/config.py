@@ -9,9 +9,9 @@ from pathlib import Path
 from ipcity.settings import Settings, current
 from ipcity.workspace.auth_sessions import SessionPolicy
 
-# Requests handled at once per worker process (the rest wait in line; the event loop stays
-# free): under the database pool's 15 connections (SQLAlchemy's 5 + 10 overflow), since a
-# request may briefly hold two (its transaction and the session bookkeeping).
+# Requests handled at once per worker process (the rest wait in line on the event loop,
+# holding nothing: web/request_slots.py); the database pool is sized from it
+# (workspace/db.py pool_limits: two connections a request, plus a few for background work).
 WEB_THREADS = 10
 # OWASP ASVS 3.3.2 (level 2): log in again after 30 minutes without a request, and at the
 # latest after 12 hours (a working day).

@@ -16,7 +16,8 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
@@ -279,6 +280,29 @@ async def out_of_range_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 422, _title(422), message)
 
 
+# Seconds a client is asked to wait after the database was busy (a 503).
+BUSY_RETRY_AFTER = 5
+
+
+async def database_busy(request: Request, exc: Exception) -> Response:
+    """The database could not serve the request in time: SQLite still locked after its busy
+    timeout, no connection free in the pool, the PostgreSQL server unreachable. Load, not a
+    bug: 503 with ``Retry-After`` (JSON on the API, a page elsewhere), nothing written (the
+    transaction was rolled back)."""
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    message = gettext("The database is busy. Please try again in a few seconds.")
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+    if is_api(request):
+        return JSONResponse(
+            {"error": "error.busy", "params": {}, "message": message},
+            status_code=503,
+            headers=headers,
+        )
+    page = error_page(request, 503, _title(503), message)
+    page.headers.update(headers)
+    return page
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     """A bug: logged with its traceback; the client gets the documented error shape (JSON on
     the API, a page in the user's language) and no internals."""
@@ -309,4 +333,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IpcityError, ipcity_error)
     app.add_exception_handler(OverflowError, out_of_range_error)
     app.add_exception_handler(DataError, out_of_range_error)
+    app.add_exception_handler(OperationalError, database_busy)
+    app.add_exception_handler(PoolTimeout, database_busy)
     app.add_exception_handler(Exception, unexpected_error)

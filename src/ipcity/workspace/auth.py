@@ -147,18 +147,28 @@ def authenticate(
     now: datetime | None = None,
 ) -> Actor:
     """Check a login and return the user's Actor, or raise LoginLocked / LoginFailed /
-    UserInactive. Runs its own transaction so a failed attempt is recorded even though the
-    call raises."""
+    UserInactive. Runs its own transactions so a failed attempt is recorded even though the
+    call raises.
+
+    The password is checked (argon2: tens of milliseconds of CPU) between two short
+    transactions, never inside one: on SQLite a write transaction holds the database's one
+    write lock, so 50 logins at once queued behind each other's hashing until "database is
+    locked"; on PostgreSQL the connection sat idle in its transaction. The lock state is read
+    again in the write transaction, so attempts running in parallel cannot slip past it."""
     name = normalise_username(username)
     client = (client or "unknown")[:64]
     now = now or utcnow()
-    with db.write() as session:
+    with db.read() as session:
         state = lock_state(session, name, client, now)
         if state.locked:
             raise LoginLocked(state.retry_after)
         user = session.scalar(select(User).where(User.username == name))
-        ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-        ok = ok and user is not None
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    ok = ok and user is not None
+    with db.write() as session:
+        state = lock_state(session, name, client, now)
+        if state.locked:  # failures recorded meanwhile by parallel attempts
+            raise LoginLocked(state.retry_after)
         session.add(LoginAttempt(username=name, client=client, at=now, success=ok))
         # Keep the table small: attempts older than a day no longer matter.
         session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
@@ -167,10 +177,11 @@ def authenticate(
     if not user.active:
         raise UserInactive()
     if _hasher.check_needs_rehash(user.password_hash):
+        rehashed = _hasher.hash(password)  # outside the transaction, like the check
         with db.write() as session:
             fresh = session.get(User, user.id)
-            if fresh is not None:
-                fresh.password_hash = _hasher.hash(password)
+            if fresh is not None and fresh.password_hash == user.password_hash:
+                fresh.password_hash = rehashed
     return Actor.from_user(user)
 
 

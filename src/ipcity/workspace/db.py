@@ -98,14 +98,36 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
 
-def _sqlite_setup(engine: Engine) -> None:
+# Connections a request may hold at once: its own transaction, plus the short write that
+# records a page session's use (web/deps.py ``_touch``) or ends it.
+CONNECTIONS_PER_REQUEST = 2
+# Beyond the requests: the report worker's thread, the setup check, a CLI-style helper.
+BACKGROUND_CONNECTIONS = 4
+
+
+def pool_limits(threads: int) -> tuple[int, int]:
+    """``(pool_size, max_overflow)`` for ``threads`` requests at once: ``threads`` kept open,
+    up to ``CONNECTIONS_PER_REQUEST * threads + BACKGROUND_CONNECTIONS`` in all, so a
+    request never waits for a connection (the web app admits at most ``threads`` requests at
+    once, see web/middleware.py ``RequestSlots``)."""
+    most = CONNECTIONS_PER_REQUEST * threads + BACKGROUND_CONNECTIONS
+    return threads, most - threads
+
+
+# Seconds a SQLite statement waits for another writer before "database is locked" (the web
+# answers that with a 503 and Retry-After). Writers hold the lock briefly: no password
+# hashing or sheet reading inside a write transaction.
+SQLITE_BUSY_SECONDS = 30.0
+
+
+def _sqlite_setup(engine: Engine, busy_seconds: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.close()
 
@@ -123,11 +145,17 @@ def open_db(
     upgrade_schema: bool = True,
     schema: str | None = None,
     echo: bool = False,
+    threads: int | None = None,
+    busy_seconds: float = SQLITE_BUSY_SECONDS,
 ) -> Database:
     """Open the workspace DB at ``url`` (default: ``settings.workspace_db_url()``).
 
     ``schema`` (PostgreSQL only) puts every table in that schema via ``search_path``.
     With ``upgrade_schema`` (the default) the schema is migrated to head first.
+    ``threads``: how many requests use the database at once (the web server's
+    ``IPCITY_WEB_THREADS``); the connection pool is sized so none of them waits for a
+    connection (:func:`pool_limits`). None: SQLAlchemy's default pool (5 + 10 overflow).
+    ``busy_seconds`` (SQLite only): how long a statement waits for another writer.
     """
     url = url or workspace_db_url()
     try:
@@ -140,15 +168,17 @@ def open_db(
         db_path = parsed.database
         if db_path and db_path != ":memory:":
             Path(db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        kwargs["connect_args"] = {"timeout": busy_seconds, "check_same_thread": False}
     elif backend == "postgresql":
         if schema:
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
     else:
         raise IpcityError(f"unsupported workspace database {backend!r} (use sqlite or postgresql)")
+    if threads is not None:
+        kwargs["pool_size"], kwargs["max_overflow"] = pool_limits(threads)
     engine = create_engine(parsed, **kwargs)
     if backend == "sqlite":
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, busy_seconds)
     if upgrade_schema:
         try:
             upgrade(engine)
