@@ -23,6 +23,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
+from ipcity.i18n import KEYS_DOMAIN, PACKAGE_DIR, area_keys, placeholders
 from ipcity.web.i18n import LOCALES, WEB_LOCALE_DIR, catalog_files, load_catalog
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -133,6 +134,25 @@ def missing(paths: Iterable[Path] | None = None) -> dict[str, list[MsgId]]:
     return out
 
 
+def key_gaps() -> dict[str, list[str]]:
+    """Message keys of the areas' ``keys.po`` that a language lacks, leaves empty, or whose
+    ``{placeholders}`` differ between zh and en (reported under both locales)."""
+    out: dict[str, list[str]] = {locale: [] for locale in LOCALES}
+    areas = sorted(
+        {p.parts[-5] for p in PACKAGE_DIR.glob(f"*/locale/*/LC_MESSAGES/{KEYS_DOMAIN}.po")}
+    )
+    for area in areas:
+        for key, (zh, en) in area_keys(area).items():
+            if not zh:
+                out["zh_CN"].append(f"{area}:{key}")
+            if not en:
+                out["en"].append(f"{area}:{key}")
+            if zh and en and placeholders(zh) != placeholders(en):
+                for locale in LOCALES:
+                    out[locale].append(f"{area}:{key} (placeholders differ)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ipcity.web.catalogs")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -146,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(f"{locale}: {n} new\n")
         return 0
     gaps = missing()
+    for locale, keys in key_gaps().items():
+        gaps[locale] = [*gaps[locale], *keys]
     for locale, ids in gaps.items():
         for key in ids:
             sys.stdout.write(f"{locale}: missing {key!r}\n")
