@@ -15,6 +15,9 @@ msgid is shown). The app reads the ``.po`` files directly; there is nothing to c
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -134,10 +137,44 @@ def missing(paths: Iterable[Path] | None = None) -> dict[str, list[MsgId]]:
     return out
 
 
-def key_gaps() -> dict[str, list[str]]:
-    """Message keys of the areas' ``keys.po`` that a language lacks, leaves empty, or whose
-    ``{placeholders}`` differ between zh and en (reported under both locales)."""
+KEY_KEYWORDS = {"render": None, "msg": None, "msg_marked": None, "has_key": None, "known": None}
+KEY_SHAPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+def used_keys(paths: Iterable[Path] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Message keys written literally in the code and templates (the first argument of
+    ``render``/``msg``/``msg_marked``/``has_key``/``known``), found by Babel's extractor (the one
+    ``pybabel extract`` runs) -> where they are used. Keys built at run time
+    (``f"status.{s}"``) are checked by each area's tests."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for f in _files(paths if paths is not None else [PACKAGE_DIR]):
+        if "locale" in f.parts or f.name == "catalogs.py":
+            continue
+        method = "jinja2.ext:babel_extract" if f.suffix == ".html" else "python"
+        options = JINJA_OPTIONS if f.suffix == ".html" else {}
+        with contextlib.redirect_stderr(io.StringIO()):  # Babel warns on render("") etc.
+            extracted = extract_from_file(method, str(f), keywords=KEY_KEYWORDS, options=options)
+        for lineno, message, _comments, _context in extracted:
+            if (
+                isinstance(message, str)
+                and KEY_SHAPE.fullmatch(message)
+                and message.rsplit(".", 1)[1] not in ("html", "txt", "xml", "json")
+            ):
+                found.setdefault(message, []).append((str(f), lineno))
+    return found
+
+
+def key_gaps(paths: Iterable[Path] | None = None) -> dict[str, list[str]]:
+    """Message keys used in the code but missing from the catalogs, and keys of the areas'
+    ``keys.po`` that a language lacks, leaves empty, or whose ``{placeholders}`` differ between
+    zh and en (reported under both locales)."""
     out: dict[str, list[str]] = {locale: [] for locale in LOCALES}
+    used = sorted(used_keys(paths))
+    for locale in LOCALES:
+        cat = load_catalog(locale)
+        for key in used:
+            if not cat.singular.get(key):
+                out[locale].append(f"{key} (used in the code)")
     areas = sorted(
         {p.parts[-5] for p in PACKAGE_DIR.glob(f"*/locale/*/LC_MESSAGES/{KEYS_DOMAIN}.po")}
     )
