@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ipcity.i18n import area_keys, placeholders
 from ipcity.meetings import messages
 from ipcity.meetings.actions.meetings import TRANSITIONS
 from ipcity.meetings.models import (
@@ -17,7 +18,6 @@ from ipcity.meetings.models import (
     SNAPSHOT_SOURCES,
     SNAPSHOT_STATUSES,
 )
-from ipcity.workspace import messages as ws_messages
 
 SRC = Path(messages.__file__).parent
 PREFIXES = (
@@ -53,19 +53,19 @@ def _used() -> set[str]:
 
 def test_every_used_key_is_translated() -> None:
     used = _used()
-    known = set(messages.MESSAGES) | set(ws_messages.MESSAGES)
+    known = set(area_keys("meetings")) | set(area_keys("workspace"))
     assert sorted(k for k in used if k not in known) == []
-    for key, (zh, en) in messages.MESSAGES.items():
+    for key, (zh, en) in area_keys("meetings").items():
         assert zh and en, key
-        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+        assert placeholders(zh) == placeholders(en), key
 
 
 def test_no_key_shadows_the_workspace() -> None:
-    assert set(messages.MESSAGES) & set(ws_messages.MESSAGES) == set()
+    assert set(area_keys("meetings")) & set(area_keys("workspace")) == set()
 
 
 def test_no_unused_key() -> None:
-    unused = set(messages.MESSAGES) - _used()
+    unused = set(area_keys("meetings")) - _used()
     assert sorted(unused) == []
 
 

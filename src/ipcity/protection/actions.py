@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ipcity.protection import messages as _messages  # noqa: F401  (registers message keys)
 from ipcity.protection.fields import AMOUNT_COLUMNS, SessionDistricts, case_fields, check_case
 from ipcity.protection.models import CaseUnit, ProtectionCase, Referral
 from ipcity.protection.permissions import EDIT_CASES, can_edit, require_record_for_unit

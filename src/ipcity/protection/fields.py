@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.protection import messages as _messages  # noqa: F401  (registers message keys)
 from ipcity.protection import vocab
 from ipcity.workspace.actions._common import Field, Invalid, ident, text
 from ipcity.workspace.models import Unit

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ipcity.evaluation.midterm import MidtermIndicatorRow, status_label
 from ipcity.evaluation.plan import MidtermEvaluation
 from ipcity.evaluation.tasks import CompletionRow
+from ipcity.i18n import has_key, render
 from ipcity.reports.document import (
     Align,
     Block,
@@ -49,10 +50,6 @@ from ipcity.reports.numbers import (
 )
 
 DASH = "—"
-
-
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def cell(value: float | None, kind: ValueKind, places: int = 0) -> str:
@@ -98,15 +95,7 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
             Chart(waterfall_chart(data.explained, lang)),
         ]
     if not sentences:
-        blocks.append(
-            Paragraph(
-                _t(
-                    lang,
-                    f"仓库中没有{data.year}年的指标数据。",
-                    f"The warehouse holds no indicator values for {data.year}.",
-                )
-            )
-        )
+        blocks.append(Paragraph(render("report.no_indicator_values", {"year": data.year}, lang)))
     rows = []
     for f in data.headline:
         unit = f.unit_zh if lang == "zh" else f.unit_en
@@ -123,24 +112,19 @@ def headline_section(data: ReportData, lang: Lang) -> Section:
         blocks.append(
             Table(
                 header=(
-                    _t(lang, "指标", "Indicator"),
-                    _t(lang, "单位", "Unit"),
-                    f"{data.year}" + _t(lang, "年", ""),
-                    f"{data.year - 1}" + _t(lang, "年", ""),
-                    _t(lang, "同比变化", "Change"),
+                    render("report.indicator", None, lang),
+                    render("report.unit", None, lang),
+                    render("report.year_column", {"year": data.year}, lang),
+                    render("report.year_column", {"year": data.year - 1}, lang),
+                    render("report.change", None, lang),
                 ),
                 rows=tuple(rows),
-                caption=_t(lang, f"{data.year}年主要指标", f"Headline figures, {data.year}"),
+                caption=render("report.headline_caption", {"year": data.year}, lang),
                 align=("left", "center", "right", "right", "right"),
-                note=_t(
-                    lang,
-                    "注：数量指标的变化为同比增长率，每万人口指标的变化为较上年增减值。",
-                    "Note: changes of counts are year-on-year growth rates; changes of "
-                    "per-10,000 figures are differences from the year before.",
-                ),
+                note=render("report.note_changes_of_counts_are_year_on_year", None, lang),
             )
         )
-    return Section(_t(lang, "主要指标完成情况", "Headline figures"), blocks, key="headline")
+    return Section(render("report.headline_figures", None, lang), blocks, key="headline")
 
 
 # ---------------------------------------------------------------- 2. plan indicators
@@ -178,7 +162,9 @@ def targets_section(ev: MidtermEvaluation, data: ReportData, lang: Lang) -> Sect
             (
                 r.name,
                 r.unit,
-                _t(lang, "约束性", "binding") if r.binding else _t(lang, "预期性", "expected"),
+                render("report.binding", None, lang)
+                if r.binding
+                else render("report.expected_kind", None, lang),
                 _with_year(fmt_plain(r.baseline_value, places=p), r.baseline_year, lang),
                 _with_year(
                     fmt_plain(r.actual_value, places=p) if r.actual_value is not None else DASH,
@@ -195,27 +181,23 @@ def targets_section(ev: MidtermEvaluation, data: ReportData, lang: Lang) -> Sect
         blocks.append(
             Table(
                 header=(
-                    _t(lang, "指标", "Indicator"),
-                    _t(lang, "单位", "Unit"),
-                    _t(lang, "属性", "Type"),
-                    _t(lang, "基期值", "Baseline"),
-                    _t(lang, "实际值", "Actual"),
-                    _t(lang, "目标值", "Target"),
-                    _t(lang, "目标完成进度", "Way to target"),
-                    _t(lang, "评价", "Assessment"),
+                    render("report.indicator", None, lang),
+                    render("report.unit", None, lang),
+                    render("report.type", None, lang),
+                    render("report.baseline", None, lang),
+                    render("report.actual", None, lang),
+                    render("report.target", None, lang),
+                    render("report.way_to_target", None, lang),
+                    render("report.assessment", None, lang),
                 ),
                 rows=tuple(rows),
-                caption=_t(lang, "规划指标与目标对照", "Plan indicators against targets"),
+                caption=render("report.plan_indicators_against_targets", None, lang),
                 align=("left", "center", "center", "right", "right", "right", "right", "center"),
-                note=_t(
-                    lang,
-                    "注：目标完成进度 =（实际值 − 基期值）÷（目标值 − 基期值）。",
-                    "Note: way to target = (actual − baseline) / (target − baseline).",
-                ),
+                note=render("report.note_way_to_target_actual_baseline_targe", None, lang),
             )
         )
     return Section(
-        _t(lang, "规划指标与目标对照", "Plan indicators against targets"), blocks, key="targets"
+        render("report.plan_indicators_against_targets", None, lang), blocks, key="targets"
     )
 
 
@@ -269,7 +251,7 @@ def district_subsection(c: DistrictComparison, lang: Lang) -> Section:
                 ChartSpec(
                     key=f"district-{c.indicator}",
                     kind="grouped_barh" if has_previous else "barh",
-                    title=f"{c.name(lang)}" + _t(lang, "（分区）", " by district"),
+                    title=f"{c.name(lang)}" + render("report.by_district", None, lang),
                     categories=tuple(r.name(lang) for r in ranked),
                     series=tuple(series),
                     value_label=unit,
@@ -300,13 +282,13 @@ def district_subsection(c: DistrictComparison, lang: Lang) -> Section:
     blocks.append(
         Table(
             header=(
-                _t(lang, "区", "District"),
-                f"{c.year}" + _t(lang, "年", ""),
-                f"{c.year - 1}" + _t(lang, "年", ""),
-                _t(lang, "同比变化", "Change"),
+                render("report.district", None, lang),
+                render("report.year_column", {"year": c.year}, lang),
+                render("report.year_column", {"year": c.year - 1}, lang),
+                render("report.change", None, lang),
             ),
             rows=tuple(rows),
-            caption=f"{c.name(lang)}" + _t(lang, "（分区）", " by district"),
+            caption=f"{c.name(lang)}" + render("report.by_district", None, lang),
             align=("left", "right", "right", "right"),
         )
     )
@@ -315,7 +297,7 @@ def district_subsection(c: DistrictComparison, lang: Lang) -> Section:
 
 def districts_section(data: ReportData, lang: Lang) -> Section:
     return Section(
-        _t(lang, "各区比较", "District comparison"),
+        render("report.district_comparison", None, lang),
         subsections=[district_subsection(c, lang) for c in data.districts],
         key="districts",
     )
@@ -327,13 +309,13 @@ def districts_section(data: ReportData, lang: Lang) -> Section:
 def _unit_table(rows: tuple[CompletionRow, ...] | list[CompletionRow], lang: Lang) -> Table:
     return Table(
         header=(
-            _t(lang, "牵头单位", "Lead unit"),
-            _t(lang, "任务数", "Tasks"),
-            _t(lang, "已完成", "Done"),
-            _t(lang, "其中按时", "On time"),
-            _t(lang, "逾期未完成", "Overdue"),
-            _t(lang, "推进中", "In progress"),
-            _t(lang, "完成率", "Completion"),
+            render("report.lead_unit", None, lang),
+            render("report.task_count", None, lang),
+            render("report.done", None, lang),
+            render("report.on_time", None, lang),
+            render("report.overdue", None, lang),
+            render("report.in_progress", None, lang),
+            render("report.completion", None, lang),
         ),
         rows=tuple(
             (
@@ -347,19 +329,15 @@ def _unit_table(rows: tuple[CompletionRow, ...] | list[CompletionRow], lang: Lan
             )
             for r in rows
         ),
-        caption=_t(lang, "各单位重点任务推进情况", "Key tasks by lead unit"),
+        caption=render("report.key_tasks_by_lead_unit", None, lang),
         align=("left", "right", "right", "right", "right", "right", "right"),
     )
 
 
 def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
-    title = _t(lang, "重点任务推进情况", "Key tasks")
+    title = render("report.key_tasks", None, lang)
     if not ts.work_plans and ts.overall.total == 0:
-        text = _t(
-            lang,
-            f"工作台中没有{year}年度推进计划。",
-            f"The workspace holds no work plan for {year}.",
-        )
+        text = render("report.no_work_plan", {"year": year}, lang)
         return Section(title, [Paragraph(text)], key="tasks")
     o = ts.overall
     day = fmt_date(ts.as_of, lang)
@@ -381,31 +359,31 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
                 ChartSpec(
                     key="tasks-by-unit",
                     kind="stacked_barh",
-                    title=_t(lang, "各单位重点任务推进情况", "Key tasks by lead unit"),
+                    title=render("report.key_tasks_by_lead_unit", None, lang),
                     categories=tuple(r.label for r in ts.by_unit),
                     series=(
                         Series(
-                            _t(lang, "按时完成", "Done on time"),
+                            render("report.done_on_time", None, lang),
                             tuple(float(r.done_on_time) for r in ts.by_unit),
                             "#27ae60",
                         ),
                         Series(
-                            _t(lang, "逾期完成", "Done late"),
+                            render("report.done_late", None, lang),
                             tuple(float(r.done_late) for r in ts.by_unit),
                             "#f1c40f",
                         ),
                         Series(
-                            _t(lang, "逾期未完成", "Overdue"),
+                            render("report.overdue", None, lang),
                             tuple(float(r.overdue) for r in ts.by_unit),
                             "#c0392b",
                         ),
                         Series(
-                            _t(lang, "推进中", "In progress"),
+                            render("report.in_progress", None, lang),
                             tuple(float(r.open) for r in ts.by_unit),
                             "#95a5a6",
                         ),
                     ),
-                    value_label=_t(lang, "项", "tasks"),
+                    value_label=render("report.tasks_unit", None, lang),
                     integer=True,
                 )
             )
@@ -415,10 +393,10 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
         blocks.append(
             Table(
                 header=(
-                    _t(lang, "任务", "Task"),
-                    _t(lang, "牵头单位", "Lead unit"),
-                    _t(lang, "完成时限", "Deadline"),
-                    _t(lang, "逾期天数", "Days overdue"),
+                    render("report.task", None, lang),
+                    render("report.lead_unit", None, lang),
+                    render("report.deadline", None, lang),
+                    render("report.days_overdue", None, lang),
                 ),
                 rows=tuple(
                     (
@@ -429,12 +407,12 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
                     )
                     for t in ts.overdue
                 ),
-                caption=_t(lang, "逾期未完成任务", "Overdue tasks"),
+                caption=render("report.overdue_tasks", None, lang),
                 align=("left", "left", "center", "right"),
             )
         )
     else:
-        blocks.append(Paragraph(_t(lang, "无逾期未完成任务。", "No task is overdue.")))
+        blocks.append(Paragraph(render("report.no_task_is_overdue", None, lang)))
     return Section(title, blocks, key="tasks")
 
 
@@ -518,16 +496,16 @@ def midterm_section(ev: MidtermEvaluation, lang: Lang) -> Section:
         blocks.append(
             Table(
                 header=(
-                    _t(lang, "指标", "Indicator"),
-                    _t(lang, "基期值", "Baseline"),
-                    _t(lang, "目标值", "Target"),
-                    _t(lang, "应达值", "Expected"),
-                    _t(lang, "实际值", "Actual"),
-                    _t(lang, "进度比", "Progress ratio"),
-                    _t(lang, "评价", "Class"),
+                    render("report.indicator", None, lang),
+                    render("report.baseline", None, lang),
+                    render("report.target", None, lang),
+                    render("report.expected_value", None, lang),
+                    render("report.actual", None, lang),
+                    render("report.progress_ratio", None, lang),
+                    render("report.class", None, lang),
                 ),
                 rows=tuple(ind_rows),
-                caption=_t(lang, "规划指标中期评估", "Mid-term evaluation of plan indicators"),
+                caption=render("report.mid_term_evaluation_of_plan_indicators", None, lang),
                 align=("left", "right", "right", "right", "right", "right", "center"),
             )
         )
@@ -535,16 +513,16 @@ def midterm_section(ev: MidtermEvaluation, lang: Lang) -> Section:
         blocks.append(
             Table(
                 header=(
-                    _t(lang, "领域", "Area"),
-                    _t(lang, "任务数", "Tasks"),
-                    _t(lang, "已完成", "Done"),
-                    _t(lang, "完成率", "Completion"),
-                    _t(lang, "应有进度", "Expected"),
-                    _t(lang, "评价", "Class"),
+                    render("report.area", None, lang),
+                    render("report.task_count", None, lang),
+                    render("report.done", None, lang),
+                    render("report.completion", None, lang),
+                    render("report.expected_progress", None, lang),
+                    render("report.class", None, lang),
                 ),
                 rows=tuple(
                     (
-                        r.label or _t(lang, "未归类", "Not assigned"),
+                        r.label or render("report.not_assigned", None, lang),
                         str(r.total),
                         str(r.done),
                         fmt_percent(r.completion_rate, 1)
@@ -555,12 +533,12 @@ def midterm_section(ev: MidtermEvaluation, lang: Lang) -> Section:
                     )
                     for r in ev.tasks_by_area
                 ),
-                caption=_t(lang, "重点任务完成情况（分领域）", "Key tasks by plan area"),
+                caption=render("report.key_tasks_by_plan_area", None, lang),
                 align=("left", "right", "right", "right", "right", "center"),
             )
         )
     blocks.append(Paragraph(rule, "note"))
-    return Section(_t(lang, "规划中期评估", "Mid-term evaluation"), blocks, key="midterm")
+    return Section(render("report.mid_term_evaluation", None, lang), blocks, key="midterm")
 
 
 # ---------------------------------------------------------------- assessment (optional)
@@ -571,12 +549,6 @@ def assessment_section(data: ReportData, lang: Lang) -> Section | None:
     if res is None or not res.scores:
         return None
     subsections = []
-    group_names = {
-        "district": ("各区", "Districts"),
-        "municipal": ("市级成员单位", "Municipal member units"),
-        "office": ("联席会议办公室", "Office"),
-        "all": ("全部单位", "All units"),
-    }
     for group in dict.fromkeys(s.group for s in res.scores):
         members = [s for s in res.scores if s.group == group]
         items = [
@@ -585,9 +557,9 @@ def assessment_section(data: ReportData, lang: Lang) -> Section | None:
             if any(b.item_id == i.id for m in members for b in m.breakdown)
         ]
         header = (
-            _t(lang, "名次", "Rank"),
-            _t(lang, "单位", "Unit"),
-            _t(lang, "得分", "Score"),
+            render("report.rank", None, lang),
+            render("report.unit", None, lang),
+            render("report.score", None, lang),
             *((i.label if lang == "zh" else i.label_en) for i in items),
         )
         rows = []
@@ -606,27 +578,28 @@ def assessment_section(data: ReportData, lang: Lang) -> Section | None:
                     ),
                 )
             )
-        zh, en = group_names.get(group, (group, group))
+        group_key = f"report.assessment_group.{group}"
         right: tuple[Align, ...] = tuple("right" for _ in items)
         align: tuple[Align, ...] = ("center", "left", "right", *right)
         subsections.append(
             Section(
-                _t(lang, zh, en),
+                render(group_key, None, lang) if has_key(group_key) else group,
                 [Table(header=header, rows=tuple(rows), align=align, wrap=1)],
                 key=f"assessment-{group}",
             )
         )
     lead = Paragraph(
-        _t(
+        render(
+            "report.assessment_lead",
+            {
+                "scheme": res.scheme.name if lang == "zh" else res.scheme.name_en,
+                "date": fmt_date(res.as_of, lang),
+            },
             lang,
-            f"按照《{res.scheme.name}》，截至{fmt_date(res.as_of, 'zh')}的考核得分和名次如下"
-            "（得分相同者名次并列）。",
-            f"Scores and ranks as of {fmt_date(res.as_of, 'en')} under “{res.scheme.name_en}” "
-            "(equal scores share a rank).",
         )
     )
     return Section(
-        _t(lang, "成员单位和各区考核", "Assessment of member units and districts"),
+        render("report.assessment_of_member_units_and_districts", None, lang),
         [lead],
         subsections,
         key="assessment",
@@ -688,9 +661,11 @@ def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
     blocks += [Paragraph(x, "note") for x in dict.fromkeys(extra) if x]
     warnings = [note(w, lang) for w in n.warnings]
     blocks += [
-        Paragraph(_t(lang, "提示：", "Warning: ") + w, "note") for w in dict.fromkeys(warnings) if w
+        Paragraph(render("report.warning", None, lang) + w, "note")
+        for w in dict.fromkeys(warnings)
+        if w
     ]
-    return Section(_t(lang, "数据说明", "Notes on the data"), blocks, key="notes")
+    return Section(render("report.notes_on_the_data", None, lang), blocks, key="notes")
 
 
 # ---------------------------------------------------------------- the whole document

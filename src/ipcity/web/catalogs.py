@@ -15,6 +15,9 @@ msgid is shown). The app reads the ``.po`` files directly; there is nothing to c
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
+from ipcity.i18n import KEYS_DOMAIN, PACKAGE_DIR, area_keys, placeholders
 from ipcity.web.i18n import LOCALES, WEB_LOCALE_DIR, catalog_files, load_catalog
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -133,6 +137,59 @@ def missing(paths: Iterable[Path] | None = None) -> dict[str, list[MsgId]]:
     return out
 
 
+KEY_KEYWORDS = {"render": None, "msg": None, "msg_marked": None, "has_key": None, "known": None}
+KEY_SHAPE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+def used_keys(paths: Iterable[Path] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Message keys written literally in the code and templates (the first argument of
+    ``render``/``msg``/``msg_marked``/``has_key``/``known``), found by Babel's extractor (the one
+    ``pybabel extract`` runs) -> where they are used. Keys built at run time
+    (``f"status.{s}"``) are checked by each area's tests."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for f in _files(paths if paths is not None else [PACKAGE_DIR]):
+        if "locale" in f.parts or f.name == "catalogs.py":
+            continue
+        method = "jinja2.ext:babel_extract" if f.suffix == ".html" else "python"
+        options = JINJA_OPTIONS if f.suffix == ".html" else {}
+        with contextlib.redirect_stderr(io.StringIO()):  # Babel warns on render("") etc.
+            extracted = extract_from_file(method, str(f), keywords=KEY_KEYWORDS, options=options)
+        for lineno, message, _comments, _context in extracted:
+            if (
+                isinstance(message, str)
+                and KEY_SHAPE.fullmatch(message)
+                and message.rsplit(".", 1)[1] not in ("html", "txt", "xml", "json")
+            ):
+                found.setdefault(message, []).append((str(f), lineno))
+    return found
+
+
+def key_gaps(paths: Iterable[Path] | None = None) -> dict[str, list[str]]:
+    """Message keys used in the code but missing from the catalogs, and keys of the areas'
+    ``keys.po`` that a language lacks, leaves empty, or whose ``{placeholders}`` differ between
+    zh and en (reported under both locales)."""
+    out: dict[str, list[str]] = {locale: [] for locale in LOCALES}
+    used = sorted(used_keys(paths))
+    for locale in LOCALES:
+        cat = load_catalog(locale)
+        for key in used:
+            if not cat.singular.get(key):
+                out[locale].append(f"{key} (used in the code)")
+    areas = sorted(
+        {p.parts[-5] for p in PACKAGE_DIR.glob(f"*/locale/*/LC_MESSAGES/{KEYS_DOMAIN}.po")}
+    )
+    for area in areas:
+        for key, (zh, en) in area_keys(area).items():
+            if not zh:
+                out["zh_CN"].append(f"{area}:{key}")
+            if not en:
+                out["en"].append(f"{area}:{key}")
+            if zh and en and placeholders(zh) != placeholders(en):
+                for locale in LOCALES:
+                    out[locale].append(f"{area}:{key} (placeholders differ)")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ipcity.web.catalogs")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -146,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(f"{locale}: {n} new\n")
         return 0
     gaps = missing()
+    for locale, keys in key_gaps().items():
+        gaps[locale] = [*gaps[locale], *keys]
     for locale, ids in gaps.items():
         for key in ids:
             sys.stdout.write(f"{locale}: missing {key!r}\n")

@@ -1,4 +1,5 @@
-"""Translations of the web UI: Babel ``.po`` catalogs read at start-up (no compile step).
+"""Translations of the web UI: the request's locale over the catalogs of :mod:`ipcity.i18n`
+(Babel ``.po`` files read at start-up, no compile step).
 
 - Locales: ``zh_CN`` (the default) and ``en``. The request's locale comes from ``?lang=``,
   then the ``ipcity_lang`` cookie, then the default (see :class:`LocaleMiddleware`).
@@ -8,31 +9,44 @@
   adds its own strings in its own file (e.g. ``web/locale/zh_CN/LC_MESSAGES/meetings.po``)
   without touching anyone else's.
 - msgids are English; the ``en`` catalog may leave ``msgstr`` empty (the msgid is shown).
-- The workspace's message keys (``status.green``, ``error.not_found`` ...) are not in these
-  catalogs: they are rendered by :func:`ipcity.workspace.messages.render` (see :func:`msg`).
+- The areas' message keys (``status.green``, ``error.not_found`` ...) are in the same catalogs
+  (each area's ``keys.po``) and are rendered with ``{params}`` by :func:`msg`.
 """
 
 from __future__ import annotations
 
 import contextvars
-import gettext as _gettext
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
+from ipcity import i18n as _i18n
+from ipcity.i18n import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    PACKAGE_DIR,
+    WEB_LOCALE_DIR,
+    Catalog,
+    catalog_files,
+    catalogs,
+    load_catalog,
+    reload_catalogs,
+)
 
-from ipcity.workspace import messages as ws_messages
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALES",
+    "PACKAGE_DIR",
+    "WEB_LOCALE_DIR",
+    "Catalog",
+    "catalog_files",
+    "catalogs",
+    "load_catalog",
+    "reload_catalogs",
+]
 
-LOCALES = ("zh_CN", "en")
-DEFAULT_LOCALE = "zh_CN"
 LANG_COOKIE = "ipcity_lang"
 LANG_LABELS = {"zh_CN": "中文", "en": "English"}
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/ipcity
-WEB_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar(
     "ipcity_locale", default=DEFAULT_LOCALE
@@ -54,69 +68,6 @@ def normalise_locale(value: str | None) -> str | None:
 def ws_locale(locale: str) -> str:
     """The workspace's locale names: ``zh`` or ``en``."""
     return "en" if locale == "en" else "zh"
-
-
-@dataclass
-class Catalog:
-    """One locale's merged translations."""
-
-    locale: str
-    singular: dict[str, str] = field(default_factory=dict)
-    plural: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    plural_index: Callable[[int], int] = lambda n: 0
-    sources: list[Path] = field(default_factory=list)
-
-    def gettext(self, message: str) -> str:
-        return self.singular.get(message) or message
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        forms = self.plural.get((singular, plural))
-        if forms:
-            i = min(self.plural_index(n), len(forms) - 1)
-            if forms[i]:
-                return forms[i]
-        return singular if n == 1 else plural
-
-
-def catalog_files(locale: str) -> list[Path]:
-    """Every catalog of ``locale``: the web layer's first, then each area's, sorted."""
-    own = sorted((WEB_LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
-    own.sort(key=lambda p: (p.name != "messages.po", p.name))
-    areas = sorted(
-        p
-        for p in PACKAGE_DIR.glob(f"*/locale/{locale}/LC_MESSAGES/*.po")
-        if p.parent.parent.parent.parent != WEB_LOCALE_DIR.parent
-    )
-    return own + areas
-
-
-def load_catalog(locale: str, files: list[Path] | None = None) -> Catalog:
-    cat = Catalog(locale)
-    for path in files if files is not None else catalog_files(locale):
-        with path.open("rb") as fh:
-            po = read_po(fh, locale=locale)
-        if po.plural_expr and cat.plural_index(2) == 0 and po.num_plurals > 1:
-            cat.plural_index = _gettext.c2py(po.plural_expr)
-        for m in po:
-            if not m.id or m.fuzzy:
-                continue
-            if isinstance(m.id, tuple | list):
-                key = (str(m.id[0]), str(m.id[1]))
-                forms = tuple(str(s) for s in m.string) if m.string else ()
-                cat.plural.setdefault(key, forms)
-            else:
-                cat.singular.setdefault(str(m.id), str(m.string or ""))
-        cat.sources.append(path)
-    return cat
-
-
-@cache
-def catalogs() -> dict[str, Catalog]:
-    return {loc: load_catalog(loc) for loc in LOCALES}
-
-
-def reload_catalogs() -> None:
-    catalogs.cache_clear()
 
 
 def current_locale() -> str:
@@ -145,7 +96,7 @@ _ = gettext
 
 def msg(key: str, params: Mapping[str, Any] | None = None, locale: str | None = None) -> str:
     """A workspace message key (status, reason, notice, error) in the request's locale."""
-    return ws_messages.render(key, params, ws_locale(locale or current_locale()))
+    return _i18n.render(key, params, locale or current_locale())
 
 
 def pick_locale(query: str | None, cookie: str | None) -> tuple[str, bool]:

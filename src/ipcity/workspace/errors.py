@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipcity.errors import IpcityError
-from ipcity.workspace.messages import MESSAGES, render
+from ipcity.workspace.messages import known, render
 
 
 def entity_label(entity: str, locale: str) -> str:
     """``"meeting_material"`` -> 会议材料 / meeting material (unknown: 记录 / record)."""
     key = f"entity.{entity}"
-    return render(key if key in MESSAGES else "entity.record", None, locale)
+    return render(key if known(key) else "entity.record", None, locale)
 
 
 def _choices(field: str, choices: str, locale: str) -> str:
     """ "office_admin, unit_editor" -> "联席办管理员、成员单位填报员" where the codes have words
     (``<field>.<code>`` message keys, e.g. ``role.leader``)."""
     codes = [c.strip() for c in choices.split(",")]
-    if not all(f"{field}.{c}" in MESSAGES for c in codes):
+    if not all(known(f"{field}.{c}") for c in codes):
         return choices
     sep = "、" if locale.startswith("zh") else ", "
     return sep.join(render(f"{field}.{c}", None, locale) for c in codes)
@@ -175,7 +175,7 @@ def field_label(field: str, locale: str) -> str:
     """The name of ``field`` in the reader's language ("" for a field without a known name:
     a nested or technical one, whose code name a reader must never see)."""
     key = f"fieldname.{field}"
-    return render(key, None, locale) if key in MESSAGES else ""
+    return render(key, None, locale) if known(key) else ""
 
 
 def labelled(field: str, text: str, locale: str) -> str:
