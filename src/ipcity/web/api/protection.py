@@ -26,12 +26,11 @@ from ipcity.protection.actions import (
 from ipcity.protection.assessment import self_assessment
 from ipcity.protection.case_import import do_import_cases, preview_case_import, read_case_import
 from ipcity.protection.permissions import EDIT_CASES, can_record_for_unit
+from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
-from ipcity.web.pages.imports import read_sheet_upload
-from ipcity.web.pages.protection import portal_block
 from ipcity.web.params import DbId, Offset, Version, Year
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import (
@@ -50,6 +49,7 @@ from ipcity.web.schemas.protection import (
     JointIn,
     TransferIn,
 )
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace.errors import ImportRejected, PermissionDenied
 from ipcity.workspace.import_preview import rejected_preview
 from ipcity.workspace.permissions import Role
@@ -299,4 +299,4 @@ def public(
     year: Annotated[Year | None, Query()] = None,
 ) -> dict[str, Any]:
     """What the public portal shows: aggregates only, counts under 5 suppressed."""
-    return portal_block(session, settings.current_day(), year).as_dict()
+    return portal_stats(session, settings.current_day(), year).as_dict()

@@ -21,6 +21,7 @@ from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_
 from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     ImportResult,
@@ -39,7 +40,6 @@ from ipcity.workspace.actions.imports import (
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.excel_io import export_targets, export_tasks
 from ipcity.workspace.permissions import Cap, require
-from ipcity.workspace.tabular import UploadLimits
 
 router = page_router()
 
@@ -47,22 +47,6 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def read_sheet_upload(upload: UploadFile | None) -> tuple[bytes, str]:
-    if upload is None or not upload.filename:
-        raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
-    max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
-    data = upload.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise WebError(
-            413,
-            "file_too_large",
-            N_("The file %(name)s is larger than %(mb)s MB."),
-            name=upload.filename,
-            mb=max_bytes // (1024 * 1024),
-        )
-    return data, upload.filename
 
 
 def _fmt(value: str) -> str:

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import File, Form, Query, UploadFile
+from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
-    Attachment,
     do_add_agenda_item,
     do_attach_material,
     do_create_meeting,
@@ -44,6 +43,7 @@ from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import open_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.errors import (
@@ -54,7 +54,6 @@ from ipcity.workspace.errors import (
     WorkspaceError,
 )
 from ipcity.workspace.permissions import Actor
-from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
 
@@ -65,7 +64,6 @@ def _sees_meetings(actor: Actor) -> bool:
 
 NAV = (NavItem("/meetings", N_("Meetings"), order=45, visible=_sees_meetings, prefix="/meetings"),)
 
-Files = Annotated[list[UploadFile] | None, File()]
 REPORT_FORMATS = ("docx", "pdf", "html")
 
 
@@ -75,26 +73,6 @@ def _int(value: str | None) -> int | None:
 
 def _version(value: str) -> int:
     return int(value) if value.strip().isdecimal() else 0
-
-
-def read_attachments(files: list[UploadFile] | None) -> list[Attachment]:
-    """Uploaded files (an empty file input sends a nameless empty part), at most 20 MiB."""
-    out = []
-    for f in files or []:
-        if not f.filename:
-            continue
-        limit = max_upload_bytes()
-        data = f.file.read(limit + 1)
-        if len(data) > limit:
-            raise WebError(
-                413,
-                "file_too_large",
-                N_("The file %(name)s is larger than %(mb)s MB."),
-                name=f.filename,
-                mb=limit // (1024 * 1024),
-            )
-        out.append(Attachment(f.filename, f.content_type or "", data))
-    return out
 
 
 def labels(v: View) -> dict[str, Any]:

@@ -29,17 +29,17 @@ from ipcity.meetings.messages import label
 from ipcity.meetings.models import PUBLICATION_KINDS, Publication
 from ipcity.meetings.permissions import MCap, has, require
 from ipcity.meetings.portal import chart_figure, portal_home, render_markdown
+from ipcity.protection.public import portal_stats
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
-from ipcity.web.pages.meetings import Files, read_attachments
-from ipcity.web.pages.protection import portal_block
 from ipcity.web.params import DbId, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import maybe_warehouse, open_warehouse
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.permissions import ANONYMOUS, Role
@@ -79,7 +79,7 @@ def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     ]
     # IP protection aggregates of the last complete year, the annual report's (the as-of
     # rule; masked, small counts suppressed)
-    protection = portal_block(v.session, v.today, _default_year(v))
+    protection = portal_stats(v.session, v.today, _default_year(v))
     return v.render(
         "portal/home.html",
         {"home": home, "charts": charts, "years": years, "protection": protection, **_ctx(v)},

@@ -3,8 +3,8 @@ history, import with its error report, export), the protection indicators, the
 self-assessment, and the public aggregates. Rules, masking and suppression live in
 ``ipcity.protection``; this module only shapes requests and pages.
 
-For the public portal: :func:`portal_block` gives what ``templates/protection/_portal_block.html``
-shows (aggregates only, small counts suppressed)."""
+For the public portal: :func:`ipcity.protection.public.portal_stats` gives what
+``templates/protection/_portal_block.html`` shows (aggregates only, small counts suppressed)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ from ipcity.protection.permissions import (
     require_view_assessment,
     require_view_cases,
 )
-from ipcity.protection.public import PublicProtectionStats, public_aggregates
+from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import Db, View, reads_before_writing
@@ -56,10 +56,10 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
-from ipcity.web.pages.imports import read_sheet_upload
 from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
@@ -791,20 +791,13 @@ def _report_year(v: View) -> int:
         return last_complete_year(wh, v.today)
 
 
-def portal_block(session: Session, today: date, year: int | None = None) -> PublicProtectionStats:
-    """The public protection block for the portal (no login; aggregates only, small counts
-    suppressed): the last full year by default."""
-    chosen = year if year is not None else today.year - 1
-    return public_aggregates(session, year=chosen, as_of=as_of_for_year(chosen, today))
-
-
 @router.get("/protection/public", response_class=HTMLResponse)
 def public_page(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     chosen = _year(year, v.today.year - 1)
     return v.render(
         "protection/public.html",
         {
-            "protection": portal_block(v.session, v.today, chosen),
+            "protection": portal_stats(v.session, v.today, chosen),
             "years": list(range(v.today.year, v.today.year - 6, -1)),
             "year": chosen,
         },

@@ -7,21 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import File, Form, UploadFile
+from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
-from ipcity.web.i18n import N_, _
+from ipcity.web.i18n import _
 from ipcity.web.pages.tasks import _show_task
 from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_uploads
 from ipcity.workspace import queries
 from ipcity.workspace.actions import (
-    EvidenceUpload,
     do_accept_report,
     do_create_report,
     do_return_report,
@@ -29,33 +28,8 @@ from ipcity.workspace.actions import (
     do_submit_report,
 )
 from ipcity.workspace.models import ProgressReport
-from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
-
-Files = Annotated[list[UploadFile] | None, File()]
-
-
-def read_uploads(files: list[UploadFile] | None) -> list[EvidenceUpload]:
-    """The uploaded evidence files (an empty file input sends a nameless empty part). Read
-    from the spooled temporary file, so the handlers stay synchronous (run in the thread
-    pool, never blocking the event loop on the database)."""
-    out = []
-    for f in files or []:
-        if not f.filename:
-            continue
-        limit = max_upload_bytes()
-        data = f.file.read(limit + 1)
-        if len(data) > limit:
-            raise WebError(
-                413,
-                "file_too_large",
-                N_("The file %(name)s is larger than %(mb)s MB."),
-                name=f.filename,
-                mb=limit // (1024 * 1024),
-            )
-        out.append(EvidenceUpload(f.filename, f.content_type or "", data))
-    return out
 
 
 def _version(value: str) -> int:
