@@ -52,7 +52,6 @@ from ipcity.web.schemas.protection import (
 from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace.errors import ImportRejected, PermissionDenied
 from ipcity.workspace.import_preview import rejected_preview
-from ipcity.workspace.permissions import Role
 
 router = api_router(tags=["protection"], responses=ERROR_RESPONSES)
 
@@ -132,9 +131,7 @@ def import_cases(
     ``row_errors``); with ``token`` (the dry run's) only if it still does exactly what was
     previewed (else 409). The sheet is read and checked before the write transaction opens."""
     unit = unit_id if unit_id is not None else actor.unit_id
-    if actor.role in (Role.ANONYMOUS, Role.LEADER) or unit is None:
-        raise PermissionDenied(EDIT_CASES)
-    if not can_record_for_unit(actor, unit):
+    if unit is None or not can_record_for_unit(actor, unit):
         raise PermissionDenied(EDIT_CASES)
     data, name = read_sheet_upload(file)
     today = settings.current_day()

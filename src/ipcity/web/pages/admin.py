@@ -13,7 +13,7 @@ from ipcity.web.deps import View
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
-from ipcity.web.params import DbId
+from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
@@ -48,10 +48,6 @@ UNIT_KINDS = ("office", "municipal", "district")
 
 def _flag(value: str) -> bool:
     return value in ("1", "on", "true", "yes")
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 @router.get("", response_class=HTMLResponse)
@@ -138,7 +134,7 @@ def update_unit(
     outcome = attempt(
         v.session,
         lambda: do_update_unit(
-            v.session, v.actor, unit_id, expected_version=_version(version), changes=changes
+            v.session, v.actor, unit_id, expected_version=form_version(version), changes=changes
         ),
     )
     if outcome.error is not None:
@@ -244,7 +240,7 @@ def update_user(
     outcome = attempt(
         v.session,
         lambda: do_update_user(
-            v.session, v.actor, user_id, expected_version=_version(version), changes=changes
+            v.session, v.actor, user_id, expected_version=form_version(version), changes=changes
         ),
     )
     if outcome.error is not None:
@@ -270,7 +266,7 @@ def reset_password(
     outcome = attempt(
         v.session,
         lambda: do_set_password(
-            v.session, v.actor, user_id, expected_version=_version(version), new_password=chosen
+            v.session, v.actor, user_id, expected_version=form_version(version), new_password=chosen
         ),
     )
     if outcome.error is not None or outcome.value is None:
@@ -291,7 +287,7 @@ def end_user_sessions(v: View, user_id: int, version: Annotated[str, Form()] = "
     outcome = attempt(
         v.session,
         lambda: do_end_user_sessions(
-            v.session, v.actor, user_id, expected_version=_version(version)
+            v.session, v.actor, user_id, expected_version=form_version(version)
         ),
     )
     if outcome.error is not None:
@@ -366,7 +362,7 @@ def publish_plan(
             v.session,
             v.actor,
             plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
     )
@@ -412,7 +408,7 @@ def publish_work_plan(
             v.session,
             v.actor,
             work_plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
     )
@@ -436,7 +432,7 @@ def set_report_rhythm(
             v.session,
             v.actor,
             work_plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"report_rhythm": report_rhythm},
         ),
     )

@@ -36,26 +36,18 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
-from ipcity.web.params import DbId, lenient_int, query_year
+from ipcity.web.params import DbId, form_version, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import maybe_warehouse, open_warehouse
 from ipcity.workspace.errors import WorkspaceError
-from ipcity.workspace.permissions import ANONYMOUS, Role
+from ipcity.workspace.permissions import ANONYMOUS
 
 router = page_router()
 NAV = (NavItem("/portal", N_("Public portal"), order=5, prefix="/portal"),)
 STATIC = {"portal": Path(ipcity.meetings.__file__).resolve().parent / "static"}
 REPORT_FORMATS = ("pdf", "docx", "html")
-
-
-def _int(value: str | None) -> int | None:
-    return lenient_int(value)
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _ctx(v: View) -> dict[str, Any]:
@@ -118,7 +110,7 @@ def download(v: View, file_id: DbId) -> Response:
     f, data = mq.get_publication_file(v.session, v.actor, file_id)
     # Always a download: a generated HTML report runs its own scripts, which the portal's
     # Content-Security-Policy would block inside the site; an upload is never rendered.
-    return attachment_response(data, f.filename, private=v.actor.role is not Role.ANONYMOUS)
+    return attachment_response(data, f.filename, private=v.actor.is_authenticated)
 
 
 # --- the office's portal desk --------------------------------------------------------------
@@ -295,7 +287,7 @@ def edit_publication(
             v.session,
             v.actor,
             publication_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes=changes,
             add_files=uploads,
             remove_file_ids=remove,
@@ -317,7 +309,7 @@ def add_report_files(
     """Generate the annual work report (zh and/or en) and attach it: needs the warehouse."""
     require(v.actor, MCap.MANAGE_PORTAL)
     mq.get_publication(v.session, v.actor, publication_id)
-    report_year = _int(year)
+    report_year = lenient_int(year)
     wanted = [x for x in langs or [] if x in ("zh", "en")]
     if report_year is None or not wanted or format not in REPORT_FORMATS:
         raise WebError(422, "bad_format", N_("Choose a year, a language and a format."))
@@ -334,7 +326,7 @@ def add_report_files(
             v.session,
             v.actor,
             publication_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"report_year": report_year},
             add_files=atts,
         ),
@@ -348,7 +340,9 @@ def publish(v: View, publication_id: DbId, version: Annotated[str, Form()] = "")
     return _after(
         v,
         publication_id,
-        lambda: do_publish(v.session, v.actor, publication_id, expected_version=_version(version)),
+        lambda: do_publish(
+            v.session, v.actor, publication_id, expected_version=form_version(version)
+        ),
         done=_("Published on the portal."),
     )
 
@@ -359,7 +353,9 @@ def withdraw(v: View, publication_id: DbId, version: Annotated[str, Form()] = ""
     return _after(
         v,
         publication_id,
-        lambda: do_withdraw(v.session, v.actor, publication_id, expected_version=_version(version)),
+        lambda: do_withdraw(
+            v.session, v.actor, publication_id, expected_version=form_version(version)
+        ),
         done=_("Withdrawn from the portal."),
     )
 
@@ -376,8 +372,8 @@ def publish_headline(
     workspace's NoWarehouse message otherwise) or from the workspace's actual values."""
     require(v.actor, MCap.MANAGE_PORTAL)
     form = {"year": year, "source": source, "years_back": years_back, "note": note}
-    chosen = _int(year)
-    back = _int(years_back)
+    chosen = lenient_int(year)
+    back = lenient_int(years_back)
     if chosen is None or back is None:
         raise WebError(422, "bad_year", N_("Choose a year."))
 
@@ -418,7 +414,7 @@ def withdraw_headline(v: View, snapshot_id: DbId, version: Annotated[str, Form()
     outcome = attempt(
         v.session,
         lambda: do_withdraw_headline_snapshot(
-            v.session, v.actor, snapshot_id, expected_version=_version(version)
+            v.session, v.actor, snapshot_id, expected_version=form_version(version)
         ),
     )
     if outcome.error is not None:

@@ -44,9 +44,11 @@ from ipcity.protection.permissions import (
     EDIT_CASES,
     can_record_for_unit,
     can_view_assessment,
-    is_office,
+    limited_to_own_unit,
+    own_unit,
     require_view_assessment,
     require_view_cases,
+    sees_all_units,
 )
 from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
@@ -56,7 +58,7 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
-from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
+from ipcity.web.params import DbId, PageNo, form_version, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import read_sheet_upload
@@ -68,7 +70,7 @@ from ipcity.workspace.actions.imports import (
     store_pending_import,
 )
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
-from ipcity.workspace.permissions import Actor, Role
+from ipcity.workspace.permissions import Actor
 
 router = page_router()
 NAV = (
@@ -101,14 +103,6 @@ FORM_FIELDS = (
     "cross_region_note",
     "note",
 )
-
-
-def _int(value: str | None) -> int | None:
-    return lenient_int(value)
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _vocab(v: View) -> dict[str, Any]:
@@ -199,14 +193,12 @@ def case_list(
         "page": page,
         "pages": pages,
         "query": _query(f),
-        "units": queries.list_units(v.session, v.actor)
-        if is_office(v.actor) or v.actor.role is Role.LEADER
-        else [],
+        "units": queries.list_units(v.session, v.actor) if sees_all_units(v.actor) else [],
         "districts": _districts(v),
         "years": list(reversed(ind.case_years(v.session))) or [v.today.year],
         "can_record": bool(_recordable_units(v)),
         "can_assess": can_view_assessment(v.actor),
-        "is_editor": v.actor.role is Role.UNIT_EDITOR,
+        "is_editor": limited_to_own_unit(v.actor),
         **_vocab(v),
     }
     template = "protection/_case_table.html" if v.is_htmx else "protection/cases.html"
@@ -277,7 +269,7 @@ def _new_page(
 @router.get("/protection/cases/new", response_class=HTMLResponse)
 def new_case_form(v: View) -> Response:
     require_view_cases(v.actor)
-    unit_id = v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None
+    unit_id = own_unit(v.actor)
     return _new_page(v, {"unit_id": unit_id, "received_on": v.today.isoformat()})
 
 
@@ -305,11 +297,10 @@ def create_case(
     foreign_related: Annotated[str, Form()] = "",
     cross_region: Annotated[str, Form()] = "",
 ) -> Response:
-    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
-        raise PermissionDenied(EDIT_CASES)
     raw = dict(locals())
     data = _form_data(raw, foreign_related, cross_region)
-    data["unit_id"] = unit_id or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else "")
+    own = own_unit(v.actor)  # the action defaults to it too; the form shown again keeps it
+    data["unit_id"] = unit_id or ("" if own is None else own)
     outcome_ = attempt(v.session, lambda: do_create_case(v.session, v.actor, data, today=v.today))
     if outcome_.error is not None or outcome_.value is None:
         assert outcome_.error is not None
@@ -412,7 +403,7 @@ def edit_case(
 ) -> Response:
     raw = dict(locals())
     changes = _form_data(raw, foreign_related, cross_region)
-    expected = _version(version)
+    expected = form_version(version)
     outcome_ = attempt(
         v.session,
         lambda: do_update_case(
@@ -439,7 +430,7 @@ def _after_refusal(
 
 @router.post("/protection/cases/{case_id}/delete", response_class=HTMLResponse)
 def delete_case(v: View, case_id: DbId, version: Annotated[str, Form()] = "") -> Response:
-    expected = _version(version)
+    expected = form_version(version)
     outcome_ = attempt(
         v.session,
         lambda: do_delete_case(
@@ -460,8 +451,8 @@ def transfer_case(
     to_unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    expected = _version(version)
-    target = _int(to_unit_id) or 0
+    expected = form_version(version)
+    target = lenient_int(to_unit_id) or 0
     outcome_ = attempt(
         v.session,
         lambda: do_transfer_case(
@@ -484,8 +475,8 @@ def _joint_change(
     v: View, case_id: DbId, version: str, unit_id: str, note: str, action: Any, done: str
 ) -> Response:
     """Add or remove a unit handling the case jointly (the two forms differ in action only)."""
-    expected = _version(version)
-    unit = _int(unit_id) or 0
+    expected = form_version(version)
+    unit = lenient_int(unit_id) or 0
     outcome_ = attempt(
         v.session,
         lambda: action(
@@ -554,9 +545,7 @@ def import_form(v: View) -> Response:
 def _unit_to_import(v: View, unit_id: str) -> int:
     """The unit whose cases the sheet holds: the form's choice, a unit editor's own by
     default; PermissionDenied for a unit the actor may not record for."""
-    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
-        raise PermissionDenied(EDIT_CASES)
-    unit = _int(unit_id) or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None)
+    unit = lenient_int(unit_id) or own_unit(v.actor)
     if unit is None or not can_record_for_unit(v.actor, unit):
         raise PermissionDenied(EDIT_CASES)
     return unit
@@ -731,7 +720,7 @@ def indicators_page(
             "years": list(reversed(ind.case_years(v.session))) or [v.today.year],
             "names": presentation.indicator_names(presentation.PAGE_INDICATORS, v.ws_locale),
             "chart": spec,
-            "own_unit_only": v.actor.role is Role.UNIT_EDITOR,
+            "own_unit_only": limited_to_own_unit(v.actor),
             "can_assess": can_view_assessment(v.actor),
             "query": urlencode({"year": chosen, "by": by}),
         },

@@ -15,7 +15,7 @@ from ipcity.web.downloads import attachment_response
 from ipcity.web.forms import attempt
 from ipcity.web.i18n import _
 from ipcity.web.pages.tasks import _show_task
-from ipcity.web.params import DbId
+from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_uploads
@@ -30,10 +30,6 @@ from ipcity.workspace.actions import (
 from ipcity.workspace.models import ProgressReport
 
 router = page_router()
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _task_of(v: View, report_id: DbId) -> int:
@@ -129,7 +125,7 @@ def revise_report(
             v.session,
             v.actor,
             report_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             percent=percent,
             narrative=narrative,
             files=uploads,
@@ -149,7 +145,9 @@ def submit_report(v: View, report_id: DbId, version: Annotated[str, Form()] = ""
     return _after(
         v,
         task_id,
-        lambda: do_submit_report(v.session, v.actor, report_id, expected_version=_version(version)),
+        lambda: do_submit_report(
+            v.session, v.actor, report_id, expected_version=form_version(version)
+        ),
         done=_("The report was submitted."),
         form={"version": version},
         form_name="submit",
@@ -169,7 +167,7 @@ def accept_report(
         v,
         task_id,
         lambda: do_accept_report(
-            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
+            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
         ),
         done=_("The report was accepted."),
         form={"version": version, "comment": comment},
@@ -190,7 +188,7 @@ def return_report(
         v,
         task_id,
         lambda: do_return_report(
-            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
+            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
         ),
         done=_("The report was returned to the unit."),
         form={"version": version, "comment": comment},
