@@ -164,3 +164,22 @@ def test_the_api_does_not_import_the_pages() -> None:
 def test_the_layer_list_names_each_package_once() -> None:
     names = [name for layer in LAYERS for name in layer]
     assert len(names) == len(set(names))
+
+
+def test_no_handler_passes_its_locals_on() -> None:
+    found = [
+        f"{module}:{node.lineno}"
+        for module, tree in _modules(WEB)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "locals"
+    ]
+    assert not found, "typed form models instead of locals(): " + ", ".join(found)
+
+
+def test_page_forms_are_built_on_the_api_schemas() -> None:
+    from ipcity.web.schemas import protection as s
+
+    assert set(s.CaseCreateForm.model_fields) <= set(s.CaseCreate.model_fields)
+    assert set(s.CaseEditForm.model_fields) <= set(s.CaseUpdate.model_fields)

@@ -9,7 +9,6 @@ For the public portal: :func:`ipcity.protection.public.portal_stats` gives what
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -60,6 +59,7 @@ from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
 from ipcity.web.params import DbId, PageNo, form_version, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.protection import CaseCreateForm, CaseEditForm
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import read_sheet_upload
 from ipcity.web.warehouse import maybe_warehouse
@@ -84,25 +84,6 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-FORM_FIELDS = (
-    "case_no",
-    "kind",
-    "ip_type",
-    "cause",
-    "received_on",
-    "closed_on",
-    "outcome",
-    "outcome_text",
-    "district",
-    "claimants",
-    "respondents",
-    "amount_claimed",
-    "amount_awarded",
-    "fines",
-    "value_seized",
-    "cross_region_note",
-    "note",
-)
 
 
 def _vocab(v: View) -> dict[str, Any]:
@@ -237,13 +218,6 @@ def case_export(
 # --- recording a case ---------------------------------------------------------------------------
 
 
-def _form_data(raw: Mapping[str, str], foreign: str, cross: str) -> dict[str, Any]:
-    data: dict[str, Any] = {k: raw.get(k, "") for k in FORM_FIELDS}
-    data["foreign_related"] = "1" if foreign else "0"
-    data["cross_region"] = "1" if cross or raw.get("cross_region_note", "").strip() else "0"
-    return data
-
-
 def _new_page(
     v: View,
     form: dict[str, Any],
@@ -274,33 +248,10 @@ def new_case_form(v: View) -> Response:
 
 
 @router.post("/protection/cases", response_class=HTMLResponse)
-def create_case(
-    v: View,
-    unit_id: Annotated[str, Form()] = "",
-    case_no: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    ip_type: Annotated[str, Form()] = "",
-    cause: Annotated[str, Form()] = "",
-    received_on: Annotated[str, Form()] = "",
-    closed_on: Annotated[str, Form()] = "",
-    outcome: Annotated[str, Form()] = "",
-    outcome_text: Annotated[str, Form()] = "",
-    district: Annotated[str, Form()] = "",
-    claimants: Annotated[str, Form()] = "",
-    respondents: Annotated[str, Form()] = "",
-    amount_claimed: Annotated[str, Form()] = "",
-    amount_awarded: Annotated[str, Form()] = "",
-    fines: Annotated[str, Form()] = "",
-    value_seized: Annotated[str, Form()] = "",
-    cross_region_note: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
-    foreign_related: Annotated[str, Form()] = "",
-    cross_region: Annotated[str, Form()] = "",
-) -> Response:
-    raw = dict(locals())
-    data = _form_data(raw, foreign_related, cross_region)
+def create_case(v: View, form: Annotated[CaseCreateForm, Form()]) -> Response:
+    data = form.case_data()
     own = own_unit(v.actor)  # the action defaults to it too; the form shown again keeps it
-    data["unit_id"] = unit_id or ("" if own is None else own)
+    data["unit_id"] = form.unit_id or ("" if own is None else own)
     outcome_ = attempt(v.session, lambda: do_create_case(v.session, v.actor, data, today=v.today))
     if outcome_.error is not None or outcome_.value is None:
         assert outcome_.error is not None
@@ -377,32 +328,9 @@ def case_page(v: View, case_id: DbId) -> Response:
 
 
 @router.post("/protection/cases/{case_id}/edit", response_class=HTMLResponse)
-def edit_case(
-    v: View,
-    case_id: DbId,
-    version: Annotated[str, Form()] = "",
-    case_no: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    ip_type: Annotated[str, Form()] = "",
-    cause: Annotated[str, Form()] = "",
-    received_on: Annotated[str, Form()] = "",
-    closed_on: Annotated[str, Form()] = "",
-    outcome: Annotated[str, Form()] = "",
-    outcome_text: Annotated[str, Form()] = "",
-    district: Annotated[str, Form()] = "",
-    claimants: Annotated[str, Form()] = "",
-    respondents: Annotated[str, Form()] = "",
-    amount_claimed: Annotated[str, Form()] = "",
-    amount_awarded: Annotated[str, Form()] = "",
-    fines: Annotated[str, Form()] = "",
-    value_seized: Annotated[str, Form()] = "",
-    cross_region_note: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
-    foreign_related: Annotated[str, Form()] = "",
-    cross_region: Annotated[str, Form()] = "",
-) -> Response:
-    raw = dict(locals())
-    changes = _form_data(raw, foreign_related, cross_region)
+def edit_case(v: View, case_id: DbId, form: Annotated[CaseEditForm, Form()]) -> Response:
+    changes = form.case_data()
+    version = form.version
     expected = form_version(version)
     outcome_ = attempt(
         v.session,
