@@ -36,7 +36,7 @@ from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, form_version, lenient_int, query_year
@@ -218,18 +218,21 @@ def _after(
     form_name: str,
     anchor: str = "",
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        return _show(
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/meetings/{meeting_id}{anchor}",
+        refused=lambda error: _show(
             v,
             meeting_id,
-            error=outcome.error,
+            error=error,
             form=form,
             form_name=form_name,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/meetings/{meeting_id}{anchor}", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/meetings/{meeting_id}/edit", response_class=HTMLResponse)

@@ -33,7 +33,7 @@ from ipcity.protection.public import portal_stats
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, form_version, lenient_int, query_year
@@ -248,14 +248,20 @@ def _after(
     done: str,
     form: dict[str, Any] | None = None,
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        pub = mq.get_publication(v.session, v.actor, publication_id)
-        return _edit_page(
-            v, pub, error=outcome.error, form=form, status_code=outcome.error.http_status
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/portal/desk/publications/{publication_id}", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/portal/desk/publications/{publication_id}",
+        refused=lambda error: _edit_page(
+            v,
+            mq.get_publication(v.session, v.actor, publication_id),
+            error=error,
+            form=form,
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/portal/desk/publications/{publication_id}/edit", response_class=HTMLResponse)

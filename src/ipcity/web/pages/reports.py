@@ -8,16 +8,15 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.forms import attempt
+from ipcity.web.forms import run_then_redirect
 from ipcity.web.i18n import _
 from ipcity.web.pages.tasks import _show_task
 from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
-from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_uploads
 from ipcity.workspace import queries
 from ipcity.workspace.actions import (
@@ -46,19 +45,22 @@ def _after(
     form_name: str,
     form_target: DbId | None = None,
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        return _show_task(
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/tasks/{task_id}#reports",
+        refused=lambda error: _show_task(
             v,
             task_id,
-            error=outcome.error,
+            error=error,
             form=form,
             form_name=form_name,
             form_target=form_target,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/tasks/{task_id}#reports", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/tasks/{task_id}/reports", response_class=HTMLResponse)
@@ -155,6 +157,27 @@ def submit_report(v: View, report_id: DbId, version: Annotated[str, Form()] = ""
     )
 
 
+ReviewAction = Callable[..., Any]  # do_accept_report / do_return_report
+
+
+def _review(
+    v: View, report_id: DbId, version: str, comment: str, action: ReviewAction, done: str
+) -> Response:
+    """Accept or return a submitted report; refused: the task page again with the comment."""
+    task_id = _task_of(v, report_id)
+    return _after(
+        v,
+        task_id,
+        lambda: action(
+            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
+        ),
+        done=done,
+        form={"version": version, "comment": comment},
+        form_name="review",
+        form_target=report_id,
+    )
+
+
 @router.post("/reports/{report_id}/accept", response_class=HTMLResponse)
 def accept_report(
     v: View,
@@ -162,18 +185,7 @@ def accept_report(
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    task_id = _task_of(v, report_id)
-    return _after(
-        v,
-        task_id,
-        lambda: do_accept_report(
-            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
-        ),
-        done=_("The report was accepted."),
-        form={"version": version, "comment": comment},
-        form_name="review",
-        form_target=report_id,
-    )
+    return _review(v, report_id, version, comment, do_accept_report, _("The report was accepted."))
 
 
 @router.post("/reports/{report_id}/return", response_class=HTMLResponse)
@@ -183,17 +195,8 @@ def return_report(
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    task_id = _task_of(v, report_id)
-    return _after(
-        v,
-        task_id,
-        lambda: do_return_report(
-            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
-        ),
-        done=_("The report was returned to the unit."),
-        form={"version": version, "comment": comment},
-        form_name="review",
-        form_target=report_id,
+    return _review(
+        v, report_id, version, comment, do_return_report, _("The report was returned to the unit.")
     )
 
 
