@@ -10,7 +10,7 @@ from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import DbId, form_version
@@ -101,11 +101,14 @@ def create_unit(
         "sort_order": sort_order,
         "aliases": aliases,
     }
-    outcome = attempt(v.session, lambda: do_create_unit(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _units_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The unit was created."))
-    return RedirectResponse("/admin/units", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_unit(v.session, v.actor, data),
+        done=_("The unit was created."),
+        to="/admin/units",
+        refused=lambda error: _units_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
@@ -131,22 +134,22 @@ def update_unit(
     }
     if aliases is not None:  # a post without the field keeps the aliases
         changes["aliases"] = aliases
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_unit(
             v.session, v.actor, unit_id, expected_version=form_version(version), changes=changes
         ),
-    )
-    if outcome.error is not None:
-        return _units_page(
+        done=_("The unit was saved."),
+        to="/admin/units",
+        refused=lambda error: _units_page(
             v,
-            error=outcome.error,
+            error=error,
             form=changes,
             target=unit_id,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The unit was saved."))
-    return RedirectResponse("/admin/units", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -342,11 +345,14 @@ def create_plan(
         "start_year": start_year,
         "end_year": end_year,
     }
-    outcome = attempt(v.session, lambda: do_create_plan(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The plan was created."))
-    return RedirectResponse("/admin/plans", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_plan(v.session, v.actor, data),
+        done=_("The plan was created."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
@@ -356,8 +362,9 @@ def publish_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_plan(
             v.session,
             v.actor,
@@ -365,11 +372,10 @@ def publish_plan(
             expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
+        done=_("The plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 @router.post("/work-plans", response_class=HTMLResponse)
@@ -388,11 +394,14 @@ def create_work_plan(
         "plan_id": plan_id or None,
         "report_rhythm": report_rhythm or "quarter",
     }
-    outcome = attempt(v.session, lambda: do_create_work_plan(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was created."))
-    return RedirectResponse("/admin/plans", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_work_plan(v.session, v.actor, data),
+        done=_("The work plan was created."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/work-plans/{work_plan_id}/publish", response_class=HTMLResponse)
@@ -402,8 +411,9 @@ def publish_work_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_work_plan(
             v.session,
             v.actor,
@@ -411,11 +421,10 @@ def publish_work_plan(
             expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
+        done=_("The work plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 @router.post("/work-plans/{work_plan_id}/rhythm", response_class=HTMLResponse)
@@ -426,8 +435,9 @@ def set_report_rhythm(
     report_rhythm: Annotated[str, Form()] = "",
 ) -> Response:
     """How often units report on this work plan (the report form's default period)."""
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_work_plan(
             v.session,
             v.actor,
@@ -435,11 +445,10 @@ def set_report_rhythm(
             expected_version=form_version(version),
             changes={"report_rhythm": report_rhythm},
         ),
+        done=_("The work plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 # --- jobs --------------------------------------------------------------------------------------

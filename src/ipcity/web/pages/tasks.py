@@ -9,7 +9,7 @@ from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, lenient_int, query_id, query_year
@@ -182,17 +182,17 @@ def edit_task(
 @router.post("/tasks/{task_id}/delete", response_class=HTMLResponse)
 def delete_task(v: View, task_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     expected = lenient_int(version) or 0
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_delete_task(v.session, v.actor, task_id, expected_version=expected),
-    )
-    if outcome.error is not None:
-        return _show_task(
+        done=_("The task was deleted."),
+        to="/tasks",
+        refused=lambda error: _show_task(
             v,
             task_id,
-            error=outcome.error,
+            error=error,
             form_name="delete",
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The task was deleted."))
-    return RedirectResponse("/tasks", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
