@@ -2,11 +2,10 @@
 
 Read with ``ast`` from src/ (nothing is imported). Outside src/ipcity/demo/:
 - no module has "demo" in its file name (a new ``area/demo_x.py`` belongs in demo/);
-- only the command-line entry points that start the demo refer to ``ipcity.demo``, by import
-  or by an import string (``cli.py`` lists ``ipcity.demo.command``; each area's
-  ``commands.py`` mounts its ``seed-demo`` subcommand and delegates);
-- a function named for the demo (``seed_demo``, ``build_demo_warehouse`` ...) is such a
-  subcommand, in one of those entry points;
+- only the command-line entry point refers to ``ipcity.demo``, by an import string
+  (``cli.py`` lists ``ipcity.demo.command`` and ``ipcity.demo.seed_commands``, which mounts
+  the areas' ``seed-demo`` subcommands from above, so no area imports the demo);
+- no function outside demo/ is named for the demo (``seed_demo``, ``build_demo_warehouse`` ...);
 - nothing writes as the demo's own actor (``system_actor("demo…")``): that is seeding.
 The last test runs the same checks on a small made-up tree, to show they can fail.
 """
@@ -22,9 +21,6 @@ DEMO_PACKAGE = "ipcity.demo"
 ENTRY_POINTS = frozenset(
     {
         "ipcity/cli.py",
-        "ipcity/workspace/commands.py",
-        "ipcity/meetings/commands.py",
-        "ipcity/protection/commands.py",
     }
 )
 
@@ -115,7 +111,8 @@ def test_the_check_finds_demo_code_in_a_domain_package(tmp_path: Path) -> None:
     for sub in ("demo", "workspace", "meetings", "protection"):
         (pkg / sub).mkdir(parents=True)
         (pkg / sub / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / "cli.py").write_text('MODULES = ("ipcity.demo.command",)\n', encoding="utf-8")
+    # an entry point that lost its reference to the demo
+    (pkg / "cli.py").write_text('MODULES = ("ipcity.web.commands",)\n', encoding="utf-8")
     (pkg / "workspace" / "commands.py").write_text(
         "@app.command('seed-demo')\n"
         "def ws_seed_demo() -> None:\n"
@@ -139,5 +136,7 @@ def test_the_check_finds_demo_code_in_a_domain_package(tmp_path: Path) -> None:
         "ipcity/protection/cases.py: refers to ipcity.demo but is not an entry point",
         "ipcity/protection/cases.py:2: seed_demo_cases is demo code outside ipcity/demo/",
         "ipcity/protection/cases.py:3: writes as the demo's actor",
-        "ipcity/meetings/commands.py: listed as a demo entry point but does not start the demo",
+        "ipcity/workspace/commands.py: refers to ipcity.demo but is not an entry point",
+        "ipcity/workspace/commands.py:2: ws_seed_demo is demo code outside ipcity/demo/",
+        "ipcity/cli.py: listed as a demo entry point but does not start the demo",
     ]

@@ -38,6 +38,8 @@ COMMAND_MODULES = (
     "ipcity.reports.commands",
     "ipcity.clusters.commands",
     "ipcity.protection.commands",
+    # after the areas: mounts their seed-demo subcommands (the demo sits above every area)
+    "ipcity.demo.seed_commands",
 )
 
 

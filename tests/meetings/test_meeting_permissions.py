@@ -25,6 +25,7 @@ from ipcity.meetings.models import Meeting
 from ipcity.meetings.permissions import MEETING_CAPABILITIES, MCap
 from ipcity.meetings.queries import (
     current_minutes,
+    get_agenda_item,
     get_material,
     get_meeting,
     list_decisions,
@@ -179,3 +180,21 @@ def test_unit_editor_attaches_its_own_speech_only(world: World) -> None:
         assert (f.filename, data) == ("发言稿.docx", b"speech of A")
         with pytest.raises(NotFound):
             get_material(s, world.anonymous, mat_id)
+
+
+def test_an_agenda_item_is_found_only_under_its_own_meeting(world: World) -> None:
+    """The pages look an item up through its meeting: a wrong pair of ids is NotFound, and so is
+    an item of a meeting the viewer may not see."""
+    mine = make_meeting(world, title="M1", attending=[world.unit_a])
+    other = make_meeting(world, title="M2", attending=[world.office])
+    with world.db.write() as s:
+        item = do_add_agenda_item(s, world.admin, mine, {"kind": "other", "title": "议程"}).id
+    with world.db.read() as s:
+        assert get_agenda_item(s, world.admin, mine, item).id == item
+        assert get_agenda_item(s, world.editor_a, mine, item).id == item
+        with pytest.raises(NotFound):
+            get_agenda_item(s, world.admin, other, item)
+        with pytest.raises(NotFound):
+            get_agenda_item(s, world.editor_b, mine, item)
+        with pytest.raises(NotFound):
+            get_agenda_item(s, world.admin, mine, item + 1000)

@@ -91,36 +91,6 @@ def meetings_list(
         database.dispose()
 
 
-@meetings_app.command("seed-demo")
-def meetings_seed_demo(
-    today: str | None = typer.Option(None, "--today", help="The demo's today (default: today)."),
-    year: int = typer.Option(2023, "--year", help="Year of the annual meeting."),
-    warehouse: Path | None = typer.Option(
-        None, "--warehouse", help="Generate and attach the work report from this warehouse."
-    ),
-    db: str | None = DB_OPTION,
-) -> None:
-    """Seed the demo meetings and portal (after ``ipcity workspace seed-demo``)."""
-    from ipcity.demo.meetings import seed_meetings_demo
-
-    database = _open(db)
-    try:
-        if warehouse is not None:
-            with _warehouse(warehouse) as wh, database.write() as s:
-                out = seed_meetings_demo(s, today=_today(today), year=year, warehouse=wh)
-        else:
-            with database.write() as s:
-                out = seed_meetings_demo(s, today=_today(today), year=year)
-        typer.echo(
-            "demo meetings and portal seeded (演示数据): "
-            + ", ".join(f"{k} {v}" for k, v in out.counts().items())
-        )
-        for note in out.notes:
-            typer.echo(f"note: {note}")
-    finally:
-        database.dispose()
-
-
 @meetings_app.command("attach-report")
 def meetings_attach_report(
     meeting_id: int = typer.Argument(..., help="The meeting (see ipcity meetings list)."),

@@ -92,6 +92,18 @@ def list_agenda(session: Session, viewer: Actor, meeting_id: int) -> list[Agenda
     )
 
 
+def get_agenda_item(session: Session, viewer: Actor, meeting_id: int, item_id: int) -> AgendaItem:
+    """One agenda item of a meeting the viewer may see (NotFound for an item of another
+    meeting, so an id in the wrong path never reaches an action)."""
+    item = session.get(AgendaItem, item_id)
+    meeting = session.get(Meeting, meeting_id) if item is not None else None
+    if item is None or item.meeting_id != meeting_id or meeting is None:
+        raise NotFound("agenda_item", item_id)
+    if not can_view_meeting(viewer, meeting):
+        raise NotFound("agenda_item", item_id)
+    return item
+
+
 def list_materials(
     session: Session, viewer: Actor, meeting_id: int, *, include_removed: bool = False
 ) -> list[MeetingMaterial]:

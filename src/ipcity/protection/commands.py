@@ -291,32 +291,6 @@ def protection_assess(
     console.print(t)
 
 
-@protection_app.command("seed-demo")
-def protection_seed_demo(
-    today: str | None = typer.Option(None, "--today", help="The demo's today (default: today)."),
-    year: int = typer.Option(2023, "--year"),
-    seed: int = typer.Option(2023, "--seed"),
-    db: str | None = DB_OPTION,
-) -> None:
-    """Add a year of synthetic cases (演示数据) to the demo workspace."""
-    from ipcity.demo.protection import seed_protection_demo
-
-    database = _open(db)
-    try:
-        with database.write() as s:
-            summary = seed_protection_demo(
-                s, today=_day(today, "--today") or date.today(), year=year, seed=seed
-            )
-    finally:
-        database.dispose()
-    units = ", ".join(f"{k} {v}" for k, v in summary.by_unit.items())
-    typer.echo(
-        f"{summary.cases} synthetic cases (演示数据), {summary.open_cases} still open; "
-        f"{summary.transferred} transferred, {summary.joint} joint; {summary.targets} plan "
-        f"targets; by unit: {units}"
-    )
-
-
 @protection_app.command("refresh-actuals")
 def protection_refresh(db: str | None = DB_OPTION) -> None:
     """Recompute the workspace targets that read protection indicators (every year)."""

@@ -39,6 +39,22 @@ def is_office(actor: Actor) -> bool:
     return actor.role in _OFFICE
 
 
+def own_unit(actor: Actor) -> int | None:
+    """The unit a unit editor works for (its cases and figures by default); None for the
+    office and leaders, who choose a unit."""
+    return actor.unit_id if actor.role is Role.UNIT_EDITOR else None
+
+
+def limited_to_own_unit(actor: Actor) -> bool:
+    """A unit editor: sees its own unit's indicators and its cases only."""
+    return actor.role is Role.UNIT_EDITOR
+
+
+def sees_all_units(actor: Actor) -> bool:
+    """The office and leaders: every unit's cases and figures (the unit filter applies)."""
+    return is_office(actor) or actor.role is Role.LEADER
+
+
 def can_record_for_unit(actor: Actor, unit_id: int) -> bool:
     """Create or import cases owned by ``unit_id``."""
     if is_office(actor):

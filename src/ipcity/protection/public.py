@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.evaluation.asof import as_of_for_year
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.protection.models import ProtectionCase
@@ -301,3 +302,10 @@ def public_aggregates(
         )
     )
     return PublicProtectionStats(year, as_of, min_count, figures, t1, t2, synthetic)
+
+
+def portal_stats(session: Session, today: date, year: int | None = None) -> PublicProtectionStats:
+    """The public protection block for the portal (no login; aggregates only, small counts
+    suppressed) as of ``today``: the last full year by default."""
+    chosen = year if year is not None else today.year - 1
+    return public_aggregates(session, year=chosen, as_of=as_of_for_year(chosen, today))

@@ -45,7 +45,7 @@ from ipcity.web.routing import API_PREFIX
 from ipcity.web.visibility import ApiGate, PageGate
 from ipcity.workspace import auth, queries
 from ipcity.workspace.db import Database, open_db
-from ipcity.workspace.permissions import Role, system_actor
+from ipcity.workspace.permissions import is_active_office_admin, system_actor
 
 PAGE_PACKAGE = "ipcity.web.pages"
 API_PACKAGE = "ipcity.web.api"
@@ -76,7 +76,7 @@ class _SetupCheck:
             return False
         with self.db.read() as session:
             users = queries.list_users(session, system_actor("web"))
-        self.has_admin = any(u.role == Role.OFFICE_ADMIN and u.active for u in users)
+        self.has_admin = any(is_active_office_admin(u) for u in users)
         return not self.has_admin
 
 

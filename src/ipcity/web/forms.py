@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
+from ipcity.web.templating import add_flash
 from ipcity.workspace.db import Database
 from ipcity.workspace.errors import WorkspaceError
 
@@ -41,6 +44,24 @@ def attempt_write(db: Database, action: Callable[[Session], T]) -> Outcome[T]:
     only reads, see ``deps.reads_before_writing``): committed unless it is refused."""
     with db.write() as session:
         return attempt(session, lambda: action(session))
+
+
+def run_then_redirect(
+    session: Session,
+    request: Request,
+    action: Callable[[], object],
+    *,
+    done: str,
+    to: str,
+    refused: Callable[[WorkspaceError], Response],
+) -> Response:
+    """A page form's write: refused, ``refused(error)`` shows the page again with the error and
+    the user's input; done, the flash message ``done`` and a 303 to ``to``."""
+    outcome = attempt(session, action)
+    if outcome.error is not None:
+        return refused(outcome.error)
+    add_flash(request, done)
+    return RedirectResponse(to, status_code=303)
 
 
 def form_text(value: object) -> str:

@@ -64,6 +64,12 @@ def query_year(value: str | None, name: str = "year") -> int | None:
     return query_int(value, name, YEAR_MIN, YEAR_MAX)
 
 
+def form_version(value: str) -> int:
+    """The version a form was shown at (its hidden ``version`` field); 0 when missing, which
+    the action refuses as stale unless the row is new."""
+    return int(value) if value.strip().isdecimal() else 0
+
+
 def lenient_int(value: str | None) -> int | None:
     """A form's whole-number field read leniently: None when blank, not a number or beyond
     what a database column holds (the action then says what is missing)."""

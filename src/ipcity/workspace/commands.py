@@ -234,30 +234,6 @@ def db_current(db: str | None = DB_OPTION) -> None:
         database.dispose()
 
 
-@ws_app.command("seed-demo")
-def ws_seed_demo(
-    today: str | None = typer.Option(None, "--today", help="The demo's today (default: today)."),
-    seed: int = typer.Option(2023, "--seed"),
-    db: str | None = DB_OPTION,
-) -> None:
-    """Seed the demo joint conference (演示数据) into an empty workspace; prints the logins."""
-    from ipcity.demo.workspace_seed import seed_demo
-
-    database = _open(db)
-    try:
-        with database.write() as s:
-            logins = seed_demo(s, today=_today(today), seed=seed)
-        typer.echo(
-            "demo joint conference seeded (演示数据): "
-            + ", ".join(f"{k} {v}" for k, v in logins.counts.items())
-        )
-        typer.echo("demo logins (shown once; only hashes are stored):")
-        for username, role, unit, password in logins.as_rows():
-            typer.echo(f"  {username:<10} {password}  {role} {unit}")
-    finally:
-        database.dispose()
-
-
 @ws_app.command("supervise")
 def ws_supervise(
     today: str | None = typer.Option(None, "--today", help="Run as of this day (default: today)."),

@@ -60,6 +60,26 @@ class Actor:
 ANONYMOUS = Actor(role=Role.ANONYMOUS, username="anonymous")
 
 
+def is_office(actor: Actor) -> bool:
+    """The joint-conference office (or the system acting for it)."""
+    return actor.role in (Role.OFFICE_ADMIN, Role.SYSTEM)
+
+
+def acts_for_one_unit(actor: Actor) -> bool:
+    """A unit editor: works for its own unit only (no unit filter to choose)."""
+    return actor.role is Role.UNIT_EDITOR
+
+
+def home_unit(actor: Actor) -> int | None:
+    """The unit a unit editor works for, its starting point on pages; None for the others."""
+    return actor.unit_id if actor.role is Role.UNIT_EDITOR else None
+
+
+def is_active_office_admin(user: User) -> bool:
+    """A stored account that can run the office (the first-run setup ends once one exists)."""
+    return user.role == Role.OFFICE_ADMIN and user.active
+
+
 def system_actor(name: str = "system") -> Actor:
     """The actor of CLI commands and scheduled jobs (recorded as such in the audit log)."""
     return Actor(role=Role.SYSTEM, username=name)

@@ -15,10 +15,10 @@ from starlette.requests import Request
 
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
-from ipcity.web.pages.imports import read_sheet_upload
 from ipcity.web.params import DbId
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     do_import_tasks,

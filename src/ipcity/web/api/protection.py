@@ -26,12 +26,11 @@ from ipcity.protection.actions import (
 from ipcity.protection.assessment import self_assessment
 from ipcity.protection.case_import import do_import_cases, preview_case_import, read_case_import
 from ipcity.protection.permissions import EDIT_CASES, can_record_for_unit
+from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
-from ipcity.web.pages.imports import read_sheet_upload
-from ipcity.web.pages.protection import portal_block
 from ipcity.web.params import DbId, Offset, Version, Year
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import (
@@ -50,9 +49,9 @@ from ipcity.web.schemas.protection import (
     JointIn,
     TransferIn,
 )
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace.errors import ImportRejected, PermissionDenied
 from ipcity.workspace.import_preview import rejected_preview
-from ipcity.workspace.permissions import Role
 
 router = api_router(tags=["protection"], responses=ERROR_RESPONSES)
 
@@ -132,9 +131,7 @@ def import_cases(
     ``row_errors``); with ``token`` (the dry run's) only if it still does exactly what was
     previewed (else 409). The sheet is read and checked before the write transaction opens."""
     unit = unit_id if unit_id is not None else actor.unit_id
-    if actor.role in (Role.ANONYMOUS, Role.LEADER) or unit is None:
-        raise PermissionDenied(EDIT_CASES)
-    if not can_record_for_unit(actor, unit):
+    if unit is None or not can_record_for_unit(actor, unit):
         raise PermissionDenied(EDIT_CASES)
     data, name = read_sheet_upload(file)
     today = settings.current_day()
@@ -299,4 +296,4 @@ def public(
     year: Annotated[Year | None, Query()] = None,
 ) -> dict[str, Any]:
     """What the public portal shows: aggregates only, counts under 5 suppressed."""
-    return portal_block(session, settings.current_day(), year).as_dict()
+    return portal_stats(session, settings.current_day(), year).as_dict()

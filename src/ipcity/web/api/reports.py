@@ -15,7 +15,6 @@ from starlette.requests import Request
 from ipcity.web.deps import ApiActor, DbSession, Settings
 from ipcity.web.downloads import attachment_response
 from ipcity.web.i18n import msg
-from ipcity.web.pages.reports import read_uploads
 from ipcity.web.params import DbId, Version
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES, ErrorOut, ReportState, VersionIn
@@ -27,6 +26,7 @@ from ipcity.web.schemas.reports import (
     ReportRevise,
     ReviewIn,
 )
+from ipcity.web.uploads import read_uploads
 from ipcity.workspace import queries
 from ipcity.workspace.actions import (
     do_accept_report,

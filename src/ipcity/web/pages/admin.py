@@ -10,10 +10,10 @@ from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
-from ipcity.web.params import DbId
+from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
@@ -48,10 +48,6 @@ UNIT_KINDS = ("office", "municipal", "district")
 
 def _flag(value: str) -> bool:
     return value in ("1", "on", "true", "yes")
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 @router.get("", response_class=HTMLResponse)
@@ -105,11 +101,14 @@ def create_unit(
         "sort_order": sort_order,
         "aliases": aliases,
     }
-    outcome = attempt(v.session, lambda: do_create_unit(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _units_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The unit was created."))
-    return RedirectResponse("/admin/units", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_unit(v.session, v.actor, data),
+        done=_("The unit was created."),
+        to="/admin/units",
+        refused=lambda error: _units_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
@@ -135,22 +134,22 @@ def update_unit(
     }
     if aliases is not None:  # a post without the field keeps the aliases
         changes["aliases"] = aliases
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_unit(
-            v.session, v.actor, unit_id, expected_version=_version(version), changes=changes
+            v.session, v.actor, unit_id, expected_version=form_version(version), changes=changes
         ),
-    )
-    if outcome.error is not None:
-        return _units_page(
+        done=_("The unit was saved."),
+        to="/admin/units",
+        refused=lambda error: _units_page(
             v,
-            error=outcome.error,
+            error=error,
             form=changes,
             target=unit_id,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The unit was saved."))
-    return RedirectResponse("/admin/units", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -244,7 +243,7 @@ def update_user(
     outcome = attempt(
         v.session,
         lambda: do_update_user(
-            v.session, v.actor, user_id, expected_version=_version(version), changes=changes
+            v.session, v.actor, user_id, expected_version=form_version(version), changes=changes
         ),
     )
     if outcome.error is not None:
@@ -270,7 +269,7 @@ def reset_password(
     outcome = attempt(
         v.session,
         lambda: do_set_password(
-            v.session, v.actor, user_id, expected_version=_version(version), new_password=chosen
+            v.session, v.actor, user_id, expected_version=form_version(version), new_password=chosen
         ),
     )
     if outcome.error is not None or outcome.value is None:
@@ -291,7 +290,7 @@ def end_user_sessions(v: View, user_id: int, version: Annotated[str, Form()] = "
     outcome = attempt(
         v.session,
         lambda: do_end_user_sessions(
-            v.session, v.actor, user_id, expected_version=_version(version)
+            v.session, v.actor, user_id, expected_version=form_version(version)
         ),
     )
     if outcome.error is not None:
@@ -346,11 +345,14 @@ def create_plan(
         "start_year": start_year,
         "end_year": end_year,
     }
-    outcome = attempt(v.session, lambda: do_create_plan(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The plan was created."))
-    return RedirectResponse("/admin/plans", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_plan(v.session, v.actor, data),
+        done=_("The plan was created."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
@@ -360,20 +362,20 @@ def publish_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_plan(
             v.session,
             v.actor,
             plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
+        done=_("The plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 @router.post("/work-plans", response_class=HTMLResponse)
@@ -392,11 +394,14 @@ def create_work_plan(
         "plan_id": plan_id or None,
         "report_rhythm": report_rhythm or "quarter",
     }
-    outcome = attempt(v.session, lambda: do_create_work_plan(v.session, v.actor, data))
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was created."))
-    return RedirectResponse("/admin/plans", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_work_plan(v.session, v.actor, data),
+        done=_("The work plan was created."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+    )
 
 
 @router.post("/work-plans/{work_plan_id}/publish", response_class=HTMLResponse)
@@ -406,20 +411,20 @@ def publish_work_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_work_plan(
             v.session,
             v.actor,
             work_plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"published": _flag(published)},
         ),
+        done=_("The work plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 @router.post("/work-plans/{work_plan_id}/rhythm", response_class=HTMLResponse)
@@ -430,20 +435,20 @@ def set_report_rhythm(
     report_rhythm: Annotated[str, Form()] = "",
 ) -> Response:
     """How often units report on this work plan (the report form's default period)."""
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_work_plan(
             v.session,
             v.actor,
             work_plan_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"report_rhythm": report_rhythm},
         ),
+        done=_("The work plan was saved."),
+        to="/admin/plans",
+        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
     )
-    if outcome.error is not None:
-        return _plans_page(v, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The work plan was saved."))
-    return RedirectResponse("/admin/plans", status_code=303)
 
 
 # --- jobs --------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ipcity.web.routing import page_router
 from ipcity.web.templating import render
 from ipcity.web.views.cache import RenderCache, change_stamps
 from ipcity.web.views.dashboard import build_dashboard
-from ipcity.workspace.permissions import Role, can_view_internal
+from ipcity.workspace.permissions import can_view_internal, home_unit
 
 router = page_router()
 NAV = (NavItem("/", N_("Dashboard"), order=10),)
@@ -97,9 +97,10 @@ def dashboard(
     work_plan: DbId | None = None,
     city: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    if v.actor.role is Role.UNIT_EDITOR and v.actor.unit_id is not None and not city:
+    unit_id = home_unit(v.actor)
+    if unit_id is not None and not city:
         # an editor's home is their own unit's page (issue 12); ?city=1 shows the city's
-        return RedirectResponse(f"/units/{v.actor.unit_id}", status_code=303)
+        return RedirectResponse(f"/units/{unit_id}", status_code=303)
     internal = can_view_internal(v.actor)
     base = (v.locale, internal, v.today)
 

@@ -8,6 +8,9 @@ transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -21,11 +24,10 @@ from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_
 from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     ImportResult,
-    TargetImportPreview,
-    TaskImportPreview,
     do_import_targets,
     do_import_tasks,
     drop_pending_import,
@@ -38,8 +40,7 @@ from ipcity.workspace.actions.imports import (
 )
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.excel_io import export_targets, export_tasks
-from ipcity.workspace.permissions import Cap, require
-from ipcity.workspace.tabular import UploadLimits
+from ipcity.workspace.permissions import Actor, Cap, require
 
 router = page_router()
 
@@ -47,22 +48,6 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def read_sheet_upload(upload: UploadFile | None) -> tuple[bytes, str]:
-    if upload is None or not upload.filename:
-        raise WebError(422, "no_file", N_("Choose a file (XLSX or CSV) to import."))
-    max_bytes = UploadLimits.from_env().max_bytes  # IPCITY_UPLOAD_MAX_MB
-    data = upload.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise WebError(
-            413,
-            "file_too_large",
-            N_("The file %(name)s is larger than %(mb)s MB."),
-            name=upload.filename,
-            mb=max_bytes // (1024 * 1024),
-        )
-    return data, upload.filename
 
 
 def _fmt(value: str) -> str:
@@ -76,6 +61,116 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
         data,
         media_type=MEDIA[fmt],
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"},
+    )
+
+
+# --- upload -> preview -> confirm, the same for both sheets ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    """How one kind of sheet is read, previewed and applied (``owner_id``: the work plan's or
+    the plan's id; ``ready``: the checked sheet)."""
+
+    kind: str  # "tasks" or "targets": the template's wording and the pending upload's kind
+    read: Callable[[Session, Actor, int, bytes, str, str | None], Any]
+    preview: Callable[[Session, Actor, Any, date], Any]
+    apply: Callable[[Session, Actor, Any, str], ImportResult]
+
+
+TASKS = SheetImport(
+    "tasks",
+    lambda s, a, owner, data, name, sheet: read_task_import(s, a, owner, data, name, sheet=sheet),
+    lambda s, a, ready, today: preview_task_import(s, a, ready, today=today),
+    lambda s, a, ready, token: do_import_tasks(
+        s, a, ready.work_plan_id, ready, expected_token=token
+    ),
+)
+TARGETS = SheetImport(
+    "targets",
+    lambda s, a, owner, data, name, sheet: read_target_import(s, a, owner, data, name, sheet=sheet),
+    lambda s, a, ready, today: preview_target_import(s, a, ready),
+    lambda s, a, ready, token: do_import_targets(s, a, ready.plan_id, ready, expected_token=token),
+)
+
+
+def _upload(
+    v: ViewContext, db: Db, how: SheetImport, owner: Any, file: UploadFile | None, sheet: str
+) -> Response:
+    """Upload -> preview: nothing is imported yet; the sheet is kept until it is confirmed."""
+    data, name = read_sheet_upload(file)
+    actor, today = v.actor, v.today
+    checked = attempt(
+        v.session,
+        lambda: how.preview(
+            v.session, actor, how.read(v.session, actor, owner.id, data, name, sheet or None), today
+        ),
+    )
+    if checked.value is None:
+        return _page(v, how, owner, error=checked.error, filename=name)
+    stored = attempt_write(
+        db,
+        lambda s: store_pending_import(
+            s, actor, kind=how.kind, owner_id=owner.id, data=data, filename=name, sheet=sheet
+        ),
+    )
+    if stored.value is None:
+        return _page(v, how, owner, error=stored.error, filename=name)
+    return v.render(
+        "imports/preview.html",
+        {
+            "kind": how.kind,
+            "owner": owner,
+            "preview": checked.value,
+            "filename": name,
+            "upload_key": stored.value,
+        },
+    )
+
+
+def _apply(
+    v: ViewContext, db: Db, how: SheetImport, owner: Any, upload: str, token: str
+) -> Response:
+    """Confirm -> apply exactly the previewed import, or refuse when the data changed since."""
+    actor = v.actor
+    pending = attempt(
+        v.session,
+        lambda: load_pending_import(v.session, actor, upload, kind=how.kind, owner_id=owner.id),
+    )
+    if pending.value is None:
+        return _page(v, how, owner, error=pending.error, filename="")
+    kept = pending.value
+    name, data, sheet = kept.filename, kept.data, kept.sheet
+    checked = attempt(
+        v.session,
+        lambda: how.read(v.session, actor, owner.id, data, name, sheet or None),
+    )
+    outcome: Outcome[ImportResult] = Outcome(error=checked.error)
+    if checked.value is not None:
+        ready = checked.value
+
+        def apply(s: Session) -> ImportResult:
+            result = how.apply(s, actor, ready, token)
+            drop_pending_import(s, upload)
+            return result
+
+        outcome = attempt_write(db, apply)
+    return _page(v, how, owner, result=outcome.value, error=outcome.error, filename=name)
+
+
+def _page(
+    v: ViewContext,
+    how: SheetImport,
+    owner: Any,
+    *,
+    result: ImportResult | None = None,
+    error: WorkspaceError | None = None,
+    filename: str,
+) -> Response:
+    return v.render(
+        "imports/form.html",
+        {"kind": how.kind, "owner": owner, "result": result, "error": error, "filename": filename},
+        status_code=error.http_status if error else 200,
     )
 
 
@@ -98,38 +193,10 @@ def task_import(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
-    """Upload → preview: nothing is imported yet; the sheet is kept until it is confirmed."""
+    """Upload -> preview of a task sheet."""
     require(v.actor, Cap.EDIT_WORK_PLANS)
     wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    data, name = read_sheet_upload(file)
-    actor = v.actor
-    today = v.today
-
-    def check() -> TaskImportPreview:
-        ready = read_task_import(v.session, actor, wp.id, data, name, sheet=sheet or None)
-        return preview_task_import(v.session, actor, ready, today=today)
-
-    checked = attempt(v.session, check)
-    if checked.value is None:
-        return _task_page(v, wp, error=checked.error, filename=name)
-    stored = attempt_write(
-        db,
-        lambda s: store_pending_import(
-            s, actor, kind="tasks", owner_id=wp.id, data=data, filename=name, sheet=sheet
-        ),
-    )
-    if stored.value is None:
-        return _task_page(v, wp, error=stored.error, filename=name)
-    return v.render(
-        "imports/preview.html",
-        {
-            "kind": "tasks",
-            "owner": wp,
-            "preview": checked.value,
-            "filename": name,
-            "upload_key": stored.value,
-        },
-    )
+    return _upload(v, db, TASKS, wp, file, sheet)
 
 
 @router.post("/work-plans/{work_plan_id}/import/apply", response_class=HTMLResponse)
@@ -141,48 +208,10 @@ def task_import_apply(
     upload: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Confirm → apply exactly the previewed import, or refuse when the data changed since."""
+    """Confirm -> apply the previewed task sheet."""
     require(v.actor, Cap.EDIT_WORK_PLANS)
     wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    actor = v.actor
-    pending = attempt(
-        v.session,
-        lambda: load_pending_import(v.session, actor, upload, kind="tasks", owner_id=wp.id),
-    )
-    if pending.value is None:
-        return _task_page(v, wp, error=pending.error, filename="")
-    kept = pending.value
-    name, data, sheet = kept.filename, kept.data, kept.sheet
-    checked = attempt(
-        v.session,
-        lambda: read_task_import(v.session, actor, wp.id, data, name, sheet=sheet or None),
-    )
-    outcome: Outcome[ImportResult] = Outcome(error=checked.error)
-    if checked.value is not None:
-        ready = checked.value
-
-        def apply(s: Session) -> ImportResult:
-            result = do_import_tasks(s, actor, ready.work_plan_id, ready, expected_token=token)
-            drop_pending_import(s, upload)
-            return result
-
-        outcome = attempt_write(db, apply)
-    return _task_page(v, wp, result=outcome.value, error=outcome.error, filename=name)
-
-
-def _task_page(
-    v: ViewContext,
-    wp: Any,
-    *,
-    result: ImportResult | None = None,
-    error: WorkspaceError | None = None,
-    filename: str,
-) -> Response:
-    return v.render(
-        "imports/form.html",
-        {"kind": "tasks", "owner": wp, "result": result, "error": error, "filename": filename},
-        status_code=error.http_status if error else 200,
-    )
+    return _apply(v, db, TASKS, wp, upload, token)
 
 
 @router.get("/work-plans/{work_plan_id}/export")
@@ -211,37 +240,10 @@ def target_import(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
 ) -> Response:
-    """Upload → preview, as for tasks."""
+    """Upload -> preview, as for tasks."""
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
-    data, name = read_sheet_upload(file)
-    actor = v.actor
-
-    def check() -> TargetImportPreview:
-        ready = read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None)
-        return preview_target_import(v.session, actor, ready)
-
-    checked = attempt(v.session, check)
-    if checked.value is None:
-        return _target_page(v, plan, error=checked.error, filename=name)
-    stored = attempt_write(
-        db,
-        lambda s: store_pending_import(
-            s, actor, kind="targets", owner_id=plan.id, data=data, filename=name, sheet=sheet
-        ),
-    )
-    if stored.value is None:
-        return _target_page(v, plan, error=stored.error, filename=name)
-    return v.render(
-        "imports/preview.html",
-        {
-            "kind": "targets",
-            "owner": plan,
-            "preview": checked.value,
-            "filename": name,
-            "upload_key": stored.value,
-        },
-    )
+    return _upload(v, db, TARGETS, plan, file, sheet)
 
 
 @router.post("/plans/{plan_id}/targets/import/apply", response_class=HTMLResponse)
@@ -255,45 +257,7 @@ def target_import_apply(
 ) -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
-    actor = v.actor
-    pending = attempt(
-        v.session,
-        lambda: load_pending_import(v.session, actor, upload, kind="targets", owner_id=plan.id),
-    )
-    if pending.value is None:
-        return _target_page(v, plan, error=pending.error, filename="")
-    kept = pending.value
-    name, data, sheet = kept.filename, kept.data, kept.sheet
-    checked = attempt(
-        v.session,
-        lambda: read_target_import(v.session, actor, plan.id, data, name, sheet=sheet or None),
-    )
-    outcome: Outcome[ImportResult] = Outcome(error=checked.error)
-    if checked.value is not None:
-        ready = checked.value
-
-        def apply(s: Session) -> ImportResult:
-            result = do_import_targets(s, actor, ready.plan_id, ready, expected_token=token)
-            drop_pending_import(s, upload)
-            return result
-
-        outcome = attempt_write(db, apply)
-    return _target_page(v, plan, result=outcome.value, error=outcome.error, filename=name)
-
-
-def _target_page(
-    v: ViewContext,
-    plan: Any,
-    *,
-    result: ImportResult | None = None,
-    error: WorkspaceError | None = None,
-    filename: str,
-) -> Response:
-    return v.render(
-        "imports/form.html",
-        {"kind": "targets", "owner": plan, "result": result, "error": error, "filename": filename},
-        status_code=error.http_status if error else 200,
-    )
+    return _apply(v, db, TARGETS, plan, upload, token)
 
 
 @router.get("/plans/{plan_id}/targets/export")

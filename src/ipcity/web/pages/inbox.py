@@ -15,7 +15,7 @@ from ipcity.web.params import DbId, query_id
 from ipcity.web.routing import page_router
 from ipcity.workspace import queries
 from ipcity.workspace.actions import do_clear_inbox, do_mark_notice_read
-from ipcity.workspace.permissions import Cap, Role, can_mark_notice_read, has
+from ipcity.workspace.permissions import Cap, acts_for_one_unit, can_mark_notice_read, has
 
 router = page_router()
 NAV = (NavItem("/inbox", N_("Inbox"), order=60, visible=with_cap(Cap.READ_INBOX)),)
@@ -27,7 +27,7 @@ def inbox(
     unit: Annotated[str | None, Query()] = None,
     unread: Annotated[str | None, Query()] = None,
 ) -> Response:
-    unit_id = query_id(unit, "unit") if v.actor.role is not Role.UNIT_EDITOR else None
+    unit_id = query_id(unit, "unit") if not acts_for_one_unit(v.actor) else None
     notices = queries.inbox(v.session, v.actor, unit_id=unit_id, unread_only=bool(unread))
     return v.render(
         "inbox.html",
@@ -36,7 +36,7 @@ def inbox(
             "unit_id": unit_id,
             "unread_only": bool(unread),
             "units": queries.list_units(v.session, v.actor)
-            if v.actor.role is not Role.UNIT_EDITOR and has(v.actor, Cap.READ_INBOX)
+            if not acts_for_one_unit(v.actor) and has(v.actor, Cap.READ_INBOX)
             else [],
             "can_mark": lambda n: can_mark_notice_read(v.actor, n.unit_id, n.for_office),
             "unread_here": queries.unread_count(v.session, v.actor, unit_id=unit_id),
@@ -48,7 +48,7 @@ def inbox(
 def mark_all_read(v: View, unit: Annotated[str, Form()] = "") -> Response:
     """Clear my badge: office and unit editors mark the notices read, a leader only their
     own badge (see ``do_clear_inbox``)."""
-    unit_id = int(unit) if unit.isdigit() and v.actor.role is not Role.UNIT_EDITOR else None
+    unit_id = int(unit) if unit.isdigit() and not acts_for_one_unit(v.actor) else None
     do_clear_inbox(v.session, v.actor, unit_id=unit_id)
     return RedirectResponse(f"/inbox?unit={unit_id}" if unit_id else "/inbox", status_code=303)
 

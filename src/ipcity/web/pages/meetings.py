@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import File, Form, Query, UploadFile
+from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
-    Attachment,
     do_add_agenda_item,
     do_attach_material,
     do_create_meeting,
@@ -31,19 +30,19 @@ from ipcity.meetings.models import (
     AGENDA_KINDS,
     MEETING_KINDS,
     MEETING_STATUSES,
-    AgendaItem,
     MeetingMaterial,
 )
 from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
-from ipcity.web.params import DbId, lenient_int, query_year
+from ipcity.web.params import DbId, form_version, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import open_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.errors import (
@@ -54,7 +53,6 @@ from ipcity.workspace.errors import (
     WorkspaceError,
 )
 from ipcity.workspace.permissions import Actor
-from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
 
@@ -65,36 +63,7 @@ def _sees_meetings(actor: Actor) -> bool:
 
 NAV = (NavItem("/meetings", N_("Meetings"), order=45, visible=_sees_meetings, prefix="/meetings"),)
 
-Files = Annotated[list[UploadFile] | None, File()]
 REPORT_FORMATS = ("docx", "pdf", "html")
-
-
-def _int(value: str | None) -> int | None:
-    return lenient_int(value)
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
-
-
-def read_attachments(files: list[UploadFile] | None) -> list[Attachment]:
-    """Uploaded files (an empty file input sends a nameless empty part), at most 20 MiB."""
-    out = []
-    for f in files or []:
-        if not f.filename:
-            continue
-        limit = max_upload_bytes()
-        data = f.file.read(limit + 1)
-        if len(data) > limit:
-            raise WebError(
-                413,
-                "file_too_large",
-                N_("The file %(name)s is larger than %(mb)s MB."),
-                name=f.filename,
-                mb=limit // (1024 * 1024),
-            )
-        out.append(Attachment(f.filename, f.content_type or "", data))
-    return out
 
 
 def labels(v: View) -> dict[str, Any]:
@@ -249,18 +218,21 @@ def _after(
     form_name: str,
     anchor: str = "",
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        return _show(
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/meetings/{meeting_id}{anchor}",
+        refused=lambda error: _show(
             v,
             meeting_id,
-            error=outcome.error,
+            error=error,
             form=form,
             form_name=form_name,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/meetings/{meeting_id}{anchor}", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
@@ -292,7 +264,7 @@ def edit_meeting(
         v,
         meeting_id,
         lambda: do_update_meeting(
-            v.session, v.actor, meeting_id, expected_version=_version(version), changes=changes
+            v.session, v.actor, meeting_id, expected_version=form_version(version), changes=changes
         ),
         done=_("The meeting was saved."),
         form={"version": version, **changes},
@@ -313,7 +285,7 @@ def set_attendance(
         v,
         meeting_id,
         lambda: do_set_attendance(
-            v.session, v.actor, meeting_id, expected_version=_version(version), unit_ids=ids
+            v.session, v.actor, meeting_id, expected_version=form_version(version), unit_ids=ids
         ),
         done=_("The attending units were saved."),
         form={"version": version, "unit_ids": ids},
@@ -349,24 +321,17 @@ def add_agenda_item(
     )
 
 
-def _item_of(v: View, meeting_id: DbId, item_id: DbId) -> AgendaItem:
-    item = v.session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting_id:
-        raise NotFound("agenda_item", item_id)
-    return item
-
-
 @router.post("/meetings/{meeting_id}/agenda/{item_id}/delete", response_class=HTMLResponse)
 def remove_agenda_item(
     v: View, meeting_id: DbId, item_id: DbId, version: Annotated[str, Form()] = ""
 ) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    _item_of(v, meeting_id, item_id)
+    mq.get_agenda_item(v.session, v.actor, meeting_id, item_id)
     return _after(
         v,
         meeting_id,
         lambda: do_remove_agenda_item(
-            v.session, v.actor, item_id, expected_version=_version(version)
+            v.session, v.actor, item_id, expected_version=form_version(version)
         ),
         done=_("The agenda item was removed."),
         form={},
@@ -386,7 +351,7 @@ def upload_material(
     if not (has(v.actor, MCap.MANAGE_MEETINGS) or has(v.actor, MCap.ATTACH_SPEECH)):
         raise PermissionDenied(MCap.MANAGE_MEETINGS.value)
     uploads = read_attachments(files)
-    item = _int(agenda_item_id)
+    item = lenient_int(agenda_item_id)
 
     def write() -> list[MeetingMaterial]:
         if not uploads:
@@ -420,10 +385,10 @@ def attach_work_report(
     warehouse (503 with the workspace's message without one)."""
     require(v.actor, MCap.MANAGE_MEETINGS)
     mq.get_meeting(v.session, v.actor, meeting_id)
-    report_year = _int(year)
+    report_year = lenient_int(year)
     if report_year is None or format not in REPORT_FORMATS or report_lang not in ("zh", "en"):
         raise WebError(422, "bad_format", N_("Choose a year, a language and a format."))
-    item = _int(agenda_item_id)
+    item = lenient_int(agenda_item_id)
     with open_warehouse(v.settings) as wh:
         att = generate_work_report(
             v.session, report_year, lang=report_lang, fmt=format, warehouse=wh
@@ -457,7 +422,7 @@ def remove_material(
         v,
         meeting_id,
         lambda: do_remove_material(
-            v.session, v.actor, material_id, expected_version=_version(version)
+            v.session, v.actor, material_id, expected_version=form_version(version)
         ),
         done=_("The file was removed from the list."),
         form={},
@@ -491,7 +456,7 @@ def record_minutes(
             v.session,
             v.actor,
             meeting_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             text=text,
             note=note,
         ),

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Form
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, Year
 from ipcity.web.routing import page_router
-from ipcity.web.templating import add_flash
 from ipcity.web.views.indicators import chart_data, indicator_light
 from ipcity.workspace import queries
 from ipcity.workspace.actions import do_enter_published_actual
@@ -157,15 +156,15 @@ def enter_published(
         "note": note,
     }
     expected = int(version) if version.strip().isdecimal() else None
-    outcome = attempt(
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_enter_published_actual(
             v.session, v.actor, target_id, data, expected_version=expected
         ),
+        done=_("The published value was saved."),
+        to=f"/indicators/{target_id}",
+        refused=lambda error: _indicator_page(
+            v, target_id, error=error, form=data, status_code=error.http_status
+        ),
     )
-    if outcome.error is not None:
-        return _indicator_page(
-            v, target_id, error=outcome.error, form=data, status_code=outcome.error.http_status
-        )
-    add_flash(v.request, _("The published value was saved."))
-    return RedirectResponse(f"/indicators/{target_id}", status_code=303)

@@ -29,33 +29,25 @@ from ipcity.meetings.messages import label
 from ipcity.meetings.models import PUBLICATION_KINDS, Publication
 from ipcity.meetings.permissions import MCap, has, require
 from ipcity.meetings.portal import chart_figure, portal_home, render_markdown
+from ipcity.protection.public import portal_stats
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
-from ipcity.web.pages.meetings import Files, read_attachments
-from ipcity.web.pages.protection import portal_block
-from ipcity.web.params import DbId, lenient_int, query_year
+from ipcity.web.params import DbId, form_version, lenient_int, query_year
 from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import maybe_warehouse, open_warehouse
 from ipcity.workspace.errors import WorkspaceError
-from ipcity.workspace.permissions import ANONYMOUS, Role
+from ipcity.workspace.permissions import ANONYMOUS
 
 router = page_router()
 NAV = (NavItem("/portal", N_("Public portal"), order=5, prefix="/portal"),)
 STATIC = {"portal": Path(ipcity.meetings.__file__).resolve().parent / "static"}
 REPORT_FORMATS = ("pdf", "docx", "html")
-
-
-def _int(value: str | None) -> int | None:
-    return lenient_int(value)
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _ctx(v: View) -> dict[str, Any]:
@@ -79,7 +71,7 @@ def portal(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     ]
     # IP protection aggregates of the last complete year, the annual report's (the as-of
     # rule; masked, small counts suppressed)
-    protection = portal_block(v.session, v.today, _default_year(v))
+    protection = portal_stats(v.session, v.today, _default_year(v))
     return v.render(
         "portal/home.html",
         {"home": home, "charts": charts, "years": years, "protection": protection, **_ctx(v)},
@@ -118,7 +110,7 @@ def download(v: View, file_id: DbId) -> Response:
     f, data = mq.get_publication_file(v.session, v.actor, file_id)
     # Always a download: a generated HTML report runs its own scripts, which the portal's
     # Content-Security-Policy would block inside the site; an upload is never rendered.
-    return attachment_response(data, f.filename, private=v.actor.role is not Role.ANONYMOUS)
+    return attachment_response(data, f.filename, private=v.actor.is_authenticated)
 
 
 # --- the office's portal desk --------------------------------------------------------------
@@ -256,14 +248,20 @@ def _after(
     done: str,
     form: dict[str, Any] | None = None,
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        pub = mq.get_publication(v.session, v.actor, publication_id)
-        return _edit_page(
-            v, pub, error=outcome.error, form=form, status_code=outcome.error.http_status
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/portal/desk/publications/{publication_id}", status_code=303)
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/portal/desk/publications/{publication_id}",
+        refused=lambda error: _edit_page(
+            v,
+            mq.get_publication(v.session, v.actor, publication_id),
+            error=error,
+            form=form,
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/portal/desk/publications/{publication_id}/edit", response_class=HTMLResponse)
@@ -295,7 +293,7 @@ def edit_publication(
             v.session,
             v.actor,
             publication_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes=changes,
             add_files=uploads,
             remove_file_ids=remove,
@@ -317,7 +315,7 @@ def add_report_files(
     """Generate the annual work report (zh and/or en) and attach it: needs the warehouse."""
     require(v.actor, MCap.MANAGE_PORTAL)
     mq.get_publication(v.session, v.actor, publication_id)
-    report_year = _int(year)
+    report_year = lenient_int(year)
     wanted = [x for x in langs or [] if x in ("zh", "en")]
     if report_year is None or not wanted or format not in REPORT_FORMATS:
         raise WebError(422, "bad_format", N_("Choose a year, a language and a format."))
@@ -334,7 +332,7 @@ def add_report_files(
             v.session,
             v.actor,
             publication_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             changes={"report_year": report_year},
             add_files=atts,
         ),
@@ -348,7 +346,9 @@ def publish(v: View, publication_id: DbId, version: Annotated[str, Form()] = "")
     return _after(
         v,
         publication_id,
-        lambda: do_publish(v.session, v.actor, publication_id, expected_version=_version(version)),
+        lambda: do_publish(
+            v.session, v.actor, publication_id, expected_version=form_version(version)
+        ),
         done=_("Published on the portal."),
     )
 
@@ -359,7 +359,9 @@ def withdraw(v: View, publication_id: DbId, version: Annotated[str, Form()] = ""
     return _after(
         v,
         publication_id,
-        lambda: do_withdraw(v.session, v.actor, publication_id, expected_version=_version(version)),
+        lambda: do_withdraw(
+            v.session, v.actor, publication_id, expected_version=form_version(version)
+        ),
         done=_("Withdrawn from the portal."),
     )
 
@@ -376,8 +378,8 @@ def publish_headline(
     workspace's NoWarehouse message otherwise) or from the workspace's actual values."""
     require(v.actor, MCap.MANAGE_PORTAL)
     form = {"year": year, "source": source, "years_back": years_back, "note": note}
-    chosen = _int(year)
-    back = _int(years_back)
+    chosen = lenient_int(year)
+    back = lenient_int(years_back)
     if chosen is None or back is None:
         raise WebError(422, "bad_year", N_("Choose a year."))
 
@@ -418,7 +420,7 @@ def withdraw_headline(v: View, snapshot_id: DbId, version: Annotated[str, Form()
     outcome = attempt(
         v.session,
         lambda: do_withdraw_headline_snapshot(
-            v.session, v.actor, snapshot_id, expected_version=_version(version)
+            v.session, v.actor, snapshot_id, expected_version=form_version(version)
         ),
     )
     if outcome.error is not None:

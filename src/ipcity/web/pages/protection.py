@@ -3,13 +3,12 @@ history, import with its error report, export), the protection indicators, the
 self-assessment, and the public aggregates. Rules, masking and suppression live in
 ``ipcity.protection``; this module only shapes requests and pages.
 
-For the public portal: :func:`portal_block` gives what ``templates/protection/_portal_block.html``
-shows (aggregates only, small counts suppressed)."""
+For the public portal: :func:`ipcity.protection.public.portal_stats` gives what
+``templates/protection/_portal_block.html`` shows (aggregates only, small counts suppressed)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -44,11 +43,13 @@ from ipcity.protection.permissions import (
     EDIT_CASES,
     can_record_for_unit,
     can_view_assessment,
-    is_office,
+    limited_to_own_unit,
+    own_unit,
     require_view_assessment,
     require_view_cases,
+    sees_all_units,
 )
-from ipcity.protection.public import PublicProtectionStats, public_aggregates
+from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import Db, View, reads_before_writing
@@ -56,10 +57,11 @@ from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
-from ipcity.web.pages.imports import read_sheet_upload
-from ipcity.web.params import DbId, PageNo, lenient_int, query_id, query_year
+from ipcity.web.params import DbId, PageNo, form_version, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.protection import CaseCreateForm, CaseEditForm
 from ipcity.web.templating import add_flash
+from ipcity.web.uploads import read_sheet_upload
 from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
@@ -68,7 +70,7 @@ from ipcity.workspace.actions.imports import (
     store_pending_import,
 )
 from ipcity.workspace.errors import PermissionDenied, WorkspaceError
-from ipcity.workspace.permissions import Actor, Role
+from ipcity.workspace.permissions import Actor
 
 router = page_router()
 NAV = (
@@ -82,33 +84,6 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-FORM_FIELDS = (
-    "case_no",
-    "kind",
-    "ip_type",
-    "cause",
-    "received_on",
-    "closed_on",
-    "outcome",
-    "outcome_text",
-    "district",
-    "claimants",
-    "respondents",
-    "amount_claimed",
-    "amount_awarded",
-    "fines",
-    "value_seized",
-    "cross_region_note",
-    "note",
-)
-
-
-def _int(value: str | None) -> int | None:
-    return lenient_int(value)
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _vocab(v: View) -> dict[str, Any]:
@@ -199,14 +174,12 @@ def case_list(
         "page": page,
         "pages": pages,
         "query": _query(f),
-        "units": queries.list_units(v.session, v.actor)
-        if is_office(v.actor) or v.actor.role is Role.LEADER
-        else [],
+        "units": queries.list_units(v.session, v.actor) if sees_all_units(v.actor) else [],
         "districts": _districts(v),
         "years": list(reversed(ind.case_years(v.session))) or [v.today.year],
         "can_record": bool(_recordable_units(v)),
         "can_assess": can_view_assessment(v.actor),
-        "is_editor": v.actor.role is Role.UNIT_EDITOR,
+        "is_editor": limited_to_own_unit(v.actor),
         **_vocab(v),
     }
     template = "protection/_case_table.html" if v.is_htmx else "protection/cases.html"
@@ -245,13 +218,6 @@ def case_export(
 # --- recording a case ---------------------------------------------------------------------------
 
 
-def _form_data(raw: Mapping[str, str], foreign: str, cross: str) -> dict[str, Any]:
-    data: dict[str, Any] = {k: raw.get(k, "") for k in FORM_FIELDS}
-    data["foreign_related"] = "1" if foreign else "0"
-    data["cross_region"] = "1" if cross or raw.get("cross_region_note", "").strip() else "0"
-    return data
-
-
 def _new_page(
     v: View,
     form: dict[str, Any],
@@ -277,39 +243,15 @@ def _new_page(
 @router.get("/protection/cases/new", response_class=HTMLResponse)
 def new_case_form(v: View) -> Response:
     require_view_cases(v.actor)
-    unit_id = v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None
+    unit_id = own_unit(v.actor)
     return _new_page(v, {"unit_id": unit_id, "received_on": v.today.isoformat()})
 
 
 @router.post("/protection/cases", response_class=HTMLResponse)
-def create_case(
-    v: View,
-    unit_id: Annotated[str, Form()] = "",
-    case_no: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    ip_type: Annotated[str, Form()] = "",
-    cause: Annotated[str, Form()] = "",
-    received_on: Annotated[str, Form()] = "",
-    closed_on: Annotated[str, Form()] = "",
-    outcome: Annotated[str, Form()] = "",
-    outcome_text: Annotated[str, Form()] = "",
-    district: Annotated[str, Form()] = "",
-    claimants: Annotated[str, Form()] = "",
-    respondents: Annotated[str, Form()] = "",
-    amount_claimed: Annotated[str, Form()] = "",
-    amount_awarded: Annotated[str, Form()] = "",
-    fines: Annotated[str, Form()] = "",
-    value_seized: Annotated[str, Form()] = "",
-    cross_region_note: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
-    foreign_related: Annotated[str, Form()] = "",
-    cross_region: Annotated[str, Form()] = "",
-) -> Response:
-    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
-        raise PermissionDenied(EDIT_CASES)
-    raw = dict(locals())
-    data = _form_data(raw, foreign_related, cross_region)
-    data["unit_id"] = unit_id or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else "")
+def create_case(v: View, form: Annotated[CaseCreateForm, Form()]) -> Response:
+    data = form.case_data()
+    own = own_unit(v.actor)  # the action defaults to it too; the form shown again keeps it
+    data["unit_id"] = form.unit_id or ("" if own is None else own)
     outcome_ = attempt(v.session, lambda: do_create_case(v.session, v.actor, data, today=v.today))
     if outcome_.error is not None or outcome_.value is None:
         assert outcome_.error is not None
@@ -386,33 +328,10 @@ def case_page(v: View, case_id: DbId) -> Response:
 
 
 @router.post("/protection/cases/{case_id}/edit", response_class=HTMLResponse)
-def edit_case(
-    v: View,
-    case_id: DbId,
-    version: Annotated[str, Form()] = "",
-    case_no: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    ip_type: Annotated[str, Form()] = "",
-    cause: Annotated[str, Form()] = "",
-    received_on: Annotated[str, Form()] = "",
-    closed_on: Annotated[str, Form()] = "",
-    outcome: Annotated[str, Form()] = "",
-    outcome_text: Annotated[str, Form()] = "",
-    district: Annotated[str, Form()] = "",
-    claimants: Annotated[str, Form()] = "",
-    respondents: Annotated[str, Form()] = "",
-    amount_claimed: Annotated[str, Form()] = "",
-    amount_awarded: Annotated[str, Form()] = "",
-    fines: Annotated[str, Form()] = "",
-    value_seized: Annotated[str, Form()] = "",
-    cross_region_note: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
-    foreign_related: Annotated[str, Form()] = "",
-    cross_region: Annotated[str, Form()] = "",
-) -> Response:
-    raw = dict(locals())
-    changes = _form_data(raw, foreign_related, cross_region)
-    expected = _version(version)
+def edit_case(v: View, case_id: DbId, form: Annotated[CaseEditForm, Form()]) -> Response:
+    changes = form.case_data()
+    version = form.version
+    expected = form_version(version)
     outcome_ = attempt(
         v.session,
         lambda: do_update_case(
@@ -439,7 +358,7 @@ def _after_refusal(
 
 @router.post("/protection/cases/{case_id}/delete", response_class=HTMLResponse)
 def delete_case(v: View, case_id: DbId, version: Annotated[str, Form()] = "") -> Response:
-    expected = _version(version)
+    expected = form_version(version)
     outcome_ = attempt(
         v.session,
         lambda: do_delete_case(
@@ -460,8 +379,8 @@ def transfer_case(
     to_unit_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    expected = _version(version)
-    target = _int(to_unit_id) or 0
+    expected = form_version(version)
+    target = lenient_int(to_unit_id) or 0
     outcome_ = attempt(
         v.session,
         lambda: do_transfer_case(
@@ -484,8 +403,8 @@ def _joint_change(
     v: View, case_id: DbId, version: str, unit_id: str, note: str, action: Any, done: str
 ) -> Response:
     """Add or remove a unit handling the case jointly (the two forms differ in action only)."""
-    expected = _version(version)
-    unit = _int(unit_id) or 0
+    expected = form_version(version)
+    unit = lenient_int(unit_id) or 0
     outcome_ = attempt(
         v.session,
         lambda: action(
@@ -554,9 +473,7 @@ def import_form(v: View) -> Response:
 def _unit_to_import(v: View, unit_id: str) -> int:
     """The unit whose cases the sheet holds: the form's choice, a unit editor's own by
     default; PermissionDenied for a unit the actor may not record for."""
-    if v.actor.role in (Role.ANONYMOUS, Role.LEADER):
-        raise PermissionDenied(EDIT_CASES)
-    unit = _int(unit_id) or (v.actor.unit_id if v.actor.role is Role.UNIT_EDITOR else None)
+    unit = lenient_int(unit_id) or own_unit(v.actor)
     if unit is None or not can_record_for_unit(v.actor, unit):
         raise PermissionDenied(EDIT_CASES)
     return unit
@@ -731,7 +648,7 @@ def indicators_page(
             "years": list(reversed(ind.case_years(v.session))) or [v.today.year],
             "names": presentation.indicator_names(presentation.PAGE_INDICATORS, v.ws_locale),
             "chart": spec,
-            "own_unit_only": v.actor.role is Role.UNIT_EDITOR,
+            "own_unit_only": limited_to_own_unit(v.actor),
             "can_assess": can_view_assessment(v.actor),
             "query": urlencode({"year": chosen, "by": by}),
         },
@@ -791,20 +708,13 @@ def _report_year(v: View) -> int:
         return last_complete_year(wh, v.today)
 
 
-def portal_block(session: Session, today: date, year: int | None = None) -> PublicProtectionStats:
-    """The public protection block for the portal (no login; aggregates only, small counts
-    suppressed): the last full year by default."""
-    chosen = year if year is not None else today.year - 1
-    return public_aggregates(session, year=chosen, as_of=as_of_for_year(chosen, today))
-
-
 @router.get("/protection/public", response_class=HTMLResponse)
 def public_page(v: View, year: Annotated[str | None, Query()] = None) -> Response:
     chosen = _year(year, v.today.year - 1)
     return v.render(
         "protection/public.html",
         {
-            "protection": portal_block(v.session, v.today, chosen),
+            "protection": portal_stats(v.session, v.today, chosen),
             "years": list(range(v.today.year, v.today.year - 6, -1)),
             "year": chosen,
         },

@@ -7,21 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import File, Form, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Form
+from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt
-from ipcity.web.i18n import N_, _
+from ipcity.web.forms import run_then_redirect
+from ipcity.web.i18n import _
 from ipcity.web.pages.tasks import _show_task
-from ipcity.web.params import DbId
+from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
-from ipcity.web.templating import add_flash
+from ipcity.web.uploads import Files, read_uploads
 from ipcity.workspace import queries
 from ipcity.workspace.actions import (
-    EvidenceUpload,
     do_accept_report,
     do_create_report,
     do_return_report,
@@ -29,37 +27,8 @@ from ipcity.workspace.actions import (
     do_submit_report,
 )
 from ipcity.workspace.models import ProgressReport
-from ipcity.workspace.uploads import max_upload_bytes
 
 router = page_router()
-
-Files = Annotated[list[UploadFile] | None, File()]
-
-
-def read_uploads(files: list[UploadFile] | None) -> list[EvidenceUpload]:
-    """The uploaded evidence files (an empty file input sends a nameless empty part). Read
-    from the spooled temporary file, so the handlers stay synchronous (run in the thread
-    pool, never blocking the event loop on the database)."""
-    out = []
-    for f in files or []:
-        if not f.filename:
-            continue
-        limit = max_upload_bytes()
-        data = f.file.read(limit + 1)
-        if len(data) > limit:
-            raise WebError(
-                413,
-                "file_too_large",
-                N_("The file %(name)s is larger than %(mb)s MB."),
-                name=f.filename,
-                mb=limit // (1024 * 1024),
-            )
-        out.append(EvidenceUpload(f.filename, f.content_type or "", data))
-    return out
-
-
-def _version(value: str) -> int:
-    return int(value) if value.strip().isdecimal() else 0
 
 
 def _task_of(v: View, report_id: DbId) -> int:
@@ -76,19 +45,22 @@ def _after(
     form_name: str,
     form_target: DbId | None = None,
 ) -> Response:
-    outcome = attempt(v.session, action)
-    if outcome.error is not None:
-        return _show_task(
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=f"/tasks/{task_id}#reports",
+        refused=lambda error: _show_task(
             v,
             task_id,
-            error=outcome.error,
+            error=error,
             form=form,
             form_name=form_name,
             form_target=form_target,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, done)
-    return RedirectResponse(f"/tasks/{task_id}#reports", status_code=303)
+            status_code=error.http_status,
+        ),
+    )
 
 
 @router.post("/tasks/{task_id}/reports", response_class=HTMLResponse)
@@ -155,7 +127,7 @@ def revise_report(
             v.session,
             v.actor,
             report_id,
-            expected_version=_version(version),
+            expected_version=form_version(version),
             percent=percent,
             narrative=narrative,
             files=uploads,
@@ -175,10 +147,33 @@ def submit_report(v: View, report_id: DbId, version: Annotated[str, Form()] = ""
     return _after(
         v,
         task_id,
-        lambda: do_submit_report(v.session, v.actor, report_id, expected_version=_version(version)),
+        lambda: do_submit_report(
+            v.session, v.actor, report_id, expected_version=form_version(version)
+        ),
         done=_("The report was submitted."),
         form={"version": version},
         form_name="submit",
+        form_target=report_id,
+    )
+
+
+ReviewAction = Callable[..., Any]  # do_accept_report / do_return_report
+
+
+def _review(
+    v: View, report_id: DbId, version: str, comment: str, action: ReviewAction, done: str
+) -> Response:
+    """Accept or return a submitted report; refused: the task page again with the comment."""
+    task_id = _task_of(v, report_id)
+    return _after(
+        v,
+        task_id,
+        lambda: action(
+            v.session, v.actor, report_id, expected_version=form_version(version), comment=comment
+        ),
+        done=done,
+        form={"version": version, "comment": comment},
+        form_name="review",
         form_target=report_id,
     )
 
@@ -190,18 +185,7 @@ def accept_report(
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    task_id = _task_of(v, report_id)
-    return _after(
-        v,
-        task_id,
-        lambda: do_accept_report(
-            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
-        ),
-        done=_("The report was accepted."),
-        form={"version": version, "comment": comment},
-        form_name="review",
-        form_target=report_id,
-    )
+    return _review(v, report_id, version, comment, do_accept_report, _("The report was accepted."))
 
 
 @router.post("/reports/{report_id}/return", response_class=HTMLResponse)
@@ -211,17 +195,8 @@ def return_report(
     version: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    task_id = _task_of(v, report_id)
-    return _after(
-        v,
-        task_id,
-        lambda: do_return_report(
-            v.session, v.actor, report_id, expected_version=_version(version), comment=comment
-        ),
-        done=_("The report was returned to the unit."),
-        form={"version": version, "comment": comment},
-        form_name="review",
-        form_target=report_id,
+    return _review(
+        v, report_id, version, comment, do_return_report, _("The report was returned to the unit.")
     )
 
 

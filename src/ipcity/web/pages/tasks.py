@@ -9,7 +9,7 @@ from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, lenient_int, query_id, query_year
@@ -19,14 +19,10 @@ from ipcity.web.views.tasks import TaskFilters, task_listing, task_page
 from ipcity.workspace import queries
 from ipcity.workspace.actions import do_create_task, do_delete_task, do_update_task
 from ipcity.workspace.errors import WorkspaceError
-from ipcity.workspace.permissions import Cap, Role, require
+from ipcity.workspace.permissions import Cap, acts_for_one_unit, home_unit, require
 
 router = page_router()
 NAV = (NavItem("/tasks", N_("Tasks"), order=30, prefix="/tasks"),)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return lenient_int(value)
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -39,8 +35,8 @@ def task_list(
     q: Annotated[str, Query()] = "",
 ) -> Response:
     unit_id = query_id(unit, "unit")
-    if unit is None and year is None and status is None and v.actor.role is Role.UNIT_EDITOR:
-        unit_id = v.actor.unit_id  # a unit editor starts from their own unit's tasks
+    if unit is None and year is None and status is None and acts_for_one_unit(v.actor):
+        unit_id = home_unit(v.actor)  # a unit editor starts from their own unit's tasks
     filters = TaskFilters(query_year(year), unit_id, status or None, involvement, q)
     listing = task_listing(v.session, v.actor, filters, today=v.today)
     template = "tasks/_table.html" if v.is_htmx else "tasks/list.html"
@@ -125,7 +121,7 @@ def create_task(
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
         return _new_task_page(
-            v, _int_or_none(work_plan_id), data, outcome.error, outcome.error.http_status
+            v, lenient_int(work_plan_id), data, outcome.error, outcome.error.http_status
         )
     add_flash(v.request, _("Task %(code)s was created.") % {"code": outcome.value.code})
     return RedirectResponse(f"/tasks/{outcome.value.id}", status_code=303)
@@ -163,7 +159,7 @@ def edit_task(
     }
     if deadline.strip() == deadline_was.strip():
         del changes["deadline"]  # unchanged: keep the wording it was written with (6月底)
-    expected = _int_or_none(version) or 0
+    expected = lenient_int(version) or 0
     outcome = attempt(
         v.session,
         lambda: do_update_task(
@@ -185,18 +181,18 @@ def edit_task(
 
 @router.post("/tasks/{task_id}/delete", response_class=HTMLResponse)
 def delete_task(v: View, task_id: DbId, version: Annotated[str, Form()] = "") -> Response:
-    expected = _int_or_none(version) or 0
-    outcome = attempt(
+    expected = lenient_int(version) or 0
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_delete_task(v.session, v.actor, task_id, expected_version=expected),
-    )
-    if outcome.error is not None:
-        return _show_task(
+        done=_("The task was deleted."),
+        to="/tasks",
+        refused=lambda error: _show_task(
             v,
             task_id,
-            error=outcome.error,
+            error=error,
             form_name="delete",
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The task was deleted."))
-    return RedirectResponse("/tasks", status_code=303)
+            status_code=error.http_status,
+        ),
+    )

@@ -58,6 +58,56 @@ class CaseUpdate(CaseFields):
     version: Version
 
 
+CHECKBOXES = ("foreign_related", "cross_region")
+
+
+class CaseForm(BaseModel):
+    """The case form of the pages: the fields of :class:`CaseFields` as the browser sends
+    them, as text. The action parses them, so a bad value shows the form again with the error
+    and the user's input (never a bare 422). Checkboxes are present only when ticked."""
+
+    case_no: str = ""
+    kind: str = ""
+    ip_type: str = ""
+    cause: str = ""
+    received_on: str = ""
+    closed_on: str = ""
+    outcome: str = ""
+    outcome_text: str = ""
+    district: str = ""
+    claimants: str = ""
+    respondents: str = ""
+    amount_claimed: str = ""
+    amount_awarded: str = ""
+    fines: str = ""
+    value_seized: str = ""
+    cross_region_note: str = ""
+    note: str = ""
+    foreign_related: str = ""
+    cross_region: str = ""
+
+    def case_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_case`` / ``do_update_case`` (and the form shown again)."""
+        data: dict[str, Any] = {
+            name: getattr(self, name) for name in CaseForm.model_fields if name not in CHECKBOXES
+        }
+        data["foreign_related"] = "1" if self.foreign_related else "0"
+        data["cross_region"] = "1" if self.cross_region or self.cross_region_note.strip() else "0"
+        return data
+
+
+class CaseCreateForm(CaseForm):
+    """Recording a case: ``unit_id`` as in :class:`CaseCreate`."""
+
+    unit_id: str = ""
+
+
+class CaseEditForm(CaseForm):
+    """Editing a case: ``version`` as in :class:`CaseUpdate`."""
+
+    version: str = ""
+
+
 class TransferIn(Strict):
     version: Version
     to_unit_id: DbId

@@ -15,12 +15,13 @@ from ipcity.workspace.models import Goal, ProgressReport, Task, Unit, WorkPlan
 from ipcity.workspace.permissions import (
     Actor,
     Cap,
-    Role,
     can_edit_report,
     can_review_report,
     can_view_internal,
     can_write_report_for_task,
     has,
+    home_unit,
+    is_office,
 )
 from ipcity.workspace.progress import awaiting_review, latest_accepted
 from ipcity.workspace.queries import TaskView, TimelineEntry
@@ -133,7 +134,7 @@ def task_listing(
         listing.rows.extend(
             r for r in rows if f.status is None or r.status.status.value == f.status
         )
-    if actor.role is Role.UNIT_EDITOR and actor.unit_id is not None and can_view_internal(actor):
+    if home_unit(actor) is not None and can_view_internal(actor):
         listing.mine = _my_reports(session, actor, plans, listing.rows, today)
     return listing
 
@@ -217,7 +218,7 @@ def task_page(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         else []
     )
     involved = [task.lead_unit, *task.co_units]
-    if actor.role in (Role.OFFICE_ADMIN, Role.SYSTEM):
+    if is_office(actor):
         writable = [u for u in involved if can_write_report_for_task(actor, task, u.id)]
     else:
         writable = [

@@ -1,0 +1,58 @@
+"""The layers of ``ipcity``, in one list: who may import whom.
+
+Data flows one way. A package may import packages of a LOWER rank, never its own rank's
+neighbours nor anything above. ``tests/test_layers.py`` reads every module with ``ast`` and
+enforces this list; docs/architecture.md describes it.
+
+Where the code breaks the list today, the import is named in :data:`EXCEPTIONS` with the
+reason. The test fails when an exception is no longer needed, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+# Lowest first. Base modules (errors, settings, console, tomlfile) sit below everything.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "console", "layers"),
+    ("settings", "tomlfile", "i18n"),
+    ("geo",),  # GB/T 2260 regions and address resolution, used from the readers on
+    ("sources",),
+    ("warehouse",),
+    ("indicators",),
+    # Beside the flow: the WIPO GII cluster method and the synthetic sample city work on the
+    # warehouse and the engine; only the demo and the CLI use them.
+    ("clusters",),
+    ("samplecity",),
+    ("workspace",),
+    ("evaluation",),
+    # The annual report sits under protection and meetings: they build on its document model
+    # and number formats (reports/document.py, reports/numbers.py) and publish its files.
+    ("reports",),
+    ("protection", "meetings"),
+    ("web",),
+    # Entry points: they mount and seed every area; clidoc renders the CLI's help as docs/cli.md.
+    ("demo",),
+    ("cli",),
+    ("clidoc",),
+)
+
+# "importing module -> imported package": why the import is there. Each entry is a debt,
+# except the migration registry, which must see every table.
+EXCEPTIONS: dict[str, str] = {
+    "ipcity.workspace.all_models -> meetings": "migrations see every area's tables",
+    "ipcity.workspace.all_models -> protection": "migrations see every area's tables",
+    "ipcity.workspace.all_models -> reports": "migrations see every area's tables",
+    "ipcity.warehouse.validate -> indicators": "the SEI concordance check uses the IPC "
+    "pattern parser of indicators/sei.py",
+    "ipcity.workspace.actuals -> evaluation": "app_today and finished_value: the 'as of' "
+    "date and the finished-year rule belong below the workspace",
+    "ipcity.evaluation.figures -> reports": "number formats of reports/numbers.py belong in "
+    "a base module",
+}
+
+
+def rank_of(package: str) -> int:
+    """The rank of a top-level package or module of ``ipcity`` (KeyError if unlisted)."""
+    for rank, names in enumerate(LAYERS):
+        if package in names:
+            return rank
+    raise KeyError(package)

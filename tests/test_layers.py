@@ -1,0 +1,185 @@
+"""The layer rules of docs/architecture.md, checked on the source with ``ast``.
+
+- Each package of ``ipcity`` imports only the packages of a lower rank in
+  :data:`ipcity.layers.LAYERS` (named exceptions in :data:`ipcity.layers.EXCEPTIONS`).
+- The web layer only parses, calls and renders: it imports nothing of SQLAlchemy but the
+  ``Session`` it passes on (and, in web/errors.py, the database errors it maps), calls no
+  ``session.get/execute/scalars/query``, and tests no roles (permissions live in the domain).
+- The JSON API never imports the pages.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ipcity.layers import EXCEPTIONS, LAYERS, rank_of
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "ipcity"
+WEB = SRC / "web"
+ROLE_NAMES = {"office_admin", "unit_editor", "leader", "anonymous", "system"}
+SESSION_QUERIES = {"get", "execute", "scalars", "scalar", "query"}
+
+
+def _modules(root: Path) -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(SRC.parent).with_suffix("")
+        name = ".".join(rel.parts).removesuffix(".__init__")
+        yield name, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _imports(module: str, tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Every module named by an import statement (lazy ones inside functions included)."""
+    package = module if module.count(".") == 0 else module.rsplit(".", 1)[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            yield node.lineno, target
+            for alias in node.names:  # ``from ipcity.web import pages`` names a module too
+                yield node.lineno, f"{target}.{alias.name}"
+
+
+def _top(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if parts[0] == "ipcity" and len(parts) > 1 else None
+
+
+def test_every_package_is_in_the_layer_list() -> None:
+    for path in SRC.iterdir():
+        if path.name.startswith(("_", ".")) or path.suffix not in {".py", ""}:
+            continue
+        if path.is_dir() and not (path / "__init__.py").exists():
+            continue
+        assert rank_of(path.stem) >= 0, path  # KeyError names the missing one
+
+
+def test_each_layer_imports_only_the_layers_below() -> None:
+    wrong: list[str] = []
+    used: set[str] = set()
+    for module, tree in _modules(SRC):
+        own = _top(module)
+        if own is None:
+            continue
+        for line, target in _imports(module, tree):
+            other = _top(target)
+            if (
+                other is None
+                or other == own
+                or (not (SRC / other).exists() and not (SRC / f"{other}.py").exists())
+            ):
+                continue
+            if rank_of(other) < rank_of(own):
+                continue
+            key = f"{module} -> {other}"
+            if key in EXCEPTIONS:
+                used.add(key)
+                continue
+            wrong.append(f"{module}:{line} imports ipcity.{other}")
+    assert not wrong, "imports against ipcity/layers.py:\n" + "\n".join(sorted(set(wrong)))
+    assert used == set(EXCEPTIONS), f"exceptions no longer needed: {set(EXCEPTIONS) - used}"
+
+
+def _sqlalchemy_uses(module: str, tree: ast.Module) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [(a.name, "") for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [(node.module or "", a.name) for a in node.names]
+        else:
+            continue
+        for mod, name in names:
+            if mod.split(".")[0] != "sqlalchemy":
+                continue
+            if (mod, name) == ("sqlalchemy.orm", "Session"):
+                continue  # the transaction handle a page passes on to the domain
+            if module == "ipcity.web.errors" and mod in {"sqlalchemy.exc", "sqlalchemy.orm.exc"}:
+                continue  # maps database errors to answers
+            yield f"{module}:{node.lineno} imports {mod} {name}".rstrip()
+
+
+def _session_queries(module: str, tree: ast.Module) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner, method = node.func.value, node.func.attr
+        is_session = (isinstance(owner, ast.Name) and owner.id in {"session", "db_session"}) or (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "session"
+            and not (isinstance(owner.value, ast.Name) and owner.value.id == "request")
+        )
+        if not is_session or method not in SESSION_QUERIES:
+            continue
+        first = node.args[0] if node.args else None
+        if method == "get" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            continue  # the Starlette session dict (cookie), not the database
+        yield f"{module}:{node.lineno} calls session.{method}"
+
+
+def _role_tests(module: str, tree: ast.Module) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "Role"
+        ):
+            yield f"{module}:{node.lineno} uses Role.{node.attr}"
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            on_role = any(isinstance(s, ast.Attribute) and s.attr == "role" for s in sides)
+            names_role = any(
+                isinstance(s, ast.Constant) and s.value in ROLE_NAMES for s in ast.walk(node)
+            )
+            if on_role and names_role:
+                yield f"{module}:{node.lineno} compares a role"
+
+
+@pytest.mark.parametrize("rule", [_sqlalchemy_uses, _session_queries, _role_tests])
+def test_the_web_layer_only_parses_calls_and_renders(rule: object) -> None:
+    assert callable(rule)
+    found = [hit for module, tree in _modules(WEB) for hit in rule(module, tree)]
+    assert not found, "\n".join(found)
+
+
+def test_the_api_does_not_import_the_pages() -> None:
+    found = [
+        f"{module}:{line} imports {target}"
+        for module, tree in _modules(WEB / "api")
+        for line, target in _imports(module, tree)
+        if target == "ipcity.web.pages" or target.startswith("ipcity.web.pages.")
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_layer_list_names_each_package_once() -> None:
+    names = [name for layer in LAYERS for name in layer]
+    assert len(names) == len(set(names))
+
+
+def test_no_handler_passes_its_locals_on() -> None:
+    found = [
+        f"{module}:{node.lineno}"
+        for module, tree in _modules(WEB)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "locals"
+    ]
+    assert not found, "typed form models instead of locals(): " + ", ".join(found)
+
+
+def test_page_forms_are_built_on_the_api_schemas() -> None:
+    from ipcity.web.schemas import protection as s
+
+    assert set(s.CaseCreateForm.model_fields) <= set(s.CaseCreate.model_fields)
+    assert set(s.CaseEditForm.model_fields) <= set(s.CaseUpdate.model_fields)
