@@ -12,7 +12,9 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from ipcity.workspace import audit
 from ipcity.workspace.errors import FieldError, NotFound, StaleVersion, ValidationError
+from ipcity.workspace.permissions import Actor
 
 
 class Versioned(Protocol):
@@ -23,6 +25,33 @@ class Versioned(Protocol):
 
 
 M = TypeVar("M", bound=Versioned)
+
+
+def add_audited(session: Session, actor: Actor, obj: M, action: str, entity: str) -> M:
+    """Insert a new row and record its creation in the audit trail (same transaction)."""
+    session.add(obj)
+    session.flush()
+    audit.record(session, actor, action, entity, obj.id, before=None, after=obj.as_dict())
+    return obj
+
+
+def assign(obj: object, values: Mapping[str, Any]) -> None:
+    """Set the parsed fields on a row."""
+    for k, v in values.items():
+        setattr(obj, k, v)
+
+
+def flush_audited(
+    session: Session,
+    actor: Actor,
+    obj: Versioned,
+    action: str,
+    entity: str,
+    before: dict[str, Any],
+) -> None:
+    """Write a changed row and record the change (``before`` taken before the fields moved)."""
+    session.flush()
+    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict())
 
 
 def load(session: Session, model: type[M], entity_id: object, *, for_update: bool = False) -> M:
