@@ -17,21 +17,36 @@ from ipcity.workspace.errors import FieldError, NotFound, StaleVersion, Validati
 from ipcity.workspace.permissions import Actor
 
 
-class Versioned(Protocol):
+class Recorded(Protocol):
+    """A row the audit trail can record: its id and its fields."""
+
     id: Any
-    version: int
 
     def as_dict(self) -> dict[str, Any]: ...
 
 
+class Versioned(Recorded, Protocol):
+    version: int
+
+
 M = TypeVar("M", bound=Versioned)
+R = TypeVar("R", bound=Recorded)
 
 
-def add_audited(session: Session, actor: Actor, obj: M, action: str, entity: str) -> M:
-    """Insert a new row and record its creation in the audit trail (same transaction)."""
+def add_audited(
+    session: Session,
+    actor: Actor,
+    obj: R,
+    action: str,
+    entity: str,
+    *,
+    at: datetime | None = None,
+) -> R:
+    """Insert a new row and record its creation in the audit trail (same transaction);
+    ``at``: the audit stamp (None: now)."""
     session.add(obj)
     session.flush()
-    audit.record(session, actor, action, entity, obj.id, before=None, after=obj.as_dict())
+    audit.record(session, actor, action, entity, obj.id, before=None, after=obj.as_dict(), at=at)
     return obj
 
 
@@ -44,7 +59,7 @@ def assign(obj: object, values: Mapping[str, Any]) -> None:
 def flush_audited(
     session: Session,
     actor: Actor,
-    obj: Versioned,
+    obj: Recorded,
     action: str,
     entity: str,
     before: dict[str, Any],
