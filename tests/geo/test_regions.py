@@ -21,26 +21,10 @@ from ipcity.geo.regions import (
     prefix,
     sql_condition,
 )
+from tests.support.shanghai import SHANGHAI_DISTRICTS
 
-# Shanghai's 16 districts (GB/T 2260, after 崇明县 became 崇明区 in 2016) with their English names.
-SHANGHAI = {
-    "310101": ("黄浦区", "Huangpu District"),
-    "310104": ("徐汇区", "Xuhui District"),
-    "310105": ("长宁区", "Changning District"),
-    "310106": ("静安区", "Jing'an District"),
-    "310107": ("普陀区", "Putuo District"),
-    "310109": ("虹口区", "Hongkou District"),
-    "310110": ("杨浦区", "Yangpu District"),
-    "310112": ("闵行区", "Minhang District"),
-    "310113": ("宝山区", "Baoshan District"),
-    "310114": ("嘉定区", "Jiading District"),
-    "310115": ("浦东新区", "Pudong New Area"),
-    "310116": ("金山区", "Jinshan District"),
-    "310117": ("松江区", "Songjiang District"),
-    "310118": ("青浦区", "Qingpu District"),
-    "310120": ("奉贤区", "Fengxian District"),
-    "310151": ("崇明区", "Chongming District"),
-}
+# Shanghai's 16 districts with their English names.
+SHANGHAI = {code: (zh, en) for code, (zh, _, en) in SHANGHAI_DISTRICTS.items()}
 
 
 @pytest.mark.parametrize(

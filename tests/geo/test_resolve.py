@@ -14,25 +14,9 @@ from ipcity.geo.resolve import (
     resolve_address,
     resolve_addresses,
 )
+from tests.support.shanghai import SHANGHAI_DISTRICTS as DISTRICTS
 
-SHANGHAI_DISTRICTS = {
-    "310101": ("黄浦区", "黄浦"),
-    "310104": ("徐汇区", "徐汇"),
-    "310105": ("长宁区", "长宁"),
-    "310106": ("静安区", "静安"),
-    "310107": ("普陀区", "普陀"),
-    "310109": ("虹口区", "虹口"),
-    "310110": ("杨浦区", "杨浦"),
-    "310112": ("闵行区", "闵行"),
-    "310113": ("宝山区", "宝山"),
-    "310114": ("嘉定区", "嘉定"),
-    "310115": ("浦东新区", "浦东"),
-    "310116": ("金山区", "金山"),
-    "310117": ("松江区", "松江"),
-    "310118": ("青浦区", "青浦"),
-    "310120": ("奉贤区", "奉贤"),
-    "310151": ("崇明区", "崇明"),
-}
+SHANGHAI_DISTRICTS = {code: (zh, short) for code, (zh, short, _) in DISTRICTS.items()}
 # Names that also belong to a district elsewhere: 普陀区 (舟山 330903), 宝山区 (双鸭山 230506).
 SHARED = {"310107", "310113"}
 

@@ -60,24 +60,35 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_indicators_on_the_standalone_cluster_equal_duckdb(tmp_path: Path) -> None:
-    _random_warehouse(tmp_path / "wh").close()
-    data = tmp_path / "dataset"
-    assert main(["export", "--to", str(data), "--warehouse", str(tmp_path / "wh")]) == 0
-    app = f"ipcity-test-{uuid.uuid4().hex[:8]}"
-    case = ["--counting", "fractional", "--by", "region_code", "--year", "2012..2023"]
-    run = _cli(
+def _indicators_on_cluster(
+    tmp_path: Path, app: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``ipcity indicators`` on the cluster over ``tmp_path/dataset``, as application ``app``."""
+    return _cli(
         "indicators",
         "--engine",
         "spark",
         "--spark-master",
         str(MASTER),
         "--data",
-        str(data),
+        str(tmp_path / "dataset"),
         "--warehouse",
         str(tmp_path / "wh"),
         "--spark-conf",
         f"spark.app.name={app}",
+        *args,
+    )
+
+
+def test_indicators_on_the_standalone_cluster_equal_duckdb(tmp_path: Path) -> None:
+    _random_warehouse(tmp_path / "wh").close()
+    data = tmp_path / "dataset"
+    assert main(["export", "--to", str(data), "--warehouse", str(tmp_path / "wh")]) == 0
+    app = f"ipcity-test-{uuid.uuid4().hex[:8]}"
+    case = ["--counting", "fractional", "--by", "region_code", "--year", "2012..2023"]
+    run = _indicators_on_cluster(
+        tmp_path,
+        app,
         "--spark-conf",
         "spark.executor.memory=512m",
         "--spark-conf",
@@ -118,19 +129,7 @@ def test_a_refused_dataset_never_reaches_the_cluster(tmp_path: Path) -> None:
     assert main(["export", "--to", str(data), "--warehouse", str(tmp_path / "wh")]) == 0
     next(data.rglob("*.parquet")).unlink()
     app = f"ipcity-test-{uuid.uuid4().hex[:8]}"
-    run = _cli(
-        "indicators",
-        "--engine",
-        "spark",
-        "--spark-master",
-        str(MASTER),
-        "--data",
-        str(data),
-        "--warehouse",
-        str(tmp_path / "wh"),
-        "--spark-conf",
-        f"spark.app.name={app}",
-    )
+    run = _indicators_on_cluster(tmp_path, app)
     assert run.returncode == 1
     assert run.stderr.startswith("error: dataset ") and "missing file" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

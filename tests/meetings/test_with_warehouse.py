@@ -7,9 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 import typer
@@ -30,25 +28,15 @@ from ipcity.reports.gather import HEADLINE_INDICATORS
 from ipcity.warehouse.store import Warehouse
 from ipcity.workspace.db import open_db
 from ipcity.workspace.permissions import ANONYMOUS, system_actor
+from tests.support.sample_warehouse import Demo, ingest_sample_city
 
 pytestmark = pytest.mark.slow
 
 
-@dataclass(frozen=True)
-class Demo:
-    warehouse: Path
-    db: str
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    from ipcity.samplecity.generator import generate
-    from ipcity.warehouse.ingest import ingest
-
     root = tmp_path_factory.mktemp("meetings-demo")
-    generate(root / "city", scale=0.005, seed=7)
-    with Warehouse(root / "wh") as wh:
-        assert ingest(wh, [root / "city"]).ok
+    ingest_sample_city(root)
     url = f"sqlite:///{root / 'ws.sqlite'}"
     db = open_db(url)
     with Warehouse(root / "wh", read_only=True) as wh, db.write() as s:

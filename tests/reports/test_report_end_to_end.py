@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -19,27 +18,18 @@ from ipcity.reports.build import build_report_bytes
 from ipcity.reports.gather import gather_report_data
 from ipcity.reports.headline import headline_sentence, value_text
 from ipcity.warehouse.store import Warehouse
+from tests.support.sample_warehouse import Demo, ingest_sample_city
 
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class Demo:
-    warehouse: Path
-    db: str
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     from ipcity.demo.workspace_seed import seed_demo
-    from ipcity.samplecity.generator import generate
-    from ipcity.warehouse.ingest import ingest
     from ipcity.workspace.db import open_db
 
     root = tmp_path_factory.mktemp("demo")
-    generate(root / "city", scale=0.005, seed=7)
-    with Warehouse(root / "wh") as wh:
-        assert ingest(wh, [root / "city"]).ok
+    ingest_sample_city(root)
     url = f"sqlite:///{root / 'ws.sqlite'}"
     db = open_db(url)
     with db.write() as s:

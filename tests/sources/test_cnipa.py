@@ -8,45 +8,18 @@ the line where the value stands. Edge cases use small synthetic documents writte
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from ipcity.errors import InputError
 from ipcity.sources.base import RECORD, ReadReport
 from ipcity.sources.cnipa import CnipaReader, ipc_text, patent_id
-
-Row = dict[str, Any]
-PATENT_COLUMNS = [
-    "patent_id",
-    "office",
-    "patent_type",
-    "application_date",
-    "grant_date",
-    "ipc",
-    "family_countries",
-    "title",
-    RECORD,
-]
-PARTY_COLUMNS = ["patent_id", "role", "sequence", "name", "address", "country", RECORD]
+from tests.support.xml_reading import Row, read_all
 
 
 def read(path: Path) -> tuple[list[Row], list[Row], ReadReport]:
-    reader = CnipaReader(path)
-    patents: list[Row] = []
-    parties: list[Row] = []
-    for table, batch in reader.batches():
-        assert batch.schema.field(RECORD).type == pa.int64()
-        if table == "patents":
-            assert batch.schema.names == PATENT_COLUMNS
-            patents += batch.to_pylist()
-        else:
-            assert batch.schema.names == PARTY_COLUMNS
-            parties += batch.to_pylist()
-    report = reader.report
-    assert report.records == len(patents) + len(report.rejects) + len(report.skipped)
-    return patents, parties, report
+    """All rows of a file, checking the batch contract on the way."""
+    return read_all(CnipaReader(path))
 
 
 def party_tuples(parties: list[Row]) -> list[tuple[str, str, str | None, str | None, str | None]]:

@@ -11,51 +11,19 @@ import gzip
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from ipcity.errors import InputError
 from ipcity.sources import xmlreader
 from ipcity.sources.base import RECORD, ReadReport
 from ipcity.sources.uspto import UsptoGrantReader, ipc7_symbol, ipcr_symbol
-
-Row = dict[str, Any]
-PATENT_COLUMNS = [
-    "patent_id",
-    "office",
-    "patent_type",
-    "application_date",
-    "grant_date",
-    "ipc",
-    "family_countries",
-    "title",
-    RECORD,
-]
-PARTY_COLUMNS = ["patent_id", "role", "sequence", "name", "address", "country", RECORD]
+from tests.support.xml_reading import Row, read_all
 
 
 def read(path: Path) -> tuple[list[Row], list[Row], ReadReport]:
     """All rows of a file, checking the batch contract on the way."""
-    reader = UsptoGrantReader(path)
-    patents: list[Row] = []
-    parties: list[Row] = []
-    for table, batch in reader.batches():
-        assert batch.schema.field(RECORD).type == pa.int64()
-        for name in batch.schema.names:
-            if name != RECORD:
-                assert batch.schema.field(name).type == pa.string()
-        if table == "patents":
-            assert batch.schema.names == PATENT_COLUMNS
-            patents += batch.to_pylist()
-        else:
-            assert table == "parties"
-            assert batch.schema.names == PARTY_COLUMNS
-            parties += batch.to_pylist()
-    report = reader.report
-    assert report.records == len(patents) + len(report.rejects) + len(report.skipped)
-    return patents, parties, report
+    return read_all(UsptoGrantReader(path), all_text=True)
 
 
 def one(rows: list[Row], patent_id: str) -> Row:

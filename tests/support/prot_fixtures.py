@@ -10,10 +10,10 @@ from typing import Any
 
 from ipcity.protection.actions import do_create_case
 from ipcity.protection.queries import CaseView
-from ipcity.workspace.actions import do_create_unit, do_create_user
+from ipcity.workspace.actions import do_create_unit
 from ipcity.workspace.db import Database
 from ipcity.workspace.permissions import Actor, system_actor
-from tests.support.ws_fixtures import PASSWORD, World, build_world
+from tests.support.ws_fixtures import World, add_district, add_users, build_world
 
 TODAY = date(2024, 3, 31)
 
@@ -38,27 +38,10 @@ def build_prot_world(db: Database) -> ProtWorld:
         c = do_create_unit(
             s, sysa, {"code": "JUSTICE", "name": "市司法局", "kind": "municipal", "sort_order": 4}
         ).id
-        xh = do_create_unit(
-            s,
-            sysa,
-            {
-                "code": "XH",
-                "name": "徐汇区人民政府",
-                "short_name": "徐汇区",
-                "kind": "district",
-                "admin_code": "310104",
-                "sort_order": 5,
-            },
-        ).id
-        users = {}
-        for name, unit in (("editor_c", c), ("editor_hp", w.district)):
-            u = do_create_user(
-                s,
-                sysa,
-                {"username": name, "role": "unit_editor", "unit_id": unit},
-                password=PASSWORD,
-            )
-            users[name] = Actor.from_user(u)
+        xh = add_district(s, "XH", "徐汇区", "310104", sort_order=5)
+        users = add_users(
+            s, ("editor_c", "unit_editor", c), ("editor_hp", "unit_editor", w.district)
+        )
     return ProtWorld(w, c, xh, users["editor_c"], users["editor_hp"])
 
 

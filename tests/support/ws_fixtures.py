@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from ipcity.workspace.actions import (
     do_create_goal,
@@ -63,6 +64,30 @@ class World:
     anonymous: Actor = ANONYMOUS
 
 
+def add_district(s: Session, code: str, short_name: str, admin_code: str, sort_order: int) -> int:
+    """A district government unit (``黄浦区`` -> ``黄浦区人民政府``); its id."""
+    values = {
+        "code": code,
+        "name": f"{short_name}人民政府",
+        "short_name": short_name,
+        "kind": "district",
+        "admin_code": admin_code,
+        "sort_order": sort_order,
+    }
+    return do_create_unit(s, system_actor("test"), values).id
+
+
+def add_users(s: Session, *specs: tuple[str, str, int | None]) -> dict[str, Actor]:
+    """Users (user name, role, unit id) with the test PASSWORD, as actors by user name."""
+    users = {}
+    for name, role, unit in specs:
+        values = {"username": name, "role": role, "unit_id": unit}
+        users[name] = Actor.from_user(
+            do_create_user(s, system_actor("test"), values, password=PASSWORD)
+        )
+    return users
+
+
 def build_world(db: Database) -> World:
     sysa = system_actor("test")
     with db.write() as s:
@@ -75,29 +100,14 @@ def build_world(db: Database) -> World:
         b = do_create_unit(
             s, sysa, {"code": "COMM", "name": "市商务委", "kind": "municipal", "sort_order": 2}
         ).id
-        d = do_create_unit(
+        d = add_district(s, "HP", "黄浦区", "310101", sort_order=3)
+        users = add_users(
             s,
-            sysa,
-            {
-                "code": "HP",
-                "name": "黄浦区人民政府",
-                "short_name": "黄浦区",
-                "kind": "district",
-                "admin_code": "310101",
-                "sort_order": 3,
-            },
-        ).id
-        users = {}
-        for name, role, unit in (
             ("admin", "office_admin", office),
             ("editor_a", "unit_editor", a),
             ("editor_b", "unit_editor", b),
             ("leader", "leader", None),
-        ):
-            u = do_create_user(
-                s, sysa, {"username": name, "role": role, "unit_id": unit}, password=PASSWORD
-            )
-            users[name] = Actor.from_user(u)
+        )
         plan = do_create_plan(
             s,
             sysa,

@@ -4,18 +4,14 @@ same in English. Screenshots go to test-artifacts/ at the repository root."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
+from tests.support.live_server import chromium, live_server
 from tests.support.web_world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.browser
@@ -24,31 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
 
-def _chromium() -> str:
-    path = os.environ.get("IPCITY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.skip(f"no Chromium at {path} (set IPCITY_CHROMIUM)")
-    return path
-
-
 @pytest.fixture
 def server(web_app: FastAPI, world: WebWorld) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(web_app) as base:
+        yield base
 
 
 def _counts(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -61,7 +36,7 @@ def _counts(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_report_accept_dashboard(server: str, database, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     tag = database.dialect
     foreign: list[str] = []

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.live_server import chromium
 from tests.support.web_world import PASSWORD
-from tests.web.test_web_browser import ARTIFACTS, _chromium, server  # noqa: F401  (the server fixture)
+from tests.web.test_web_browser import ARTIFACTS, server  # noqa: F401  (the server fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_office_sets_up_a_plan(server: str, database) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     errors: list[str] = []
     tag = database.dialect

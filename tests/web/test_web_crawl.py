@@ -10,8 +10,6 @@ test instead of stalling the suite. The slowest responses are printed (no timed 
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from ipcity.web.app import route_table
 from ipcity.workspace.actions import do_create_unit, do_create_user
 from ipcity.workspace.db import Database
 from ipcity.workspace.permissions import system_actor
+from tests.support.live_server import live_server
 from tests.support.web_world import PASSWORD, wipe
 
 TIMEOUT = 30.0  # seconds per request: far above any real answer, so only a hang trips it
@@ -111,22 +110,8 @@ def crawl(request: pytest.FixtureRequest, database: Database) -> Crawl:
 
 @pytest.fixture
 def server(web_app: FastAPI, crawl: Crawl) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(web_app) as base:
+        yield base
 
 
 def _ids(db: Database, table: str, route: str) -> list[str]:

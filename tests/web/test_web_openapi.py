@@ -12,9 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from ipcity.workspace.actions.directory import UNIT_KINDS
 from ipcity.workspace.actions.plans import PLAN_KINDS
 from ipcity.workspace.permissions import USER_ROLES
 from ipcity.workspace.supervision import Status
+from tests.support.live_server import live_server
 from tests.support.web_world import WebWorld
 
 ERRORS = {"400", "401", "403", "404", "409", "413", "422"}
@@ -197,21 +195,8 @@ def test_docs_page_uses_only_local_assets(client: TestClient) -> None:
 
 @pytest.fixture
 def server(web_app: FastAPI, world: WebWorld) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(web_app) as base:
+        yield base
 
 
 @pytest.mark.browser

@@ -15,9 +15,10 @@ from ipcity.meetings.actions.portal import (
     do_publish_headline_snapshot,
 )
 from ipcity.workspace.permissions import system_actor
+from tests.support.live_server import chromium
 from tests.support.public_setting import open_to_public
 from tests.support.web_world import PASSWORD, WebWorld
-from tests.web.test_web_browser import ARTIFACTS, _chromium, server  # noqa: F401
+from tests.web.test_web_browser import ARTIFACTS, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +98,7 @@ def test_phone_menu_content_news_tables(
     failures: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=_chromium(),
+            executable_path=chromium(),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:

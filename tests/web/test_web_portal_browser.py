@@ -6,11 +6,6 @@ test-artifacts/ at the repository root."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,6 +21,7 @@ from ipcity.workspace.actions import do_set_password
 from ipcity.workspace.db import open_db
 from ipcity.workspace.models import User
 from ipcity.workspace.permissions import system_actor
+from tests.support.live_server import chromium, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -35,17 +31,8 @@ TODAY = date(2023, 9, 30)
 PASSWORD = "correct horse battery"
 
 
-def _chromium() -> str:
-    path = os.environ.get("IPCITY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.skip(f"no Chromium at {path} (set IPCITY_CHROMIUM)")
-    return path
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     root = tmp_path_factory.mktemp("portal-browser")
     db = open_db(f"sqlite:///{root / 'ws.sqlite'}")
     with db.write() as s:
@@ -57,27 +44,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             s, system_actor(), office.id, expected_version=office.version, new_password=PASSWORD
         )
     app = create_app(WebSettings(today=TODAY, warehouse=root / "no-warehouse"), db=db)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app) as base:
+        yield base
     db.dispose()
 
 
 def test_public_portal(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     foreign: list[str] = []
     errors: list[str] = []

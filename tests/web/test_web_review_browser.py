@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.live_server import chromium
 from tests.support.web_world import PASSWORD, WebWorld
-from tests.web.test_web_browser import _chromium, server  # noqa: F401  (the fixture)
+from tests.web.test_web_browser import server  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,7 @@ def test_review_walk(server: str, world: WebWorld, database) -> None:  # type: i
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
+            executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"]
         )
         try:
             office = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +21,7 @@ import pytest
 from fastapi import FastAPI
 
 from ipcity.workspace import excel_io
+from tests.support.live_server import live_server
 from tests.support.web_world import PASSWORD, WebWorld
 
 ROWS = 3_000
@@ -45,22 +44,8 @@ def big_case_sheet() -> bytes:
 
 @pytest.fixture
 def server(web_app: FastAPI, world: WebWorld) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(web_app) as base:
+        yield base
 
 
 def token(base: str, username: str) -> str:

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -32,8 +29,8 @@ from ipcity.workspace.actions import do_create_unit, do_create_user
 from ipcity.workspace.db import Database
 from ipcity.workspace.models import ProgressReport, Task
 from ipcity.workspace.permissions import system_actor
+from tests.support.live_server import chromium, live_server
 from tests.support.web_world import PASSWORD, wipe
-from tests.web.test_web_browser import _chromium
 
 pytestmark = pytest.mark.browser
 
@@ -91,24 +88,10 @@ def _directory(db: Database) -> dict[str, int]:
 
 @pytest.fixture
 def walk_server(database: Database, city_warehouse: Path) -> Iterator[tuple[str, dict[str, int]]]:
-    import uvicorn
-
     ids = _directory(database)
     app = create_app(WebSettings(today=TODAY, warehouse=city_warehouse), db=database)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app) as base:
+        yield base, ids
 
 
 def _login(page: Any, base: str, username: str) -> None:
@@ -182,7 +165,7 @@ def test_one_year_of_the_conference(
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
+            executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"]
         )
         try:
             office = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from ipcity.evaluation.exact import exact_or_none, round_half_up
 from ipcity.evaluation.scheme import Item, Scheme
@@ -133,11 +133,61 @@ class AssessmentResult:
 
 
 @dataclass(frozen=True)
-class _Judged:
+class Judged:
+    """One item judged for one unit (or district): its raw figure and the share earned."""
+
     raw: Fraction | None
     raw_text: str
     share: Fraction | None  # the fraction of the weight earned; None = nothing to judge
     note: str = ""
+
+    def when_empty(self, rule: str) -> Judged:
+        """Nothing to judge: ``exclude`` keeps it out (unchanged), ``full`` / ``zero`` give a
+        share of 1 / 0, said in the note."""
+        if self.share is not None or rule == "exclude":
+            return self
+        share = Fraction(1 if rule == "full" else 0)
+        return Judged(self.raw, self.raw_text, share, f"{self.note} (when_empty = {rule})")
+
+
+class WeightedItem(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def label_en(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def weight(self) -> Fraction: ...
+
+
+def weighted_breakdown(
+    judged: Sequence[tuple[WeightedItem, Judged]], full_score: Fraction, places: int
+) -> tuple[list[BreakdownItem], Fraction]:
+    """The points of each judged item and the scale: the items left out (no share) are
+    listed without points, and the others scaled up so the full score stays reachable."""
+    counted = sum((i.weight for i, j in judged if j.share is not None), Fraction(0))
+    scale = full_score / counted if counted else Fraction(0)
+    items = [
+        BreakdownItem(
+            item_id=item.id,
+            label=item.label,
+            label_en=item.label_en,
+            kind=item.kind,
+            weight=float(item.weight),
+            raw=None if j.raw is None else float(j.raw),
+            raw_text=j.raw_text,
+            points=None
+            if j.share is None
+            else round_half_up(item.weight * scale * j.share, places),
+            max_points=None if j.share is None else round_half_up(item.weight * scale, places),
+            note=j.note if j.share is not None else f"{j.note}: left out",
+        )
+        for item, j in judged
+    ]
+    return items, scale
 
 
 def _fmt(x: Fraction, places: int = 2) -> str:
@@ -153,17 +203,17 @@ def _unit_tasks(unit: UnitRef, tasks: Sequence[TaskInput], include_co: bool) -> 
     ]
 
 
-def _tasks_share(tasks: Sequence[TaskInput], as_of: date, on_time_only: bool) -> _Judged:
+def _tasks_share(tasks: Sequence[TaskInput], as_of: date, on_time_only: bool) -> Judged:
     states = [task_state(t, as_of) for t in tasks]
     judged = [s for s in states if s != "open"]
     good = sum(1 for s in judged if s == "done_on_time" or (not on_time_only and s == "done_late"))
     if not judged:
-        return _Judged(None, "0/0", None, "no task due or done yet")
+        return Judged(None, "0/0", None, "no task due or done yet")
     share = Fraction(good, len(judged))
-    return _Judged(share, f"{good}/{len(judged)}", share)
+    return Judged(share, f"{good}/{len(judged)}", share)
 
 
-def _reports_share(reports: Sequence[ReportDue], as_of: date) -> _Judged:
+def _reports_share(reports: Sequence[ReportDue], as_of: date) -> Judged:
     judged = [
         r
         for r in reports
@@ -175,9 +225,9 @@ def _reports_share(reports: Sequence[ReportDue], as_of: date) -> _Judged:
         if r.submitted_on is not None and r.submitted_on <= r.due and r.submitted_on <= as_of
     )
     if not judged:
-        return _Judged(None, "0/0", None, "no report due yet")
+        return Judged(None, "0/0", None, "no report due yet")
     share = Fraction(good, len(judged))
-    return _Judged(share, f"{good}/{len(judged)}", share)
+    return Judged(share, f"{good}/{len(judged)}", share)
 
 
 def _indicator_raw(
@@ -199,9 +249,9 @@ def _indicator_raw(
 
 def _indicator_judged(
     item: Item, raw: Fraction | None, raw_text: str, peers: list[Fraction]
-) -> _Judged:
+) -> Judged:
     if raw is None:
-        return _Judged(None, raw_text, None, f"no {item.indicator} data for this unit")
+        return Judged(None, raw_text, None, f"no {item.indicator} data for this unit")
     if item.against == "target":
         assert item.target is not None
         ref: Fraction = item.target
@@ -213,10 +263,10 @@ def _indicator_judged(
         ref, what = med, f"median {_fmt(med)}"
     if ref > 0:
         share = min(Fraction(1), max(Fraction(0), raw / ref))
-        return _Judged(raw, raw_text, share, f"against the {what}")
+        return Judged(raw, raw_text, share, f"against the {what}")
     best, worst = max(peers), min(peers)
     share = Fraction(0) if best == worst else (raw - worst) / (best - worst)
-    return _Judged(
+    return Judged(
         raw,
         raw_text,
         share,
@@ -248,7 +298,7 @@ def assess(data: AssessmentInput, scheme: Scheme) -> AssessmentResult:
     for unit in data.units:
         tasks = _unit_tasks(unit, data.tasks, scheme.include_co_units)
         reports = [r for r in data.reports if r.unit_code == unit.code]
-        judged: list[tuple[Item, _Judged]] = []
+        judged: list[tuple[Item, Judged]] = []
         for item in scheme.items:
             if not _applies(item, unit) or item.is_deduction:
                 continue
@@ -259,35 +309,8 @@ def assess(data: AssessmentInput, scheme: Scheme) -> AssessmentResult:
             else:
                 value, text = raws[(item.id, unit.code)]
                 j = _indicator_judged(item, value, text, peers.get(item.id, []))
-            if j.share is None and item.when_empty != "exclude":
-                j = _Judged(
-                    j.raw,
-                    j.raw_text,
-                    Fraction(1 if item.when_empty == "full" else 0),
-                    j.note + f" (when_empty = {item.when_empty})",
-                )
-            judged.append((item, j))
-        counted = sum((i.weight for i, j in judged if j.share is not None), Fraction(0))
-        scale = scheme.full_score / counted if counted else Fraction(0)
-        items: list[BreakdownItem] = []
-        for item, j in judged:
-            max_points = round_half_up(item.weight * scale, places)
-            items.append(
-                BreakdownItem(
-                    item_id=item.id,
-                    label=item.label,
-                    label_en=item.label_en,
-                    kind=item.kind,
-                    weight=float(item.weight),
-                    raw=None if j.raw is None else float(j.raw),
-                    raw_text=j.raw_text,
-                    points=None
-                    if j.share is None
-                    else round_half_up(item.weight * scale * j.share, places),
-                    max_points=None if j.share is None else max_points,
-                    note=j.note if j.share is not None else f"{j.note}: left out",
-                )
-            )
+            judged.append((item, j.when_empty(item.when_empty)))
+        items, scale = weighted_breakdown(judged, scheme.full_score, places)
         for item in scheme.items:
             if item.is_deduction and _applies(item, unit):
                 states = [task_state(t, data.as_of) for t in tasks]

@@ -358,7 +358,7 @@ def _population(warehouse: Warehouse, region: str) -> dict[int, float]:
     return {int(y): float(p) for y, p in rows}
 
 
-def _project_target(
+def project_target(
     target: IndicatorTargetInput,
     as_of: date,
     warehouse: Warehouse | None = None,
@@ -377,7 +377,8 @@ def _project_target(
     if year in seen:
         v = seen[year]
         met = target_met_float(target.direction, v, target.target_value)
-        return Projection("observed", year, v, v, v, 1.0 if met else 0.0, {"years": [year]})
+        p = Projection("observed", year, v, v, v, 1.0 if met else 0.0, {"years": [year]})
+        return replace(p, target=target.target_value)
     stock = STOCK_OF.get(target.engine_indicator or "")
     per10k = stock is not None and stock[1]
     if warehouse is not None and stock is not None and not (per10k and region == "ALL"):
@@ -395,34 +396,8 @@ def _project_target(
             flows, year, target.target_value, target.direction, population=population, lag=lag
         )
         if p.value is not None:
-            return p
-    return project_series(seen, year, target.target_value, target.direction)
-
-
-def project_target(
-    target: IndicatorTargetInput,
-    as_of: date,
-    warehouse: Warehouse | None = None,
-    *,
-    region: str = "ALL",
-    lag: int = 0,
-    office: str | None = None,
-    counting: str = "first",
-    engine: str = "duckdb",
-) -> Projection:
-    """The projection of one plan indicator to its target year: ``flows`` for an engine stock
-    (or its per-10,000 ratio) when the warehouse is given, else ``drift`` on the values
-    observed by ``as_of``; ``observed`` when the target year has already ended."""
-    p = _project_target(
-        target,
-        as_of,
-        warehouse,
-        region=region,
-        lag=lag,
-        office=office,
-        counting=counting,
-        engine=engine,
-    )
+            return replace(p, target=target.target_value)
+    p = project_series(seen, year, target.target_value, target.direction)
     return replace(p, target=target.target_value)
 
 

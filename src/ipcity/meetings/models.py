@@ -27,16 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcity.workspace.models import Base, Unit, record_now
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return value.isoformat()
-
+from ipcity.workspace.models import Base, Unit, iso_text, record_now
 
 MEETING_KINDS = ("annual_enlarged", "plenary", "special", "liaison")
 MEETING_STATUSES = ("draft", "scheduled", "held")
@@ -105,7 +96,7 @@ class Meeting(Base):
             "id": self.id,
             "kind": self.kind,
             "title": self.title,
-            "meeting_date": _iso(self.meeting_date),
+            "meeting_date": iso_text(self.meeting_date),
             "time_text": self.time_text,
             "place": self.place,
             "convener_name": self.convener_name,
@@ -114,8 +105,8 @@ class Meeting(Base):
             "status": self.status,
             "attending_unit_ids": [u.id for u in self.attending_units],
             "minutes_revision": self.minutes_revision,
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "created_at": iso_text(self.created_at),
+            "updated_at": iso_text(self.updated_at),
             "version": self.version,
         }
 
@@ -199,8 +190,8 @@ class MeetingMaterial(Base):
             "report_format": self.report_format,
             "added_by_id": self.added_by_id,
             "added_by_name": self.added_by_name,
-            "added_at": _iso(self.added_at),
-            "removed_at": _iso(self.removed_at),
+            "added_at": iso_text(self.added_at),
+            "removed_at": iso_text(self.removed_at),
             "removed_by_name": self.removed_by_name,
             "version": self.version,
         }
@@ -230,7 +221,7 @@ class MeetingMinutes(Base):
             "note": self.note,
             "author_id": self.author_id,
             "author_name": self.author_name,
-            "created_at": _iso(self.created_at),
+            "created_at": iso_text(self.created_at),
         }
 
 
@@ -263,7 +254,7 @@ class MeetingDecision(Base):
             "task_id": self.task_id,
             "recorded_by_id": self.recorded_by_id,
             "recorded_by_name": self.recorded_by_name,
-            "recorded_at": _iso(self.recorded_at),
+            "recorded_at": iso_text(self.recorded_at),
         }
 
 
@@ -322,12 +313,12 @@ class Publication(Base):
             "report_year": self.report_year,
             "meeting_id": self.meeting_id,
             "status": self.status,
-            "published_at": _iso(self.published_at),
+            "published_at": iso_text(self.published_at),
             "published_by_name": self.published_by_name,
-            "withdrawn_at": _iso(self.withdrawn_at),
+            "withdrawn_at": iso_text(self.withdrawn_at),
             "files": [f.as_dict() for f in self.files],
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "created_at": iso_text(self.created_at),
+            "updated_at": iso_text(self.updated_at),
             "version": self.version,
         }
 
@@ -356,7 +347,7 @@ class PublicationFile(Base):
             "sha256": self.blob_sha256,
             "lang": self.lang,
             "format": self.format,
-            "added_at": _iso(self.added_at),
+            "added_at": iso_text(self.added_at),
         }
 
 
@@ -402,7 +393,7 @@ class HeadlineSnapshot(Base):
             "population_sources": self.population_sources,
             "provenance": self.provenance,
             "note": self.note,
-            "published_at": _iso(self.published_at),
+            "published_at": iso_text(self.published_at),
             "published_by_name": self.published_by_name,
             "value_count": len(self.values),
             "version": self.version,

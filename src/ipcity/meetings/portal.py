@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -119,15 +119,7 @@ class HeadlineCard:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "indicator": self.indicator,
-            "name": self.name,
-            "year": self.year,
-            "value": self.value,
-            "value_text": self.value_text,
-            "change_text": self.change_text,
-            "source": self.source,
-        }
+        return asdict(self)
 
 
 def _by_indicator(snapshot: HeadlineSnapshot) -> dict[str, list[HeadlineValue]]:

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.evaluation.assessment import BreakdownItem
+from ipcity.evaluation.assessment import BreakdownItem, Judged, weighted_breakdown
 from ipcity.evaluation.exact import round_half_up
 from ipcity.evaluation.tasks import TaskInput, task_state
 from ipcity.protection import indicators as ind
@@ -117,51 +117,43 @@ class ProtectionAssessment:
         }
 
 
-@dataclass(frozen=True)
-class _Judged:
-    raw: Fraction | None
-    raw_text: str
-    share: Fraction | None  # None: nothing to judge
-    note: str = ""
-
-
 def _fmt(x: Fraction) -> str:
     return f"{round_half_up(x, 2)}"
 
 
-def _judge_indicator(item: SchemeItem, level: str, obs: Observation | None) -> _Judged:
+def _judge_indicator(item: SchemeItem, level: str, obs: Observation | None) -> Judged:
     b = item.bounds_for(level)
     if obs is None or obs.value is None:
-        return _Judged(None, "", None, "no value for the year")
+        return Judged(None, "", None, "no value for the year")
     if b.min_cases and obs.cases is not None and obs.cases < b.min_cases:
-        return _Judged(
+        return Judged(
             obs.value, _fmt(obs.value), None, f"only {obs.cases} cases (fewer than {b.min_cases})"
         )
     if item.measure == "change":
         if obs.previous is None:
-            return _Judged(None, "", None, "no value for the year before")
+            return Judged(None, "", None, "no value for the year before")
         raw = obs.value - obs.previous
         text = f"{_fmt(obs.value)} - {_fmt(obs.previous)}"
     else:
         raw, text = obs.value, _fmt(obs.value)
     share = (raw - b.zero_at) / (b.full_at - b.zero_at)
     share = min(Fraction(1), max(Fraction(0), share))
-    return _Judged(raw, text, share, f"full at {_fmt(b.full_at)}, none at {_fmt(b.zero_at)}")
+    return Judged(raw, text, share, f"full at {_fmt(b.full_at)}, none at {_fmt(b.zero_at)}")
 
 
-def _judge_tasks(item: SchemeItem, tasks: Sequence[TaskInput], as_of: date) -> _Judged:
+def _judge_tasks(item: SchemeItem, tasks: Sequence[TaskInput], as_of: date) -> Judged:
     states = [task_state(t, as_of) for t in tasks]
     judged = [s for s in states if s != "open"]
     if not judged:
-        return _Judged(None, "0/0", None, "no task due or done yet")
+        return Judged(None, "0/0", None, "no task due or done yet")
     good = sum(1 for s in judged if s == "done_on_time" or (not item.on_time and s == "done_late"))
     share = Fraction(good, len(judged))
-    return _Judged(share, f"{good}/{len(judged)}", share)
+    return Judged(share, f"{good}/{len(judged)}", share)
 
 
 def _score(data: AssessmentData, scheme: ProtectionScheme, entity: Entity) -> EntityScore:
     places = scheme.decimals
-    judged: list[tuple[SchemeItem, _Judged]] = []
+    judged: list[tuple[SchemeItem, Judged]] = []
     for item in scheme.items:
         if entity.level not in item.applies_to:
             continue
@@ -170,34 +162,8 @@ def _score(data: AssessmentData, scheme: ProtectionScheme, entity: Entity) -> En
             j = _judge_indicator(item, entity.level, data.observations.get(key))
         else:
             j = _judge_tasks(item, data.tasks.get(key, ()), data.as_of)
-        if j.share is None and item.when_empty != "exclude":
-            j = _Judged(
-                j.raw,
-                j.raw_text,
-                Fraction(1 if item.when_empty == "full" else 0),
-                f"{j.note} (when_empty = {item.when_empty})",
-            )
-        judged.append((item, j))
-    counted = sum((i.weight for i, j in judged if j.share is not None), Fraction(0))
-    scale = scheme.full_score / counted if counted else Fraction(0)
-    items = []
-    for item, j in judged:
-        items.append(
-            BreakdownItem(
-                item_id=item.id,
-                label=item.label,
-                label_en=item.label_en,
-                kind=item.kind,
-                weight=float(item.weight),
-                raw=None if j.raw is None else float(j.raw),
-                raw_text=j.raw_text,
-                points=None
-                if j.share is None
-                else round_half_up(item.weight * scale * j.share, places),
-                max_points=None if j.share is None else round_half_up(item.weight * scale, places),
-                note=j.note if j.share is not None else f"{j.note}: left out",
-            )
-        )
+        judged.append((item, j.when_empty(item.when_empty)))
+    items, scale = weighted_breakdown(judged, scheme.full_score, places)
     score = sum((b.points for b in items if b.points is not None), Decimal(0))
     return EntityScore(entity, score, None, float(scale), tuple(items))
 

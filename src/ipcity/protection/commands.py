@@ -88,6 +88,7 @@ def cases_import(
         read_case_import,
     )
     from ipcity.workspace.actions.directory import find_unit_by_code
+    from ipcity.workspace.commands import echo_preview
     from ipcity.workspace.errors import ImportRejected
     from ipcity.workspace.import_preview import StalePreview
     from ipcity.workspace.permissions import system_actor
@@ -107,21 +108,13 @@ def cases_import(
                 today=day,
             )
             preview = preview_case_import(s, actor, ready)
-        for w in preview.warnings:
-            typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+        echo_preview(
+            preview,
+            lambda a: f" ({a['kind']}, {a['received_on']})",
+            dry_run=dry_run,
+            skipped=len(preview.skipped),
+        )
         if dry_run:
-            for a in preview.add:
-                typer.echo(f"add {a['code']} ({a['kind']}, {a['received_on']})")
-            for u in preview.update:
-                changed = "; ".join(
-                    f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items()
-                )
-                typer.echo(f"update {u['code']}: {changed}")
-            typer.echo(
-                f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
-                f"{len(preview.unchanged)} unchanged, {len(preview.skipped)} skipped; "
-                "nothing was written"
-            )
             return
         with database.write() as s:
             result = do_import_cases(

@@ -30,15 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcity.workspace.models import Base, Unit, record_now
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return value.isoformat()
+from ipcity.workspace.models import Base, Unit, iso_text, record_now
 
 
 def fen_to_yuan(fen: int | None) -> Decimal | None:
@@ -104,8 +96,8 @@ class ProtectionCase(Base):
             "kind": self.kind,
             "ip_type": self.ip_type,
             "cause": self.cause,
-            "received_on": _iso(self.received_on),
-            "closed_on": _iso(self.closed_on),
+            "received_on": iso_text(self.received_on),
+            "closed_on": iso_text(self.closed_on),
             "outcome": self.outcome,
             "outcome_text": self.outcome_text,
             "foreign_related": self.foreign_related,
@@ -164,5 +156,5 @@ class Referral(Base):
             "to_unit_id": self.to_unit_id,
             "note": self.note,
             "actor_name": self.actor_name,
-            "at": _iso(self.at),
+            "at": iso_text(self.at),
         }

@@ -63,17 +63,6 @@ class CnipaReader(XmlPatentReader):
     format = "cnipa-xml"
     # Application publications carry no owner list, so owners are never replaced as a set.
     complete_party_roles = frozenset({"applicant", "inventor"})
-    patent_columns = (
-        "patent_id",
-        "office",
-        "patent_type",
-        "application_date",
-        "grant_date",
-        "ipc",
-        "family_countries",
-        "title",
-    )
-    party_columns = ("patent_id", "role", "sequence", "name", "address", "country")
 
     def parse(self, doc: RawDocument) -> PatentRecord:
         if doc.root is None:

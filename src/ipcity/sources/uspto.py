@@ -49,17 +49,6 @@ class UsptoGrantReader(XmlPatentReader):
 
     format = "uspto-xml"
     complete_party_roles = frozenset({"applicant", "inventor", "owner"})
-    patent_columns = (
-        "patent_id",
-        "office",
-        "patent_type",
-        "application_date",
-        "grant_date",
-        "ipc",
-        "family_countries",
-        "title",
-    )
-    party_columns = ("patent_id", "role", "sequence", "name", "address", "country")
 
     def parse(self, doc: RawDocument) -> PatentRecord:
         if doc.root is None:

@@ -84,8 +84,18 @@ class XmlPatentReader(Reader):
     nulls_mean_unknown = True  # a document states only what it knows
 
     primary_table = "patents"
-    patent_columns: tuple[str, ...] = ()
-    party_columns: tuple[str, ...] = ()
+    # The canonical columns every patent-office XML document fills (the same for each office).
+    patent_columns: tuple[str, ...] = (
+        "patent_id",
+        "office",
+        "patent_type",
+        "application_date",
+        "grant_date",
+        "ipc",
+        "family_countries",
+        "title",
+    )
+    party_columns: tuple[str, ...] = ("patent_id", "role", "sequence", "name", "address", "country")
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

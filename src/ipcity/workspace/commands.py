@@ -7,9 +7,10 @@ warehouse directory) and acts as the system actor ``cli``.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from ipcity.workspace.db import Database
+    from ipcity.workspace.import_preview import ImportPreview
+    from ipcity.workspace.permissions import Actor
 
 DB_OPTION = typer.Option(
     None,
@@ -303,20 +306,12 @@ def ws_import_tasks(
                 s, actor, _work_plan_id(s, work_plan), file.read_bytes(), file.name, sheet=sheet
             )
             preview = preview_task_import(s, actor, ready, today=date.today())
-        for w in preview.warnings:
-            typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+        echo_preview(
+            preview,
+            lambda a: f": {a['title']} ({a['lead_unit']}, {a['deadline']})",
+            dry_run=dry_run,
+        )
         if dry_run:
-            for a in preview.add:
-                typer.echo(f"add {a['code']}: {a['title']} ({a['lead_unit']}, {a['deadline']})")
-            for u in preview.update:
-                changed = "; ".join(
-                    f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items()
-                )
-                typer.echo(f"update {u['code']}: {changed}")
-            typer.echo(
-                f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
-                f"{len(preview.unchanged)} unchanged; nothing was written"
-            )
             return
         with database.write() as s:
             result = do_import_tasks(
@@ -372,6 +367,48 @@ def _fmt(path: Path) -> str:
     return suffix[1:]
 
 
+def _export(output: Path, db: str | None, build: Callable[[Session, Actor, str], bytes]) -> None:
+    """Write what ``build`` exports (as the CLI, in the format the output's suffix names)."""
+    from ipcity.workspace.permissions import system_actor
+
+    fmt = _fmt(output)
+    database = _open(db)
+    try:
+        with database.read() as s:
+            data = build(s, system_actor("cli"), fmt)
+    finally:
+        database.dispose()
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}")
+
+
+def echo_preview(
+    preview: ImportPreview,
+    describe_add: Callable[[dict[str, Any]], str],
+    *,
+    dry_run: bool,
+    skipped: int | None = None,
+) -> None:
+    """An import preview on the terminal: its warnings; on a dry run, what it would add
+    (``add <code>`` and ``describe_add``'s text), change, and the counts."""
+    for w in preview.warnings:
+        typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+    if not dry_run:
+        return
+    for a in preview.add:
+        typer.echo(f"add {a['code']}{describe_add(a)}")
+    for u in preview.update:
+        changed = "; ".join(f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items())
+        typer.echo(f"update {u['code']}: {changed}")
+    counts = (
+        f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
+        f"{len(preview.unchanged)} unchanged"
+    )
+    if skipped is not None:
+        counts += f", {skipped} skipped"
+    typer.echo(f"{counts}; nothing was written")
+
+
 @ws_app.command("export-tasks")
 def ws_export_tasks(
     output: Path = typer.Option(..., "-o", "--output", help="File to write (.xlsx or .csv)."),
@@ -380,17 +417,12 @@ def ws_export_tasks(
 ) -> None:
     """Export a work plan's tasks in the office's layout."""
     from ipcity.workspace.excel_io import export_tasks
-    from ipcity.workspace.permissions import system_actor
 
-    fmt = _fmt(output)
-    database = _open(db)
-    try:
-        with database.read() as s:
-            data = export_tasks(s, system_actor("cli"), _work_plan_id(s, work_plan), fmt=fmt)
-    finally:
-        database.dispose()
-    output.write_bytes(data)
-    typer.echo(f"wrote {output}")
+    _export(
+        output,
+        db,
+        lambda s, actor, fmt: export_tasks(s, actor, _work_plan_id(s, work_plan), fmt=fmt),
+    )
 
 
 @ws_app.command("export-targets")
@@ -401,17 +433,8 @@ def ws_export_targets(
 ) -> None:
     """Export a plan's indicator targets in the office's layout."""
     from ipcity.workspace.excel_io import export_targets
-    from ipcity.workspace.permissions import system_actor
 
-    fmt = _fmt(output)
-    database = _open(db)
-    try:
-        with database.read() as s:
-            data = export_targets(s, system_actor("cli"), _plan_id(s, plan), fmt=fmt)
-    finally:
-        database.dispose()
-    output.write_bytes(data)
-    typer.echo(f"wrote {output}")
+    _export(output, db, lambda s, actor, fmt: export_targets(s, actor, _plan_id(s, plan), fmt=fmt))
 
 
 @ws_app.command("audit-export")

@@ -95,7 +95,8 @@ def on_app_day(day: date | None) -> Iterator[None]:
         _APP_DAY.reset(token)
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso_text(value: date | datetime | None) -> str | None:
+    """A date or a stamp (to the second) as ISO text for ``as_dict``; None stays None."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -358,7 +359,7 @@ class ComputedActual(Base):
             "year": self.year,
             "value": self.value,
             "vintage": self.vintage,
-            "computed_at": _iso(self.computed_at),
+            "computed_at": iso_text(self.computed_at),
         }
 
 
@@ -386,10 +387,10 @@ class PublishedActual(Base):
             "year": self.year,
             "value": self.value,
             "source": self.source,
-            "published_on": _iso(self.published_on),
+            "published_on": iso_text(self.published_on),
             "note": self.note,
             "entered_by_id": self.entered_by_id,
-            "entered_at": _iso(self.entered_at),
+            "entered_at": iso_text(self.entered_at),
             "version": self.version,
         }
 
@@ -419,7 +420,7 @@ class WorkPlan(Base):
             "year": self.year,
             "title": self.title,
             "plan_id": self.plan_id,
-            "start_date": _iso(self.start_date),
+            "start_date": iso_text(self.start_date),
             "published": self.published,
             "report_rhythm": self.report_rhythm,
             "version": self.version,
@@ -480,8 +481,8 @@ class Task(Base):
             "goal_id": self.goal_id,
             "lead_unit_id": self.lead_unit_id,
             "co_unit_ids": [u.id for u in self.co_units],
-            "start_date": _iso(self.start_date),
-            "deadline": _iso(self.deadline),
+            "start_date": iso_text(self.start_date),
+            "deadline": iso_text(self.deadline),
             "deadline_text": self.deadline_text,
             "expected_output": self.expected_output,
             "weight": self.weight,
@@ -501,7 +502,7 @@ class Milestone(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "due_date": _iso(self.due_date)}
+        return {"title": self.title, "due_date": iso_text(self.due_date)}
 
 
 class ProgressReport(Base):
@@ -539,13 +540,13 @@ class ProgressReport(Base):
             "task_id": self.task_id,
             "unit_id": self.unit_id,
             "period": self.period,
-            "period_end": _iso(self.period_end),
+            "period_end": iso_text(self.period_end),
             "state": self.state,
             "current_revision": self.current_revision,
             "percent": cur.percent if cur else None,
             "narrative": cur.narrative if cur else None,
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "created_at": iso_text(self.created_at),
+            "updated_at": iso_text(self.updated_at),
             "version": self.version,
         }
 
@@ -576,7 +577,7 @@ class ReportRevision(Base):
             "narrative": self.narrative,
             "author_id": self.author_id,
             "author_name": self.author_name,
-            "created_at": _iso(self.created_at),
+            "created_at": iso_text(self.created_at),
             "files": [f.as_dict() for f in self.files],
         }
 
@@ -607,7 +608,7 @@ class ReportEvent(Base):
             "comment": self.comment,
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,
-            "at": _iso(self.at),
+            "at": iso_text(self.at),
         }
 
 
@@ -676,11 +677,11 @@ class Notice(Base):
             "kind": self.kind,
             "message_key": self.message_key,
             "params": self.params,
-            "day": _iso(self.day),
-            "created_at": _iso(self.created_at),
-            "read_at": _iso(self.read_at),
+            "day": iso_text(self.day),
+            "created_at": iso_text(self.created_at),
+            "read_at": iso_text(self.read_at),
             "read_by_id": self.read_by_id,
-            "emailed_at": _iso(self.emailed_at),
+            "emailed_at": iso_text(self.emailed_at),
             "version": self.version,
         }
 
@@ -707,7 +708,7 @@ class AuditEntry(Base):
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "at": _iso(self.at),
+            "at": iso_text(self.at),
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,
             "actor_role": self.actor_role,

@@ -29,6 +29,7 @@ from ipcity.meetings.permissions import (
     has,
 )
 from ipcity.workspace import audit
+from ipcity.workspace.actions._common import add_audited
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
@@ -88,19 +89,7 @@ def do_attach_material(
         added_by_name=actor.name,
         added_at=at or record_now(),
     )
-    session.add(material)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "material.attach",
-        "meeting_material",
-        material.id,
-        before=None,
-        after=material.as_dict(),
-        at=at,
-    )
-    return material
+    return add_audited(session, actor, material, "material.attach", "meeting_material", at=at)
 
 
 def do_remove_material(

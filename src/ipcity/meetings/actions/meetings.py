@@ -28,6 +28,7 @@ from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     a_date,
+    add_audited,
     choice,
     ident_list,
     integer,
@@ -130,18 +131,7 @@ def do_create_meeting(session: Session, actor: Actor, data: Mapping[str, Any]) -
     )
     meeting.status = values.get("status") or "draft"
     meeting.attending_units = _units(session, attending)
-    session.add(meeting)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "meeting.create",
-        "meeting",
-        meeting.id,
-        before=None,
-        after=meeting.as_dict(),
-    )
-    return meeting
+    return add_audited(session, actor, meeting, "meeting.create", "meeting")
 
 
 def do_update_meeting(

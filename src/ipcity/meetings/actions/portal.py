@@ -41,6 +41,7 @@ from ipcity.meetings.permissions import MCap, require
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
+    add_audited,
     choice,
     integer,
     optional_ident,
@@ -119,19 +120,7 @@ def do_create_publication(
         setattr(pub, k, getattr(pub, k) or "")
     pub.published_by_name = ""
     pub.files = _new_files(session, files, now)
-    session.add(pub)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "publication.create",
-        "publication",
-        pub.id,
-        before=None,
-        after=pub.as_dict(),
-        at=at,
-    )
-    return pub
+    return add_audited(session, actor, pub, "publication.create", "publication", at=at)
 
 
 def _editable(pub: Publication) -> None:

@@ -23,7 +23,7 @@ from ipcity.meetings.models import Meeting, MeetingDecision, MeetingMinutes
 from ipcity.meetings.permissions import MCap, require
 from ipcity.workspace import audit
 from ipcity.workspace.actions import do_create_task, do_create_work_plan
-from ipcity.workspace.actions._common import Field, optional_ident, parse_fields, text
+from ipcity.workspace.actions._common import Field, add_audited, optional_ident, parse_fields, text
 from ipcity.workspace.cn_dates import parse_deadline
 from ipcity.workspace.errors import FieldError, NotFound, ValidationError
 from ipcity.workspace.models import Plan, Task, WorkPlan, record_now
@@ -227,19 +227,7 @@ def do_record_decision(
         recorded_by_name=actor.name,
         recorded_at=at or record_now(),
     )
-    session.add(decision)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "decision.record",
-        "meeting_decision",
-        decision.id,
-        before=None,
-        after=decision.as_dict(),
-        at=at,
-    )
-    return decision
+    return add_audited(session, actor, decision, "decision.record", "meeting_decision", at=at)
 
 
 def _create_task(

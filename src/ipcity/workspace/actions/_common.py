@@ -12,17 +12,61 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from ipcity.workspace import audit
 from ipcity.workspace.errors import FieldError, NotFound, StaleVersion, ValidationError
+from ipcity.workspace.permissions import Actor
 
 
-class Versioned(Protocol):
+class Recorded(Protocol):
+    """A row the audit trail can record: its id and its fields."""
+
     id: Any
-    version: int
 
     def as_dict(self) -> dict[str, Any]: ...
 
 
+class Versioned(Recorded, Protocol):
+    version: int
+
+
 M = TypeVar("M", bound=Versioned)
+R = TypeVar("R", bound=Recorded)
+
+
+def add_audited(
+    session: Session,
+    actor: Actor,
+    obj: R,
+    action: str,
+    entity: str,
+    *,
+    at: datetime | None = None,
+) -> R:
+    """Insert a new row and record its creation in the audit trail (same transaction);
+    ``at``: the audit stamp (None: now)."""
+    session.add(obj)
+    session.flush()
+    audit.record(session, actor, action, entity, obj.id, before=None, after=obj.as_dict(), at=at)
+    return obj
+
+
+def assign(obj: object, values: Mapping[str, Any]) -> None:
+    """Set the parsed fields on a row."""
+    for k, v in values.items():
+        setattr(obj, k, v)
+
+
+def flush_audited(
+    session: Session,
+    actor: Actor,
+    obj: Recorded,
+    action: str,
+    entity: str,
+    before: dict[str, Any],
+) -> None:
+    """Write a changed row and record the change (``before`` taken before the fields moved)."""
+    session.flush()
+    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict())
 
 
 def load(session: Session, model: type[M], entity_id: object, *, for_update: bool = False) -> M:

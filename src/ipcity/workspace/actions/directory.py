@@ -16,8 +16,11 @@ from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     Invalid,
+    add_audited,
+    assign,
     boolean,
     choice,
+    flush_audited,
     integer,
     load_for_update,
     optional_ident,
@@ -146,10 +149,7 @@ def do_create_unit(session: Session, actor: Actor, data: Mapping[str, Any]) -> U
     aliases = values.pop("aliases", None) or []
     unit = Unit(**{k: v for k, v in values.items() if v is not None})
     _set_aliases(unit, aliases)
-    session.add(unit)
-    session.flush()
-    audit.record(session, actor, "unit.create", "unit", unit.id, before=None, after=unit.as_dict())
-    return unit
+    return add_audited(session, actor, unit, "unit.create", "unit")
 
 
 def do_update_unit(
@@ -167,15 +167,11 @@ def do_update_unit(
     _check_names_free(session, values, unit.id)
     before = unit.as_dict()
     aliases = values.pop("aliases", None) if "aliases" in values else None
-    for k, v in values.items():
-        setattr(unit, k, v)
+    assign(unit, values)
     if "aliases" in changes and (aliases or []) != unit.alias_names:
         _set_aliases(unit, aliases or [])
         flag_modified(unit, "name")  # the unit's version steps too: aliases are its data
-    session.flush()
-    audit.record(
-        session, actor, "unit.update", "unit", unit.id, before=before, after=unit.as_dict()
-    )
+    flush_audited(session, actor, unit, "unit.update", "unit", before)
     return unit
 
 
@@ -269,12 +265,8 @@ def do_update_user(
     _check_user(session, values.get("role", user.role), values.get("unit_id", user.unit_id))
     _keep_an_admin(session, user, values)
     before = user.as_dict()
-    for k, v in values.items():
-        setattr(user, k, v)
-    session.flush()
-    audit.record(
-        session, actor, "user.update", "user", user.id, before=before, after=user.as_dict()
-    )
+    assign(user, values)
+    flush_audited(session, actor, user, "user.update", "user", before)
     return user
 
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -83,6 +83,14 @@ def _task_header(rows: Rows) -> bool:
 
 def _target_header(rows: Rows) -> bool:
     return excel_io.header_check(excel_io.TARGET_ALIASES, excel_io.TARGET_REQUIRED)(rows)
+
+
+class _CodedOp(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+OpT = TypeVar("OpT", bound=_CodedOp)
 
 
 class _Abort(Exception):
@@ -424,29 +432,54 @@ def do_import_tasks(
     else:
         checked = read_task_import(session, actor, wp.id, data, filename, sheet=sheet)
     preview = preview_task_import(session, actor, checked)
+
+    def write(op: _Op) -> bool:
+        if op.task is None:
+            do_create_task(session, actor, {"work_plan_id": wp.id, **op.values})
+            return True
+        # The previewed changes, on the version the preview saw.
+        do_update_task(
+            session, actor, op.task.id, expected_version=op.task.version, changes=op.values
+        )
+        return False
+
+    return _write_previewed(
+        session,
+        preview,
+        preview.ops,
+        rows=len(checked.rows),
+        expected_token=expected_token,
+        write=write,
+        row_of=lambda op: op.row.row,
+    )
+
+
+def _write_previewed(
+    session: Session,
+    preview: ImportPreview,
+    ops: Sequence[OpT],
+    *,
+    rows: int,
+    expected_token: str | None,
+    write: Callable[[OpT], bool],
+    row_of: Callable[[OpT], int],
+) -> ImportResult:
+    """Write a preview's operations in one savepoint: ``write`` creates (True) or updates
+    (False) one row; any row refused rolls back them all and ImportRejected lists every one.
+    With ``expected_token`` it writes only when the preview still holds."""
     if expected_token is not None and preview.token != expected_token:
         raise StalePreview()
-    result = ImportResult(rows=len(checked.rows), unchanged=list(preview.unchanged))
+    result = ImportResult(rows=rows, unchanged=list(preview.unchanged))
     failures: list[RowError] = []
     try:
         with session.begin_nested():
-            for op in preview.ops:
+            for op in ops:
                 try:
-                    if op.task is None:
-                        do_create_task(session, actor, {"work_plan_id": wp.id, **op.values})
-                        result.created.append(op.code)
-                    else:
-                        # The previewed changes, on the version the preview saw.
-                        do_update_task(
-                            session,
-                            actor,
-                            op.task.id,
-                            expected_version=op.task.version,
-                            changes=op.values,
-                        )
-                        result.updated.append(op.code)
+                    created = write(op)
                 except ValidationError as exc:
-                    failures.extend(_rejected(op.row.row, exc))
+                    failures.extend(_rejected(row_of(op), exc))
+                else:
+                    (result.created if created else result.updated).append(op.code)
             if failures:
                 raise _Abort
     except _Abort:
@@ -580,36 +613,25 @@ def do_import_targets(
     else:
         checked = read_target_import(session, actor, plan.id, data, filename, sheet=sheet)
     preview = preview_target_import(session, actor, checked)
-    if expected_token is not None and preview.token != expected_token:
-        raise StalePreview()
-    result = ImportResult(rows=len(checked.rows), unchanged=list(preview.unchanged))
-    failures: list[RowError] = []
-    try:
-        with session.begin_nested():
-            for op in preview.ops:
-                try:
-                    if op.target is None:
-                        do_create_target(
-                            session, actor, {"plan_id": plan.id, "code": op.code, **op.values}
-                        )
-                        result.created.append(op.code)
-                    else:
-                        do_update_target(
-                            session,
-                            actor,
-                            op.target.id,
-                            expected_version=op.target.version,
-                            changes=op.values,
-                        )
-                        result.updated.append(op.code)
-                except ValidationError as exc:
-                    failures.extend(_rejected(op.row, exc))
-            if failures:
-                raise _Abort
-    except _Abort:
-        raise ImportRejected(failures) from None
-    result.not_in_file = list(preview.not_in_file)
-    return result
+
+    def write(op: _TargetOp) -> bool:
+        if op.target is None:
+            do_create_target(session, actor, {"plan_id": plan.id, "code": op.code, **op.values})
+            return True
+        do_update_target(
+            session, actor, op.target.id, expected_version=op.target.version, changes=op.values
+        )
+        return False
+
+    return _write_previewed(
+        session,
+        preview,
+        preview.ops,
+        rows=len(checked.rows),
+        expected_token=expected_token,
+        write=write,
+        row_of=lambda op: op.row,
+    )
 
 
 def _new_code(r: Any, used: set[str]) -> str:

@@ -13,8 +13,11 @@ from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     Invalid,
+    add_audited,
+    assign,
     boolean,
     choice,
+    flush_audited,
     integer,
     load,
     load_for_update,
@@ -71,10 +74,7 @@ def do_create_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> P
     values = parse_fields(data, PLAN_FIELDS, partial=False)
     _check_plan(session, values, None)
     plan = Plan(**{k: v for k, v in values.items() if v is not None})
-    session.add(plan)
-    session.flush()
-    audit.record(session, actor, "plan.create", "plan", plan.id, before=None, after=plan.as_dict())
-    return plan
+    return add_audited(session, actor, plan, "plan.create", "plan")
 
 
 def do_update_plan(
@@ -91,12 +91,8 @@ def do_update_plan(
     values = parse_fields(changes, PLAN_FIELDS, partial=True)
     _check_plan(session, values, plan)
     before = plan.as_dict()
-    for k, v in values.items():
-        setattr(plan, k, v)
-    session.flush()
-    audit.record(
-        session, actor, "plan.update", "plan", plan.id, before=before, after=plan.as_dict()
-    )
+    assign(plan, values)
+    flush_audited(session, actor, plan, "plan.update", "plan", before)
     return plan
 
 
@@ -142,10 +138,7 @@ def do_create_goal(session: Session, actor: Actor, data: Mapping[str, Any]) -> G
     values = parse_fields(data, GOAL_FIELDS, partial=False)
     _check_goal(session, values, None)
     goal = Goal(**{k: v for k, v in values.items() if v is not None})
-    session.add(goal)
-    session.flush()
-    audit.record(session, actor, "goal.create", "goal", goal.id, before=None, after=goal.as_dict())
-    return goal
+    return add_audited(session, actor, goal, "goal.create", "goal")
 
 
 def do_update_goal(
@@ -164,12 +157,8 @@ def do_update_goal(
     values = parse_fields(changes, fields, partial=True)
     _check_goal(session, values, goal)
     before = goal.as_dict()
-    for k, v in values.items():
-        setattr(goal, k, v)
-    session.flush()
-    audit.record(
-        session, actor, "goal.update", "goal", goal.id, before=before, after=goal.as_dict()
-    )
+    assign(goal, values)
+    flush_audited(session, actor, goal, "goal.update", "goal", before)
     return goal
 
 
@@ -300,18 +289,7 @@ def do_create_target(session: Session, actor: Actor, data: Mapping[str, Any]) ->
     values["milestones"] = values.get("milestones") or {}
     _check_target(session, values, None)
     target = IndicatorTarget(**{k: v for k, v in values.items() if v is not None})
-    session.add(target)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "target.create",
-        "indicator_target",
-        target.id,
-        before=None,
-        after=target.as_dict(),
-    )
-    return target
+    return add_audited(session, actor, target, "target.create", "indicator_target")
 
 
 def do_update_target(
@@ -330,20 +308,10 @@ def do_update_target(
     before = target.as_dict()
     if "milestones" in values:
         values["milestones"] = values["milestones"] or {}
-    for k, v in values.items():
-        setattr(target, k, v)
+    assign(target, values)
     if target.region is None or target.region == "":
         target.region = "ALL"
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "target.update",
-        "indicator_target",
-        target.id,
-        before=before,
-        after=target.as_dict(),
-    )
+    flush_audited(session, actor, target, "target.update", "indicator_target", before)
     return target
 
 

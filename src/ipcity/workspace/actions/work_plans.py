@@ -15,8 +15,11 @@ from ipcity.workspace.actions._common import (
     Field,
     Invalid,
     a_date,
+    add_audited,
+    assign,
     boolean,
     choice,
+    flush_audited,
     ident,
     ident_list,
     integer,
@@ -86,12 +89,7 @@ def do_create_work_plan(session: Session, actor: Actor, data: Mapping[str, Any])
     if values.get("start_date") is None:
         values["start_date"] = date(values["year"], 1, 1)
     wp = WorkPlan(**{k: v for k, v in values.items() if v is not None})
-    session.add(wp)
-    session.flush()
-    audit.record(
-        session, actor, "work_plan.create", "work_plan", wp.id, before=None, after=wp.as_dict()
-    )
-    return wp
+    return add_audited(session, actor, wp, "work_plan.create", "work_plan")
 
 
 def do_update_work_plan(
@@ -110,12 +108,8 @@ def do_update_work_plan(
     if "start_date" in values and values["start_date"] is None:
         values["start_date"] = date(values.get("year", wp.year), 1, 1)
     before = wp.as_dict()
-    for k, v in values.items():
-        setattr(wp, k, v)
-    session.flush()
-    audit.record(
-        session, actor, "work_plan.update", "work_plan", wp.id, before=before, after=wp.as_dict()
-    )
+    assign(wp, values)
+    flush_audited(session, actor, wp, "work_plan.update", "work_plan", before)
     return wp
 
 
@@ -206,10 +200,7 @@ def do_create_task(session: Session, actor: Actor, data: Mapping[str, Any]) -> T
     task = Task(work_plan_id=wp.id, lead_unit_id=values["lead_unit_id"], title=values["title"])
     task.work_plan = wp
     _apply_task(session, task, {k: v for k, v in values.items() if v is not None or k == "goal_id"})
-    session.add(task)
-    session.flush()
-    audit.record(session, actor, "task.create", "task", task.id, before=None, after=task.as_dict())
-    return task
+    return add_audited(session, actor, task, "task.create", "task")
 
 
 def do_update_task(
@@ -233,10 +224,7 @@ def do_update_task(
     with session.no_autoflush:  # one UPDATE, so one version step per edit
         _apply_task(session, task, values)
     touch(task)  # co-units and milestones live in other tables: bump the version anyway
-    session.flush()
-    audit.record(
-        session, actor, "task.update", "task", task.id, before=before, after=task.as_dict()
-    )
+    flush_audited(session, actor, task, "task.update", "task", before)
     return task
 
 
