@@ -465,7 +465,9 @@ def test_the_office_runs_a_meeting_through_the_forms(clients: Clients) -> None:
     )
     assert r.status_code == 303
     page = call(clients, "editor_b", "GET", base).text
-    href = re.search(rf'href="(/meetings/{mid}/materials/\d+)">(?:<span[^>]*>)?市科委交流发言', page)
+    href = re.search(
+        rf'href="(/meetings/{mid}/materials/\d+)">(?:<span[^>]*>)?市科委交流发言', page
+    )
     assert href is not None
     dl = call(clients, "editor_b", "GET", href.group(1))
     assert dl.content == "发言内容".encode()
