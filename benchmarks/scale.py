@@ -247,14 +247,10 @@ def generate(data: Path, millions: float) -> int:
     return int(s.rows["patents"])
 
 
-def sweep_size(
-    millions: float, args: argparse.Namespace, cluster: LoopbackCluster | None
+def _ingest_and_export(
+    millions: float, patents: int, data: Path, wh: Path, ds: Path
 ) -> dict[str, Any]:
-    work = args.work / f"{millions:g}M"
-    data = work / "csv"
-    data.mkdir(parents=True, exist_ok=True)
-    patents = generate(data, millions)
-    wh = work / "warehouse"
+    """A fresh warehouse from the CSV and its exported dataset: times and peak memory."""
     if wh.exists():
         import shutil
 
@@ -264,23 +260,51 @@ def sweep_size(
         raise SystemExit(f"ingest failed: {ing['failed']}")
     print(f"[{millions:g}M] ingest {ing['seconds']:.1f} s, {ing_rss / 1e9:.2f} GB", flush=True)
     t = time.perf_counter()
-    ds = work / "dataset"
     subprocess.run(
         [sys.executable, "-m", "ipcity.cli", "export", "--to", str(ds), "--warehouse", str(wh)],
         check=True,
         env=_env(),
         capture_output=True,
     )
-    export_seconds = time.perf_counter() - t
-    size = {
+    return {
         "patents": patents,
         "parties": ing["counts"]["parties"],
         "ingest_seconds": ing["seconds"],
         "ingest_peak": ing_rss,
-        "export_seconds": export_seconds,
+        "export_seconds": time.perf_counter() - t,
         "dataset_bytes": sum(f.stat().st_size for f in ds.rglob("*") if f.is_file()),
         "engines": {},
     }
+
+
+def _reused(args: argparse.Namespace, patents: int, wh: Path, ds: Path) -> dict[str, Any] | None:
+    """With ``--reuse RESULTS``: keep the warehouse and dataset an earlier run of this size
+    built (its ingest and export figures are copied from RESULTS), and time the engines only."""
+    if args.reuse is None or not wh.exists() or not (ds / "_ipcity_manifest.json").exists():
+        return None
+    earlier = json.loads(args.reuse.read_text())
+    for size in earlier["sizes"]:
+        if size["patents"] == patents:
+            return {
+                **{k: v for k, v in size.items() if k != "engines"},
+                "engines": {},
+                "reused": True,
+            }
+    raise SystemExit(f"{args.reuse} has no run of {patents:,} patents to reuse")
+
+
+def sweep_size(
+    millions: float, args: argparse.Namespace, cluster: LoopbackCluster | None
+) -> dict[str, Any]:
+    work = args.work / f"{millions:g}M"
+    data = work / "csv"
+    data.mkdir(parents=True, exist_ok=True)
+    patents = generate(data, millions)
+    wh = work / "warehouse"
+    ds = work / "dataset"
+    size = _reused(args, patents, wh, ds)
+    if size is None:
+        size = _ingest_and_export(millions, patents, data, wh, ds)
     base_conf = [
         f"spark.driver.memory={args.spark_driver_memory}",
         f"spark.sql.shuffle.partitions={args.shuffle_partitions}",
@@ -411,6 +435,13 @@ def main() -> None:
     ap.add_argument("--executor-memory", default="3g")
     ap.add_argument(
         "--results", type=Path, default=None, help="JSON file (default: WORK/results.json)"
+    )
+    ap.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="results JSON of an earlier run: keep its warehouse and dataset (same --work), "
+        "copy its ingest figures, and time the engines only",
     )
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "scale.svg")
     ap.add_argument(
