@@ -99,7 +99,8 @@ def _login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_selector("a.inbox-link, nav.mainnav")
+    # logged in: the menu shows (the full one on a desk, the folded one on a phone)
+    page.wait_for_selector("nav.mainnav:visible, details.phonenav:visible")
 
 
 def _figures(page: Any) -> dict[str, str]:
