@@ -15,6 +15,9 @@ from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.auth import UserForm
+from ipcity.web.schemas.plans import PlanForm, WorkPlanForm
+from ipcity.web.schemas.units import UnitForm
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
@@ -82,25 +85,8 @@ def units(v: View) -> Response:
 
 
 @router.post("/units", response_class=HTMLResponse)
-def create_unit(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    short_name: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    admin_code: Annotated[str, Form()] = "",
-    sort_order: Annotated[str, Form()] = "",
-    aliases: Annotated[str, Form()] = "",
-) -> Response:
-    data = {
-        "code": code,
-        "name": name,
-        "short_name": short_name,
-        "kind": kind,
-        "admin_code": admin_code,
-        "sort_order": sort_order,
-        "aliases": aliases,
-    }
+def create_unit(v: View, form: Annotated[UnitForm, Form()]) -> Response:
+    data = form.create_data()
     return run_then_redirect(
         v.session,
         v.request,
@@ -112,42 +98,22 @@ def create_unit(
 
 
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
-def update_unit(
-    v: View,
-    unit_id: DbId,
-    version: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    short_name: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    admin_code: Annotated[str, Form()] = "",
-    sort_order: Annotated[str, Form()] = "",
-    active: Annotated[str, Form()] = "",
-    aliases: Annotated[str | None, Form()] = None,
-) -> Response:
-    changes = {
-        "name": name,
-        "short_name": short_name,
-        "kind": kind,
-        "admin_code": admin_code,
-        "sort_order": sort_order,
-        "active": _flag(active),
-    }
-    if aliases is not None:  # a post without the field keeps the aliases
-        changes["aliases"] = aliases
+def update_unit(v: View, unit_id: DbId, form: Annotated[UnitForm, Form()]) -> Response:
+    changes = form.changes(active=_flag(form.active))
     return run_then_redirect(
         v.session,
         v.request,
         lambda: do_update_unit(
-            v.session, v.actor, unit_id, expected_version=form_version(version), changes=changes
+            v.session,
+            v.actor,
+            unit_id,
+            expected_version=form_version(form.version),
+            changes=changes,
         ),
         done=_("The unit was saved."),
         to="/admin/units",
         refused=lambda error: _units_page(
-            v,
-            error=error,
-            form=changes,
-            target=unit_id,
-            status_code=error.http_status,
+            v, error=error, form=changes, target=unit_id, status_code=error.http_status
         ),
     )
 
@@ -191,23 +157,9 @@ def users(v: View) -> Response:
 
 
 @router.post("/users", response_class=HTMLResponse)
-def create_user(
-    v: View,
-    username: Annotated[str, Form()] = "",
-    display_name: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    unit_id: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-) -> Response:
-    data = {
-        "username": username,
-        "display_name": display_name,
-        "email": email,
-        "role": role,
-        "unit_id": unit_id or None,
-    }
-    chosen = password or generate_password()
+def create_user(v: View, form: Annotated[UserForm, Form()]) -> Response:
+    data = form.create_data()
+    chosen = form.password or generate_password()
     outcome = attempt(
         v.session,
         lambda: do_create_user(v.session, v.actor, data, password=chosen, today=v.today),
@@ -215,7 +167,7 @@ def create_user(
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
         return _users_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    if password:
+    if form.password:
         add_flash(v.request, _("The user was created."))
         return RedirectResponse("/admin/users", status_code=303)
     # A generated password is shown once, on this page; never stored in the session cookie.
@@ -223,39 +175,24 @@ def create_user(
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
-def update_user(
-    v: View,
-    user_id: DbId,
-    version: Annotated[str, Form()] = "",
-    display_name: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    unit_id: Annotated[str, Form()] = "",
-    active: Annotated[str, Form()] = "",
-) -> Response:
-    changes = {
-        "display_name": display_name,
-        "email": email,
-        "role": role,
-        "unit_id": unit_id or None,
-        "active": _flag(active),
-    }
-    outcome = attempt(
+def update_user(v: View, user_id: DbId, form: Annotated[UserForm, Form()]) -> Response:
+    changes = form.changes(active=_flag(form.active))
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_user(
-            v.session, v.actor, user_id, expected_version=form_version(version), changes=changes
+            v.session,
+            v.actor,
+            user_id,
+            expected_version=form_version(form.version),
+            changes=changes,
+        ),
+        done=_("The user was saved."),
+        to="/admin/users",
+        refused=lambda error: _users_page(
+            v, error=error, form=changes, target=user_id, status_code=error.http_status
         ),
     )
-    if outcome.error is not None:
-        return _users_page(
-            v,
-            error=outcome.error,
-            form=changes,
-            target=user_id,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The user was saved."))
-    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/{user_id}/password", response_class=HTMLResponse)
@@ -330,21 +267,8 @@ def plans(v: View) -> Response:
 
 
 @router.post("/plans", response_class=HTMLResponse)
-def create_plan(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "five_year",
-    start_year: Annotated[str, Form()] = "",
-    end_year: Annotated[str, Form()] = "",
-) -> Response:
-    data = {
-        "code": code,
-        "title": title,
-        "kind": kind,
-        "start_year": start_year,
-        "end_year": end_year,
-    }
+def create_plan(v: View, form: Annotated[PlanForm, Form()]) -> Response:
+    data = form.model_dump()
     return run_then_redirect(
         v.session,
         v.request,
@@ -379,21 +303,8 @@ def publish_plan(
 
 
 @router.post("/work-plans", response_class=HTMLResponse)
-def create_work_plan(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    year: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    plan_id: Annotated[str, Form()] = "",
-    report_rhythm: Annotated[str, Form()] = "quarter",
-) -> Response:
-    data = {
-        "code": code,
-        "year": year,
-        "title": title,
-        "plan_id": plan_id or None,
-        "report_rhythm": report_rhythm or "quarter",
-    }
+def create_work_plan(v: View, form: Annotated[WorkPlanForm, Form()]) -> Response:
+    data = form.create_data()
     return run_then_redirect(
         v.session,
         v.request,

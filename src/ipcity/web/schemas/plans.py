@@ -170,3 +170,32 @@ class TargetPublic(BaseModel):
     published: bool
     sort_order: int
     version: int
+
+
+class PlanForm(BaseModel):
+    """The new-plan form of the admin pages, as the browser sends it (text; the action parses
+    it, so a bad value shows the form again with the error)."""
+
+    code: str = ""
+    title: str = ""
+    kind: str = "five_year"
+    start_year: str = ""
+    end_year: str = ""
+
+
+class WorkPlanForm(BaseModel):
+    """The new-work-plan form of the admin pages. An empty ``plan_id`` means no plan; an empty
+    ``report_rhythm`` the default, quarter."""
+
+    code: str = ""
+    year: str = ""
+    title: str = ""
+    plan_id: str = ""
+    report_rhythm: str = "quarter"
+
+    def create_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_work_plan`` (and the form shown again)."""
+        return self.model_dump() | {
+            "plan_id": self.plan_id or None,
+            "report_rhythm": self.report_rhythm or "quarter",
+        }
