@@ -4,6 +4,7 @@ actuals refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form
@@ -266,16 +267,26 @@ def plans(v: View) -> Response:
     return _plans_page(v)
 
 
-@router.post("/plans", response_class=HTMLResponse)
-def create_plan(v: View, form: Annotated[PlanForm, Form()]) -> Response:
-    data = form.model_dump()
+def _plans_write(
+    v: View, action: Callable[[], object], done: str, form: dict[str, Any] | None = None
+) -> Response:
+    """Run a plan or work-plan write, then back to the plans page; refused: the page again with
+    the error (and the input, for a new plan or work plan)."""
     return run_then_redirect(
         v.session,
         v.request,
-        lambda: do_create_plan(v.session, v.actor, data),
-        done=_("The plan was created."),
+        action,
+        done=done,
         to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+        refused=lambda error: _plans_page(v, error=error, form=form, status_code=error.http_status),
+    )
+
+
+@router.post("/plans", response_class=HTMLResponse)
+def create_plan(v: View, form: Annotated[PlanForm, Form()]) -> Response:
+    data = form.model_dump()
+    return _plans_write(
+        v, lambda: do_create_plan(v.session, v.actor, data), _("The plan was created."), data
     )
 
 
@@ -286,32 +297,24 @@ def publish_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    return run_then_redirect(
-        v.session,
-        v.request,
+    expected, changes = form_version(version), {"published": _flag(published)}
+    return _plans_write(
+        v,
         lambda: do_update_plan(
-            v.session,
-            v.actor,
-            plan_id,
-            expected_version=form_version(version),
-            changes={"published": _flag(published)},
+            v.session, v.actor, plan_id, expected_version=expected, changes=changes
         ),
-        done=_("The plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
+        _("The plan was saved."),
     )
 
 
 @router.post("/work-plans", response_class=HTMLResponse)
 def create_work_plan(v: View, form: Annotated[WorkPlanForm, Form()]) -> Response:
     data = form.create_data()
-    return run_then_redirect(
-        v.session,
-        v.request,
+    return _plans_write(
+        v,
         lambda: do_create_work_plan(v.session, v.actor, data),
-        done=_("The work plan was created."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+        _("The work plan was created."),
+        data,
     )
 
 
@@ -322,20 +325,7 @@ def publish_work_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    return run_then_redirect(
-        v.session,
-        v.request,
-        lambda: do_update_work_plan(
-            v.session,
-            v.actor,
-            work_plan_id,
-            expected_version=form_version(version),
-            changes={"published": _flag(published)},
-        ),
-        done=_("The work plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
-    )
+    return _update_work_plan(v, work_plan_id, version, {"published": _flag(published)})
 
 
 @router.post("/work-plans/{work_plan_id}/rhythm", response_class=HTMLResponse)
@@ -346,19 +336,19 @@ def set_report_rhythm(
     report_rhythm: Annotated[str, Form()] = "",
 ) -> Response:
     """How often units report on this work plan (the report form's default period)."""
-    return run_then_redirect(
-        v.session,
-        v.request,
+    return _update_work_plan(v, work_plan_id, version, {"report_rhythm": report_rhythm})
+
+
+def _update_work_plan(
+    v: View, work_plan_id: int, version: str, changes: dict[str, Any]
+) -> Response:
+    expected = form_version(version)
+    return _plans_write(
+        v,
         lambda: do_update_work_plan(
-            v.session,
-            v.actor,
-            work_plan_id,
-            expected_version=form_version(version),
-            changes={"report_rhythm": report_rhythm},
+            v.session, v.actor, work_plan_id, expected_version=expected, changes=changes
         ),
-        done=_("The work plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
+        _("The work plan was saved."),
     )
 
 
