@@ -54,6 +54,26 @@ def _flag(value: str) -> bool:
     return value in ("1", "on", "true", "yes")
 
 
+def _write_then_back(
+    v: View,
+    action: Callable[[], object],
+    done: str,
+    to: str,
+    page: Callable[..., Response],
+    **shown: Any,
+) -> Response:
+    """Run an admin write, then back to the page at ``to`` with ``done`` flashed; refused:
+    ``page`` again with the error and ``shown`` (the input, the row being edited)."""
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=to,
+        refused=lambda error: page(v, error=error, status_code=error.http_status, **shown),
+    )
+
+
 @router.get("", response_class=HTMLResponse)
 def admin_home(v: View) -> Response:
     require(v.actor, Cap.VIEW_USERS)
@@ -88,34 +108,29 @@ def units(v: View) -> Response:
 @router.post("/units", response_class=HTMLResponse)
 def create_unit(v: View, form: Annotated[UnitForm, Form()]) -> Response:
     data = form.create_data()
-    return run_then_redirect(
-        v.session,
-        v.request,
+    return _write_then_back(
+        v,
         lambda: do_create_unit(v.session, v.actor, data),
-        done=_("The unit was created."),
-        to="/admin/units",
-        refused=lambda error: _units_page(v, error=error, form=data, status_code=error.http_status),
+        _("The unit was created."),
+        "/admin/units",
+        _units_page,
+        form=data,
     )
 
 
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
 def update_unit(v: View, unit_id: DbId, form: Annotated[UnitForm, Form()]) -> Response:
-    changes = form.changes(active=_flag(form.active))
-    return run_then_redirect(
-        v.session,
-        v.request,
+    expected, changes = form_version(form.version), form.changes(active=_flag(form.active))
+    return _write_then_back(
+        v,
         lambda: do_update_unit(
-            v.session,
-            v.actor,
-            unit_id,
-            expected_version=form_version(form.version),
-            changes=changes,
+            v.session, v.actor, unit_id, expected_version=expected, changes=changes
         ),
-        done=_("The unit was saved."),
-        to="/admin/units",
-        refused=lambda error: _units_page(
-            v, error=error, form=changes, target=unit_id, status_code=error.http_status
-        ),
+        _("The unit was saved."),
+        "/admin/units",
+        _units_page,
+        form=changes,
+        target=unit_id,
     )
 
 
@@ -177,22 +192,17 @@ def create_user(v: View, form: Annotated[UserForm, Form()]) -> Response:
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
 def update_user(v: View, user_id: DbId, form: Annotated[UserForm, Form()]) -> Response:
-    changes = form.changes(active=_flag(form.active))
-    return run_then_redirect(
-        v.session,
-        v.request,
+    expected, changes = form_version(form.version), form.changes(active=_flag(form.active))
+    return _write_then_back(
+        v,
         lambda: do_update_user(
-            v.session,
-            v.actor,
-            user_id,
-            expected_version=form_version(form.version),
-            changes=changes,
+            v.session, v.actor, user_id, expected_version=expected, changes=changes
         ),
-        done=_("The user was saved."),
-        to="/admin/users",
-        refused=lambda error: _users_page(
-            v, error=error, form=changes, target=user_id, status_code=error.http_status
-        ),
+        _("The user was saved."),
+        "/admin/users",
+        _users_page,
+        form=changes,
+        target=user_id,
     )
 
 
@@ -270,16 +280,7 @@ def plans(v: View) -> Response:
 def _plans_write(
     v: View, action: Callable[[], object], done: str, form: dict[str, Any] | None = None
 ) -> Response:
-    """Run a plan or work-plan write, then back to the plans page; refused: the page again with
-    the error (and the input, for a new plan or work plan)."""
-    return run_then_redirect(
-        v.session,
-        v.request,
-        action,
-        done=done,
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, form=form, status_code=error.http_status),
-    )
+    return _write_then_back(v, action, done, "/admin/plans", _plans_page, form=form)
 
 
 @router.post("/plans", response_class=HTMLResponse)
