@@ -6,6 +6,7 @@ with the user's input and each error next to its field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ipcity.indicators.registry import INDICATORS
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import _
 from ipcity.web.params import DbId
 from ipcity.web.plain_notes import engine_indicator_name
@@ -157,23 +158,28 @@ def update_plan(
 @router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
 def publish_plan(v: View, plan_id: DbId, version: Text = "", published: Text = "") -> Response:
     """Publish or withdraw the plan from its management page (and come back to it)."""
-    outcome = attempt(
-        v.session,
+    expected, publish = _version(version) or -1, _flag(published)
+    return _back_to_manage(
+        v,
+        plan_id,
         lambda: do_update_plan(
-            v.session,
-            v.actor,
-            plan_id,
-            expected_version=_version(version) or -1,
-            changes={"published": _flag(published)},
+            v.session, v.actor, plan_id, expected_version=expected, changes={"published": publish}
         ),
+        _("The plan was published.") if publish else _("The plan was withdrawn."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(
+
+
+def _back_to_manage(v: View, plan_id: int, action: Callable[[], object], done: str) -> Response:
+    """Run a write made on the management page and come back to it; refused: the page again
+    with the error."""
+    return run_then_redirect(
+        v.session,
         v.request,
-        _("The plan was published.") if _flag(published) else _("The plan was withdrawn."),
+        action,
+        done=done,
+        to=_manage_url(plan_id),
+        refused=lambda error: _manage_page(v, plan_id, error=error, status_code=error.http_status),
     )
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 # --- goals ------------------------------------------------------------------------------------
@@ -297,17 +303,13 @@ def update_goal(
 def delete_goal(v: View, goal_id: DbId, version: Text = "") -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     goal = queries.get_goal(v.session, v.actor, goal_id)
-    plan_id = goal.plan_id
-    outcome = attempt(
-        v.session,
-        lambda: do_delete_goal(
-            v.session, v.actor, goal_id, expected_version=_version(version) or -1
-        ),
+    expected = _version(version) or -1
+    return _back_to_manage(
+        v,
+        goal.plan_id,
+        lambda: do_delete_goal(v.session, v.actor, goal_id, expected_version=expected),
+        _("The goal was deleted."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The goal was deleted."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 # --- indicator targets ------------------------------------------------------------------------
@@ -449,40 +451,25 @@ def publish_target(v: View, target_id: DbId, version: Text = "", published: Text
     """Publish or withdraw one indicator (imported ones included) from the management page."""
     require(v.actor, Cap.EDIT_PLANS)
     target = queries.get_target(v.session, v.actor, target_id)
-    plan_id = target.plan_id
-    outcome = attempt(
-        v.session,
+    expected, publish = _version(version) or -1, _flag(published)
+    return _back_to_manage(
+        v,
+        target.plan_id,
         lambda: do_update_target(
-            v.session,
-            v.actor,
-            target_id,
-            expected_version=_version(version) or -1,
-            changes={"published": _flag(published)},
+            v.session, v.actor, target_id, expected_version=expected, changes={"published": publish}
         ),
+        _("The indicator was published.") if publish else _("The indicator was withdrawn."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(
-        v.request,
-        _("The indicator was published.")
-        if _flag(published)
-        else _("The indicator was withdrawn."),
-    )
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 @router.post("/targets/{target_id}/delete", response_class=HTMLResponse)
 def delete_target(v: View, target_id: DbId, version: Text = "") -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     target = queries.get_target(v.session, v.actor, target_id)
-    plan_id = target.plan_id
-    outcome = attempt(
-        v.session,
-        lambda: do_delete_target(
-            v.session, v.actor, target_id, expected_version=_version(version) or -1
-        ),
+    expected = _version(version) or -1
+    return _back_to_manage(
+        v,
+        target.plan_id,
+        lambda: do_delete_target(v.session, v.actor, target_id, expected_version=expected),
+        _("The indicator was deleted."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The indicator was deleted."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
