@@ -11,7 +11,7 @@ from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import DbId, form_version
@@ -70,7 +70,7 @@ def _write_then_back(
         action,
         done=done,
         to=to,
-        refused=lambda error: page(v, error=error, status_code=error.http_status, **shown),
+        refused=page_again(page, v, **shown),
     )
 
 

@@ -36,7 +36,7 @@ from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, form_version, lenient_int, query_year
@@ -224,14 +224,7 @@ def _after(
         action,
         done=done,
         to=f"/meetings/{meeting_id}{anchor}",
-        refused=lambda error: _show(
-            v,
-            meeting_id,
-            error=error,
-            form=form,
-            form_name=form_name,
-            status_code=error.http_status,
-        ),
+        refused=page_again(_show, v, meeting_id, form=form, form_name=form_name),
     )
 
 

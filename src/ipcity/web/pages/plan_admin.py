@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ipcity.indicators.registry import INDICATORS
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import _
 from ipcity.web.params import DbId
 from ipcity.web.plain_notes import engine_indicator_name
@@ -178,7 +178,7 @@ def _back_to_manage(v: View, plan_id: int, action: Callable[[], object], done: s
         action,
         done=done,
         to=_manage_url(plan_id),
-        refused=lambda error: _manage_page(v, plan_id, error=error, status_code=error.http_status),
+        refused=page_again(_manage_page, v, plan_id),
     )
 
 

@@ -9,7 +9,7 @@ from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, lenient_int, query_id, query_year
@@ -146,11 +146,5 @@ def delete_task(v: View, task_id: DbId, version: Annotated[str, Form()] = "") ->
         lambda: do_delete_task(v.session, v.actor, task_id, expected_version=expected),
         done=_("The task was deleted."),
         to="/tasks",
-        refused=lambda error: _show_task(
-            v,
-            task_id,
-            error=error,
-            form_name="delete",
-            status_code=error.http_status,
-        ),
+        refused=page_again(_show_task, v, task_id, form_name="delete"),
     )
