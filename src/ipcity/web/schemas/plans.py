@@ -199,3 +199,35 @@ class WorkPlanForm(BaseModel):
             "plan_id": self.plan_id or None,
             "report_rhythm": self.report_rhythm or "quarter",
         }
+
+
+class PlanEditForm(PlanForm):
+    """The plan form of the plan's management page (every field, at the version shown)."""
+
+    kind: str = ""
+    description: str = ""
+    version: str = ""
+
+    def changes(self) -> dict[str, Any]:
+        """The fields for ``do_update_plan`` (and the form shown again)."""
+        return self.model_dump(exclude={"version"})
+
+
+class GoalForm(BaseModel):
+    """The goal form of the plan's management page, as the browser sends it (text)."""
+
+    code: str = ""
+    title: str = ""
+    parent_id: str = ""
+    description: str = ""
+    weight: str = ""
+    sort_order: str = ""
+    version: str = ""
+
+    def data(self) -> dict[str, Any]:
+        """The fields for ``do_create_goal`` / ``do_update_goal``; a blank ``sort_order`` is
+        left out, so the goal keeps its place (the column has no "no value")."""
+        data = self.model_dump(exclude={"version"})
+        if not self.sort_order.strip():
+            del data["sort_order"]
+        return data
