@@ -41,7 +41,7 @@ from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, form_version, lenient_int, query_year
 from ipcity.web.routing import page_router
-from ipcity.web.schemas.meetings import MeetingForm
+from ipcity.web.schemas.meetings import AgendaItemForm, MeetingForm
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import open_warehouse
@@ -245,21 +245,9 @@ def set_attendance(
 
 
 @router.post("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
-def add_agenda_item(
-    v: View,
-    meeting_id: DbId,
-    kind: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    speaker_unit_id: Annotated[str, Form()] = "",
-    speaker_name: Annotated[str, Form()] = "",
-) -> Response:
+def add_agenda_item(v: View, meeting_id: DbId, form: Annotated[AgendaItemForm, Form()]) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    data = {
-        "kind": kind,
-        "title": title,
-        "speaker_unit_id": speaker_unit_id or None,
-        "speaker_name": speaker_name,
-    }
+    data = form.data()
     return _after(
         v,
         meeting_id,

@@ -150,3 +150,17 @@ class MeetingForm(BaseModel):
             "place": self.place,
             "convener_name": self.convener_name,
         }
+
+
+class AgendaItemForm(BaseModel):
+    """The add-agenda-item form of the meeting page (text; an empty ``speaker_unit_id``: the
+    speaker is named, not a member unit)."""
+
+    kind: str = ""
+    title: str = ""
+    speaker_unit_id: str = ""
+    speaker_name: str = ""
+
+    def data(self) -> dict[str, Any]:
+        """The fields for ``do_add_agenda_item`` (and the form shown again)."""
+        return self.model_dump() | {"speaker_unit_id": self.speaker_unit_id or None}
