@@ -107,7 +107,23 @@ class GoalPublic(BaseModel):
 Milestones = dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")], float]
 
 
-class TargetCreate(Strict):
+class TargetDetails(Strict):
+    """The fields of an indicator target that may be left out, on create and on update."""
+
+    goal_id: DbId | None = None
+    engine_indicator: str | None = None
+    region: str = omissible()
+    unit: str = omissible()
+    binding: bool = omissible()
+    baseline_year: Year | None = None
+    baseline_value: float | None = None
+    milestones: Milestones = omissible()
+    note: str = omissible()
+    published: bool = omissible()
+    sort_order: SortOrder = omissible()
+
+
+class TargetCreate(TargetDetails):
     """An indicator target. ``engine_indicator``: computed by the engine (an id from the
     indicator registry); none: published figures entered by the office. ``milestones``: the
     value planned for the end of each year between baseline and target, inside the plan period."""
@@ -117,37 +133,15 @@ class TargetCreate(Strict):
     direction: Direction
     target_year: Year
     target_value: float
-    goal_id: DbId | None = None
-    engine_indicator: str | None = None
-    region: str = omissible()
-    unit: str = omissible()
-    binding: bool = omissible()
-    baseline_year: Year | None = None
-    baseline_value: float | None = None
-    milestones: Milestones = omissible()
-    note: str = omissible()
-    published: bool = omissible()
-    sort_order: SortOrder = omissible()
 
 
-class TargetUpdate(Strict):
+class TargetUpdate(TargetDetails):
     version: Version
     code: str = omissible()
     name: str = omissible()
     direction: Direction = omissible()
     target_year: Year = omissible()
     target_value: float = omissible()
-    goal_id: DbId | None = None
-    engine_indicator: str | None = None
-    region: str = omissible()
-    unit: str = omissible()
-    binding: bool = omissible()
-    baseline_year: Year | None = None
-    baseline_value: float | None = None
-    milestones: Milestones = omissible()
-    note: str = omissible()
-    published: bool = omissible()
-    sort_order: SortOrder = omissible()
 
 
 class TargetPublic(BaseModel):
