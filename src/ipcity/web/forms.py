@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -62,6 +62,14 @@ def run_then_redirect(
         return refused(outcome.error)
     add_flash(request, done)
     return RedirectResponse(to, status_code=303)
+
+
+def page_again(
+    page: Callable[..., Response], *args: Any, **shown: Any
+) -> Callable[[WorkspaceError], Response]:
+    """The ``refused`` of :func:`run_then_redirect` for most pages: ``page(*args, **shown)``
+    again, with the error and its HTTP status (``shown``: the user's input, which form)."""
+    return lambda error: page(*args, error=error, status_code=error.http_status, **shown)
 
 
 def form_text(value: object) -> str:

@@ -4,17 +4,21 @@ actuals refresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _, ws_locale
 from ipcity.web.nav import NavItem, with_cap
 from ipcity.web.params import DbId, form_version
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.auth import UserForm
+from ipcity.web.schemas.plans import PlanForm, WorkPlanForm
+from ipcity.web.schemas.units import UnitForm
 from ipcity.web.templating import add_flash
 from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
@@ -50,6 +54,26 @@ def _flag(value: str) -> bool:
     return value in ("1", "on", "true", "yes")
 
 
+def _write_then_back(
+    v: View,
+    action: Callable[[], object],
+    done: str,
+    to: str,
+    page: Callable[..., Response],
+    **shown: Any,
+) -> Response:
+    """Run an admin write, then back to the page at ``to`` with ``done`` flashed; refused:
+    ``page`` again with the error and ``shown`` (the input, the row being edited)."""
+    return run_then_redirect(
+        v.session,
+        v.request,
+        action,
+        done=done,
+        to=to,
+        refused=page_again(page, v, **shown),
+    )
+
+
 @router.get("", response_class=HTMLResponse)
 def admin_home(v: View) -> Response:
     require(v.actor, Cap.VIEW_USERS)
@@ -82,73 +106,31 @@ def units(v: View) -> Response:
 
 
 @router.post("/units", response_class=HTMLResponse)
-def create_unit(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    short_name: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    admin_code: Annotated[str, Form()] = "",
-    sort_order: Annotated[str, Form()] = "",
-    aliases: Annotated[str, Form()] = "",
-) -> Response:
-    data = {
-        "code": code,
-        "name": name,
-        "short_name": short_name,
-        "kind": kind,
-        "admin_code": admin_code,
-        "sort_order": sort_order,
-        "aliases": aliases,
-    }
-    return run_then_redirect(
-        v.session,
-        v.request,
+def create_unit(v: View, form: Annotated[UnitForm, Form()]) -> Response:
+    data = form.create_data()
+    return _write_then_back(
+        v,
         lambda: do_create_unit(v.session, v.actor, data),
-        done=_("The unit was created."),
-        to="/admin/units",
-        refused=lambda error: _units_page(v, error=error, form=data, status_code=error.http_status),
+        _("The unit was created."),
+        "/admin/units",
+        _units_page,
+        form=data,
     )
 
 
 @router.post("/units/{unit_id}", response_class=HTMLResponse)
-def update_unit(
-    v: View,
-    unit_id: DbId,
-    version: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    short_name: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    admin_code: Annotated[str, Form()] = "",
-    sort_order: Annotated[str, Form()] = "",
-    active: Annotated[str, Form()] = "",
-    aliases: Annotated[str | None, Form()] = None,
-) -> Response:
-    changes = {
-        "name": name,
-        "short_name": short_name,
-        "kind": kind,
-        "admin_code": admin_code,
-        "sort_order": sort_order,
-        "active": _flag(active),
-    }
-    if aliases is not None:  # a post without the field keeps the aliases
-        changes["aliases"] = aliases
-    return run_then_redirect(
-        v.session,
-        v.request,
+def update_unit(v: View, unit_id: DbId, form: Annotated[UnitForm, Form()]) -> Response:
+    expected, changes = form_version(form.version), form.changes(active=_flag(form.active))
+    return _write_then_back(
+        v,
         lambda: do_update_unit(
-            v.session, v.actor, unit_id, expected_version=form_version(version), changes=changes
+            v.session, v.actor, unit_id, expected_version=expected, changes=changes
         ),
-        done=_("The unit was saved."),
-        to="/admin/units",
-        refused=lambda error: _units_page(
-            v,
-            error=error,
-            form=changes,
-            target=unit_id,
-            status_code=error.http_status,
-        ),
+        _("The unit was saved."),
+        "/admin/units",
+        _units_page,
+        form=changes,
+        target=unit_id,
     )
 
 
@@ -191,23 +173,9 @@ def users(v: View) -> Response:
 
 
 @router.post("/users", response_class=HTMLResponse)
-def create_user(
-    v: View,
-    username: Annotated[str, Form()] = "",
-    display_name: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    unit_id: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-) -> Response:
-    data = {
-        "username": username,
-        "display_name": display_name,
-        "email": email,
-        "role": role,
-        "unit_id": unit_id or None,
-    }
-    chosen = password or generate_password()
+def create_user(v: View, form: Annotated[UserForm, Form()]) -> Response:
+    data = form.create_data()
+    chosen = form.password or generate_password()
     outcome = attempt(
         v.session,
         lambda: do_create_user(v.session, v.actor, data, password=chosen, today=v.today),
@@ -215,7 +183,7 @@ def create_user(
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
         return _users_page(v, error=outcome.error, form=data, status_code=outcome.error.http_status)
-    if password:
+    if form.password:
         add_flash(v.request, _("The user was created."))
         return RedirectResponse("/admin/users", status_code=303)
     # A generated password is shown once, on this page; never stored in the session cookie.
@@ -223,39 +191,19 @@ def create_user(
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
-def update_user(
-    v: View,
-    user_id: DbId,
-    version: Annotated[str, Form()] = "",
-    display_name: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "",
-    unit_id: Annotated[str, Form()] = "",
-    active: Annotated[str, Form()] = "",
-) -> Response:
-    changes = {
-        "display_name": display_name,
-        "email": email,
-        "role": role,
-        "unit_id": unit_id or None,
-        "active": _flag(active),
-    }
-    outcome = attempt(
-        v.session,
+def update_user(v: View, user_id: DbId, form: Annotated[UserForm, Form()]) -> Response:
+    expected, changes = form_version(form.version), form.changes(active=_flag(form.active))
+    return _write_then_back(
+        v,
         lambda: do_update_user(
-            v.session, v.actor, user_id, expected_version=form_version(version), changes=changes
+            v.session, v.actor, user_id, expected_version=expected, changes=changes
         ),
+        _("The user was saved."),
+        "/admin/users",
+        _users_page,
+        form=changes,
+        target=user_id,
     )
-    if outcome.error is not None:
-        return _users_page(
-            v,
-            error=outcome.error,
-            form=changes,
-            target=user_id,
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The user was saved."))
-    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/{user_id}/password", response_class=HTMLResponse)
@@ -329,29 +277,17 @@ def plans(v: View) -> Response:
     return _plans_page(v)
 
 
-@router.post("/plans", response_class=HTMLResponse)
-def create_plan(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "five_year",
-    start_year: Annotated[str, Form()] = "",
-    end_year: Annotated[str, Form()] = "",
+def _plans_write(
+    v: View, action: Callable[[], object], done: str, form: dict[str, Any] | None = None
 ) -> Response:
-    data = {
-        "code": code,
-        "title": title,
-        "kind": kind,
-        "start_year": start_year,
-        "end_year": end_year,
-    }
-    return run_then_redirect(
-        v.session,
-        v.request,
-        lambda: do_create_plan(v.session, v.actor, data),
-        done=_("The plan was created."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+    return _write_then_back(v, action, done, "/admin/plans", _plans_page, form=form)
+
+
+@router.post("/plans", response_class=HTMLResponse)
+def create_plan(v: View, form: Annotated[PlanForm, Form()]) -> Response:
+    data = form.model_dump()
+    return _plans_write(
+        v, lambda: do_create_plan(v.session, v.actor, data), _("The plan was created."), data
     )
 
 
@@ -362,45 +298,24 @@ def publish_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    return run_then_redirect(
-        v.session,
-        v.request,
+    expected, changes = form_version(version), {"published": _flag(published)}
+    return _plans_write(
+        v,
         lambda: do_update_plan(
-            v.session,
-            v.actor,
-            plan_id,
-            expected_version=form_version(version),
-            changes={"published": _flag(published)},
+            v.session, v.actor, plan_id, expected_version=expected, changes=changes
         ),
-        done=_("The plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
+        _("The plan was saved."),
     )
 
 
 @router.post("/work-plans", response_class=HTMLResponse)
-def create_work_plan(
-    v: View,
-    code: Annotated[str, Form()] = "",
-    year: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    plan_id: Annotated[str, Form()] = "",
-    report_rhythm: Annotated[str, Form()] = "quarter",
-) -> Response:
-    data = {
-        "code": code,
-        "year": year,
-        "title": title,
-        "plan_id": plan_id or None,
-        "report_rhythm": report_rhythm or "quarter",
-    }
-    return run_then_redirect(
-        v.session,
-        v.request,
+def create_work_plan(v: View, form: Annotated[WorkPlanForm, Form()]) -> Response:
+    data = form.create_data()
+    return _plans_write(
+        v,
         lambda: do_create_work_plan(v.session, v.actor, data),
-        done=_("The work plan was created."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, form=data, status_code=error.http_status),
+        _("The work plan was created."),
+        data,
     )
 
 
@@ -411,20 +326,7 @@ def publish_work_plan(
     version: Annotated[str, Form()] = "",
     published: Annotated[str, Form()] = "",
 ) -> Response:
-    return run_then_redirect(
-        v.session,
-        v.request,
-        lambda: do_update_work_plan(
-            v.session,
-            v.actor,
-            work_plan_id,
-            expected_version=form_version(version),
-            changes={"published": _flag(published)},
-        ),
-        done=_("The work plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
-    )
+    return _update_work_plan(v, work_plan_id, version, {"published": _flag(published)})
 
 
 @router.post("/work-plans/{work_plan_id}/rhythm", response_class=HTMLResponse)
@@ -435,19 +337,19 @@ def set_report_rhythm(
     report_rhythm: Annotated[str, Form()] = "",
 ) -> Response:
     """How often units report on this work plan (the report form's default period)."""
-    return run_then_redirect(
-        v.session,
-        v.request,
+    return _update_work_plan(v, work_plan_id, version, {"report_rhythm": report_rhythm})
+
+
+def _update_work_plan(
+    v: View, work_plan_id: int, version: str, changes: dict[str, Any]
+) -> Response:
+    expected = form_version(version)
+    return _plans_write(
+        v,
         lambda: do_update_work_plan(
-            v.session,
-            v.actor,
-            work_plan_id,
-            expected_version=form_version(version),
-            changes={"report_rhythm": report_rhythm},
+            v.session, v.actor, work_plan_id, expected_version=expected, changes=changes
         ),
-        done=_("The work plan was saved."),
-        to="/admin/plans",
-        refused=lambda error: _plans_page(v, error=error, status_code=error.http_status),
+        _("The work plan was saved."),
     )
 
 

@@ -36,11 +36,12 @@ from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
 from ipcity.web.errors import WebError
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, form_version, lenient_int, query_year
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.meetings import AgendaItemForm, MeetingForm
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import open_warehouse
@@ -119,32 +120,9 @@ def new_meeting_form(v: View) -> Response:
 
 
 @router.post("/meetings", response_class=HTMLResponse)
-def create_meeting(
-    v: View,
-    kind: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    meeting_date: Annotated[str, Form()] = "",
-    time_text: Annotated[str, Form()] = "",
-    place: Annotated[str, Form()] = "",
-    convener_name: Annotated[str, Form()] = "",
-    convener_unit_id: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "draft",
-    attending_unit_ids: Annotated[list[str] | None, Form()] = None,
-) -> Response:
+def create_meeting(v: View, form: Annotated[MeetingForm, Form()]) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    data: dict[str, Any] = {
-        "kind": kind,
-        "title": title,
-        "meeting_date": meeting_date,
-        "time_text": time_text,
-        "place": place,
-        "convener_name": convener_name,
-        "convener_unit_id": convener_unit_id or None,
-        "description": description,
-        "status": status,
-        "attending_unit_ids": [u for u in attending_unit_ids or [] if u],
-    }
+    data = form.create_data()
     outcome = attempt(v.session, lambda: do_create_meeting(v.session, v.actor, data))
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
@@ -224,50 +202,22 @@ def _after(
         action,
         done=done,
         to=f"/meetings/{meeting_id}{anchor}",
-        refused=lambda error: _show(
-            v,
-            meeting_id,
-            error=error,
-            form=form,
-            form_name=form_name,
-            status_code=error.http_status,
-        ),
+        refused=page_again(_show, v, meeting_id, form=form, form_name=form_name),
     )
 
 
 @router.post("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
-def edit_meeting(
-    v: View,
-    meeting_id: DbId,
-    version: Annotated[str, Form()] = "",
-    kind: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    meeting_date: Annotated[str, Form()] = "",
-    time_text: Annotated[str, Form()] = "",
-    place: Annotated[str, Form()] = "",
-    convener_name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "",
-) -> Response:
+def edit_meeting(v: View, meeting_id: DbId, form: Annotated[MeetingForm, Form()]) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    changes: dict[str, Any] = {
-        "kind": kind,
-        "title": title,
-        "meeting_date": meeting_date,
-        "time_text": time_text,
-        "place": place,
-        "convener_name": convener_name,
-        "description": description,
-        "status": status,
-    }
+    expected, changes = form_version(form.version), form.changes()
     return _after(
         v,
         meeting_id,
         lambda: do_update_meeting(
-            v.session, v.actor, meeting_id, expected_version=form_version(version), changes=changes
+            v.session, v.actor, meeting_id, expected_version=expected, changes=changes
         ),
         done=_("The meeting was saved."),
-        form={"version": version, **changes},
+        form={"version": form.version, **changes},
         form_name="edit",
     )
 
@@ -295,21 +245,9 @@ def set_attendance(
 
 
 @router.post("/meetings/{meeting_id}/agenda", response_class=HTMLResponse)
-def add_agenda_item(
-    v: View,
-    meeting_id: DbId,
-    kind: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    speaker_unit_id: Annotated[str, Form()] = "",
-    speaker_name: Annotated[str, Form()] = "",
-) -> Response:
+def add_agenda_item(v: View, meeting_id: DbId, form: Annotated[AgendaItemForm, Form()]) -> Response:
     require(v.actor, MCap.MANAGE_MEETINGS)
-    data = {
-        "kind": kind,
-        "title": title,
-        "speaker_unit_id": speaker_unit_id or None,
-        "speaker_name": speaker_name,
-    }
+    data = form.data()
     return _after(
         v,
         meeting_id,

@@ -6,6 +6,7 @@ with the user's input and each error next to its field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Form
@@ -14,11 +15,12 @@ from pydantic import BaseModel, ConfigDict
 
 from ipcity.indicators.registry import INDICATORS
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import _
 from ipcity.web.params import DbId
 from ipcity.web.plain_notes import engine_indicator_name
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.plans import GoalForm, PlanEditForm
 from ipcity.web.templating import add_flash
 from ipcity.workspace import queries
 from ipcity.workspace.actions import (
@@ -121,59 +123,45 @@ def manage(v: View, plan_id: DbId) -> Response:
 
 
 @router.post("/plans/{plan_id}/manage", response_class=HTMLResponse)
-def update_plan(
-    v: View,
-    plan_id: DbId,
-    code: Text = "",
-    title: Text = "",
-    kind: Text = "",
-    start_year: Text = "",
-    end_year: Text = "",
-    description: Text = "",
-    version: Text = "",
-) -> Response:
-    data = {
-        "code": code,
-        "title": title,
-        "kind": kind,
-        "start_year": start_year,
-        "end_year": end_year,
-        "description": description,
-    }
-    outcome = attempt(
+def update_plan(v: View, plan_id: DbId, form: Annotated[PlanEditForm, Form()]) -> Response:
+    expected, data = _version(form.version) or -1, form.changes()
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_plan(
-            v.session, v.actor, plan_id, expected_version=_version(version) or -1, changes=data
+            v.session, v.actor, plan_id, expected_version=expected, changes=data
         ),
+        done=_("The plan was saved."),
+        to=_manage_url(plan_id),
+        refused=page_again(_manage_page, v, plan_id, form=data),
     )
-    if outcome.error is not None:
-        return _manage_page(
-            v, plan_id, error=outcome.error, form=data, status_code=outcome.error.http_status
-        )
-    add_flash(v.request, _("The plan was saved."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 @router.post("/plans/{plan_id}/publish", response_class=HTMLResponse)
 def publish_plan(v: View, plan_id: DbId, version: Text = "", published: Text = "") -> Response:
     """Publish or withdraw the plan from its management page (and come back to it)."""
-    outcome = attempt(
-        v.session,
+    expected, publish = _version(version) or -1, _flag(published)
+    return _back_to_manage(
+        v,
+        plan_id,
         lambda: do_update_plan(
-            v.session,
-            v.actor,
-            plan_id,
-            expected_version=_version(version) or -1,
-            changes={"published": _flag(published)},
+            v.session, v.actor, plan_id, expected_version=expected, changes={"published": publish}
         ),
+        _("The plan was published.") if publish else _("The plan was withdrawn."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(
+
+
+def _back_to_manage(v: View, plan_id: int, action: Callable[[], object], done: str) -> Response:
+    """Run a write made on the management page and come back to it; refused: the page again
+    with the error."""
+    return run_then_redirect(
+        v.session,
         v.request,
-        _("The plan was published.") if _flag(published) else _("The plan was withdrawn."),
+        action,
+        done=done,
+        to=_manage_url(plan_id),
+        refused=page_again(_manage_page, v, plan_id),
     )
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 # --- goals ------------------------------------------------------------------------------------
@@ -203,22 +191,6 @@ def _goal_page(
     )
 
 
-def _goal_data(
-    code: str, title: str, parent_id: str, description: str, weight: str, sort_order: str
-) -> dict[str, Any]:
-    data = {
-        "code": code,
-        "title": title,
-        "parent_id": parent_id,
-        "description": description,
-        "weight": weight,
-        "sort_order": sort_order,
-    }
-    if not sort_order.strip():
-        del data["sort_order"]  # blank: keep the order (the column has no "no value")
-    return data
-
-
 @router.get("/plans/{plan_id}/goals/new", response_class=HTMLResponse)
 def new_goal(v: View, plan_id: DbId, parent: str = "") -> Response:
     require(v.actor, Cap.EDIT_PLANS)
@@ -227,28 +199,18 @@ def new_goal(v: View, plan_id: DbId, parent: str = "") -> Response:
 
 
 @router.post("/plans/{plan_id}/goals", response_class=HTMLResponse)
-def create_goal(
-    v: View,
-    plan_id: DbId,
-    code: Text = "",
-    title: Text = "",
-    parent_id: Text = "",
-    description: Text = "",
-    weight: Text = "",
-    sort_order: Text = "",
-) -> Response:
+def create_goal(v: View, plan_id: DbId, form: Annotated[GoalForm, Form()]) -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     plan = queries.get_plan(v.session, v.actor, plan_id)
-    data = _goal_data(code, title, parent_id, description, weight, sort_order)
-    outcome = attempt(
-        v.session, lambda: do_create_goal(v.session, v.actor, data | {"plan_id": plan_id})
+    data = form.data()
+    return run_then_redirect(
+        v.session,
+        v.request,
+        lambda: do_create_goal(v.session, v.actor, data | {"plan_id": plan_id}),
+        done=_("The goal was created."),
+        to=_manage_url(plan_id),
+        refused=page_again(_goal_page, v, plan, None, form=data),
     )
-    if outcome.error is not None:
-        return _goal_page(
-            v, plan, None, error=outcome.error, form=data, status_code=outcome.error.http_status
-        )
-    add_flash(v.request, _("The goal was created."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 @router.get("/goals/{goal_id}/edit", response_class=HTMLResponse)
@@ -259,55 +221,34 @@ def edit_goal(v: View, goal_id: DbId) -> Response:
 
 
 @router.post("/goals/{goal_id}/edit", response_class=HTMLResponse)
-def update_goal(
-    v: View,
-    goal_id: DbId,
-    code: Text = "",
-    title: Text = "",
-    parent_id: Text = "",
-    description: Text = "",
-    weight: Text = "",
-    sort_order: Text = "",
-    version: Text = "",
-) -> Response:
+def update_goal(v: View, goal_id: DbId, form: Annotated[GoalForm, Form()]) -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     goal = queries.get_goal(v.session, v.actor, goal_id)
     plan = queries.get_plan(v.session, v.actor, goal.plan_id)
-    data = _goal_data(code, title, parent_id, description, weight, sort_order)
-    outcome = attempt(
+    expected, data = _version(form.version) or -1, form.data()
+    return run_then_redirect(
         v.session,
+        v.request,
         lambda: do_update_goal(
-            v.session, v.actor, goal_id, expected_version=_version(version) or -1, changes=data
+            v.session, v.actor, goal_id, expected_version=expected, changes=data
         ),
+        done=_("The goal was saved."),
+        to=_manage_url(plan.id),
+        refused=page_again(_goal_page, v, plan, goal, form=data | {"version": form.version}),
     )
-    if outcome.error is not None:
-        return _goal_page(
-            v,
-            plan,
-            goal,
-            error=outcome.error,
-            form=data | {"version": version},
-            status_code=outcome.error.http_status,
-        )
-    add_flash(v.request, _("The goal was saved."))
-    return RedirectResponse(_manage_url(plan.id), status_code=303)
 
 
 @router.post("/goals/{goal_id}/delete", response_class=HTMLResponse)
 def delete_goal(v: View, goal_id: DbId, version: Text = "") -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     goal = queries.get_goal(v.session, v.actor, goal_id)
-    plan_id = goal.plan_id
-    outcome = attempt(
-        v.session,
-        lambda: do_delete_goal(
-            v.session, v.actor, goal_id, expected_version=_version(version) or -1
-        ),
+    expected = _version(version) or -1
+    return _back_to_manage(
+        v,
+        goal.plan_id,
+        lambda: do_delete_goal(v.session, v.actor, goal_id, expected_version=expected),
+        _("The goal was deleted."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The goal was deleted."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 # --- indicator targets ------------------------------------------------------------------------
@@ -449,40 +390,25 @@ def publish_target(v: View, target_id: DbId, version: Text = "", published: Text
     """Publish or withdraw one indicator (imported ones included) from the management page."""
     require(v.actor, Cap.EDIT_PLANS)
     target = queries.get_target(v.session, v.actor, target_id)
-    plan_id = target.plan_id
-    outcome = attempt(
-        v.session,
+    expected, publish = _version(version) or -1, _flag(published)
+    return _back_to_manage(
+        v,
+        target.plan_id,
         lambda: do_update_target(
-            v.session,
-            v.actor,
-            target_id,
-            expected_version=_version(version) or -1,
-            changes={"published": _flag(published)},
+            v.session, v.actor, target_id, expected_version=expected, changes={"published": publish}
         ),
+        _("The indicator was published.") if publish else _("The indicator was withdrawn."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(
-        v.request,
-        _("The indicator was published.")
-        if _flag(published)
-        else _("The indicator was withdrawn."),
-    )
-    return RedirectResponse(_manage_url(plan_id), status_code=303)
 
 
 @router.post("/targets/{target_id}/delete", response_class=HTMLResponse)
 def delete_target(v: View, target_id: DbId, version: Text = "") -> Response:
     require(v.actor, Cap.EDIT_PLANS)
     target = queries.get_target(v.session, v.actor, target_id)
-    plan_id = target.plan_id
-    outcome = attempt(
-        v.session,
-        lambda: do_delete_target(
-            v.session, v.actor, target_id, expected_version=_version(version) or -1
-        ),
+    expected = _version(version) or -1
+    return _back_to_manage(
+        v,
+        target.plan_id,
+        lambda: do_delete_target(v.session, v.actor, target_id, expected_version=expected),
+        _("The indicator was deleted."),
     )
-    if outcome.error is not None:
-        return _manage_page(v, plan_id, error=outcome.error, status_code=outcome.error.http_status)
-    add_flash(v.request, _("The indicator was deleted."))
-    return RedirectResponse(_manage_url(plan_id), status_code=303)

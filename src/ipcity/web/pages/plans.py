@@ -8,7 +8,7 @@ from fastapi import Form
 from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import run_then_redirect
+from ipcity.web.forms import page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, Year
@@ -164,7 +164,5 @@ def enter_published(
         ),
         done=_("The published value was saved."),
         to=f"/indicators/{target_id}",
-        refused=lambda error: _indicator_page(
-            v, target_id, error=error, form=data, status_code=error.http_status
-        ),
+        refused=page_again(_indicator_page, v, target_id, form=data),
     )

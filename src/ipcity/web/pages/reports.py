@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.forms import run_then_redirect
+from ipcity.web.forms import page_again, run_then_redirect
 from ipcity.web.i18n import _
 from ipcity.web.pages.tasks import _show_task
 from ipcity.web.params import DbId, form_version
@@ -51,14 +51,8 @@ def _after(
         action,
         done=done,
         to=f"/tasks/{task_id}#reports",
-        refused=lambda error: _show_task(
-            v,
-            task_id,
-            error=error,
-            form=form,
-            form_name=form_name,
-            form_target=form_target,
-            status_code=error.http_status,
+        refused=page_again(
+            _show_task, v, task_id, form=form, form_name=form_name, form_target=form_target
         ),
     )
 

@@ -9,11 +9,12 @@ from fastapi import Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ipcity.web.deps import View
-from ipcity.web.forms import attempt, run_then_redirect
+from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, lenient_int, query_id, query_year
 from ipcity.web.routing import page_router
+from ipcity.web.schemas.tasks import TaskForm
 from ipcity.web.templating import add_flash
 from ipcity.web.views.tasks import TaskFilters, task_listing, task_page
 from ipcity.workspace import queries
@@ -96,32 +97,13 @@ def _new_task_page(
 
 
 @router.post("/tasks", response_class=HTMLResponse)
-def create_task(
-    v: View,
-    work_plan_id: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    lead_unit_id: Annotated[str, Form()] = "",
-    co_unit_ids: Annotated[list[str] | None, Form()] = None,
-    deadline: Annotated[str, Form()] = "",
-    expected_output: Annotated[str, Form()] = "",
-    weight: Annotated[str, Form()] = "",
-) -> Response:
-    data: dict[str, Any] = {
-        "work_plan_id": work_plan_id,
-        "title": title,
-        "description": description,
-        "lead_unit_id": lead_unit_id,
-        "co_unit_ids": [c for c in co_unit_ids or [] if c],
-        "deadline": deadline,
-        "expected_output": expected_output,
-        "weight": weight,
-    }
+def create_task(v: View, form: Annotated[TaskForm, Form()]) -> Response:
+    data = form.create_data()
     outcome = attempt(v.session, lambda: do_create_task(v.session, v.actor, data))
     if outcome.error is not None or outcome.value is None:
         assert outcome.error is not None
         return _new_task_page(
-            v, lenient_int(work_plan_id), data, outcome.error, outcome.error.http_status
+            v, lenient_int(form.work_plan_id), data, outcome.error, outcome.error.http_status
         )
     add_flash(v.request, _("Task %(code)s was created.") % {"code": outcome.value.code})
     return RedirectResponse(f"/tasks/{outcome.value.id}", status_code=303)
@@ -133,33 +115,9 @@ def task_detail(v: View, task_id: DbId) -> Response:
 
 
 @router.post("/tasks/{task_id}/edit", response_class=HTMLResponse)
-def edit_task(
-    v: View,
-    task_id: DbId,
-    version: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    goal_id: Annotated[str, Form()] = "",
-    lead_unit_id: Annotated[str, Form()] = "",
-    co_unit_ids: Annotated[list[str] | None, Form()] = None,
-    deadline: Annotated[str, Form()] = "",
-    deadline_was: Annotated[str, Form()] = "",
-    expected_output: Annotated[str, Form()] = "",
-    weight: Annotated[str, Form()] = "",
-) -> Response:
-    changes: dict[str, Any] = {
-        "title": title,
-        "description": description,
-        "goal_id": goal_id,
-        "lead_unit_id": lead_unit_id,
-        "co_unit_ids": [c for c in co_unit_ids or [] if c],
-        "deadline": deadline,
-        "expected_output": expected_output,
-        "weight": weight,
-    }
-    if deadline.strip() == deadline_was.strip():
-        del changes["deadline"]  # unchanged: keep the wording it was written with (6月底)
-    expected = lenient_int(version) or 0
+def edit_task(v: View, task_id: DbId, form: Annotated[TaskForm, Form()]) -> Response:
+    changes = form.changes()
+    expected = lenient_int(form.version) or 0
     outcome = attempt(
         v.session,
         lambda: do_update_task(
@@ -171,7 +129,7 @@ def edit_task(
             v,
             task_id,
             error=outcome.error,
-            form=changes | {"version": version},
+            form=changes | {"version": form.version},
             form_name="edit",
             status_code=outcome.error.http_status,
         )
@@ -188,11 +146,5 @@ def delete_task(v: View, task_id: DbId, version: Annotated[str, Form()] = "") ->
         lambda: do_delete_task(v.session, v.actor, task_id, expected_version=expected),
         done=_("The task was deleted."),
         to="/tasks",
-        refused=lambda error: _show_task(
-            v,
-            task_id,
-            error=error,
-            form_name="delete",
-            status_code=error.http_status,
-        ),
+        refused=page_again(_show_task, v, task_id, form_name="delete"),
     )

@@ -109,3 +109,58 @@ class PublicationSummary(BaseModel):
     published_at: str | None
     report_year: int | None
     files: list[dict[str, Any]]
+
+
+class MeetingForm(BaseModel):
+    """The new-meeting and edit-meeting forms of the pages, as the browser sends them (text;
+    the action parses it, so a bad value shows the form again with the error). ``status`` is
+    None when the post has no such field: a new meeting is then a draft."""
+
+    version: str = ""
+    kind: str = ""
+    title: str = ""
+    meeting_date: str = ""
+    time_text: str = ""
+    place: str = ""
+    convener_name: str = ""
+    convener_unit_id: str = ""
+    description: str = ""
+    status: str | None = None
+    attending_unit_ids: list[str] = []
+
+    def create_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_meeting`` (and the form shown again)."""
+        return self._details() | {
+            "convener_unit_id": self.convener_unit_id or None,
+            "description": self.description,
+            "status": "draft" if self.status is None else self.status,
+            "attending_unit_ids": [u for u in self.attending_unit_ids if u],
+        }
+
+    def changes(self) -> dict[str, Any]:
+        """The fields for ``do_update_meeting``."""
+        return self._details() | {"description": self.description, "status": self.status or ""}
+
+    def _details(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "meeting_date": self.meeting_date,
+            "time_text": self.time_text,
+            "place": self.place,
+            "convener_name": self.convener_name,
+        }
+
+
+class AgendaItemForm(BaseModel):
+    """The add-agenda-item form of the meeting page (text; an empty ``speaker_unit_id``: the
+    speaker is named, not a member unit)."""
+
+    kind: str = ""
+    title: str = ""
+    speaker_unit_id: str = ""
+    speaker_name: str = ""
+
+    def data(self) -> dict[str, Any]:
+        """The fields for ``do_add_agenda_item`` (and the form shown again)."""
+        return self.model_dump() | {"speaker_unit_id": self.speaker_unit_id or None}

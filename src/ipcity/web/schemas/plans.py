@@ -107,7 +107,23 @@ class GoalPublic(BaseModel):
 Milestones = dict[Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")], float]
 
 
-class TargetCreate(Strict):
+class TargetDetails(Strict):
+    """The fields of an indicator target that may be left out, on create and on update."""
+
+    goal_id: DbId | None = None
+    engine_indicator: str | None = None
+    region: str = omissible()
+    unit: str = omissible()
+    binding: bool = omissible()
+    baseline_year: Year | None = None
+    baseline_value: float | None = None
+    milestones: Milestones = omissible()
+    note: str = omissible()
+    published: bool = omissible()
+    sort_order: SortOrder = omissible()
+
+
+class TargetCreate(TargetDetails):
     """An indicator target. ``engine_indicator``: computed by the engine (an id from the
     indicator registry); none: published figures entered by the office. ``milestones``: the
     value planned for the end of each year between baseline and target, inside the plan period."""
@@ -117,37 +133,15 @@ class TargetCreate(Strict):
     direction: Direction
     target_year: Year
     target_value: float
-    goal_id: DbId | None = None
-    engine_indicator: str | None = None
-    region: str = omissible()
-    unit: str = omissible()
-    binding: bool = omissible()
-    baseline_year: Year | None = None
-    baseline_value: float | None = None
-    milestones: Milestones = omissible()
-    note: str = omissible()
-    published: bool = omissible()
-    sort_order: SortOrder = omissible()
 
 
-class TargetUpdate(Strict):
+class TargetUpdate(TargetDetails):
     version: Version
     code: str = omissible()
     name: str = omissible()
     direction: Direction = omissible()
     target_year: Year = omissible()
     target_value: float = omissible()
-    goal_id: DbId | None = None
-    engine_indicator: str | None = None
-    region: str = omissible()
-    unit: str = omissible()
-    binding: bool = omissible()
-    baseline_year: Year | None = None
-    baseline_value: float | None = None
-    milestones: Milestones = omissible()
-    note: str = omissible()
-    published: bool = omissible()
-    sort_order: SortOrder = omissible()
 
 
 class TargetPublic(BaseModel):
@@ -170,3 +164,64 @@ class TargetPublic(BaseModel):
     published: bool
     sort_order: int
     version: int
+
+
+class PlanForm(BaseModel):
+    """The new-plan form of the admin pages, as the browser sends it (text; the action parses
+    it, so a bad value shows the form again with the error)."""
+
+    code: str = ""
+    title: str = ""
+    kind: str = "five_year"
+    start_year: str = ""
+    end_year: str = ""
+
+
+class WorkPlanForm(BaseModel):
+    """The new-work-plan form of the admin pages. An empty ``plan_id`` means no plan; an empty
+    ``report_rhythm`` the default, quarter."""
+
+    code: str = ""
+    year: str = ""
+    title: str = ""
+    plan_id: str = ""
+    report_rhythm: str = "quarter"
+
+    def create_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_work_plan`` (and the form shown again)."""
+        return self.model_dump() | {
+            "plan_id": self.plan_id or None,
+            "report_rhythm": self.report_rhythm or "quarter",
+        }
+
+
+class PlanEditForm(PlanForm):
+    """The plan form of the plan's management page (every field, at the version shown)."""
+
+    kind: str = ""
+    description: str = ""
+    version: str = ""
+
+    def changes(self) -> dict[str, Any]:
+        """The fields for ``do_update_plan`` (and the form shown again)."""
+        return self.model_dump(exclude={"version"})
+
+
+class GoalForm(BaseModel):
+    """The goal form of the plan's management page, as the browser sends it (text)."""
+
+    code: str = ""
+    title: str = ""
+    parent_id: str = ""
+    description: str = ""
+    weight: str = ""
+    sort_order: str = ""
+    version: str = ""
+
+    def data(self) -> dict[str, Any]:
+        """The fields for ``do_create_goal`` / ``do_update_goal``; a blank ``sort_order`` is
+        left out, so the goal keeps its place (the column has no "no value")."""
+        data = self.model_dump(exclude={"version"})
+        if not self.sort_order.strip():
+            del data["sort_order"]
+        return data

@@ -84,3 +84,50 @@ class TaskPublic(BaseModel):
     progress_report_id: int | None
     progress_period: str | None
     supervision: Supervision
+
+
+class TaskForm(BaseModel):
+    """The new-task and edit-task forms of the pages, as the browser sends them (text; the
+    action parses it, so a bad value shows the form again with the error). ``deadline_was``:
+    the deadline as the edit form showed it."""
+
+    work_plan_id: str = ""
+    version: str = ""
+    title: str = ""
+    description: str = ""
+    goal_id: str = ""
+    lead_unit_id: str = ""
+    co_unit_ids: list[str] = []
+    deadline: str = ""
+    deadline_was: str = ""
+    expected_output: str = ""
+    weight: str = ""
+
+    def create_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_task`` (and the form shown again)."""
+        return {
+            "work_plan_id": self.work_plan_id,
+            "title": self.title,
+            "description": self.description,
+        } | self._assignment()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields for ``do_update_task``; an unchanged deadline is left out, so it keeps
+        the wording it was written with (6月底)."""
+        changes = {
+            "title": self.title,
+            "description": self.description,
+            "goal_id": self.goal_id,
+        } | self._assignment()
+        if self.deadline.strip() == self.deadline_was.strip():
+            del changes["deadline"]
+        return changes
+
+    def _assignment(self) -> dict[str, Any]:
+        return {
+            "lead_unit_id": self.lead_unit_id,
+            "co_unit_ids": [c for c in self.co_unit_ids if c],
+            "deadline": self.deadline,
+            "expected_output": self.expected_output,
+            "weight": self.weight,
+        }

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, StringConstraints
 
@@ -45,3 +45,36 @@ class UnitPublic(BaseModel):
     active: bool
     aliases: list[str] = []
     version: int
+
+
+class UnitForm(BaseModel):
+    """The unit forms of the admin pages, as the browser sends them (text; the action parses
+    it, so a bad value shows the form again with the error). ``aliases`` is None when the post
+    has no such field: an edit then keeps the unit's aliases."""
+
+    code: str = ""
+    name: str = ""
+    short_name: str = ""
+    kind: str = ""
+    admin_code: str = ""
+    sort_order: str = ""
+    aliases: str | None = None
+    active: str = ""
+    version: str = ""
+
+    def create_data(self) -> dict[str, Any]:
+        """The fields for ``do_create_unit`` (and the form shown again)."""
+        data: dict[str, Any] = self.model_dump(include=set(_UNIT_TEXT) | {"code"})
+        data["aliases"] = self.aliases or ""
+        return data
+
+    def changes(self, active: bool) -> dict[str, Any]:
+        """The fields for ``do_update_unit``; ``active`` as the page reads the checkbox."""
+        changes: dict[str, Any] = self.model_dump(include=set(_UNIT_TEXT))
+        changes["active"] = active
+        if self.aliases is not None:  # a post without the field keeps the aliases
+            changes["aliases"] = self.aliases
+        return changes
+
+
+_UNIT_TEXT = ("name", "short_name", "kind", "admin_code", "sort_order")
