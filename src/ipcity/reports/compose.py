@@ -32,8 +32,6 @@ from ipcity.reports.model import (
     ValueKind,
 )
 from ipcity.reports.notes_text import (
-    COUNTING_EN,
-    COUNTING_ZH,
     note,
     population_sources,
     vintage_day,
@@ -617,6 +615,15 @@ def _version_zh(version: str) -> str:
     return f"第{version}版" if version.isdigit() else "现行版本"
 
 
+def _counting(counting: str, lang: Lang) -> str:
+    """How patents are counted (report.counting.<rule>); a rule without words prints as its
+    name in English and as the default rule's words in Chinese (no English in that report)."""
+    key = f"report.counting.{counting}"
+    if has_key(key):
+        return render(key, None, lang)
+    return render("report.counting.first", None, lang) if lang == "zh" else counting
+
+
 def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
     """Source, vintage, population and definitions in plain words. The Chinese report has no
     command, engine name or timestamp: the English report keeps the command that reprints the
@@ -641,9 +648,7 @@ def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
     definitions = {
         "version": _version_zh(n.definition_version),
         "version_en": n.definition_version or DASH,
-        "counting": COUNTING_ZH.get(n.counting, "按第一申请人（专利权人）所在地统计")
-        if lang == "zh"
-        else COUNTING_EN.get(n.counting, n.counting),
+        "counting": _counting(n.counting, lang),
     }
     paras = [
         render("report.notes.source", {"loaded": loaded, "batches": batches}, lang),
