@@ -300,36 +300,32 @@ def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
     def given(v: float | None) -> str:  # a target as it was set: 12, 4.5, 0.75
         return "—" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
 
-    zh = lang == "zh"
     rows = []
     for name_, p in projections:
         interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
         chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
         rows.append((name_, str(p.year), given(p.target), num(p.value), interval, chance))
+    columns = (
+        "report.indicator",
+        "report.projection.target_year",
+        "report.target",
+        "report.projection.projected",
+        "report.projection.range",
+        "report.projection.chance",
+    )
     table = Table(
-        header=("指标", "目标年", "目标值", "预测值", "80%区间", "实现目标的概率")
-        if zh
-        else (
-            "Indicator",
-            "Target year",
-            "Target",
-            "Projected",
-            "80% range",
-            "Chance of meeting it",
-        ),
+        header=tuple(render(c, None, lang) for c in columns),
         rows=tuple(rows),
-        caption="各指标目标年预测" if zh else "Projection of each target",
+        caption=render("report.projection.caption", None, lang),
         align=("left", "center", "right", "right", "right", "right"),
-        note=("注：" if zh else "Note: ") + range_note_text(lang),
+        note=render("report.projection.note", {"text": range_note_text(lang)}, lang),
     )
     blocks: list[Any] = [table]
-    blocks.append(Paragraph("各指标的预测依据：" if zh else "What each projection rests on:"))
+    blocks.append(Paragraph(render("report.projection.basis_intro", None, lang)))
     for name_, p in projections:
-        sep = "：" if zh else ": "
-        blocks.append(Paragraph(name_ + sep + basis(p, lang), "note"))
-    return Section(
-        "目标年预测" if zh else "Projection to the target year", blocks, key="projection"
-    )
+        text = {"indicator": name_, "basis": basis(p, lang)}
+        blocks.append(Paragraph(render("report.projection.basis", text, lang), "note"))
+    return Section(render("report.projection.title", None, lang), blocks, key="projection")
 
 
 def range_note_text(lang: Lang) -> str:
