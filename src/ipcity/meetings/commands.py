@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ipcity.errors import InputError
+from ipcity.i18n import render
 
 if TYPE_CHECKING:
     from ipcity.workspace.db import Database
@@ -85,7 +86,8 @@ def meetings_list(
                 n = len(list_decisions(s, actor, m.id))
                 typer.echo(
                     f"{m.id:>4}  {m.meeting_date}  {label('meeting_kind', m.kind):<10} "
-                    f"{label('meeting_status', m.status):<4} {m.title}  (决定 {n})"
+                    f"{label('meeting_status', m.status):<4} {m.title}  "
+                    + render("meeting.decision_count", {"n": n}, "zh")
                 )
     finally:
         database.dispose()
@@ -186,10 +188,10 @@ def portal_publish_report(
                 actor,
                 {
                     "kind": "work_report",
-                    "title_zh": f"{year}年知识产权工作报告",
-                    "title_en": f"IP work report {year}",
-                    "summary_zh": f"{year}年知识产权主要指标、规划目标对照和重点任务推进情况。",
-                    "summary_en": f"Headline IP figures, plan targets and key tasks, {year}.",
+                    "title_zh": render("publication.work_report_title", {"year": year}, "zh"),
+                    "title_en": render("publication.work_report_title", {"year": year}, "en"),
+                    "summary_zh": render("publication.work_report_summary", {"year": year}, "zh"),
+                    "summary_en": render("publication.work_report_summary", {"year": year}, "en"),
                     "report_year": year,
                 },
                 files=files,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ipcity.errors import InputError
+from ipcity.i18n import render
 
 if TYPE_CHECKING:
     from ipcity.workspace.db import Database
@@ -123,7 +124,8 @@ def cases_import(
     except ImportRejected as exc:
         typer.echo(exc.message("zh"), err=True)
         for e in exc.row_errors:
-            typer.echo(f"  第{e.row}行 {e.column}: {e.message('zh')}", err=True)
+            row = {"row": e.row, "column": e.column, "message": e.message("zh")}
+            typer.echo("  " + render("import.row_error", row, "zh"), err=True)
         raise typer.Exit(1) from None
     except StalePreview as exc:  # the unit's cases changed between preview and write
         typer.echo(exc.message("zh"), err=True)

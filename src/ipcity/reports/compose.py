@@ -32,8 +32,6 @@ from ipcity.reports.model import (
     ValueKind,
 )
 from ipcity.reports.notes_text import (
-    COUNTING_EN,
-    COUNTING_ZH,
     note,
     population_sources,
     vintage_day,
@@ -71,9 +69,16 @@ def change_cell(f: HeadlineFigure) -> str:
 
 
 def title_of(data: ReportData, lang: Lang) -> str:
-    if lang == "zh":
-        return f"{data.year}年{data.city_name_zh}知识产权工作报告"
-    return f"{data.city_name_en} Intellectual Property Work Report {data.year}"
+    return render("report.title", {"year": data.year, "city": data.city_name(lang)}, lang)
+
+
+def _counted(key: str, n: int, lang: Lang) -> str:
+    """``{n}`` things: ``key.one`` or ``key.other`` (English has a singular)."""
+    return render(f"{key}.{'one' if n == 1 else 'other'}", {"n": n}, lang)
+
+
+def _parenthesized(text: str, note: str, lang: Lang) -> str:
+    return render("report.parenthesized", {"text": text, "note": note}, lang)
 
 
 # ---------------------------------------------------------------- 1. headline figures
@@ -137,14 +142,19 @@ def _places(row: MidtermIndicatorRow) -> int:
 def _status_summary(ev: MidtermEvaluation, lang: Lang) -> str:
     counts = ev.status_counts()
     n = len(ev.indicators)
-    if lang == "zh":
-        parts = [f"{counts[s]}项{status_label(s, 'zh')}" for s in counts if counts[s]]
-        return f"《{ev.plan_title}》共设{n}项指标，其中" + "，".join(parts) + "。"
-    parts = [f"{counts[s]} {status_label(s, 'en')}" for s in counts if counts[s]]
-    return (
-        f"The plan “{ev.plan_title}” sets {n} indicator{'s' if n != 1 else ''}: "
-        + _join_list(parts)
-        + "."
+    parts = [
+        render("report.status_count", {"n": counts[s], "status": status_label(s, lang)}, lang)
+        for s in counts
+        if counts[s]
+    ]
+    return render(
+        "report.status_summary",
+        {
+            "plan": ev.plan_title,
+            "indicators": _counted("report.n_indicators", n, lang),
+            "parts": "，".join(parts) if lang == "zh" else _join_list(parts),
+        },
+        lang,
     )
 
 
@@ -204,7 +214,7 @@ def targets_section(ev: MidtermEvaluation, data: ReportData, lang: Lang) -> Sect
 def _with_year(text: str, year: int | None, lang: Lang) -> str:
     if year is None or text == DASH:
         return text
-    return f"{text}（{year}）" if lang == "zh" else f"{text} ({year})"
+    return _parenthesized(text, str(year), lang)
 
 
 # ---------------------------------------------------------------- 3. districts
@@ -226,21 +236,20 @@ def district_subsection(c: DistrictComparison, lang: Lang) -> Section:
     blocks: list[Block] = []
     if ranked:
         top = ranked[:3]
+        tops = [
+            _parenthesized(r.name(lang), _district_value_text(c, r.value or 0, lang), lang)
+            for r in top
+        ]
+        # Stays in code: the Chinese sentence counts the districts, the English one does not,
+        # and the catalog check wants the same placeholders in both languages.
         if lang == "zh":
-            names = "、".join(
-                f"{r.name_zh}（{_district_value_text(c, r.value or 0, 'zh')}）" for r in top
-            )
-            blocks.append(Paragraph(f"{c.year}年，{c.name_zh}居前{len(top)}位的区是{names}。"))
+            text = f"{c.year}年，{c.name_zh}居前{len(top)}位的区是{'、'.join(tops)}。"
         else:
-            names = _join_list(
-                [f"{r.name_en} ({_district_value_text(c, r.value or 0, 'en')})" for r in top]
+            indicator = c.name_en[:1].lower() + c.name_en[1:]
+            text = (
+                f"In {c.year}, the districts with the highest {indicator} were {_join_list(tops)}."
             )
-            blocks.append(
-                Paragraph(
-                    f"In {c.year}, the districts with the highest {c.name_en[0].lower()}"
-                    f"{c.name_en[1:]} were {names}."
-                )
-            )
+        blocks.append(Paragraph(text))
         has_previous = any(r.previous is not None for r in ranked)
         series = [Series(f"{c.year}", tuple(r.value for r in ranked), "#c0392b")]
         if has_previous:
@@ -341,17 +350,19 @@ def tasks_section(ts: TaskSummary, year: int, lang: Lang) -> Section:
         return Section(title, [Paragraph(text)], key="tasks")
     o = ts.overall
     day = fmt_date(ts.as_of, lang)
-    if lang == "zh":
-        lead = (
-            f"截至{day}，{ts.title}共部署重点任务{o.total}项，已完成{o.done}项"
-            f"（其中按时完成{o.done_on_time}项），逾期未完成{o.overdue}项，正在推进{o.open}项。"
-        )
-    else:
-        lead = (
-            f"As of {day}, {ts.title} set {o.total} key task{'s' if o.total != 1 else ''}: "
-            f"{o.done} done ({o.done_on_time} on time), {o.overdue} overdue and {o.open} "
-            "in progress."
-        )
+    lead = render(
+        "report.tasks_lead",
+        {
+            "day": day,
+            "plan": ts.title,
+            "tasks": _counted("report.n_key_tasks", o.total, lang),
+            "done": o.done,
+            "on_time": o.done_on_time,
+            "overdue": o.overdue,
+            "open": o.open,
+        },
+        lang,
+    )
     blocks: list[Block] = [Paragraph(lead)]
     if ts.by_unit:
         blocks.append(
@@ -432,43 +443,33 @@ def midterm_section(ev: MidtermEvaluation, lang: Lang) -> Section:
     o = ev.tasks_overall
     rate = fmt_percent(o.completion_rate, 1) if o.completion_rate is not None else DASH
     expected = fmt_percent(o.expected_share, 1) if o.expected_share is not None else DASH
-    if lang == "zh":
-        lead = (
-            f"截至{day}，《{ev.plan_title}》（{ev.start_year}—{ev.end_year}年）实施时间已过"
-            f"{share}。" + _status_summary(ev, "zh")
+    lead = render(
+        "report.midterm_lead",
+        {
+            "day": day,
+            "plan": ev.plan_title,
+            "start": ev.start_year,
+            "end": ev.end_year,
+            "share": share,
+        },
+        lang,
+    ) + _status_summary(ev, lang)
+    task_text = (
+        render(
+            "report.midterm_tasks",
+            {
+                "tasks": _counted("report.n_key_tasks", o.total, lang),
+                "done": o.done,
+                "rate": rate,
+                "expected": expected,
+                "status": status_label(o.status, lang),
+            },
+            lang,
         )
-        task_text = (
-            f"规划相关重点任务{o.total}项，已完成{o.done}项，完成率{rate}；按各项任务的起止时间，"
-            f"此时应有进度{expected}，评价为{status_label(o.status, 'zh')}。"
-            if o.total
-            else "截至评估日，尚无已开始实施的规划重点任务。"
-        )
-        rule = (
-            f"评价标准：实际进度与应有进度之比达到{ahead}及以上为超前，{on_track}至{ahead}"
-            f"为基本符合进度，低于{on_track}为滞后；已达到目标值为提前完成。指标应达值按基期至目标年"
-            "（有阶段目标的按阶段目标）直线推算，以实际值所属年份年末计；任务应有进度为各项任务"
-            "自开始至完成时限已用时间比例的平均值。"
-        )
-    else:
-        lead = (
-            f"As of {day}, {share} of the period of “{ev.plan_title}” ({ev.start_year}–"
-            f"{ev.end_year}) has passed. " + _status_summary(ev, "en")
-        )
-        task_text = (
-            f"Of {o.total} key task{'s' if o.total != 1 else ''} linked to the plan, {o.done} "
-            f"are done ({rate}); by each task's start and deadline {expected} should be done by "
-            f"now: {status_label(o.status, 'en')}."
-            if o.total
-            else "No key task of the plan had started by the evaluation date."
-        )
-        rule = (
-            f"Classes: progress at {ahead} of the expected progress or more is ahead of "
-            f"schedule, from {on_track} up to {ahead} broadly on track, below {on_track} "
-            "lagging; a target already met is achieved early. Expected values lie on the "
-            "straight path from baseline to target (through milestones where set), at the end "
-            "of the year of the actual value; the expected share of tasks is the mean share of "
-            "time each task has used from its start to its deadline."
-        )
+        if o.total
+        else render("report.midterm_no_tasks", None, lang)
+    )
+    rule = render("report.midterm_rule", {"ahead": ahead, "on_track": on_track}, lang)
     ind_rows = []
     for r in ev.indicators:
         p = _places(r)
@@ -614,6 +615,15 @@ def _version_zh(version: str) -> str:
     return f"第{version}版" if version.isdigit() else "现行版本"
 
 
+def _counting(counting: str, lang: Lang) -> str:
+    """How patents are counted (report.counting.<rule>); a rule without words prints as its
+    name in English and as the default rule's words in Chinese (no English in that report)."""
+    key = f"report.counting.{counting}"
+    if has_key(key):
+        return render(key, None, lang)
+    return render("report.counting.first", None, lang) if lang == "zh" else counting
+
+
 def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
     """Source, vintage, population and definitions in plain words. The Chinese report has no
     command, engine name or timestamp: the English report keeps the command that reprints the
@@ -624,38 +634,38 @@ def notes_section(n: DataNotes, data: ReportData, lang: Lang) -> Section:
         day = None  # a report dated before the latest load does not print a later day
     runs = v.get("runs")
     pop = population_sources(n.population_sources, lang)
-    if lang == "zh":
-        loaded = f"，最近一次入库于{fmt_date(day, 'zh')}" if day else ""
-        batches = f"，共{runs}批" if isinstance(runs, int) and runs else ""
-        lag = "上年末常住人口" if n.population_lag == 1 else "当年末常住人口"
-        paras = [
-            f"数据来源：专利数据取自本市知识产权数据仓库所载专利著录数据{loaded}{batches}。",
-            f"统计口径：采用{_version_zh(n.definition_version)}指标定义，"
-            f"{COUNTING_ZH.get(n.counting, '按第一申请人（专利权人）所在地统计')}。",
-            f"人口数据：每万人口指标以{lag}为分母，与本市公布口径一致；"
-            f"人口数据来源为{pop or DASH}。",
-            f"任务和考核情况取自工作台，截至{fmt_date(data.as_of, 'zh')}；"
-            f"本报告编制于{fmt_date(data.report_date, 'zh')}。",
-        ]
-    else:
-        loaded = f", last loaded on {fmt_date(day, 'en')}" if day else ""
-        batches = f" ({runs} loads)" if isinstance(runs, int) and runs else ""
-        lag = (
-            "the resident population at the end of the year before"
-            if n.population_lag == 1
-            else "the resident population at the end of the same year"
-        )
-        paras = [
-            f"Source: patent records in the city's IP data warehouse{loaded}{batches}.",
-            f"Definitions: indicator definitions version {n.definition_version or DASH}, "
-            f"{COUNTING_EN.get(n.counting, n.counting)}.",
-            f"Population: per-10,000 figures divide by {lag}, as the city publishes them; "
-            f"population source: {pop or DASH}.",
-            f"Tasks and assessment come from the workspace as of {fmt_date(data.as_of, 'en')}; "
-            f"report prepared on {fmt_date(data.report_date, 'en')}.",
-            f"Technical check: the figures can be reprinted with {n.command} "
-            f"(engine {n.engine}, region {n.region}).",
-        ]
+    loaded = render("report.notes.loaded", {"date": fmt_date(day, lang)}, lang) if day else ""
+    batches = (
+        render("report.notes.batches", {"runs": runs}, lang)
+        if isinstance(runs, int) and runs
+        else ""
+    )
+    lag = (
+        render("report.notes.population_previous_year", None, lang)
+        if n.population_lag == 1
+        else render("report.notes.population_same_year", None, lang)
+    )
+    definitions = {
+        "version": _version_zh(n.definition_version),
+        "version_en": n.definition_version or DASH,
+        "counting": _counting(n.counting, lang),
+    }
+    paras = [
+        render("report.notes.source", {"loaded": loaded, "batches": batches}, lang),
+        render("report.notes.definitions", definitions, lang),
+        render("report.notes.population", {"lag": lag, "source": pop or DASH}, lang),
+        render(
+            "report.notes.workspace",
+            {
+                "as_of": fmt_date(data.as_of, lang),
+                "prepared": fmt_date(data.report_date, lang),
+            },
+            lang,
+        ),
+    ]
+    if lang == "en":  # the Chinese report prints no command, engine or region (see above)
+        technical = {"command": n.command, "engine": n.engine, "region": n.region}
+        paras.append(render("report.notes.technical_check", technical, lang))
     blocks: list[Block] = [Paragraph(p, "note") for p in paras]
     extra = [note(x, lang) for x in n.extra]
     blocks += [Paragraph(x, "note") for x in dict.fromkeys(extra) if x]
@@ -700,11 +710,7 @@ def compose(data: ReportData, lang: Lang) -> ReportDocument:
     doc = ReportDocument(
         lang=lang,
         title=title_of(data, lang),
-        date_line=(
-            f"（{fmt_date(data.report_date, 'zh')}）"
-            if lang == "zh"
-            else fmt_date(data.report_date, "en")
-        ),
+        date_line=render("report.date_line", {"date": fmt_date(data.report_date, lang)}, lang),
         issuer=issuer,
         sections=sections,
     )

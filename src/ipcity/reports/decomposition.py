@@ -17,20 +17,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ipcity.i18n import render
 from ipcity.indicators.explain import ExplainResult
 from ipcity.reports.charts import waterfall_floor
 from ipcity.reports.document import ChartSpec, Series
 from ipcity.reports.numbers import Lang, round_half_up
 
 PARTS = ("new_grants", "newly_qualifying", "leaving", "population")
-LABELS: dict[str, dict[str, str]] = {
-    "start": {"zh": "上年", "en": "last year"},
-    "new_grants": {"zh": "新授权", "en": "new grants"},
-    "newly_qualifying": {"zh": "存量专利新达标", "en": "newly meeting a criterion"},
-    "leaving": {"zh": "失效和期满", "en": "lapses and expiries"},
-    "population": {"zh": "人口变化", "en": "population change"},
-    "end": {"zh": "本年", "en": "this year"},
-}
+# The waterfall's bar names are message keys: report.waterfall.<part>.
 
 
 @dataclass(frozen=True)
@@ -89,35 +83,27 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
     """The change and its parts in one sentence (see the module docstring)."""
     r = rounded = dec.rounded(places)
     change = rounded["change"]
-    if lang == "zh":
-        head = (
-            "与上年持平"
-            if change == 0
-            else f"比上年{'增加' if change > 0 else '减少'}{_num(change, places)}{unit_zh}"
-        )
-        parts = [
-            f"新授权贡献{_num(r['new_grants'], places)}{unit_zh}",
-            f"存量专利新达标{_num(r['newly_qualifying'], places)}{unit_zh}",
-            f"失效和期满减少{_num(r['leaving'], places)}{unit_zh}",
-        ]
-        if "population" in r:
-            word = "增加" if (dec.population or 0) >= 0 else "减少"  # the exact sign
-            parts.append(f"人口变化{word}{_num(r['population'], places)}{unit_zh}")
-        return head + "，其中" + "、".join(parts)
-    head = (
-        "unchanged on the year before"
-        if change == 0
-        else f"{'up' if change > 0 else 'down'} {_num(change, places)} on the year before"
-    )
+    # the Chinese sentence writes each number with its unit ("4.1件"), the English one bare
+    unit = unit_zh if lang == "zh" else ""
+
+    def n(part: str) -> dict[str, str]:
+        return {"n": _num(r[part], places) + unit}
+
+    if change == 0:
+        head = render("report.change.unchanged", None, lang)
+    else:
+        key = "report.decomposition.up" if change > 0 else "report.decomposition.down"
+        head = render(key, {"delta": _num(change, places) + unit}, lang)
     parts = [
-        f"new grants added {_num(r['new_grants'], places)}",
-        f"patents newly meeting a criterion {_num(r['newly_qualifying'], places)}",
-        f"lapses and expiries removed {_num(r['leaving'], places)}",
+        render(f"report.decomposition.{part}", n(part), lang)
+        for part in ("new_grants", "newly_qualifying", "leaving")
     ]
     if "population" in r:
-        word = "added" if (dec.population or 0) >= 0 else "removed"
-        parts.append(f"the population change {word} {_num(r['population'], places)}")
-    return head + ": " + ", ".join(parts)
+        up = (dec.population or 0) >= 0  # the exact sign
+        key = "report.decomposition.population_up" if up else "report.decomposition.population_down"
+        parts.append(render(key, n("population"), lang))
+    joined = ("、" if lang == "zh" else ", ").join(parts)
+    return render("report.decomposition.sentence", {"head": head, "parts": joined}, lang)
 
 
 def top_districts(result: ExplainResult, n: int = 3) -> list[tuple[str, Fraction]]:
@@ -188,10 +174,6 @@ def waterfall_div(dec: Decomposition, lang: Lang, div_id: str, title: str = "") 
 
 
 HEADLINE_INDICATOR = "high_value_invention_patents_per_10k"
-NAME = {
-    "zh": "每万人口高价值发明专利拥有量",
-    "en": "High-value invention patents per 10,000 people",
-}
 
 
 @dataclass(frozen=True)
@@ -246,29 +228,34 @@ def _bar_name(name: str, year: int | None, lang: Lang) -> str:
     """A waterfall bar's name: the two levels as years (when known), the parts by label."""
     y = None if year is None else {"start": year - 1, "end": year}.get(name)
     if y is None:
-        return LABELS[name][lang]
-    return f"{y}年" if lang == "zh" else str(y)
+        return render(f"report.waterfall.{name}", None, lang)
+    return render("report.year_column", {"year": y}, lang)
 
 
 def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSpec:
     """The report's figure of the headline change (a numbered 图 N / Figure N beside the
     sentence): the same exact parts as the sentence, labelled with ``places`` decimals."""
     ratio = ec.decomposition.population is not None
-    unit = "件" if lang == "zh" else ("per 10,000 people" if ratio else "patents")
+    unit = (
+        render("report.waterfall.unit_per_10k", None, lang)
+        if ratio
+        else render("report.waterfall.unit_patents", None, lang)
+    )
+    indicator = render("report.explained.indicator", None, lang)
+    # Stays in code: the English title names both years, the Chinese one only this year, and
+    # the catalog check wants the same placeholders in both languages.
     title = (
-        f"{ec.year}年{NAME['zh']}比上年变化的构成（{unit}）"
+        f"{ec.year}年{indicator}比上年变化的构成（{unit}）"
         if lang == "zh"
-        else f"{NAME['en']}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
+        else f"{indicator}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
     )
     chart = replace(
         waterfall_spec(ec.decomposition, lang, year=ec.year, places=places, title=title, unit=unit),
         key=f"explained-{ec.indicator}-{ec.year}",
-        series=(
-            Series(NAME[lang], tuple(float(v) for _, v in waterfall_values(ec.decomposition))),
-        ),
+        series=(Series(indicator, tuple(float(v) for _, v in waterfall_values(ec.decomposition))),),
     )
     if waterfall_floor(chart) > 0:
-        cut = "纵轴不从零开始" if lang == "zh" else "the value axis does not start at zero"
+        cut = render("report.waterfall.axis_cut", None, lang)
         chart = replace(
             chart, title=f"{title[:-1]}；{cut}）" if lang == "zh" else f"{title[:-1]}; {cut})"
         )
@@ -279,22 +266,25 @@ def explained_paragraph(ec: ExplainedChange, lang: Lang, places: int = 1) -> str
     """'每万人口高价值发明专利拥有量比上年增加…；变化最大的区：浦东新区（增加120件）…。'"""
     from ipcity.geo.regions import name
 
-    sep = "" if lang == "zh" else ": "
-    text = NAME[lang] + sep + sentence(ec.decomposition, lang, places)
+    indicator = render("report.explained.indicator", None, lang)
+    text = render(
+        "report.explained.lead",
+        {"indicator": indicator, "sentence": sentence(ec.decomposition, lang, places)},
+        lang,
+    )
     if ec.districts:
-        if lang == "zh":
-            parts = [
-                f"{name(c, 'zh')}（{'增加' if v >= 0 else '减少'}{_num(round_half_up(v, 0), 0)}件）"
-                for c, v in ec.districts
-            ]
-            text += "；高价值发明专利变化最大的区：" + "、".join(parts)
-        else:
-            parts = [
-                f"{name(c, 'en')} ({'+' if v >= 0 else '-'}{_num(round_half_up(v, 0), 0)})"
-                for c, v in ec.districts
-            ]
-            text += "; districts whose high-value patents changed most: " + ", ".join(parts)
-    return text + ("。" if lang == "zh" else ".")
+        up, down = "report.explained.district_up", "report.explained.district_down"
+        parts = [
+            render(
+                up if v >= 0 else down,
+                {"district": name(c, lang), "n": _num(round_half_up(v, 0), 0)},
+                lang,
+            )
+            for c, v in ec.districts
+        ]
+        joined = ("、" if lang == "zh" else ", ").join(parts)
+        text = render("report.explained.districts", {"text": text, "districts": joined}, lang)
+    return render("report.sentence", {"text": text}, lang)
 
 
 def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
@@ -310,36 +300,32 @@ def projection_section(projections: list[tuple[str, Any]], lang: Lang) -> Any:
     def given(v: float | None) -> str:  # a target as it was set: 12, 4.5, 0.75
         return "—" if v is None else f"{v:,.2f}".rstrip("0").rstrip(".")
 
-    zh = lang == "zh"
     rows = []
     for name_, p in projections:
         interval = "—" if p.low is None else f"{num(p.low)} – {num(p.high)}"
         chance = "—" if p.p_meet_target is None else f"{p.p_meet_target * 100:.0f}%"
         rows.append((name_, str(p.year), given(p.target), num(p.value), interval, chance))
+    columns = (
+        "report.indicator",
+        "report.projection.target_year",
+        "report.target",
+        "report.projection.projected",
+        "report.projection.range",
+        "report.projection.chance",
+    )
     table = Table(
-        header=("指标", "目标年", "目标值", "预测值", "80%区间", "实现目标的概率")
-        if zh
-        else (
-            "Indicator",
-            "Target year",
-            "Target",
-            "Projected",
-            "80% range",
-            "Chance of meeting it",
-        ),
+        header=tuple(render(c, None, lang) for c in columns),
         rows=tuple(rows),
-        caption="各指标目标年预测" if zh else "Projection of each target",
+        caption=render("report.projection.caption", None, lang),
         align=("left", "center", "right", "right", "right", "right"),
-        note=("注：" if zh else "Note: ") + range_note_text(lang),
+        note=render("report.projection.note", {"text": range_note_text(lang)}, lang),
     )
     blocks: list[Any] = [table]
-    blocks.append(Paragraph("各指标的预测依据：" if zh else "What each projection rests on:"))
+    blocks.append(Paragraph(render("report.projection.basis_intro", None, lang)))
     for name_, p in projections:
-        sep = "：" if zh else ": "
-        blocks.append(Paragraph(name_ + sep + basis(p, lang), "note"))
-    return Section(
-        "目标年预测" if zh else "Projection to the target year", blocks, key="projection"
-    )
+        text = {"indicator": name_, "basis": basis(p, lang)}
+        blocks.append(Paragraph(render("report.projection.basis", text, lang), "note"))
+    return Section(render("report.projection.title", None, lang), blocks, key="projection")
 
 
 def range_note_text(lang: Lang) -> str:

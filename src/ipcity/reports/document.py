@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ipcity.i18n import render
 from ipcity.reports.numbers import Lang
 
 Align = Literal["left", "right", "center"]
@@ -110,7 +111,7 @@ def caption_text(label: str, caption: str, lang: Lang) -> str:
     """'表1　各单位…' / 'Table 1. Key tasks…'."""
     if not label:
         return caption
-    return f"{label}　{caption}" if lang == "zh" else f"{label}. {caption}"
+    return render("report.caption", {"label": label, "caption": caption}, lang)
 
 
 def number_blocks(doc: ReportDocument) -> ReportDocument:
@@ -125,11 +126,11 @@ def number_blocks(doc: ReportDocument) -> ReportDocument:
         for b in section.blocks:
             if isinstance(b, Table):
                 tables += 1
-                label = f"表{tables}" if doc.lang == "zh" else f"Table {tables}"
+                label = render("report.table_label", {"n": tables}, doc.lang)
                 b = replace(b, label=label, caption=b.caption or section.title)
             elif isinstance(b, Chart):
                 figures += 1
-                b = replace(b, label=f"图{figures}" if doc.lang == "zh" else f"Figure {figures}")
+                b = replace(b, label=render("report.figure_label", {"n": figures}, doc.lang))
             out.append(b)
         section.blocks = out
         for sub in section.subsections:

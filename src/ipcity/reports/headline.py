@@ -16,16 +16,14 @@ clause without the change. Decreases and no change have their own words ("同比
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from ipcity.i18n import has_key, render
 from ipcity.reports.model import HeadlineFigure
 from ipcity.reports.numbers import (
     Lang,
-    fmt_change,
     fmt_count,
     fmt_fixed,
-    fmt_percent_change,
     growth_pct,
     round_half_up,
     to_decimal,
@@ -47,51 +45,9 @@ SECOND_SENTENCE: tuple[tuple[str, bool], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class _Template:
-    zh: str  # {v}: the value as zh writes it
-    en: str  # {v}: the value as en writes it
-    en_singular: str = ""
-
-
-TEMPLATES: dict[str, _Template] = {
-    "patents_granted": _Template(
-        "专利授权量{v}", "{v} patents were granted", "{v} patent was granted"
-    ),
-    "pct_applications": _Template(
-        "PCT国际专利申请{v}",
-        "{v} PCT international applications were filed",
-        "{v} PCT international application was filed",
-    ),
-    "high_value_invention_patents_per_10k": _Template(
-        "每万人口高价值发明专利拥有量{v}",
-        "high-value invention patents per 10,000 people reached {v}",
-    ),
-    "patent_applications": _Template(
-        "专利申请量{v}",
-        "{v} patent applications were filed",
-        "{v} patent application was filed",
-    ),
-    "invention_patents_granted": _Template(
-        "发明专利授权量{v}",
-        "{v} invention patents were granted",
-        "{v} invention patent was granted",
-    ),
-    "invention_patents_in_force": _Template(
-        "有效发明专利拥有量{v}",
-        "{v} invention patents were in force at the end of the year",
-        "{v} invention patent was in force at the end of the year",
-    ),
-    "invention_patents_in_force_per_10k": _Template(
-        "每万人口发明专利拥有量{v}",
-        "invention patents in force per 10,000 people reached {v}",
-    ),
-    "high_value_invention_patents": _Template(
-        "高价值发明专利拥有量{v}",
-        "{v} high-value invention patents were in force",
-        "{v} high-value invention patent was in force",
-    ),
-}
+# Each figure's clause is a message key of the reports catalogue:
+# ``report.clause.<indicator>.other`` and, where English has a singular, ``.one``;
+# ``{value}`` is the value as the language writes it (value_text).
 
 
 def value_text(f: HeadlineFigure, lang: Lang) -> str:
@@ -125,36 +81,34 @@ def change_text(f: HeadlineFigure, lang: Lang) -> str | None:
     if f.change_kind == "percent":
         d = round_half_up(c, 2)
         if d == 0:
-            return "与上年持平" if lang == "zh" else "unchanged on the year before"
-        if lang == "zh":
-            return "同比" + fmt_percent_change(d, "zh")
-        word = "increase" if d > 0 else "decrease"
-        return f"a year-on-year {word} of {abs(d):.2f}%"
+            return render("report.change.unchanged", None, lang)
+        key = "report.change.percent_up" if d > 0 else "report.change.percent_down"
+        return render(key, {"pct": f"{abs(d):.2f}"}, lang)
     d = round_half_up(c, f.places)
     if d == 0:
-        return "与上年持平" if lang == "zh" else "unchanged on the year before"
-    if lang == "zh":
-        return "较上年" + fmt_change(d, "zh", f.places, f.unit_zh if f.kind == "rate" else "")
-    return f"{'up' if d > 0 else 'down'} {abs(d):.{f.places}f} on the year before"
+        return render("report.change.unchanged", None, lang)
+    # a rate's change carries its unit in Chinese ("提高6.7件"), as value_text does
+    unit = f.unit_zh if lang == "zh" and f.kind == "rate" else ""
+    key = "report.change.up" if d > 0 else "report.change.down"
+    return render(key, {"delta": f"{abs(d):.{f.places}f}{unit}"}, lang)
 
 
 def clause(f: HeadlineFigure, lang: Lang, with_change: bool) -> str | None:
     """One figure's clause, or None when it has no value."""
     if f.value is None:
         return None
-    t = TEMPLATES.get(f.indicator)
     v = value_text(f, lang)
-    if t is None:
-        text = f"{f.name_zh}{v}" if lang == "zh" else f"{f.name_en}: {v}"
-    elif lang == "zh":
-        text = t.zh.format(v=v)
+    key = f"report.clause.{f.indicator}"
+    if not has_key(f"{key}.other"):
+        text = render("report.clause.other_figure", {"name": f.name(lang), "value": v}, lang)
     else:
-        singular = f.kind == "count" and round_half_up(f.value, 0) == 1 and t.en_singular
-        text = (t.en_singular if singular else t.en).format(v=v)
+        singular = f.kind == "count" and round_half_up(f.value, 0) == 1
+        one = singular and has_key(f"{key}.one")
+        text = render(f"{key}.{'one' if one else 'other'}", {"value": v}, lang)
     if with_change:
         c = change_text(f, lang)
         if c:
-            text += ("，" if lang == "zh" else ", ") + c
+            text = render("report.clause.with_change", {"clause": text, "change": c}, lang)
     return text
 
 
@@ -191,9 +145,9 @@ def headline_sentence(
     parts = _clauses(figures, spec, lang)
     if not parts:
         return None
-    if lang == "zh":
-        return f"{year}年，{area_zh}" + "，".join(parts) + "。"
-    return f"In {year}, " + _join_en(parts) + "."
+    # list joining is a formatting rule of each language; the area opens the Chinese list
+    clauses = area_zh + "，".join(parts) if lang == "zh" else _join_en(parts)
+    return render("report.headline.first", {"year": year, "clauses": clauses}, lang)
 
 
 def further_sentence(
@@ -207,9 +161,8 @@ def further_sentence(
     parts = _clauses(figures, spec, lang)
     if not parts:
         return None
-    if lang == "zh":
-        return area_zh + "；".join(parts) + "。"
-    return "In addition, " + _join_en(parts, "; ") + "."
+    clauses = area_zh + "；".join(parts) if lang == "zh" else _join_en(parts, "; ")
+    return render("report.headline.further", {"clauses": clauses}, lang)
 
 
 def headline_sentences(

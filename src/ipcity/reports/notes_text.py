@@ -88,15 +88,3 @@ def vintage_day(at: object) -> date | None:
         return datetime.fromisoformat(at).date()
     except ValueError:
         return None
-
-
-COUNTING_ZH = {
-    "first": "按第一申请人（专利权人）所在地统计",
-    "whole": "按全部申请人所在地各计一件统计",
-    "fractional": "按申请人人数分摊统计",
-}
-COUNTING_EN = {
-    "first": "counted by the first applicant (owner)",
-    "whole": "counted once for each applicant",
-    "fractional": "counted in fractions shared among the applicants",
-}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ipcity.errors import InputError, IpcityError
+from ipcity.i18n import render
 from ipcity.workspace.errors import ImportRejected
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ def _read_password() -> str:
 def _report_import_errors(exc: ImportRejected) -> None:
     typer.echo(exc.message("zh"), err=True)
     for e in exc.row_errors:
-        typer.echo(f"  第{e.row}行 {e.column}: {e.message('zh')}", err=True)
+        row = {"row": e.row, "column": e.column, "message": e.message("zh")}
+        typer.echo("  " + render("import.row_error", row, "zh"), err=True)
 
 
 users_app = typer.Typer(

@@ -1,0 +1,48 @@
+"""The report's message keys built at run time (``report.clause.<indicator>.other``,
+``report.waterfall.<bar>`` ...) are in the reports catalogue in both languages: the catalog
+check only sees keys written literally."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipcity.i18n import area_keys, render
+from ipcity.reports.decomposition import PARTS
+from ipcity.reports.headline import FIRST_SENTENCE, SECOND_SENTENCE
+
+REPORT_KEYS = area_keys("reports")
+
+
+def _assert_both(key: str) -> None:
+    zh, en = REPORT_KEYS.get(key, ("", ""))
+    assert zh and en, f"{key} lacks a text in zh or en"
+
+
+@pytest.mark.parametrize("indicator", [i for i, _ in FIRST_SENTENCE + SECOND_SENTENCE])
+def test_every_headline_clause_has_its_words(indicator: str) -> None:
+    _assert_both(f"report.clause.{indicator}.other")
+    singular = REPORT_KEYS.get(f"report.clause.{indicator}.one")
+    if singular is not None:  # only English needs a singular; Chinese repeats .other
+        assert singular[0] == REPORT_KEYS[f"report.clause.{indicator}.other"][0]
+
+
+def test_runtime_keys_of_the_report() -> None:
+    keys = [f"report.waterfall.{bar}" for bar in ("start", *PARTS, "end")]
+    keys += [f"report.decomposition.{part}" for part in PARTS if part != "population"]
+    keys += [f"report.counting.{rule}" for rule in ("first", "whole", "fractional")]
+    keys += [
+        f"report.{noun}.{form}"
+        for noun in ("n_indicators", "n_key_tasks")
+        for form in ("one", "other")
+    ]
+    for key in keys:
+        _assert_both(key)
+
+
+def test_english_singulars() -> None:
+    assert render("report.n_key_tasks.one", {"n": 1}, "en") == "1 key task"
+    assert render("report.n_key_tasks.other", {"n": 2}, "en") == "2 key tasks"
+    assert render("report.n_key_tasks.other", {"n": 2}, "zh") == "重点任务2项"
+    assert render("report.clause.patents_granted.one", {"value": "1"}, "en") == (
+        "1 patent was granted"
+    )
