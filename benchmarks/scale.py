@@ -102,24 +102,52 @@ def _env() -> dict[str, str]:
 
 
 class PeakRss:
-    """Samples the summed RSS of some process trees every 50 ms."""
+    """Samples the summed RSS and the CPU time (user + system) of some process trees every
+    50 ms. CPU time is the steadier figure on a shared machine: wall seconds also count the
+    time other work held the cores. Processes alive at the start (a cluster's master and
+    worker) count only the CPU they spend after it."""
 
     def __init__(self, roots: list[int]) -> None:
         self.roots, self.peak, self._stop = roots, 0, threading.Event()
+        self._cpu: dict[int, float] = {}
+        self._start: dict[int, float] = {}
+        for p in self._tree():
+            self._start[p.pid] = self._cpu_of(p)
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _cpu_of(p: psutil.Process) -> float:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return float(t.user + t.system)
+
+    def _tree(self) -> list[psutil.Process]:
+        procs: list[psutil.Process] = []
+        for pid in self.roots:
+            try:
+                proc = psutil.Process(pid)
+                procs += [proc, *proc.children(recursive=True)]
+            except psutil.Error:
+                continue
+        return procs
 
     def _run(self) -> None:
         while not self._stop.is_set():
             total = 0
-            for pid in self.roots:
+            for p in self._tree():
                 try:
-                    proc = psutil.Process(pid)
-                    for p in [proc, *proc.children(recursive=True)]:
-                        total += p.memory_info().rss
+                    total += p.memory_info().rss
                 except psutil.Error:
                     continue
+                self._cpu[p.pid] = max(self._cpu.get(p.pid, 0.0), self._cpu_of(p))
             self.peak = max(self.peak, total)
             time.sleep(0.05)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(c - self._start.get(pid, 0.0) for pid, c in self._cpu.items())
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -131,6 +159,7 @@ class PeakRss:
 
 
 def run_measured(argv: list[str], extra_roots: list[int] = ()) -> tuple[dict[str, Any], int]:  # type: ignore[assignment]
+    """Runs one measured job; its JSON result gains ``cpu_seconds`` (the process trees')."""
     proc = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
     )
@@ -138,7 +167,9 @@ def run_measured(argv: list[str], extra_roots: list[int] = ()) -> tuple[dict[str
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(argv[:3])}...\n{err[-3000:]}")
-    return json.loads(out.strip().splitlines()[-1]), rss.peak
+    result = json.loads(out.strip().splitlines()[-1])
+    result["cpu_seconds"] = rss.cpu_seconds
+    return result, rss.peak
 
 
 def _free_port() -> int:
@@ -332,8 +363,9 @@ def sweep_size(
                 ],
             }
             roots = [p.pid for p in cluster.procs]
+        load = os.getloadavg()[0]
         out, peak = run_measured([sys.executable, "-c", COMPUTE, json.dumps(job)], roots)
-        out["peak"] = peak
+        out["peak"], out["load_at_start"] = peak, load
         size["engines"][engine] = out
         print(
             f"[{millions:g}M] {engine}: {out['total']:.1f} s ({json.dumps(out['phases'])}), "
@@ -396,20 +428,26 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| patents | engine | total s | s/M | session s | dataset check s | compute s | "
-        "peak GB | x DuckDB | rows |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| patents | engine | total s | s/M | CPU s | CPU s/M | session s | dataset check s | "
+        "compute s | peak GB | x DuckDB | x DuckDB CPU | rows |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
     for s in results["sizes"]:
         m = s["patents"] / 1e6
         duck = s["engines"].get("duckdb", {}).get("total")
+        duck_cpu = s["engines"].get("duckdb", {}).get("cpu_seconds")
         for engine, r in s["engines"].items():
             ph = r["phases"]
             ratio = f"{r['total'] / duck:.1f}" if duck else "-"
+            cpu = r.get("cpu_seconds")  # runs before CPU was recorded have none
+            cpu_cells = f"{cpu:.1f} | {cpu / m:.1f}" if cpu is not None else "- | -"
+            cpu_ratio = f"{cpu / duck_cpu:.1f}" if cpu is not None and duck_cpu else "-"
             lines.append(
                 f"| {s['patents']:,} | {engine} | {r['total']:.1f} | {r['total'] / m:.1f} | "
-                f"{ph.get('spark_session', 0):.1f} | {ph.get('dataset_check', 0):.2f} | "
-                f"{ph['compute']:.1f} | {r['peak'] / 1e9:.2f} | {ratio} | {r['rows']:,} |"
+                f"{cpu_cells} | {ph.get('spark_session', 0):.1f} | "
+                f"{ph.get('dataset_check', 0):.2f} | {ph['compute']:.1f} | "
+                f"{r['peak'] / 1e9:.2f} | {ratio} | {cpu_ratio} | {r['rows']:,} |"
             )
     return "\n".join(lines)
 
