@@ -379,33 +379,57 @@ def sweep_size(
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
+    """Time, CPU per million patents and peak memory against size. Ingest is drawn only for
+    sizes this run ingested (a reused size's ingest ran in another run, at another load)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     sizes = sorted(results["sizes"], key=lambda s: s["patents"])
-    x = [s["patents"] / 1e6 for s in sizes]
-    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
-    series = [
-        ("ingest", x, [s["ingest_seconds"] for s in sizes], [s["ingest_peak"] for s in sizes])
-    ]
+    fig, (ax_t, ax_c, ax_m) = plt.subplots(1, 3, figsize=(14, 4))
+    ingested = [s for s in sizes if not s.get("reused")]
+    series: list[tuple[str, list[dict[str, Any]], list[float], list[float], list[float]]] = []
+    if len(ingested) > 1:
+        series.append(
+            (
+                "ingest",
+                ingested,
+                [s["ingest_seconds"] for s in ingested],
+                [],
+                [s["ingest_peak"] for s in ingested],
+            )
+        )
     engines = dict.fromkeys(e for s in sizes for e in s["engines"])
     for engine in engines:
         have = [s for s in sizes if engine in s["engines"]]  # a run may skip an engine
+        runs = [s["engines"][engine] for s in have]
+        cpu = [r["cpu_seconds"] for r in runs] if all("cpu_seconds" in r for r in runs) else []
         series.append(
             (
                 f"compute: {engine}",
-                [s["patents"] / 1e6 for s in have],
-                [s["engines"][engine]["total"] for s in have],
-                [s["engines"][engine]["peak"] for s in have],
+                have,
+                [r["total"] for r in runs],
+                cpu,
+                [r["peak"] for r in runs],
             )
         )
-    for name, xs, secs, peaks in series:
+    for name, have, secs, cpu, peaks in series:
+        xs = [s["patents"] / 1e6 for s in have]
         ax_t.plot(xs, secs, marker="o", label=name)
+        if cpu:
+            ax_c.plot(xs, [c / x for c, x in zip(cpu, xs, strict=True)], marker="o", label=name)
         ax_m.plot(xs, [p / 1e9 for p in peaks], marker="o", label=name)
-    ax_t.set(xlabel="patents (millions)", ylabel="seconds", title="time")
+    ax_t.set(xlabel="patents (millions)", ylabel="wall seconds", title="time")
+    ax_c.set(
+        xlabel="patents (millions)",
+        ylabel="CPU seconds per million patents",
+        title="CPU per million (growth)",
+    )
     ax_m.set(xlabel="patents (millions)", ylabel="peak RSS (GB)", title="peak memory")
+    for ax in (ax_t, ax_c, ax_m):
+        ax.set_xscale("log")
+    ax_t.set_yscale("log")
     ax_t.legend(fontsize=7)
     fig.suptitle("ipcity scale sweep (" + results["machine"] + ")", fontsize=9)
     fig.tight_layout()
