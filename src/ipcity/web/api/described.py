@@ -52,6 +52,6 @@ IMPORT_TOKEN = (
 )
 SHEET = "Name of the worksheet to read in an XLSX file; default the first one (ignored for CSV)."
 SHEET_FILE = (
-    "The sheet: an XLSX or CSV file laid out as the office's template, at most the upload "
-    "limit (IPCITY_UPLOAD_MAX_MB; larger: 413)."
+    "The sheet: an XLSX or CSV file laid out as the office's template; the whole request at "
+    "most 2 MiB on the API (else 413)."
 )
