@@ -104,7 +104,7 @@ class WorkPlanPublic(Out):
     year: int
     """The year it covers."""
     title: str
-    """Title."""
+    """Title of the work plan (2023年知识产权工作要点)."""
     plan_id: int | None
     """Id of the plan it carries out, or null."""
     start_date: str | None

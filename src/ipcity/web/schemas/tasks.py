@@ -92,9 +92,10 @@ class TaskUpdate(Strict):
 
 class Supervision(Out):
     status: Light
-    """``green`` (on track), ``yellow`` (deadline within 14 days, or progress behind the
-    straight line from start to deadline by more than 25 points), ``red`` (past the
-    deadline, not done) or ``done`` (100 % accepted). See docs/workspace.md."""
+    """``green`` (on track), ``yellow`` (deadline within the warning window, 14 days by
+    default, or progress behind the straight line from start to deadline by more than the
+    margin, 25 points by default), ``red`` (past the deadline, not done) or ``done`` (100 %
+    accepted). See docs/workspace.md."""
     status_label: str
     """The status in words, in the request's language."""
     reason_key: str
