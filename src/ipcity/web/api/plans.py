@@ -151,8 +151,8 @@ def create_goal(
 
     **Who:** the office only (others: 403).
 
-    **Errors:** 404: no such plan; 422: an invalid field (a duplicate ``code``, a parent of
-    another plan)."""
+    **Errors:** 422: the plan does not exist (error on ``plan_id``), or an invalid field (a
+    duplicate ``code``, a parent of another plan)."""
     goal = do_create_goal(
         session, actor, body.model_dump(exclude_unset=True) | {"plan_id": plan_id}
     )
@@ -221,9 +221,9 @@ def create_target(
 
     **Who:** the office only (others: 403).
 
-    **Errors:** 404: no such plan; 422: an invalid field (a duplicate ``code``, an unknown
-    ``engine_indicator``, a milestone year outside the plan period or not between baseline and
-    target year)."""
+    **Errors:** 422: the plan does not exist (error on ``plan_id``), or an invalid field (a
+    duplicate ``code``, a goal of another plan, a milestone year outside the plan period or
+    not between baseline and target year)."""
     data = body.model_dump(exclude_unset=True) | {"plan_id": plan_id}
     return _target(do_create_target(session, actor, data).as_dict())
 

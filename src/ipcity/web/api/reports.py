@@ -214,10 +214,11 @@ def submit_report(
 ) -> ReportPublic:
     """Submit a draft or returned report for the office's review (the office is notified).
 
-    **Who:** the report's unit's editor, or the office.
+    **Who:** the report's unit's editor, or the office (leaders: 403).
 
-    **Errors:** 404: no such report, or not visible; 403: not the caller's unit; 409:
-    ``version`` is stale, or the report is already submitted or accepted."""
+    **Errors:** 404: no such report, or not visible (another unit's draft); 403: a report the
+    caller may see but not submit; 409: ``version`` is stale, or the report is already
+    submitted or accepted."""
     report = do_submit_report(session, actor, report_id, expected_version=body.version)
     return report_out(report)
 
