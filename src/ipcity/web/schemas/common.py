@@ -186,7 +186,12 @@ class VersionIn(Strict):
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is not JSON)"},
-    401: {"model": ErrorOut, "description": "Missing, invalid or expired token"},
+    401: {
+        "model": ErrorOut,
+        "description": "A malformed Authorization header or an invalid or expired token; or "
+        "no token on a route closed to the public (while the office shows it the portal only, "
+        "see /api/v1/settings/visibility)",
+    },
     403: {"model": ErrorOut, "description": "Not allowed for this role or unit"},
     404: {"model": ErrorOut, "description": "Does not exist, or not visible to you"},
     409: {
