@@ -5,6 +5,11 @@ closed vocabularies (kinds, statuses, IP types, roles ...) are ``enum`` s equal 
 own lists; every whole number a client sends is bounded; and ``/docs`` shows the schema with
 Swagger UI from local assets (no external URL; the assets load; in Chromium the operations
 render and no request leaves the server).
+
+Issue 11: every /api/v1 operation has a summary, typed parameters and a success response, and
+is described for a client developer: every parameter and every field of every model it sends
+or returns has a description (naming its default), and every operation says who may call it
+(**Who:**) and what its errors mean (**Errors:**).
 """
 
 from __future__ import annotations
@@ -264,4 +269,102 @@ def test_every_api_operation_has_a_summary_its_parameters_and_a_success_response
             problems.append(f"{name}: request body without a schema")
         if not any(code.startswith("2") for code in op["responses"]):
             problems.append(f"{name}: no success response")
+    assert not problems, "\n".join(problems)
+
+
+# --- descriptions (issue 11) ------------------------------------------------------------------
+# A client developer reads /docs, not the source: every parameter, every field of every model
+# an /api/v1 operation sends or returns, and every operation say what they mean. No exceptions.
+
+
+def _reachable_schemas(spec: dict[str, Any], nodes: Iterator[Any]) -> set[str]:
+    """The names of the component schemas that ``nodes`` refer to, directly or through other
+    component schemas."""
+    schemas = spec["components"]["schemas"]
+    found: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found:
+                    found.add(name)
+                    stack.append(schemas[name])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _described(what: dict[str, Any], name: str) -> bool:
+    """A description that says something: not empty, not just the name again."""
+    text = " ".join(str(what.get("description", "")).split())
+    return bool(text) and text.strip("`.").lower() != name.replace("_", " ").lower()
+
+
+def _has_default(schema: dict[str, Any]) -> bool:
+    return schema.get("default") not in (None, "")
+
+
+def test_every_api_parameter_has_a_description(spec: dict[str, Any]) -> None:
+    """Query, path and header parameters: what it means, its unit or format, and its default
+    when it has one (the word "default" in the text)."""
+    problems = []
+    checked = 0
+    for path, method, op in _api_operations(spec):
+        for p in op.get("parameters", []):
+            checked += 1
+            where = f"{method.upper()} {path}: {p['in']} parameter {p['name']}"
+            if not _described(p, p["name"]):
+                problems.append(f"{where}: no description")
+            elif _has_default(p.get("schema", {})) and "default" not in p["description"].lower():
+                problems.append(f"{where}: its default is not described")
+    assert checked > 50, checked
+    assert not problems, "\n".join(problems)
+
+
+def test_every_field_of_the_api_models_has_a_description(spec: dict[str, Any]) -> None:
+    """Every property of every component schema an /api/v1 operation refers to (request
+    bodies, multipart forms, responses, the error model), transitively; the fields a client
+    sends also name their default when they have one."""
+    operations = [op for _, _, op in _api_operations(spec)]
+    reachable = _reachable_schemas(spec, iter(operations))
+    inputs = _reachable_schemas(spec, (op.get("requestBody", {}) for op in operations))
+    assert {"ErrorOut", "FieldErrorOut", "TaskPublic", "Supervision", "CaseCreate"} <= reachable
+    assert {"TaskCreate", "Milestone", "ReviewIn"} <= inputs
+    assert any(name.startswith("Body_") for name in inputs)  # the multipart forms
+    problems = []
+    checked = 0
+    for name in sorted(reachable):
+        for field, prop in spec["components"]["schemas"][name].get("properties", {}).items():
+            checked += 1
+            if not _described(prop, field):
+                problems.append(f"{name}.{field}: no description")
+            elif (
+                name in inputs
+                and _has_default(prop)
+                and "default" not in prop["description"].lower()
+            ):
+                problems.append(f"{name}.{field}: its default is not described")
+    assert checked > 300, checked
+    assert not problems, "\n".join(problems)
+
+
+def test_every_api_operation_says_who_may_call_it_and_what_its_errors_mean(
+    spec: dict[str, Any],
+) -> None:
+    """Beyond the summary: a description with a **Who:** paragraph (role scoping) and an
+    **Errors:** paragraph (what this operation's error statuses mean)."""
+    problems = []
+    for path, method, op in _api_operations(spec):
+        name = f"{method.upper()} {path}"
+        text = str(op.get("description", ""))
+        if not text.strip():
+            problems.append(f"{name}: no description")
+            continue
+        for section in ("**Who:**", "**Errors:**"):
+            if not re.search(rf"^{re.escape(section)} \S", text, re.MULTILINE):
+                problems.append(f"{name}: no {section} paragraph")
     assert not problems, "\n".join(problems)

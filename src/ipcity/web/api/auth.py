@@ -17,6 +17,14 @@ router = api_router(tags=["auth"], responses=AUTH_RESPONSES)
 
 @router.post("/auth/token", response_model=TokenOut)
 def token(body: TokenRequest, request: Request, db: Db) -> TokenOut:
+    """A bearer token for a user name and password, valid for 12 hours (``expires_in``).
+
+    **Who:** anyone (no token needed); the account must be active.
+
+    **Errors:** 401: wrong user name or password (one answer for both, so names cannot be
+    probed), or a disabled account; 429: too many failed logins for this name (5 from one client
+    or 20 from anywhere in 15 minutes), retry after ``Retry-After`` seconds; 422: a field missing
+    or an unknown one."""
     actor = auth.authenticate(db, body.username, body.password, client=client_address(request))
     assert actor.user_id is not None
     with db.write() as session:
@@ -26,6 +34,12 @@ def token(body: TokenRequest, request: Request, db: Db) -> TokenOut:
 
 @router.get("/me", response_model=MeOut)
 def me(actor: ApiActor) -> MeOut:
+    """Who the token stands for: role, user and unit (what the other calls will allow).
+
+    **Who:** anyone; without a token the answer is the anonymous role.
+
+    **Errors:** 401: a malformed ``Authorization`` header, or a forged, expired or revoked token
+    (never treated as anonymous)."""
     return MeOut(
         role=actor.role.value, user_id=actor.user_id, username=actor.username, unit_id=actor.unit_id
     )

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import File, Form, Query, UploadFile
 from starlette.requests import Request
 
+from ipcity.web.api.described import DRY_RUN, IMPORT_TOKEN, SHEET, SHEET_FILE, WorkPlanId
 from ipcity.web.deps import ApiActor, Db, DbSession, Settings, reads_before_writing
 from ipcity.web.i18n import ws_locale
-from ipcity.web.params import DbId
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES
 from ipcity.web.uploads import read_sheet_upload
@@ -35,18 +35,34 @@ router = api_router(tags=["imports"], responses=ERROR_RESPONSES)
 @router.post("/work-plans/{work_plan_id}/import")
 @reads_before_writing
 def import_tasks(
-    work_plan_id: DbId,
+    work_plan_id: WorkPlanId,
     request: Request,
     session: DbSession,
     db: Db,
     actor: ApiActor,
     settings: Settings,
-    file: Annotated[UploadFile | None, File()] = None,
-    sheet: Annotated[str | None, Form()] = None,
-    dry_run: Annotated[bool, Query()] = False,
-    token: Annotated[str | None, Query(max_length=64)] = None,
+    file: Annotated[UploadFile | None, File(description=SHEET_FILE)] = None,
+    sheet: Annotated[str | None, Form(description=SHEET)] = None,
+    dry_run: Annotated[bool, Query(description=DRY_RUN)] = False,
+    token: Annotated[str | None, Query(max_length=64, description=IMPORT_TOKEN)] = None,
 ) -> dict[str, Any]:
-    """Multipart ``file`` (XLSX/CSV) and optional ``sheet``. See the module doc."""
+    """Import the work plan's tasks from a sheet (multipart ``file``, XLSX or CSV, and
+    optional ``sheet``): rows are matched to the work plan's tasks by code; new ones are added,
+    changed ones updated, tasks the sheet lacks are kept.
+
+    ``?dry_run=true`` returns the preview and writes nothing: ``{"add": [...], "update":
+    [{"code", "changes": {field: {"from", "to"}}, ...}], "unchanged": n, "warnings": [...],
+    "errors": [...], "token": ...}`` (a sheet with bad rows: 200 with the row errors in
+    ``errors``). Without it the import is applied, all or nothing, and the answer lists the
+    codes: ``{"rows", "created", "updated", "unchanged", "not_in_file"}``; with ``token``
+    (from the dry run) only if it would still do exactly what was previewed. See
+    docs/workspace.md, "Import and export".
+
+    **Who:** the office only (others: 403).
+
+    **Errors:** 404: no such work plan; 409: the ``token`` no longer matches (the sheet or
+    the tasks changed since the dry run); 413: the request is over 2 MiB; 422: no file, a
+    file that is not a readable sheet, or (applying) bad rows, with ``row_errors``."""
     require(actor, Cap.EDIT_WORK_PLANS)
     wp = queries.get_work_plan(session, actor, work_plan_id)
     data, name = read_sheet_upload(file)

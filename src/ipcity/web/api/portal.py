@@ -11,9 +11,10 @@ from starlette.requests import Request
 
 from ipcity.meetings import queries as mq
 from ipcity.meetings.portal import headline_cards, publication_summary, render_markdown
+from ipcity.web.api.described import PublicationId
 from ipcity.web.deps import ApiActor, DbSession
 from ipcity.web.i18n import ws_locale
-from ipcity.web.params import DbId, Year
+from ipcity.web.params import Year
 from ipcity.web.routing import api_router
 from ipcity.web.schemas.common import ERROR_RESPONSES, PublicationKind
 from ipcity.web.schemas.meetings import PublicationSummary
@@ -26,9 +27,19 @@ def list_publications(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    kind: Annotated[PublicationKind | None, Query()] = None,
+    kind: Annotated[
+        PublicationKind | None,
+        Query(
+            description="Only this kind: ``work_report``, ``bulletin`` or ``news``; default all."
+        ),
+    ] = None,
 ) -> list[PublicationSummary]:
-    """Published work reports, bulletins and news, newest first."""
+    """Published work reports, bulletins and news, newest first.
+
+    **Who:** anyone, no token needed: the public sees what is published; the office and
+    leaders also drafts and withdrawn items.
+
+    **Errors:** 422: an unknown ``kind``."""
     loc = ws_locale(request.state.locale)
     return [
         PublicationSummary.model_validate(publication_summary(p, loc))
@@ -38,9 +49,15 @@ def list_publications(
 
 @router.get("/publications/{publication_id}")
 def get_publication(
-    publication_id: DbId, request: Request, session: DbSession, actor: ApiActor
+    publication_id: PublicationId, request: Request, session: DbSession, actor: ApiActor
 ) -> dict[str, Any]:
-    """One publication with both languages, its files and the body as safe HTML."""
+    """One publication with both languages (``title_zh``, ``title_en``, ``body_zh``,
+    ``body_en`` ...), its files and ``body_html``: the body in the request's language as safe
+    HTML.
+
+    **Who:** anyone: the public a published one; the office and leaders also drafts.
+
+    **Errors:** 404: no such publication, or one the caller may not see."""
     loc = ws_locale(request.state.locale)
     pub = mq.get_publication(session, actor, publication_id)
     return {**pub.as_dict(), "body_html": render_markdown(pub.body(loc))}
@@ -51,10 +68,19 @@ def headline(
     request: Request,
     session: DbSession,
     actor: ApiActor,
-    year: Annotated[Year | None, Query()] = None,
+    year: Annotated[
+        Year | None,
+        Query(
+            description="The snapshot of this year (1949 … 2100); default the latest published one."
+        ),
+    ] = None,
 ) -> dict[str, Any] | None:
     """The published headline snapshot (of ``year``, default the latest) with every value
-    and its provenance, and the figure cards as the portal writes them; null when none."""
+    and its provenance, and the figure cards as the portal writes them; null when none.
+
+    **Who:** anyone, no token needed (the office and leaders may also see older snapshots).
+
+    **Errors:** 422: ``year`` out of range."""
     loc = ws_locale(request.state.locale)
     snap = mq.current_headline_snapshot(session, actor, year=year)
     if snap is None:

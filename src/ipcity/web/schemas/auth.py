@@ -4,25 +4,36 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ipcity.web.schemas.common import RoleName, Strict
+from ipcity.web.schemas.common import Out, RoleName, Strict
 
 
 class TokenRequest(Strict):
     username: str
+    """The user's login name (as on the login page)."""
     password: str
+    """The user's password (sent once; the token stands for it afterwards)."""
 
 
-class TokenOut(BaseModel):
+class TokenOut(Out):
     access_token: str
+    """Send as ``Authorization: Bearer <access_token>`` on every later request."""
     token_type: str = "bearer"
+    """Always ``bearer``."""
     expires_in: int
+    """Lifetime of the token in seconds (43200: 12 hours); then ask for a new one."""
 
 
-class MeOut(BaseModel):
+class MeOut(Out):
     role: RoleName
+    """``office_admin`` (the office: everything), ``unit_editor`` (its unit's reports and
+    cases), ``leader`` (reads everything, writes nothing), ``anonymous`` (no token)."""
     user_id: int | None
+    """Id of the user; null when anonymous."""
     username: str
+    """Login name (``anonymous`` without a token)."""
     unit_id: int | None
+    """Id of the unit the user belongs to (a unit editor's unit scopes what it may write);
+    null when none, and for the public."""
 
 
 class UserForm(BaseModel):

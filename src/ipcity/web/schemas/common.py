@@ -119,50 +119,86 @@ else:
 
 
 class Strict(BaseModel):
-    """Input models refuse unknown fields (a typo is an error, not silently ignored)."""
+    """Input models refuse unknown fields (a typo is an error, not silently ignored). The
+    docstring under a field is its description in the OpenAPI schema."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
-class FieldErrorOut(BaseModel):
+class Out(BaseModel):
+    """Response models: the docstring under a field is its description in the OpenAPI
+    schema (what a client developer reads in /docs)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class FieldErrorOut(Out):
     field: str
+    """The input field at fault, as a dotted path (``deadline``, ``milestones.0.title``)."""
     error: str
+    """Message key of the problem (``field.required``, ``field.invalid_choice`` ...): stable,
+    for programs."""
     params: dict[str, Any] = {}
+    """Values the message is built from (the allowed choices, the bounds ...)."""
     message: str
+    """The problem in words, in the request's language."""
 
 
-class RowErrorOut(BaseModel):
+class RowErrorOut(Out):
     row: int
+    """Row number in the sheet as a spreadsheet shows it (the header is row 1)."""
     column: str
+    """Column heading of the cell at fault, as the sheet names it."""
     error: str
+    """Message key of the problem: stable, for programs."""
     params: dict[str, Any] = {}
+    """Values the message is built from."""
     message: str
+    """The problem in words, in the request's language."""
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Out):
     """Every error: a message key, its params and the text in the request's language; 409
     stale updates add ``current_version`` and ``current`` (the row as it is now), 422 adds
     ``errors`` (fields) or ``row_errors`` (imports)."""
 
     error: str
+    """Message key (``error.not_found``, ``error.stale``, ``error.login_required`` ...):
+    stable, for programs to branch on."""
     params: dict[str, Any] = {}
+    """Values the message is built from (ids, names, counts); default empty."""
     message: str
+    """The error in words, in the request's language (``?lang=en``; default Chinese)."""
     errors: list[FieldErrorOut] | None = None
+    """422 on a body or query: one entry per invalid field; null otherwise."""
     row_errors: list[RowErrorOut] | None = None
+    """422 on an import: one entry per bad cell of the sheet; null otherwise."""
     current_version: int | None = None
+    """409 stale update: the row's version now (resend the change based on it)."""
     current: dict[str, Any] | None = None
+    """409 stale update: the row as it is now, in the shape its GET returns."""
 
 
 class VersionIn(Strict):
     version: Version
+    """The row's ``version`` the request is based on (a stale one: 409)."""
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is not JSON)"},
-    401: {"model": ErrorOut, "description": "Missing, invalid or expired token"},
+    401: {
+        "model": ErrorOut,
+        "description": "A malformed Authorization header or an invalid or expired token; or "
+        "no token on a route closed to the public (while the office shows it the portal only, "
+        "see /api/v1/settings/visibility)",
+    },
     403: {"model": ErrorOut, "description": "Not allowed for this role or unit"},
     404: {"model": ErrorOut, "description": "Does not exist, or not visible to you"},
-    409: {"model": ErrorOut, "description": "Stale version (body has the current one)"},
+    409: {
+        "model": ErrorOut,
+        "description": "Stale version (the body has the current one), or a step the row's "
+        "state does not allow (error.invalid_transition)",
+    },
     413: {"model": ErrorOut, "description": "Request body too large"},
     422: {"model": ErrorOut, "description": "Invalid input"},
 }

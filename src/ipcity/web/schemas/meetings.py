@@ -12,6 +12,7 @@ from ipcity.web.schemas.common import (
     AgendaKind,
     MeetingKind,
     MeetingStatus,
+    Out,
     Seq,
     Strict,
     Weight,
@@ -24,15 +25,27 @@ class MeetingCreate(Strict):
     scheduled | held; dates ISO or 2023年3月28日."""
 
     kind: MeetingKind
+    """``annual_enlarged`` (the annual enlarged meeting), ``plenary``, ``special`` (on one
+    topic) or ``liaison`` (of the liaison officers)."""
     title: str
+    """Title of the meeting."""
     meeting_date: date | str
+    """Day of the meeting: ISO (2023-03-28) or 2023年3月28日."""
     time_text: str = omissible()
+    """Time of day as written (上午9:30); default empty."""
     place: str = omissible()
+    """Where it is held; default empty."""
     convener_name: str = omissible()
+    """Who convenes it (a person or a title); default empty."""
     convener_unit_id: DbId | None = None
+    """Id of the convening unit; default none."""
     description: str = omissible()
+    """Free text; default empty."""
     status: MeetingStatus = omissible()
+    """``draft`` (the default: the office only), ``scheduled`` (attending units see it) or
+    ``held`` (minutes and decisions can be recorded)."""
     attending_unit_ids: list[DbId] = omissible()
+    """Ids of the units that attend (their editors see the meeting); default none."""
 
 
 class MeetingUpdate(Strict):
@@ -40,75 +53,129 @@ class MeetingUpdate(Strict):
     ``attending_unit_ids`` replaces the list; ``null`` clears ``convener_unit_id``."""
 
     version: Version
+    """The meeting's ``version`` the change is based on (a stale one: 409)."""
     kind: MeetingKind = omissible()
+    """Kind of meeting; left out: unchanged."""
     title: str = omissible()
+    """Title; left out: unchanged."""
     meeting_date: date | str = omissible()
+    """Day (ISO or 2023年3月28日); left out: unchanged."""
     time_text: str = omissible()
+    """Time of day as written; left out: unchanged."""
     place: str = omissible()
+    """Where; left out: unchanged."""
     convener_name: str = omissible()
+    """Who convenes it; left out: unchanged."""
     convener_unit_id: DbId | None = None
+    """Id of the convening unit; ``null`` clears it; left out: unchanged."""
     description: str = omissible()
+    """Free text; left out: unchanged."""
     status: MeetingStatus = omissible()
+    """``draft``, ``scheduled`` or ``held``; left out: unchanged."""
     attending_unit_ids: list[DbId] = omissible()
+    """Replaces the attending units (``[]``: none); left out: unchanged."""
 
 
 class AgendaCreate(Strict):
     """kind: convener_speech | work_report | exchange_speech (needs speaker_unit_id) | other."""
 
     kind: AgendaKind
+    """``convener_speech``, ``work_report`` (the office's), ``exchange_speech`` (a member
+    unit's; needs ``speaker_unit_id``) or ``other``."""
     title: str = omissible()
+    """Title of the item; default empty."""
     speaker_unit_id: DbId | None = None
+    """Id of the unit that speaks (required for an exchange speech); default none."""
     speaker_name: str = omissible()
+    """Who speaks, when not (only) a unit; default empty."""
     note: str = omissible()
+    """Free text; default empty."""
     seq: Seq = omissible()
+    """Position on the agenda, smallest first; default after the last item."""
 
 
 class MinutesCreate(Strict):
     """A new revision of the minutes of a held meeting; ``version`` of the meeting."""
 
     version: Version
+    """The meeting's ``version`` (a stale one: 409; two people recording minutes at once
+    cannot both win)."""
     text: str
+    """The full text of the minutes; replaces the previous revision's (which is kept)."""
     note: str = ""
+    """What changed in this revision; default empty."""
 
 
 class DecisionCreate(Strict):
     """A decision and the task that follows it up (or ``task_id`` of an existing task)."""
 
     text: str
+    """The decision as recorded."""
     task_id: DbId | None = None
+    """Id of an existing task to link instead of creating one; default none (a new task from
+    the fields below)."""
     work_plan_id: DbId | None = None
+    """Id of the new task's work plan; default the work plan of the meeting's year (created
+    if missing)."""
     title: str = omissible()
+    """Title of the new task; default the decision's first line."""
     lead_unit_id: DbId | None = None
+    """Id of the unit that leads the new task."""
     co_unit_ids: list[DbId] = omissible()
+    """Ids of the co-operating units; default none."""
     deadline: date | str = omissible()
+    """Due date of the new task: ISO or the office's wording (2023年6月底)."""
     deadline_text: str = omissible()
+    """The deadline as written; default empty."""
     expected_output: str = omissible()
+    """The result the task should deliver; default empty."""
     goal_id: DbId | None = None
+    """Id of the plan goal the task serves; default none."""
     weight: Weight | None = None
+    """Weight of the task in the progress roll-up (≥ 0); default none."""
 
 
-class MeetingSummary(BaseModel):
+class MeetingSummary(Out):
     id: int
+    """Id of the meeting."""
     kind: MeetingKind
+    """``annual_enlarged``, ``plenary``, ``special`` or ``liaison``."""
     kind_label: str
+    """The kind in words, in the request's language."""
     title: str
+    """Title of the meeting."""
     meeting_date: date
+    """Day of the meeting (ISO date)."""
     status: MeetingStatus
+    """``draft``, ``scheduled`` or ``held``."""
     status_label: str
+    """The status in words, in the request's language."""
     place: str
+    """Where it is held (may be empty)."""
     convener_name: str
+    """Who convenes it (may be empty)."""
     attending_unit_ids: list[int]
+    """Ids of the attending units."""
     version: int
+    """Row version: send it back with a change (optimistic locking)."""
 
 
-class PublicationSummary(BaseModel):
+class PublicationSummary(Out):
     id: int
+    """Id of the publication."""
     kind: str
+    """``work_report``, ``bulletin`` or ``news``."""
     title: str
+    """Title in the request's language (Chinese when there is no English one)."""
     summary: str
+    """Short summary in the request's language (may be empty)."""
     published_at: str | None
+    """When it was published (ISO date and time), or null (a draft: office and leaders)."""
     report_year: int | None
+    """The year a work report covers, or null."""
     files: list[dict[str, Any]]
+    """Attached files: ``id``, ``filename``, ``content_type``, ``size`` (bytes),
+    ``sha256``, ``lang``."""
 
 
 class MeetingForm(BaseModel):
