@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ipcity.clock import app_today
 from ipcity.evaluation.asof import (
     IncompleteYear,
-    app_today,
     as_of_for_year,
     last_complete_year,
     require_complete_year,

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from ipcity.clock import year_end
 from ipcity.errors import InputError
 from ipcity.evaluation.midterm import (
     Actual,
@@ -15,7 +16,7 @@ from ipcity.evaluation.midterm import (
     evaluate_indicator,
 )
 from ipcity.evaluation.thresholds import Thresholds, load_thresholds
-from ipcity.evaluation.timeline import period_share, year_end, year_time
+from ipcity.evaluation.timeline import period_share, year_time
 
 TH = Thresholds()
 AS_OF = date(2025, 12, 31)

@@ -1,10 +1,11 @@
 """The one as-of rule: the reference date, and which years the warehouse covers completely.
 
-- **Reference date**: the app's date (``IPCITY_TODAY`` when set, else the calendar's today);
-  a report or evaluation of year Y looks at Y as of ``min(reference date, 31 December Y)``.
-  The dashboard, the evaluation, the annual report (web and ``ipcity report``), the portal's
-  headline and supervision all take their day from here, so a figure that depends on the day
-  (overdue tasks, plan time elapsed) is the same on every page.
+- **Reference date**: the app's date, from its one clock (``ipcity.clock.app_today``:
+  ``IPCITY_TODAY`` when set, else the calendar's today); a report or evaluation of year Y
+  looks at Y as of ``min(reference date, 31 December Y)``. The dashboard, the evaluation, the
+  annual report (web and ``ipcity report``), the portal's headline and supervision all take
+  their day from there, so a figure that depends on the day (overdue tasks, plan time
+  elapsed) is the same on every page.
 - **Complete year**: a year Y is complete when the warehouse holds patents granted in Y *and*
   its data reaches the end of Y (a grant dated in December of Y or later: the offices publish
   grants every week, so data that stops before December is an unfinished delivery) and Y has
@@ -20,19 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ipcity.clock import app_today
 from ipcity.errors import InputError
-from ipcity.settings import current
 
 if TYPE_CHECKING:
     from ipcity.warehouse.store import Warehouse
-
-
-def app_today(today: date | None = None) -> date:
-    """The reference date: ``today`` when given (the web app's configured day), else
-    ``IPCITY_TODAY``, else the calendar's today."""
-    if today is not None:
-        return today
-    return current().today or date.today()
 
 
 def as_of_for_year(year: int, today: date | None = None) -> date:

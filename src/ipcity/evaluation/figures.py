@@ -4,9 +4,10 @@ docs/workspace.md ("Figures and where they come from") lists each figure, the fu
 that computes it and the pages that show it. The rules:
 
 - **Indicator value**: the latest yearly value whose year has *ended* by the reference date
-  (:func:`finished_value`): a value for year Y describes 31 December of Y, so on 15 November
-  2023 the 2023 snapshot (a part-year count) is not shown as the latest value. The dashboard,
-  the indicator pages, the plan API, the evaluation and the report's mid-term section agree.
+  (:func:`ipcity.clock.finished_value`, below the workspace that computes the series): a
+  value for year Y describes 31 December of Y, so on 15 November 2023 the 2023 snapshot (a
+  part-year count) is not shown as the latest value. The dashboard, the indicator pages, the
+  plan API, the evaluation and the report's mid-term section agree.
 - **Plan time elapsed**: the share of the plan period (1 January of its first year to
   31 December of its last) passed at the reference date (:func:`plan_time_elapsed`), one
   decimal of a percent. The per-indicator "time passed by the value's year" is a different
@@ -22,29 +23,11 @@ that computes it and the pages that show it. The rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
 
-from ipcity.evaluation.timeline import period_share, year_end
-
-
-def year_finished(year: int, as_of: date) -> bool:
-    """Whether a yearly value for ``year`` describes a day on or before ``as_of``."""
-    return year_end(year) <= as_of
-
-
-def finished_value(
-    values: Iterable[tuple[int, float | None]], as_of: date
-) -> tuple[int | None, float | None]:
-    """(year, value) of the latest year with a value that has ended by ``as_of``."""
-    best: tuple[int | None, float | None] = (None, None)
-    for year, value in values:
-        if value is None or not year_finished(year, as_of):
-            continue
-        if best[0] is None or year > best[0]:
-            best = (year, value)
-    return best
+from ipcity.evaluation.timeline import period_share
+from ipcity.numbers import decimals_of, fmt_plain
 
 
 def plan_time_elapsed(first_year: int, last_year: int, as_of: date) -> Fraction:
@@ -72,14 +55,10 @@ def value_places(engine_indicator: str | None, baseline: float | None, target: f
         d = INDICATORS.get(engine_indicator)
         if d is not None:
             return engine_places(d.unit)
-    from ipcity.reports.numbers import decimals_of
-
     vals = [v for v in (baseline, target) if v is not None]
     return min(2, max((decimals_of(v) for v in vals), default=0))
 
 
 def value_text(value: float | None, places: int) -> str:
     """A plan indicator's value as every page prints it ('2.1', '8,000', '—')."""
-    from ipcity.reports.numbers import fmt_plain
-
     return fmt_plain(value, places=places)

@@ -29,8 +29,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ipcity import settings
+from ipcity.clock import app_today
 from ipcity.errors import InputError
-from ipcity.evaluation.asof import app_today
 from ipcity.evaluation.assessment import AssessmentInput, ReportDue
 from ipcity.evaluation.midterm import Actual, IndicatorTargetInput, PathPoint
 from ipcity.evaluation.plan import PlanInput

@@ -14,11 +14,6 @@ from datetime import date
 from fractions import Fraction
 
 
-def year_end(year: int) -> date:
-    """The date a yearly value describes: 31 December of that year."""
-    return date(year, 12, 31)
-
-
 def year_time(day: date) -> Fraction:
     """``day`` on the year scale: 31 Dec of Y -> Y; 1 Jan of Y -> Y - 1 + 1/365 (or /366)."""
     days = 366 if calendar.isleap(day.year) else 365

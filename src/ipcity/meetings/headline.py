@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ipcity import settings
 from ipcity.meetings.errors import invalid
-from ipcity.reports.numbers import decimals_of
+from ipcity.numbers import decimals_of
 from ipcity.workspace.actuals import (
     IndicatorEngine,
     latest_computed,

@@ -6,7 +6,7 @@
 - :func:`render_markdown`: a publication's body as safe HTML (CommonMark with tables; raw HTML
   is shown as text, images are not loaded — the portal runs offline — and ``javascript:``
   links are refused);
-- numbers are written as the annual report writes them (``ipcity.reports.numbers``):
+- numbers are written as the annual report writes them (``ipcity.numbers``):
   zh 17.83万件, en 178,300; growth 增长15.76% / +15.76%.
 """
 
@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.meetings.models import HeadlineSnapshot, HeadlineValue, Publication
 from ipcity.meetings.queries import current_headline_snapshot, list_publications
-from ipcity.reports.document import ChartSpec, Series
-from ipcity.reports.numbers import (
+from ipcity.numbers import (
     Lang,
     fmt_change,
     fmt_count,
@@ -30,6 +29,7 @@ from ipcity.reports.numbers import (
     fmt_percent_change,
     growth_pct,
 )
+from ipcity.reports.document import ChartSpec, Series
 from ipcity.workspace.permissions import Actor
 
 

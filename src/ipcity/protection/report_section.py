@@ -24,13 +24,13 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.numbers import Lang, fmt_count, fmt_date, fmt_fixed
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.protection.assessment import ProtectionAssessment, assess, gather
 from ipcity.protection.models import ProtectionCase
 from ipcity.protection.scheme import ProtectionScheme, default_scheme
 from ipcity.reports.document import Paragraph, Section, Table
-from ipcity.reports.numbers import Lang, fmt_count, fmt_date, fmt_fixed
 
 DASH = "—"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 from ipcity.errors import InputError, IpcityError
+from ipcity.numbers import Lang
 from ipcity.reports.compose import compose
 from ipcity.reports.model import ReportData
-from ipcity.reports.numbers import Lang
 
 Format = Literal["docx", "pdf", "html"]
 FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")

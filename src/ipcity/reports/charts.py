@@ -18,8 +18,8 @@ from importlib import resources
 from typing import Any, Literal
 
 from ipcity.errors import IpcityError
+from ipcity.numbers import fmt_fixed
 from ipcity.reports.document import ChartSpec
-from ipcity.reports.numbers import fmt_fixed
 
 CJK_FONTS = (
     "Noto Sans CJK SC",

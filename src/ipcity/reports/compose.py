@@ -1,7 +1,7 @@
 """ReportData -> ReportDocument in one language: the report's sections, sentences and tables.
 
 Every number printed here is a field of ReportData (engine or workspace) passed through
-:mod:`ipcity.reports.numbers`; this module only chooses words around them.
+:mod:`ipcity.numbers`; this module only chooses words around them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,16 @@ from ipcity.evaluation.midterm import MidtermIndicatorRow, status_label
 from ipcity.evaluation.plan import MidtermEvaluation
 from ipcity.evaluation.tasks import CompletionRow
 from ipcity.i18n import has_key, render
+from ipcity.numbers import (
+    Lang,
+    fmt_count,
+    fmt_date,
+    fmt_fixed,
+    fmt_percent,
+    fmt_plain,
+    fmt_signed,
+    fmt_signed_percent,
+)
 from ipcity.reports.document import (
     Align,
     Block,
@@ -35,16 +45,6 @@ from ipcity.reports.notes_text import (
     note,
     population_sources,
     vintage_day,
-)
-from ipcity.reports.numbers import (
-    Lang,
-    fmt_count,
-    fmt_date,
-    fmt_fixed,
-    fmt_percent,
-    fmt_plain,
-    fmt_signed,
-    fmt_signed_percent,
 )
 
 DASH = "—"

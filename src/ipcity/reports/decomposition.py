@@ -19,9 +19,9 @@ from typing import Any
 
 from ipcity.i18n import render
 from ipcity.indicators.explain import ExplainResult
+from ipcity.numbers import Lang, round_half_up
 from ipcity.reports.charts import waterfall_floor
 from ipcity.reports.document import ChartSpec, Series
-from ipcity.reports.numbers import Lang, round_half_up
 
 PARTS = ("new_grants", "newly_qualifying", "leaving", "population")
 # The waterfall's bar names are message keys: report.waterfall.<part>.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ipcity.i18n import render
-from ipcity.reports.numbers import Lang
+from ipcity.numbers import Lang
 
 Align = Literal["left", "right", "center"]
 # waterfall: one series, first value the start level, last the end level, the rest the

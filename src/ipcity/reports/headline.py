@@ -19,8 +19,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from ipcity.i18n import has_key, render
-from ipcity.reports.model import HeadlineFigure
-from ipcity.reports.numbers import (
+from ipcity.numbers import (
     Lang,
     fmt_count,
     fmt_fixed,
@@ -28,6 +27,7 @@ from ipcity.reports.numbers import (
     round_half_up,
     to_decimal,
 )
+from ipcity.reports.model import HeadlineFigure
 
 # (indicator, with its change) of the first sentence: the published form.
 FIRST_SENTENCE: tuple[tuple[str, bool], ...] = (

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import jinja2
 
 from ipcity.errors import IpcityError
+from ipcity.numbers import Lang
 from ipcity.reports.charts import plotly_div, plotly_js, render_png
 from ipcity.reports.document import (
     Block,
@@ -30,7 +31,6 @@ from ipcity.reports.document import (
     subsection_number,
 )
 from ipcity.reports.layout import column_percents
-from ipcity.reports.numbers import Lang
 
 Mode = Literal["html", "pdf"]
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)

@@ -14,8 +14,8 @@ from typing import Any, Literal, Protocol
 from ipcity.evaluation.assessment import AssessmentResult
 from ipcity.evaluation.plan import MidtermEvaluation
 from ipcity.evaluation.tasks import CompletionRow, OverdueTask
+from ipcity.numbers import Lang
 from ipcity.reports.document import Section
-from ipcity.reports.numbers import Lang
 
 ChangeKind = Literal["percent", "absolute"]
 ValueKind = Literal["count", "rate", "percent"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ipcity.reports.numbers import Lang, fmt_date
+from ipcity.numbers import Lang, fmt_date
 
 # Population sources as the sample city and the reference tables word them.
 POPULATION_ZH = {

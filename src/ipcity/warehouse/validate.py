@@ -17,6 +17,7 @@ import duckdb
 
 from ipcity.sources.base import RECORD
 from ipcity.sources.canonical import sql_ident, sql_str
+from ipcity.sources.ipc import cell_problem
 from ipcity.sources.tables import PATENT_TYPE_ALIASES, ROLE_ALIASES, TableSpec
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
@@ -327,8 +328,6 @@ def post_validate(con: duckdb.DuckDBPyConnection, typed: str) -> None:
 
 
 def _sei_patterns(con: duckdb.DuckDBPyConnection, typed: str, with_exclusions: bool) -> None:
-    from ipcity.indicators.sei import cell_problem
-
     excl = "exclusions" if with_exclusions else "NULL"
     rows = con.execute(
         f"SELECT DISTINCT ipc_prefix, {excl} FROM {typed} WHERE _reason IS NULL"

@@ -53,7 +53,7 @@ def fmt_percent(value: float | None, digits: int = 0, *, ratio: bool = False) ->
     on every page and in every report; see ``ipcity.evaluation.figures``)."""
     if value is None:
         return "—"
-    from ipcity.reports.numbers import fmt_percent as report_percent
+    from ipcity.numbers import fmt_percent as report_percent
 
     share = Decimal(str(value)) if ratio else Decimal(str(value)) / 100
     return report_percent(share, digits)

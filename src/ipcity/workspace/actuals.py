@@ -31,8 +31,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.evaluation.asof import app_today
-from ipcity.evaluation.figures import finished_value
+from ipcity.clock import app_today, finished_value
 from ipcity.workspace.errors import NotFound, NoWarehouse
 from ipcity.workspace.models import ComputedActual, IndicatorTarget, Plan, PublishedActual
 from ipcity.workspace.permissions import Actor, can_view_internal
@@ -212,7 +211,7 @@ def indicator_series(
 ) -> IndicatorSeries:
     """Computed and published values of one indicator, year by year, with the difference;
     the latest value is that of the last year ended by ``as_of`` (default: the app's date;
-    see ``ipcity.evaluation.figures``)."""
+    see ``ipcity.clock``)."""
     target = session.get(IndicatorTarget, target_id)
     if target is None or not _visible(session, viewer, target):
         raise NotFound("indicator_target", target_id)

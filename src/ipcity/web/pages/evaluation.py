@@ -17,7 +17,7 @@ from ipcity.evaluation.gather import find_plan, gather_plan_input, plan_for_year
 from ipcity.evaluation.midterm import status_label
 from ipcity.evaluation.plan import evaluate_plan
 from ipcity.evaluation.project_text import Lang, range_note
-from ipcity.reports.numbers import fmt_percent
+from ipcity.numbers import fmt_percent
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, with_cap

@@ -78,7 +78,7 @@ def _walk(nodes: list[queries.GoalNode]) -> list[queries.GoalNode]:
 def _explained(v: View, series: Any) -> dict[str, Any] | None:
     """The latest change of an engine stock explained (ipcity explain), when a warehouse is
     available."""
-    from ipcity.reports.numbers import Lang
+    from ipcity.numbers import Lang
     from ipcity.web.views.explained import EXPLAINABLE, explained_change
     from ipcity.web.warehouse import maybe_warehouse
 

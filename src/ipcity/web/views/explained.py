@@ -8,13 +8,13 @@ from typing import Any
 
 from ipcity.errors import IpcityError
 from ipcity.geo.regions import name
+from ipcity.numbers import Lang, round_half_up
 from ipcity.reports.decomposition import (
     Decomposition,
     sentence,
     top_districts,
     waterfall_figure,
 )
-from ipcity.reports.numbers import Lang, round_half_up
 
 EXPLAINABLE = (
     "invention_patents_in_force",

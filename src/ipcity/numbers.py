@@ -1,4 +1,5 @@
-"""Numbers as a Chinese or an English report writes them.
+"""Numbers as a Chinese or an English report writes them: the one set of number formats of
+the report, the pages, the portal and the evaluation (a base module, below every area).
 
 Rounding: half-up (四舍五入, the rule of Chinese statistical publications), on the decimal the
 value prints as (``str(float)``), so 2.675 rounds to 2.68, not to binary floating point's 2.67.

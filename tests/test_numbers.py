@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ipcity.reports.numbers import (
+from ipcity.numbers import (
     MINUS,
     decimals_of,
     fmt_change,

@@ -1,0 +1,49 @@
+"""The app's one clock: the reference date, and which yearly values have ended by a date.
+
+- **Reference date** (:func:`app_today`): the day the web app was configured with, else
+  ``IPCITY_TODAY``, else the calendar's today. The dashboard, the workspace's indicator series,
+  the evaluation, the annual report, the portal's headline and supervision all take their day
+  from here, so a figure that depends on the day is the same on every page. The rules built on
+  it (the day a year's report looks at, complete years) are ``ipcity.evaluation.asof``.
+- **Finished years** (:func:`finished_value`): a value for year Y describes 31 December of Y,
+  so on 15 November 2023 the 2023 snapshot (a part-year count) is not the latest value; the
+  latest value is that of the last year ended by the reference date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ipcity.settings import current
+
+
+def app_today(today: date | None = None) -> date:
+    """The reference date: ``today`` when given (the web app's configured day), else
+    ``IPCITY_TODAY``, else the calendar's today."""
+    if today is not None:
+        return today
+    return current().today or date.today()
+
+
+def year_end(year: int) -> date:
+    """The date a yearly value describes: 31 December of that year."""
+    return date(year, 12, 31)
+
+
+def year_finished(year: int, as_of: date) -> bool:
+    """Whether a yearly value for ``year`` describes a day on or before ``as_of``."""
+    return year_end(year) <= as_of
+
+
+def finished_value(
+    values: Iterable[tuple[int, float | None]], as_of: date
+) -> tuple[int | None, float | None]:
+    """(year, value) of the latest year with a value that has ended by ``as_of``."""
+    best: tuple[int | None, float | None] = (None, None)
+    for year, value in values:
+        if value is None or not year_finished(year, as_of):
+            continue
+        if best[0] is None or year > best[0]:
+            best = (year, value)
+    return best
