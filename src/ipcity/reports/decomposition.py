@@ -4,6 +4,9 @@
     up 6.7 on the year before: new grants added 4.1, patents newly meeting a criterion 2.9,
     lapses and expiries removed 0.6, the population change added 0.3
 
+A part that rounds to zero reads as negligible (人口变化影响可忽略 / the population change
+negligible), never as "减少0.0件"; its waterfall bar is labelled 0.0, never −0.0.
+
 The parts are explain's exact components grouped four ways (per-10,000 ratios: their
 numerator_effect split plus population_effect), each rounded half up to ``places`` once.
 Rounded parts need not add up to the rounded change; the exact ones do.
@@ -86,8 +89,12 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
     # the Chinese sentence writes each number with its unit ("4.1件"), the English one bare
     unit = unit_zh if lang == "zh" else ""
 
-    def n(part: str) -> dict[str, str]:
-        return {"n": _num(r[part], places) + unit}
+    def clause(part: str, key: str) -> str:
+        # A part that rounds to zero at the printed precision has no direction worth a number
+        # ("人口变化减少0.0件" would name a direction the figure does not show).
+        if r[part] == 0:
+            return render(f"report.decomposition.negligible.{part}", None, lang)
+        return render(key, {"n": _num(r[part], places) + unit}, lang)
 
     if change == 0:
         head = render("report.change.unchanged", None, lang)
@@ -95,13 +102,13 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
         key = "report.decomposition.up" if change > 0 else "report.decomposition.down"
         head = render(key, {"delta": _num(change, places) + unit}, lang)
     parts = [
-        render(f"report.decomposition.{part}", n(part), lang)
+        clause(part, f"report.decomposition.{part}")
         for part in ("new_grants", "newly_qualifying", "leaving")
     ]
     if "population" in r:
         up = (dec.population or 0) >= 0  # the exact sign
         key = "report.decomposition.population_up" if up else "report.decomposition.population_down"
-        parts.append(render(key, n("population"), lang))
+        parts.append(clause("population", key))
     joined = ("、" if lang == "zh" else ", ").join(parts)
     return render("report.decomposition.sentence", {"head": head, "parts": joined}, lang)
 
