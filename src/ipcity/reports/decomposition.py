@@ -249,23 +249,25 @@ def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSp
         else render("report.waterfall.unit_patents", None, lang)
     )
     indicator = render("report.explained.indicator", None, lang)
-    # Stays in code: the English title names both years, the Chinese one only this year, and
-    # the catalog check wants the same placeholders in both languages.
-    title = (
-        f"{ec.year}年{indicator}比上年变化的构成（{unit}）"
-        if lang == "zh"
-        else f"{indicator}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
-    )
+
+    def title(unit_text: str) -> str:
+        # Stays in code: the English title names both years, the Chinese one only this year,
+        # and the catalog check wants the same placeholders in both languages.
+        if lang == "zh":
+            return f"{ec.year}年{indicator}比上年变化的构成（{unit_text}）"
+        return f"{indicator}: the change from {ec.year - 1} to {ec.year} by source ({unit_text})"
+
     chart = replace(
-        waterfall_spec(ec.decomposition, lang, year=ec.year, places=places, title=title, unit=unit),
+        waterfall_spec(
+            ec.decomposition, lang, year=ec.year, places=places, title=title(unit), unit=unit
+        ),
         key=f"explained-{ec.indicator}-{ec.year}",
         series=(Series(indicator, tuple(float(v) for _, v in waterfall_values(ec.decomposition))),),
     )
     if waterfall_floor(chart) > 0:
         cut = render("report.waterfall.axis_cut", None, lang)
-        chart = replace(
-            chart, title=f"{title[:-1]}；{cut}）" if lang == "zh" else f"{title[:-1]}; {cut})"
-        )
+        unit_text = render("report.waterfall.unit_and_cut", {"unit": unit, "cut": cut}, lang)
+        chart = replace(chart, title=title(unit_text))
     return chart
 
 
