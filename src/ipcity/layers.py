@@ -14,6 +14,7 @@ from __future__ import annotations
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "console", "layers"),
     ("settings", "tomlfile", "i18n"),
+    ("clitext",),  # the CLI's language (a setting) over the catalogues: every command uses it
     ("geo",),  # GB/T 2260 regions and address resolution, used from the readers on
     ("sources",),
     ("warehouse",),
