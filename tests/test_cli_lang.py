@@ -10,9 +10,8 @@ import pytest
 from ipcity import cli
 from ipcity.clitext import error_line
 from ipcity.errors import InputError
-from ipcity.i18n import render
 from ipcity.settings import Settings
-from ipcity.workspace.errors import PermissionDenied
+from ipcity.workspace.errors import NotFound, PermissionDenied
 
 
 def _err(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -35,9 +34,13 @@ def test_the_error_line_in_each_language(
 
 
 def test_a_workspace_error_is_worded_in_the_cli_language() -> None:
-    exc = PermissionDenied()
-    assert error_line(exc, "zh") == "错误：" + render("error.permission_denied", None, "zh")
-    assert error_line(exc, "en") == "error: " + render("error.permission_denied", None, "en")
+    exc = PermissionDenied("task.update")
+    assert error_line(exc, "zh") == "错误：您的账号无权执行此操作"
+    assert error_line(exc, "en") == "error: your account is not allowed to do this"
+    missing = NotFound("task", 5)  # the administrator's line names the record
+    assert error_line(missing, "en") == "error: task 5 does not exist"
+    assert error_line(missing, "zh").startswith("错误：该")
+    assert error_line(missing, "zh").endswith("（编号 5）")
     assert error_line(InputError("bad value"), "zh") == "错误：bad value"
 
 

@@ -30,9 +30,17 @@ def say(key: str, params: Mapping[str, Any] | None = None) -> str:
 
 
 def error_line(exc: BaseException, lang: CliLang | None = None) -> str:
-    """``error: <message>`` for an error the user can act on; a workspace error (one with a
-    message key) in the CLI's language, any other as its text."""
+    """``error: <message>`` for an error the user can act on. In English, the error's own
+    line (a workspace error's English message; a missing record named with its id, for the
+    administrator); in Chinese, a workspace error (one with a message key) in Chinese, with
+    the id of a missing record, and any other error as its text."""
     lang = lang or cli_lang()
     message = getattr(exc, "message", None)
-    text = message(lang) if callable(message) else str(exc)
+    if lang == "en" or not callable(message):
+        text = str(exc)
+    else:
+        text = message(lang)
+        record = getattr(exc, "entity_id", None)
+        if record is not None:
+            text = render("cli.record", {"text": text, "id": record}, lang)
     return render("cli.error", {"message": text}, lang)
