@@ -204,8 +204,8 @@ def portal_publish_report(
             if publish:
                 pub = do_publish(s, actor, pub.id, expected_version=pub.version)
             status = label("publication_status", pub.status, cli_lang())
-            files = ", ".join(f.filename for f in pub.files)
-            typer.echo(say("cli.publication", {"id": pub.id, "status": status, "files": files}))
+            names = ", ".join(f.filename for f in pub.files)
+            typer.echo(say("cli.publication", {"id": pub.id, "status": status, "files": names}))
     finally:
         database.dispose()
 
