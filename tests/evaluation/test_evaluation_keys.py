@@ -8,7 +8,7 @@ import pytest
 
 from ipcity.evaluation.midterm import STATUSES, status_label
 from ipcity.evaluation.project import Projection
-from ipcity.evaluation.project_text import METHODS, basis, method_label
+from ipcity.evaluation.project_text import METHODS, Lang, basis, method_label
 from ipcity.i18n import area_keys
 
 EVALUATION_KEYS = area_keys("evaluation")
@@ -44,11 +44,10 @@ def test_too_few_values_in_english_has_a_singular() -> None:
     for form in ("one", "other"):
         _both(f"projection.insufficient_data.{form}")
 
-    def few(n: int, lang: str) -> str:
+    def few(n: int, lang: Lang) -> str:
         years = list(range(2021, 2021 + n))
-        return basis(
-            Projection("insufficient_data", 2025, None, None, None, None, {"years": years}), lang
-        )  # type: ignore[arg-type]
+        p = Projection("insufficient_data", 2025, None, None, None, None, {"years": years})
+        return basis(p, lang)
 
     assert few(1, "en") == "Only 1 yearly value; at least 3 are needed."
     assert few(2, "en") == "Only 2 yearly values; at least 3 are needed."
