@@ -1,7 +1,8 @@
 """The ``ipcity`` command. Thin: each area registers its own commands from ``<area>/commands.py``.
 
 Errors reach the user as one line and a non-zero exit code, never a traceback (set
-``IPCITY_DEBUG=1`` to see one when reporting a bug).
+``IPCITY_DEBUG=1`` to see one when reporting a bug), in the CLI's language
+(``IPCITY_CLI_LANG``, see :mod:`ipcity.clitext`).
 """
 
 from __future__ import annotations
@@ -66,33 +67,31 @@ _register_all()
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ipcity.clitext import error_line, say
+
     try:
         debug = current().debug  # every setting is checked here, before any command runs
     except IpcityError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc, "en"), file=sys.stderr)  # the language setting may be the bad one
         return 1
     try:
         rc = app(args=argv, standalone_mode=False)
     except IpcityError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 1
     except typer.Abort:
-        print("aborted", file=sys.stderr)
+        print(say("cli.aborted"), file=sys.stderr)
         return 130
     except click_exceptions.ClickException as exc:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(say("cli.interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:
         if debug:
             raise
-        print(
-            f"error: internal error ({type(exc).__name__}: {exc}); "
-            "set IPCITY_DEBUG=1 to see the traceback",
-            file=sys.stderr,
-        )
+        print(say("cli.internal_error", {"error": f"{type(exc).__name__}: {exc}"}), file=sys.stderr)
         return 70
     return rc if isinstance(rc, int) else 0
 

@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "console", "layers", "numbers"),
     ("settings", "tomlfile", "i18n"),
     ("clock",),  # the app's one reference date (IPCITY_TODAY) and the finished-year rule
+    ("clitext",),  # the CLI's language (a setting) over the catalogues: every command uses it
     ("geo",),  # GB/T 2260 regions and address resolution, used from the readers on
     ("sources",),
     ("warehouse",),

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ipcity.errors import InputError
 
@@ -145,6 +145,15 @@ def _upload_types(name: str, raw: str) -> frozenset[str]:
     if bad:
         raise InputError(f"{name} may not allow {', '.join(bad)}: browsers run them")
     return chosen
+
+
+def _cli_lang(name: str, raw: str) -> str:
+    low = raw.lower().replace("-", "_")
+    if low in ("zh", "zh_cn"):
+        return "zh"
+    if low in ("en", "en_us", "en_gb"):
+        return "en"
+    raise InputError(f"{name} must be zh or en, not {raw!r}")
 
 
 def _lags(name: str, raw: str) -> dict[str, int]:
@@ -292,6 +301,12 @@ class Settings:
         "IPCITY_DUCKDB_TEMP_DIRECTORY",
         "Where DuckDB spills large queries (default: DuckDB's).",
         _text,
+    )
+    # --- the command line -----------------------------------------------------------------
+    cli_lang: Literal["zh", "en"] | None = setting(
+        "IPCITY_CLI_LANG",
+        "Language of the CLI's messages and errors: zh or en (default en).",
+        _cli_lang,
     )
     # --- troubleshooting ------------------------------------------------------------------
     debug: bool = setting(

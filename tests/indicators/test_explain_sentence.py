@@ -88,10 +88,17 @@ def test_annual_report_headline_explains_the_change(
     assert data.explained is not None
     dec = data.explained.decomposition
     want = sentence(dec, "zh")
+    # the population part (-0.0273) rounds to zero at one decimal: negligible, not "减少0.0件"
     assert want == (
         "与上年持平，其中新授权贡献0.1件、存量专利新达标0.1件、失效和期满减少0.2件、"
-        "人口变化减少0.0件"
+        "人口变化影响可忽略"
     )
+    assert sentence(dec, "en").endswith("the population change negligible")
+    from ipcity.reports.charts import waterfall_steps
+    from ipcity.reports.decomposition import waterfall_chart
+
+    labels = [s.label for s in waterfall_steps(waterfall_chart(data.explained, "zh"))]
+    assert labels == ["0.3", "+0.1", "+0.1", "\u22120.2", "0.0", "0.3"]  # never "−0.0"
     for lang in ("zh", "en"):
         doc = compose(data, lang)  # type: ignore[arg-type]
         texts = [getattr(b, "text", "") for b in doc.sections[0].blocks]

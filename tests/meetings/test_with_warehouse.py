@@ -98,9 +98,12 @@ def test_commands(demo: Demo) -> None:
     app = typer.Typer()
     register(app)
     runner = CliRunner()
-    res = runner.invoke(app, ["meetings", "list", "--db", demo.db])
+    res = runner.invoke(app, ["meetings", "list", "--db", demo.db], env={"IPCITY_CLI_LANG": "zh"})
     assert res.exit_code == 0, res.output
     assert "年度（扩大）会议" in res.output and "(决定 3)" in res.output
+    res = runner.invoke(app, ["meetings", "list", "--db", demo.db])  # English by default
+    assert res.exit_code == 0, res.output
+    assert "(3 decisions)" in res.output and "annual (enlarged) meeting" in res.output
     res = runner.invoke(
         app,
         [

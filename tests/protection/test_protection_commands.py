@@ -17,7 +17,9 @@ SHEET = (
 )
 
 
-def test_cli_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_round(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     assert cli.main(["units", "add", "COURT", "市高级人民法院", "--db", url]) == 0
     sheet = tmp_path / "court.csv"
@@ -46,8 +48,13 @@ def test_cli_round(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(SHEET + "A-4,民事,域名,2023-01-05,,,\n", encoding="utf-8")
     assert cli.main(["cases", "import", str(bad), "--unit", "COURT", "--db", url]) == 1
+    err = capsys.readouterr().err  # the CLI's language: English by default
+    assert "nothing was written" in err and "Row 5, 知识产权类型" in err
+    monkeypatch.setenv("IPCITY_CLI_LANG", "zh")
+    assert cli.main(["cases", "import", str(bad), "--unit", "COURT", "--db", url]) == 1
     err = capsys.readouterr().err
     assert "未写入任何数据" in err and "第5行 知识产权类型" in err  # header row 1, data rows 2-5
+    monkeypatch.delenv("IPCITY_CLI_LANG")
 
     out = tmp_path / "out.csv"
     assert cli.main(["cases", "export", "-o", str(out), "--db", url]) == 0

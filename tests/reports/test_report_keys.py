@@ -9,6 +9,7 @@ import pytest
 from ipcity.i18n import area_keys, render
 from ipcity.reports.decomposition import PARTS
 from ipcity.reports.headline import FIRST_SENTENCE, SECOND_SENTENCE
+from ipcity.reports.notes_text import POPULATION_SOURCES, WARNINGS, note, population_source
 
 REPORT_KEYS = area_keys("reports")
 
@@ -29,6 +30,9 @@ def test_every_headline_clause_has_its_words(indicator: str) -> None:
 def test_runtime_keys_of_the_report() -> None:
     keys = [f"report.waterfall.{bar}" for bar in ("start", *PARTS, "end")]
     keys += [f"report.decomposition.{part}" for part in PARTS if part != "population"]
+    keys += [f"report.decomposition.negligible.{part}" for part in PARTS]
+    keys += [f"report.notes.population_source.{k}" for k in POPULATION_SOURCES.values()]
+    keys += [f"report.notes.warning.{k}" for k in WARNINGS.values()]
     keys += [f"report.counting.{rule}" for rule in ("first", "whole", "fractional")]
     keys += [
         f"report.{noun}.{form}"
@@ -46,3 +50,17 @@ def test_english_singulars() -> None:
     assert render("report.clause.patents_granted.one", {"value": "1"}, "en") == (
         "1 patent was granted"
     )
+
+
+def test_data_notes_in_chinese_from_the_catalogue() -> None:
+    source = "real: Shanghai 2021 statistical bulletin (year end)"
+    assert population_source(source, "zh") == "上海市2021年国民经济和社会发展统计公报（年末数）"
+    assert population_source(source, "en") == source  # the English report prints it as written
+    assert population_source("from somewhere", "zh") == "人口数据表所载来源"
+    assert note("2 task(s) starting after 2023-07-01 left out", "zh") == (
+        "2项任务开始日期晚于2023年7月1日，未计入。"
+    )
+    assert note("PCT growth is empty where the year before had no PCT applications", "zh") == (
+        "上年无PCT国际专利申请的，PCT申请量增速不计算。"
+    )
+    assert note("an engine note nobody worded", "zh") is None

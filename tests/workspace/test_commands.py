@@ -140,15 +140,15 @@ def test_demo_supervise_export_import(
     assert "60 rows: 0 created, 0 updated, 60 unchanged" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text("重点任务,牵头单位,完成时限\n新任务,市外星局,明年\n", encoding="utf-8")
-    assert (
-        run(
-            ["workspace", "import-tasks", str(bad), "--work-plan", "WP2023", "--db", url],
-            monkeypatch=monkeypatch,
-        )
-        == 1
-    )
+    bad_import = ["workspace", "import-tasks", str(bad), "--work-plan", "WP2023", "--db", url]
+    assert run(bad_import, monkeypatch=monkeypatch) == 1
+    err = capsys.readouterr().err  # the CLI's language: English by default
+    assert "Row 2, " in err and "第2行" not in err
+    monkeypatch.setenv("IPCITY_CLI_LANG", "zh")
+    assert run(bad_import, monkeypatch=monkeypatch) == 1
     err = capsys.readouterr().err
     assert "第2行 牵头单位" in err and "第2行 完成时限" in err
+    monkeypatch.delenv("IPCITY_CLI_LANG")
     # The office's 序号 sheet with a dry run: what it would do, nothing written (the demo's
     # aliases resolve 市高院 and 市金融办).
     xuhao = tmp_path / "xuhao.csv"

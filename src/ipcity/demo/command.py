@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ipcity.clitext import say
 from ipcity.demo.warehouse import build_demo_warehouse
 from ipcity.errors import IpcityError
 from ipcity.settings import REPORTING_OFFICE, population_lag, workspace_db_url
@@ -129,7 +130,7 @@ def demo_command(
     with Warehouse(warehouse) as wh:
         built = build_demo_warehouse(wh, scale=scale, seed=seed, rebuild=rebuild)
         if not built:
-            out.print(f"using the demo warehouse already in {wh.directory} (--rebuild to redo it)")
+            out.print(say("cli.demo_warehouse_kept", {"directory": wh.directory}))
         headline_table(wh, [2021, 2022, 2023])
         db_url = workspace_db_url(None, wh.directory)
         if rebuild:
@@ -137,12 +138,9 @@ def demo_command(
         logins = seed_workspace(db_url, wh)
         directory = wh.directory
     if logins is None:
-        out.print(
-            "workspace already seeded; demo logins were printed when it was created "
-            "(reset one with: ipcity users set-password NAME --password-stdin)"
-        )
+        out.print(say("cli.demo_already_seeded"))
     else:
-        t = Table(title="Demo logins (random passwords, shown once)")
+        t = Table(title=say("cli.demo_logins_title"))
         for col in ("user", "role", "unit", "password"):
             t.add_column(col)
         for row in logins:
@@ -152,10 +150,8 @@ def demo_command(
         return
     from ipcity.web import serve as serve_app
 
-    out.print(
-        f"serving on http://{host}:{port}  (Ctrl-C to stop); the demo conference is shown as of "
-        f"{DEMO_TODAY.isoformat()}, inside its 2023 work plan"
-    )
+    serving = {"url": f"http://{host}:{port}", "today": DEMO_TODAY.isoformat()}
+    out.print(say("cli.demo_serving", serving))
     serve_app(host=host, port=port, db_url=db_url, warehouse=directory, today=DEMO_TODAY)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.meetings import commands as meetings_cli
 from ipcity.protection import commands as protection_cli
 from ipcity.workspace import commands as workspace_cli
@@ -36,11 +37,9 @@ def ws_seed_demo(
     try:
         with database.write() as s:
             logins = seed_demo(s, today=_today(today), seed=seed)
-        typer.echo(
-            "demo joint conference seeded (演示数据): "
-            + ", ".join(f"{k} {v}" for k, v in logins.counts.items())
-        )
-        typer.echo("demo logins (shown once; only hashes are stored):")
+        counts = ", ".join(f"{k} {v}" for k, v in logins.counts.items())
+        typer.echo(say("cli.demo_seeded", {"counts": counts}))
+        typer.echo(say("cli.demo_logins"))
         for username, role, unit, password in logins.as_rows():
             typer.echo(f"  {username:<10} {password}  {role} {unit}")
     finally:
@@ -66,12 +65,10 @@ def meetings_seed_demo(
         else:
             with database.write() as s:
                 out = seed_meetings_demo(s, today=_today(today), year=year)
-        typer.echo(
-            "demo meetings and portal seeded (演示数据): "
-            + ", ".join(f"{k} {v}" for k, v in out.counts().items())
-        )
+        counts = ", ".join(f"{k} {v}" for k, v in out.counts().items())
+        typer.echo(say("cli.demo_meetings_seeded", {"counts": counts}))
         for note in out.notes:
-            typer.echo(f"note: {note}")
+            typer.echo(f"{say('cli.note')} {note}")
     finally:
         database.dispose()
 
@@ -94,11 +91,15 @@ def protection_seed_demo(
     finally:
         database.dispose()
     units = ", ".join(f"{k} {v}" for k, v in summary.by_unit.items())
-    typer.echo(
-        f"{summary.cases} synthetic cases (演示数据), {summary.open_cases} still open; "
-        f"{summary.transferred} transferred, {summary.joint} joint; {summary.targets} plan "
-        f"targets; by unit: {units}"
-    )
+    cases = {
+        "cases": summary.cases,
+        "open": summary.open_cases,
+        "transferred": summary.transferred,
+        "joint": summary.joint,
+        "targets": summary.targets,
+        "units": units,
+    }
+    typer.echo(say("cli.demo_cases", cases))
 
 
 def register(app: typer.Typer) -> None:

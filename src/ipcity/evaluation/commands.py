@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ipcity.clitext import cli_lang, say
 from ipcity.errors import InputError
 from ipcity.evaluation.assessment import AssessmentResult
 from ipcity.evaluation.midterm import status_label
@@ -55,13 +56,20 @@ def _num(x: float | None) -> str:
 
 def print_evaluation(ev: MidtermEvaluation, notes: list[str]) -> None:
     console = Console()
+    lang = cli_lang()
+    head = {
+        "code": ev.plan_code,
+        "start": ev.start_year,
+        "end": ev.end_year,
+        "as_of": ev.as_of,
+        "share": _pct(ev.time_share),
+        "ahead": f"{float(ev.thresholds.ahead):g}",
+        "on_track": f"{float(ev.thresholds.on_track):g}",
+    }
     console.print(
-        f"[bold]{ev.plan_title}[/bold] ({ev.plan_code}, {ev.start_year}-{ev.end_year}) "
-        f"as of {ev.as_of}: {_pct(ev.time_share)} of the period gone; thresholds ahead "
-        f">= {float(ev.thresholds.ahead):g}, on track >= {float(ev.thresholds.on_track):g}",
-        highlight=False,
+        f"[bold]{ev.plan_title}[/bold]" + say("cli.evaluation_head", head), highlight=False
     )
-    t = Table(title="Indicators")
+    t = Table(title=say("cli.indicators"))
     for col in ("code", "indicator", "baseline", "target", "year", "expected", "actual"):
         t.add_column(
             col, justify="right" if col in ("baseline", "target", "expected", "actual") else "left"
@@ -78,12 +86,12 @@ def print_evaluation(ev: MidtermEvaluation, notes: list[str]) -> None:
             _num(r.expected_value),
             _num(r.actual_value),
             _pct(r.progress_ratio, 2),
-            f"{r.status} {status_label(r.status, 'zh')}",
+            f"{r.status} {status_label(r.status, lang)}",
         )
     console.print(t)
     for title, rows in (
-        ("Tasks by plan area", ev.tasks_by_area),
-        ("Tasks by lead unit", ev.tasks_by_unit),
+        (say("cli.tasks_by_area"), ev.tasks_by_area),
+        (say("cli.tasks_by_unit"), ev.tasks_by_unit),
     ):
         tt = Table(title=title)
         for col in (
@@ -100,7 +108,7 @@ def print_evaluation(ev: MidtermEvaluation, notes: list[str]) -> None:
             tt.add_column(col, justify="left" if col in ("", "class") else "right")
         for c in [*rows, ev.tasks_overall]:
             tt.add_row(
-                c.label or ("all" if c is ev.tasks_overall else "(no area)"),
+                c.label or say("cli.all" if c is ev.tasks_overall else "cli.no_area"),
                 str(c.total),
                 str(c.done),
                 str(c.done_on_time),
@@ -112,15 +120,18 @@ def print_evaluation(ev: MidtermEvaluation, notes: list[str]) -> None:
             )
         console.print(tt)
     if ev.overdue:
-        console.print(f"overdue: {len(ev.overdue)} task(s)", highlight=False)
+        console.print(say("cli.overdue_count", {"n": len(ev.overdue)}), highlight=False)
         for o in ev.overdue:
-            console.print(
-                f"  {o.code} {o.title} — {o.lead_unit}, due {o.deadline}, "
-                f"{o.days_overdue} days overdue",
-                highlight=False,
-            )
+            task = {
+                "code": o.code,
+                "title": o.title,
+                "unit": o.lead_unit,
+                "deadline": o.deadline,
+                "days": o.days_overdue,
+            }
+            console.print("  " + say("cli.overdue_task", task), highlight=False)
     for n in [*ev.notes, *notes]:
-        console.print(f"[yellow]note:[/yellow] {n}", highlight=False)
+        console.print(f"[yellow]{say('cli.note')}[/yellow] {n}", highlight=False)
 
 
 def evaluate_command(
@@ -194,9 +205,8 @@ def _projections(
 
 def print_assessment(res: AssessmentResult) -> None:
     console = Console()
-    console.print(
-        f"[bold]{res.scheme.name}[/bold] — {res.year}, as of {res.as_of}", highlight=False
-    )
+    when = say("cli.assessment_head", {"year": res.year, "as_of": res.as_of})
+    console.print(f"[bold]{res.scheme.name}[/bold]{when}", highlight=False)
     for group in dict.fromkeys(s.group for s in res.scores):
         t = Table(title=group)
         t.add_column("rank", justify="right")

@@ -37,25 +37,18 @@ from ipcity.evaluation.exact import exact, exact_or_none, to_float
 from ipcity.evaluation.figures import value_places
 from ipcity.evaluation.thresholds import Thresholds
 from ipcity.evaluation.timeline import elapsed_share, year_time
+from ipcity.i18n import render
 
 Direction = Literal["higher", "lower"]
 Status = Literal["achieved_early", "ahead", "on_track", "lagging", "no_data"]
 STATUSES: tuple[Status, ...] = ("achieved_early", "ahead", "on_track", "lagging", "no_data")
 
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    "achieved_early": ("提前完成", "achieved early"),
-    "ahead": ("超前", "ahead of schedule"),
-    "on_track": ("基本符合进度", "broadly on track"),
-    "lagging": ("滞后", "lagging"),
-    "no_data": ("暂无数据", "no data"),
-}
-
 
 def status_label(status: Status | None, lang: str) -> str:
+    """The class in words: ``midterm_status.<status>`` of the evaluation catalogue."""
     if status is None:
         return "—"
-    zh, en = STATUS_LABELS[status]
-    return zh if lang == "zh" else en
+    return render(f"midterm_status.{status}", None, lang)
 
 
 @dataclass(frozen=True)

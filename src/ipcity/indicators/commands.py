@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ipcity.clitext import say
 from ipcity.errors import IpcityError
 from ipcity.indicators.scale_commands import (
     DataOpt,
@@ -164,7 +165,7 @@ def _table(doc: dict[str, Any]) -> None:
     console = Console()
     rows = doc["rows"]
     if not rows:
-        console.print("no rows (no data for this selection)")
+        console.print(say("cli.no_rows"))
     else:
         t = Table(show_lines=False)
         keys = list(rows[0])
@@ -193,7 +194,7 @@ def _table(doc: dict[str, Any]) -> None:
     if meta.get("population_sources"):
         console.print(f"population source: {meta['population_sources']}", highlight=False)
     for w in meta.get("warnings", []):
-        console.print(f"[yellow]note:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]{say('cli.note')}[/yellow] {w}", highlight=False)
 
 
 def awards_command(
@@ -239,7 +240,7 @@ def awards_command(
         return
     console = Console()
     if not rows:
-        console.print("no award rows in the warehouse")
+        console.print(say("cli.no_award_rows"))
         return
     t = Table()
     for k in ("award", "class", "counted", "rows"):
@@ -247,10 +248,13 @@ def awards_command(
     for r in rows:
         t.add_row(str(r["award"]), str(r["class"]), "yes" if r["counted"] else "no", str(r["rows"]))
     console.print(t)
-    rule = "every row counts" if cfg.award_list == "any" else f"only {NATIONAL} awards count"
-    console.print(
-        f"definition {cfg.label}: award list '{cfg.award_list}' ({rule})", highlight=False
+    rule = (
+        say("cli.award_rule_any")
+        if cfg.award_list == "any"
+        else say("cli.award_rule_listed", {"awards": NATIONAL})
     )
+    award_list = {"definition": cfg.label, "list": cfg.award_list, "rule": rule}
+    console.print(say("cli.award_list", award_list), highlight=False)
 
 
 def explain_command(

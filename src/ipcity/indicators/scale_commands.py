@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.errors import IpcityError
 from ipcity.indicators.spark_settings import SparkSettings
 
@@ -82,10 +83,17 @@ def export_command(
     files = sum(len(t["files"]) for t in tables.values())
     size = sum(e["bytes"] for t in tables.values() for e in t["files"])
     vintage = ds.manifest["vintage"]
-    typer.echo(
-        f"exported {ds.path}: {files} files, {size / 1e6:,.1f} MB, ingest run "
-        f"{vintage['latest_run']} ({seconds:.1f} s)"
-    )
+    exported = {
+        "path": ds.path,
+        "files": files,
+        "mb": f"{size / 1e6:,.1f}",
+        "run": vintage["latest_run"],
+        "seconds": f"{seconds:.1f}",
+    }
+    typer.echo(say("cli.dataset_exported", exported))
     for name, info in tables.items():
-        parts = f" by {', '.join(info['partitioned_by'])}" if info["partitioned_by"] else ""
-        typer.echo(f"  {name}: {info['rows']:,} rows in {len(info['files'])} file(s){parts}")
+        table = {"table": name, "rows": f"{info['rows']:,}", "files": len(info["files"])}
+        line = say("cli.dataset_table", table)
+        if info["partitioned_by"]:
+            line += say("cli.dataset_partitioned", {"columns": ", ".join(info["partitioned_by"])})
+        typer.echo("  " + line)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ipcity.clitext import cli_lang, say
 from ipcity.errors import InputError
 from ipcity.i18n import render
 
@@ -82,12 +83,13 @@ def meetings_list(
     try:
         with database.read() as s:
             actor = _cli_actor()
+            lang = cli_lang()
             for m in list_meetings(s, actor, year=year):
                 n = len(list_decisions(s, actor, m.id))
                 typer.echo(
-                    f"{m.id:>4}  {m.meeting_date}  {label('meeting_kind', m.kind):<10} "
-                    f"{label('meeting_status', m.status):<4} {m.title}  "
-                    + render("meeting.decision_count", {"n": n}, "zh")
+                    f"{m.id:>4}  {m.meeting_date}  {label('meeting_kind', m.kind, lang):<10} "
+                    f"{label('meeting_status', m.status, lang):<4} {m.title}  "
+                    + render("meeting.decision_count", {"n": n}, lang)
                 )
     finally:
         database.dispose()
@@ -110,7 +112,8 @@ def meetings_attach_report(
         with _warehouse(warehouse) as wh, database.write() as s:
             att = generate_work_report(s, year, lang=lang, fmt=fmt, warehouse=wh)
             m = do_attach_material(s, _cli_actor(), meeting_id, att)
-            typer.echo(f"attached {m.filename} ({m.size:,} bytes) to meeting {meeting_id}")
+            attached = {"filename": m.filename, "size": f"{m.size:,}", "meeting": meeting_id}
+            typer.echo(say("cli.attached", attached))
     finally:
         database.dispose()
 
@@ -149,7 +152,8 @@ def portal_publish_headline(
                     s, _cli_actor(), year, source=source, years_back=years_back, region=region
                 )
                 n = len(snap.values)
-        typer.echo(f"headline snapshot {snap.id} of {year} published ({n} values, {source})")
+        published = {"id": snap.id, "year": year, "n": n, "source": source}
+        typer.echo(say("cli.snapshot_published", published))
     finally:
         database.dispose()
 
@@ -166,6 +170,7 @@ def portal_publish_report(
     """Generate the work report and put it on the portal as a publication (a draft unless
     --publish)."""
     from ipcity.meetings.actions import do_create_publication, do_publish, generate_work_report
+    from ipcity.meetings.messages import label
     from ipcity.reports.build import build_report_bytes
     from ipcity.reports.gather import gather_report_data
 
@@ -198,9 +203,9 @@ def portal_publish_report(
             )
             if publish:
                 pub = do_publish(s, actor, pub.id, expected_version=pub.version)
-            typer.echo(
-                f"publication {pub.id} ({pub.status}): " + ", ".join(f.filename for f in pub.files)
-            )
+            status = label("publication_status", pub.status, cli_lang())
+            names = ", ".join(f.filename for f in pub.files)
+            typer.echo(say("cli.publication", {"id": pub.id, "status": status, "files": names}))
     finally:
         database.dispose()
 
@@ -215,17 +220,22 @@ def portal_list(db: str | None = DB_OPTION) -> None:
     try:
         with database.read() as s:
             actor = _cli_actor()
+            lang = cli_lang()
             for p in list_publications(s, actor):
                 when = p.published_at.date().isoformat() if p.published_at else "—"
                 typer.echo(
-                    f"{p.id:>4}  {label('publication_status', p.status):<4} {when:<10} "
-                    f"{label('publication_kind', p.kind):<4} {p.title_zh}"
+                    f"{p.id:>4}  {label('publication_status', p.status, lang):<4} {when:<10} "
+                    f"{label('publication_kind', p.kind, lang):<4} {p.title_zh}"
                 )
             for snap in list_headline_snapshots(s, actor):
-                typer.echo(
-                    f"snapshot {snap.id}: {snap.year} {label('snapshot_status', snap.status)} "
-                    f"({snap.source}, {snap.published_at.date().isoformat()})"
-                )
+                shown = {
+                    "id": snap.id,
+                    "year": snap.year,
+                    "status": label("snapshot_status", snap.status, lang),
+                    "source": snap.source,
+                    "day": snap.published_at.date().isoformat(),
+                }
+                typer.echo(say("cli.snapshot_line", shown))
     finally:
         database.dispose()
 

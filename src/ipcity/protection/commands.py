@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from ipcity.clitext import cli_lang, say
 from ipcity.errors import InputError
-from ipcity.i18n import render
 
 if TYPE_CHECKING:
     from ipcity.workspace.db import Database
@@ -89,7 +89,7 @@ def cases_import(
         read_case_import,
     )
     from ipcity.workspace.actions.directory import find_unit_by_code
-    from ipcity.workspace.commands import echo_preview
+    from ipcity.workspace.commands import echo_preview, import_counts, report_import_errors
     from ipcity.workspace.errors import ImportRejected
     from ipcity.workspace.import_preview import StalePreview
     from ipcity.workspace.permissions import system_actor
@@ -122,21 +122,15 @@ def cases_import(
                 s, actor, ready.unit_id, ready, today=day, expected_token=preview.token
             )
     except ImportRejected as exc:
-        typer.echo(exc.message("zh"), err=True)
-        for e in exc.row_errors:
-            row = {"row": e.row, "column": e.column, "message": e.message("zh")}
-            typer.echo("  " + render("import.row_error", row, "zh"), err=True)
+        report_import_errors(exc)
         raise typer.Exit(1) from None
     except StalePreview as exc:  # the unit's cases changed between preview and write
-        typer.echo(exc.message("zh"), err=True)
+        typer.echo(exc.message(cli_lang()), err=True)
         raise typer.Exit(1) from None
     finally:
         database.dispose()
-    typer.echo(
-        f"{result.rows} rows: {len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped (transferred or "
-        f"joint); {len(result.not_in_file)} existing cases not in the file (kept)"
-    )
+    counts = {**import_counts(result), "skipped": len(result.skipped)}
+    typer.echo(say("cli.cases_imported", {**counts, "kept": len(result.not_in_file)}))
 
 
 @cases_app.command("export")
@@ -169,7 +163,7 @@ def cases_export(
     finally:
         database.dispose()
     output.write_bytes(data)
-    typer.echo(f"wrote {output}")
+    typer.echo(say("cli.wrote", {"path": output}))
 
 
 @protection_app.command("indicators")

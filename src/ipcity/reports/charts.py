@@ -31,6 +31,7 @@ CJK_FONTS = (
     "Microsoft YaHei",
     "SimHei",
 )
+MINUS = "\u2212"  # the typographic minus of fmt_fixed
 DEFAULT_COLORS = ("#2c7fb8", "#c0392b", "#27ae60", "#f1c40f", "#8e44ad", "#95a5a6")
 
 
@@ -73,7 +74,8 @@ class WaterfallStep:
 def waterfall_steps(spec: ChartSpec) -> list[WaterfallStep]:
     """The bars of a waterfall chart: the first and last values are levels (drawn from the
     axis floor), the ones between are changes stacked on the running level. Labels: levels
-    as they are, changes signed (+4.1 / −0.6), with ``spec.places`` decimals."""
+    as they are, changes signed (+4.1 / −0.6), with ``spec.places`` decimals; a change that
+    rounds to zero is "0.0", without a sign (never "−0.0")."""
     values = [_num(v) for v in spec.series[0].values] if spec.series else []
     steps: list[WaterfallStep] = []
     level = 0.0
@@ -82,11 +84,15 @@ def waterfall_steps(spec: ChartSpec) -> list[WaterfallStep]:
             level = v
             steps.append(WaterfallStep(0.0, v, "total", fmt_fixed(v, spec.places)))
             continue
-        sign = "+" if v >= 0 else "\u2212"
-        label = sign + fmt_fixed(abs(v), spec.places)
+        text = fmt_fixed(v, spec.places)  # "−0.6"; "0.0" for whatever rounds to zero
+        label = text if text.startswith(MINUS) or _rounds_to_zero(text) else "+" + text
         steps.append(WaterfallStep(level, level + v, "up" if v >= 0 else "down", label))
         level += v
     return steps
+
+
+def _rounds_to_zero(text: str) -> bool:
+    return not text.strip("0.,")
 
 
 def waterfall_floor(spec: ChartSpec) -> float:

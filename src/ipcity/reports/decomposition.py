@@ -4,6 +4,9 @@
     up 6.7 on the year before: new grants added 4.1, patents newly meeting a criterion 2.9,
     lapses and expiries removed 0.6, the population change added 0.3
 
+A part that rounds to zero reads as negligible (人口变化影响可忽略 / the population change
+negligible), never as "减少0.0件"; its waterfall bar is labelled 0.0, never −0.0.
+
 The parts are explain's exact components grouped four ways (per-10,000 ratios: their
 numerator_effect split plus population_effect), each rounded half up to ``places`` once.
 Rounded parts need not add up to the rounded change; the exact ones do.
@@ -86,8 +89,12 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
     # the Chinese sentence writes each number with its unit ("4.1件"), the English one bare
     unit = unit_zh if lang == "zh" else ""
 
-    def n(part: str) -> dict[str, str]:
-        return {"n": _num(r[part], places) + unit}
+    def clause(part: str, key: str) -> str:
+        # A part that rounds to zero at the printed precision has no direction worth a number
+        # ("人口变化减少0.0件" would name a direction the figure does not show).
+        if r[part] == 0:
+            return render(f"report.decomposition.negligible.{part}", None, lang)
+        return render(key, {"n": _num(r[part], places) + unit}, lang)
 
     if change == 0:
         head = render("report.change.unchanged", None, lang)
@@ -95,13 +102,13 @@ def sentence(dec: Decomposition, lang: Lang, places: int = 1, unit_zh: str = "�
         key = "report.decomposition.up" if change > 0 else "report.decomposition.down"
         head = render(key, {"delta": _num(change, places) + unit}, lang)
     parts = [
-        render(f"report.decomposition.{part}", n(part), lang)
+        clause(part, f"report.decomposition.{part}")
         for part in ("new_grants", "newly_qualifying", "leaving")
     ]
     if "population" in r:
         up = (dec.population or 0) >= 0  # the exact sign
         key = "report.decomposition.population_up" if up else "report.decomposition.population_down"
-        parts.append(render(key, n("population"), lang))
+        parts.append(clause("population", key))
     joined = ("、" if lang == "zh" else ", ").join(parts)
     return render("report.decomposition.sentence", {"head": head, "parts": joined}, lang)
 
@@ -242,23 +249,25 @@ def waterfall_chart(ec: ExplainedChange, lang: Lang, places: int = 1) -> ChartSp
         else render("report.waterfall.unit_patents", None, lang)
     )
     indicator = render("report.explained.indicator", None, lang)
-    # Stays in code: the English title names both years, the Chinese one only this year, and
-    # the catalog check wants the same placeholders in both languages.
-    title = (
-        f"{ec.year}年{indicator}比上年变化的构成（{unit}）"
-        if lang == "zh"
-        else f"{indicator}: the change from {ec.year - 1} to {ec.year} by source ({unit})"
-    )
+
+    def title(unit_text: str) -> str:
+        # Stays in code: the English title names both years, the Chinese one only this year,
+        # and the catalog check wants the same placeholders in both languages.
+        if lang == "zh":
+            return f"{ec.year}年{indicator}比上年变化的构成（{unit_text}）"
+        return f"{indicator}: the change from {ec.year - 1} to {ec.year} by source ({unit_text})"
+
     chart = replace(
-        waterfall_spec(ec.decomposition, lang, year=ec.year, places=places, title=title, unit=unit),
+        waterfall_spec(
+            ec.decomposition, lang, year=ec.year, places=places, title=title(unit), unit=unit
+        ),
         key=f"explained-{ec.indicator}-{ec.year}",
         series=(Series(indicator, tuple(float(v) for _, v in waterfall_values(ec.decomposition))),),
     )
     if waterfall_floor(chart) > 0:
         cut = render("report.waterfall.axis_cut", None, lang)
-        chart = replace(
-            chart, title=f"{title[:-1]}；{cut}）" if lang == "zh" else f"{title[:-1]}; {cut})"
-        )
+        unit_text = render("report.waterfall.unit_and_cut", {"unit": unit, "cut": cut}, lang)
+        chart = replace(chart, title=title(unit_text))
     return chart
 
 

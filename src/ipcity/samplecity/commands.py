@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.console import progress
 from ipcity.errors import IpcityError
 
@@ -33,10 +34,13 @@ def sample_command(
             overwrite=overwrite,
             progress=lambda done, total: update("patents", done, total),
         )
-    typer.echo(
-        f"wrote {len(summary.files)} files ({summary.bytes_written / 1e6:,.0f} MB) to "
-        f"{summary.out_dir}: " + ", ".join(f"{n:,} {t}" for t, n in summary.rows.items() if n)
-    )
+    wrote = {
+        "files": len(summary.files),
+        "mb": f"{summary.bytes_written / 1e6:,.0f}",
+        "directory": summary.out_dir,
+        "rows": ", ".join(f"{n:,} {t}" for t, n in summary.rows.items() if n),
+    }
+    typer.echo(say("cli.sample_written", wrote))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.console import progress
 from ipcity.errors import IpcityError
 from ipcity.warehouse.ingest import FileResult, ingest
@@ -61,11 +62,12 @@ def ingest_command(
             for w in f.warnings:
                 typer.echo(f"  warning: {w}")
         if report.ignored:
-            typer.echo(f"ignored {len(report.ignored)} file(s) that are not tables or patent XML")
+            typer.echo(say("cli.ingest_ignored", {"n": len(report.ignored)}))
     if not report.ok:
         failures = report.failures
         # The list goes to stderr too, so it is seen even when stdout is the JSON report.
-        typer.echo(f"{len(failures)} of {len(report.files)} file(s) failed:", err=True)
+        failed = {"failed": len(failures), "files": len(report.files)}
+        typer.echo(say("cli.ingest_failed", failed), err=True)
         for f in failures:
             typer.echo(f"  {f.path}: {f.message} (run {f.run_id})", err=True)
         raise typer.Exit(1)

@@ -5,6 +5,7 @@ new ones to the ``.po`` files (keeping every translation), and list what is miss
     python -m ipcity.web.catalogs update --domain meetings \\
         --path src/ipcity/web/templates/meetings --path src/ipcity/web/pages/meetings.py
     python -m ipcity.web.catalogs check                       # exit 1 if anything is missing
+                                                              # or a message key is unused
 
 ``update`` without ``--domain`` writes to ``messages.po`` only the msgids that no other
 catalog file (``<domain>.po``) already has, so an area keeps its strings in its own file.
@@ -15,6 +16,7 @@ msgid is shown). The app reads the ``.po`` files directly; there is nothing to c
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import io
 import re
@@ -27,6 +29,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from ipcity.i18n import KEYS_DOMAIN, PACKAGE_DIR, area_keys, placeholders
+from ipcity.layers import LAYERS
 from ipcity.web.i18n import LOCALES, WEB_LOCALE_DIR, catalog_files, load_catalog
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -175,10 +178,7 @@ def key_gaps(paths: Iterable[Path] | None = None) -> dict[str, list[str]]:
         for key in used:
             if not cat.singular.get(key):
                 out[locale].append(f"{key} (used in the code)")
-    areas = sorted(
-        {p.parts[-5] for p in PACKAGE_DIR.glob(f"*/locale/*/LC_MESSAGES/{KEYS_DOMAIN}.po")}
-    )
-    for area in areas:
+    for area in key_areas():
         for key, (zh, en) in area_keys(area).items():
             if not zh:
                 out["zh_CN"].append(f"{area}:{key}")
@@ -190,13 +190,135 @@ def key_gaps(paths: Iterable[Path] | None = None) -> dict[str, list[str]]:
     return out
 
 
+KEY_PREFIX = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.")
+_TEMPLATE_STRING = re.compile(r"""["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\.?)["']""")
+# ``label("meeting_status", s)`` (workspace.messages.label) and ``ml(...)`` in templates
+# render ``<prefix>.<value>``.
+LABEL_HELPERS = ("label", "ml")
+_TEMPLATE_LABEL = re.compile(r"""\b(?:ml|label)\(\s*["']([a-z][a-z0-9_]*)["']""")
+
+
+Pattern = tuple[str, str]  # (regex of keys built at run time, the area whose code builds them)
+
+
+def _area_of(path: Path) -> str:
+    """The area package of a source file ("" for the web layer and the top-level modules:
+    they render every area's keys)."""
+    try:
+        parts = path.resolve().relative_to(PACKAGE_DIR).parts
+    except ValueError:
+        return ""
+    return parts[0] if len(parts) > 1 and parts[0] != "web" else ""
+
+
+def _key_like(text: str, area: str, names: set[str], patterns: set[Pattern]) -> None:
+    if KEY_PREFIX.fullmatch(text):
+        patterns.add((re.escape(text) + r"[a-z0-9_.]+", area))
+    elif KEY_SHAPE.fullmatch(text):
+        names.add(text)
+
+
+def _fstring_pattern(node: ast.JoinedStr) -> str | None:
+    """``f"{kind}_action.{name}"`` -> ``[a-z0-9_.]+_action\\.[a-z0-9_.]+``; None when its
+    literal parts name no key segment (``f"{key}.{form}"``, a file name)."""
+    parts: list[str] = []
+    words = ""
+    for v in node.values:
+        if isinstance(v, ast.Constant) and isinstance(v.value, str):
+            parts.append(re.escape(v.value))
+            words += v.value
+        else:
+            parts.append(r"[a-z0-9_.]+")
+    if not re.fullmatch(r"[a-z0-9_.]+", words) or not re.search(r"[a-z][a-z0-9_]*\.", words):
+        return None
+    return "".join(parts)
+
+
+def referenced_keys(paths: Iterable[Path] | None = None) -> tuple[set[str], set[Pattern]]:
+    """Every string of the code and templates that names a message key, found by reading the
+    syntax (``ast``; a regex over the templates): (whole keys, patterns of keys built at run
+    time, each with the area whose code builds them). A whole key is any literal shaped like
+    one (``"report.decomposition.up"``, even when it is chosen before it reaches ``render``);
+    a pattern comes from a literal prefix (``"status." + s``, ``"status." ~ s`` in a
+    template), an f-string (``f"status.{s}"``, ``f"{kind}_action.{name}"``) or a label helper
+    (``label("meeting_status", s)``, ``ml('publication_kind', k)``). A literal also names the
+    keys below it (``"report.n_indicators"`` -> ``report.n_indicators.one``)."""
+    names: set[str] = set()
+    patterns: set[Pattern] = set()
+    for f in _files(paths if paths is not None else [PACKAGE_DIR]):
+        if "locale" in f.parts:
+            continue
+        area = _area_of(f)
+        text = f.read_text(encoding="utf-8")
+        if f.suffix == ".html":
+            for m in _TEMPLATE_STRING.finditer(text):
+                _key_like(m.group(1), area, names, patterns)
+            for m in _TEMPLATE_LABEL.finditer(text):
+                patterns.add((re.escape(m.group(1) + ".") + r"[a-z0-9_.]+", area))
+            continue
+        for node in ast.walk(ast.parse(text, filename=str(f))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                _key_like(node.value, area, names, patterns)
+            elif isinstance(node, ast.JoinedStr):
+                pattern = _fstring_pattern(node)
+                if pattern:
+                    patterns.add((pattern, area))
+            elif isinstance(node, ast.Call) and node.args:
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                first = node.args[0]
+                if (
+                    name in LABEL_HELPERS
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
+                    patterns.add((re.escape(first.value + ".") + r"[a-z0-9_.]+", area))
+    return names, patterns
+
+
+def _rank(area: str) -> int:
+    return next((i for i, layer in enumerate(LAYERS) if area in layer), len(LAYERS))
+
+
+def _may_render(code_area: str, key_area: str) -> bool:
+    """Whether code of ``code_area`` can build keys of ``key_area``: its own and those of the
+    areas below it (ipcity.layers); the web layer and the top-level modules build any."""
+    return code_area == "" or _rank(key_area) <= _rank(code_area)
+
+
+def unused_keys(paths: Iterable[Path] | None = None) -> list[str]:
+    """Keys of the areas' ``keys.po`` that nothing in the code or templates names: not
+    literally, not as a family (``"report.n_indicators"``), and not by a pattern of keys built
+    at run time in the code of the same area, of an area above it (ipcity.layers) or of the
+    web layer (see :func:`referenced_keys`; ``f"report.{transition}"`` of the workspace does
+    not cover the annual report's keys: the workspace sits below the reports).
+    Dead wording to delete."""
+    names, patterns = referenced_keys(paths)
+    families = tuple(n + "." for n in names)
+    out: list[str] = []
+    for area in key_areas():
+        mine = sorted(p for p, a in patterns if _may_render(a, area))
+        built = re.compile("|".join(f"(?:{p})" for p in mine) or r"(?!)")
+        for key in area_keys(area):
+            if key not in names and not key.startswith(families) and not built.fullmatch(key):
+                out.append(f"{area}:{key}")
+    return sorted(out)
+
+
+def key_areas() -> list[str]:
+    """The areas with a message-key catalogue (``<area>/locale/*/LC_MESSAGES/keys.po``)."""
+    return sorted(
+        {p.parts[-5] for p in PACKAGE_DIR.glob(f"*/locale/*/LC_MESSAGES/{KEYS_DOMAIN}.po")}
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ipcity.web.catalogs")
     sub = parser.add_subparsers(dest="cmd", required=True)
     up = sub.add_parser("update", help="add new msgids to the .po files")
     up.add_argument("--domain", default="messages")
     up.add_argument("--path", action="append", type=Path, default=None)
-    sub.add_parser("check", help="list msgids missing from a catalog")
+    sub.add_parser("check", help="list msgids missing from a catalog, and unused message keys")
     args = parser.parse_args(argv)
     if args.cmd == "update":
         for locale, n in update(args.domain, args.path).items():
@@ -208,7 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     for locale, ids in gaps.items():
         for key in ids:
             sys.stdout.write(f"{locale}: missing {key!r}\n")
-    return 1 if any(gaps.values()) else 0
+    unused = unused_keys()
+    for key in unused:
+        sys.stdout.write(f"unused {key!r} (no code names it: delete it from both languages)\n")
+    return 1 if any(gaps.values()) or unused else 0
 
 
 if __name__ == "__main__":

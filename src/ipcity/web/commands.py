@@ -6,6 +6,7 @@ from datetime import date
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.errors import InputError
 
 
@@ -51,5 +52,5 @@ def serve_command(
             day = date.fromisoformat(today)
         except ValueError:
             raise InputError(f"--today must be a date like 2023-09-15, not {today!r}") from None
-    typer.echo(f"ipcity: serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    typer.echo(say("cli.serving", {"url": f"http://{host}:{port}/"}))
     serve(host, port, db, warehouse, today=day, workers=workers)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ipcity.clitext import cli_lang, say
 from ipcity.errors import InputError, IpcityError
 from ipcity.i18n import render
 from ipcity.workspace.errors import ImportRejected
@@ -55,11 +56,12 @@ def _read_password() -> str:
     return password
 
 
-def _report_import_errors(exc: ImportRejected) -> None:
-    typer.echo(exc.message("zh"), err=True)
+def report_import_errors(exc: ImportRejected) -> None:
+    lang = cli_lang()
+    typer.echo(exc.message(lang), err=True)
     for e in exc.row_errors:
-        row = {"row": e.row, "column": e.column, "message": e.message("zh")}
-        typer.echo("  " + render("import.row_error", row, "zh"), err=True)
+        row = {"row": e.row, "column": e.column, "message": e.message(lang)}
+        typer.echo("  " + render("import.row_error", row, lang), err=True)
 
 
 users_app = typer.Typer(
@@ -109,7 +111,7 @@ def users_create(
                 "email": email,
             }
             user = do_create_user(s, system_actor("cli"), data, password=password)
-            typer.echo(f"created user {user.username} ({user.role})")
+            typer.echo(say("cli.created_user", {"username": user.username, "role": user.role}))
     finally:
         database.dispose()
 
@@ -145,7 +147,7 @@ def users_set_password(
                 expected_version=user.version,
                 new_password=password,
             )
-            typer.echo(f"password of {user.username} changed")
+            typer.echo(say("cli.password_changed", {"username": user.username}))
     finally:
         database.dispose()
 
@@ -161,7 +163,7 @@ def users_list(db: str | None = DB_OPTION) -> None:
         with database.read() as s:
             for u in list_users(s, system_actor("cli")):
                 unit = u.unit.name if u.unit else "-"
-                state = "" if u.active else " (disabled)"
+                state = "" if u.active else say("cli.user_disabled")
                 typer.echo(f"{u.username}\t{u.role}\t{unit}{state}")
     finally:
         database.dispose()
@@ -194,7 +196,7 @@ def units_add(
                     "admin_code": admin_code,
                 },
             )
-            typer.echo(f"created unit {unit.code} {unit.name}")
+            typer.echo(say("cli.created_unit", {"code": unit.code, "name": unit.name}))
     finally:
         database.dispose()
 
@@ -221,7 +223,7 @@ def db_upgrade(db: str | None = DB_OPTION) -> None:
 
     database = open_db(db)
     try:
-        typer.echo(f"workspace schema at {current_revision(database.engine)}")
+        typer.echo(say("cli.schema_at", {"revision": current_revision(database.engine)}))
     finally:
         database.dispose()
 
@@ -234,7 +236,8 @@ def db_current(db: str | None = DB_OPTION) -> None:
     database = open_db(db, upgrade_schema=False)
     try:
         cur = current_revision(database.engine)
-        typer.echo(f"current: {cur or '(empty)'}; newest: {head_revision()}")
+        shown = cur or say("cli.schema_empty")
+        typer.echo(say("cli.schema_current", {"current": shown, "newest": head_revision()}))
     finally:
         database.dispose()
 
@@ -253,12 +256,10 @@ def ws_supervise(
         with database.write() as s:
             run = do_run_supervision(s, system_actor("cli"), today=_today(today))
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(run.statuses.items()))
-        typer.echo(
-            f"{run.today}: {statuses}; {run.notices_created} new notices; "
-            f"{run.emails_sent} e-mails sent"
-        )
+        counts = {"notices": run.notices_created, "emails": run.emails_sent}
+        typer.echo(say("cli.supervised", {"today": run.today, "statuses": statuses, **counts}))
         for err in run.email_errors:
-            typer.echo(f"e-mail failed: {err}", err=True)
+            typer.echo(say("cli.email_failed", {"error": err}), err=True)
     finally:
         database.dispose()
 
@@ -320,14 +321,15 @@ def ws_import_tasks(
                 s, actor, ready.work_plan_id, ready, expected_token=preview.token
             )
     except ImportRejected as exc:
-        _report_import_errors(exc)
+        report_import_errors(exc)
         raise typer.Exit(1) from None
     finally:
         database.dispose()
     typer.echo(
-        f"{result.rows} rows: {len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged; "
-        f"{len(result.not_in_file)} existing tasks not in the file (kept)"
+        say(
+            "cli.tasks_imported",
+            {**import_counts(result), "kept": len(result.not_in_file)},
+        )
     )
 
 
@@ -352,14 +354,21 @@ def ws_import_targets(
         with database.write() as s:
             result = do_import_targets(s, actor, ready.plan_id, ready)
     except ImportRejected as exc:
-        _report_import_errors(exc)
+        report_import_errors(exc)
         raise typer.Exit(1) from None
     finally:
         database.dispose()
-    typer.echo(
-        f"{result.rows} rows: {len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged"
-    )
+    typer.echo(say("cli.rows_imported", import_counts(result)))
+
+
+def import_counts(result: Any) -> dict[str, int]:
+    """rows, created, updated, unchanged of an import's result (tasks, targets, cases)."""
+    return {
+        "rows": result.rows,
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "unchanged": len(result.unchanged),
+    }
 
 
 def _fmt(path: Path) -> str:
@@ -381,7 +390,7 @@ def _export(output: Path, db: str | None, build: Callable[[Session, Actor, str],
     finally:
         database.dispose()
     output.write_bytes(data)
-    typer.echo(f"wrote {output}")
+    typer.echo(say("cli.wrote", {"path": output}))
 
 
 def echo_preview(
@@ -393,22 +402,28 @@ def echo_preview(
 ) -> None:
     """An import preview on the terminal: its warnings; on a dry run, what it would add
     (``add <code>`` and ``describe_add``'s text), change, and the counts."""
+    lang = cli_lang()
     for w in preview.warnings:
-        typer.echo(f"warning: row {w.row} {w.column}: {w.message('en')}", err=True)
+        where = {"row": w.row, "column": w.column, "message": w.message(lang)}
+        typer.echo(say("cli.import_warning", where), err=True)
     if not dry_run:
         return
     for a in preview.add:
-        typer.echo(f"add {a['code']}{describe_add(a)}")
+        typer.echo(say("cli.preview_add", {"code": a["code"], "details": describe_add(a)}))
     for u in preview.update:
         changed = "; ".join(f"{k}: {c['from']} -> {c['to']}" for k, c in u["changes"].items())
-        typer.echo(f"update {u['code']}: {changed}")
-    counts = (
-        f"dry run: {len(preview.add)} to add, {len(preview.update)} to change, "
-        f"{len(preview.unchanged)} unchanged"
+        typer.echo(say("cli.preview_update", {"code": u["code"], "changes": changed}))
+    counts = say(
+        "cli.preview_counts",
+        {
+            "add": len(preview.add),
+            "change": len(preview.update),
+            "unchanged": len(preview.unchanged),
+        },
     )
     if skipped is not None:
-        counts += f", {skipped} skipped"
-    typer.echo(f"{counts}; nothing was written")
+        counts += say("cli.preview_skipped", {"n": skipped})
+    typer.echo(say("cli.preview_nothing_written", {"counts": counts}))
 
 
 @ws_app.command("export-tasks")
@@ -455,7 +470,7 @@ def ws_audit_export(
     finally:
         database.dispose()
     output.write_bytes(data)
-    typer.echo(f"wrote {output}")
+    typer.echo(say("cli.wrote", {"path": output}))
 
 
 def register(app: typer.Typer) -> None:

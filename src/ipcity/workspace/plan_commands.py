@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ipcity.clitext import say
 from ipcity.errors import IpcityError
 from ipcity.workspace.commands import DB_OPTION, _open, _plan_id, ws_app
 
@@ -51,7 +52,8 @@ def ws_add_goal(
             if weight is not None:
                 data["weight"] = weight
             goal = do_create_goal(s, system_actor("cli"), data)
-            typer.echo(f"created goal {goal.code} {goal.title} (id {goal.id})")
+            created = {"code": goal.code, "title": goal.title, "id": goal.id}
+            typer.echo(say("cli.created_goal", created))
     finally:
         database.dispose()
 
