@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -63,10 +64,13 @@ def flush_audited(
     action: str,
     entity: str,
     before: dict[str, Any],
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Write a changed row and record the change (``before`` taken before the fields moved)."""
+    """Write a changed row and record the change (``before`` taken before the fields moved);
+    ``at``: the audit stamp (None: now)."""
     session.flush()
-    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict())
+    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict(), at=at)
 
 
 def load(session: Session, model: type[M], entity_id: object, *, for_update: bool = False) -> M:
@@ -176,6 +180,18 @@ def parse_fields(
     return out
 
 
+def parse_changes(
+    changes: Mapping[str, Any], schema: Mapping[str, Field], *, not_cleared: Iterable[str] = ()
+) -> dict[str, Any]:
+    """:func:`parse_fields` for an update: only the given fields. A field of ``not_cleared``
+    may be left out but not emptied (the row needs it)."""
+    values = parse_fields(changes, schema, partial=True)
+    for name in not_cleared:
+        if name in values and values[name] is None:
+            raise ValidationError([FieldError(name, "field.required")])
+    return values
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -193,6 +209,20 @@ def text(max_len: int) -> Parser:
         return s
 
     parse.is_text = True  # type: ignore[attr-defined]
+    return parse
+
+
+def matching(pattern: str, hint: str) -> Parser:
+    """Text (trimmed) that matches ``pattern`` whole, such as a code; ``hint``: the format,
+    shown with the error."""
+    compiled = re.compile(pattern)
+
+    def parse(value: Any) -> str:
+        s = str(value).strip()
+        if not compiled.fullmatch(s):
+            raise Invalid("field.invalid_format", hint=hint)
+        return s
+
     return parse
 
 
