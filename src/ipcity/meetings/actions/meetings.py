@@ -22,9 +22,9 @@ from ipcity.meetings.models import (
     MeetingDecision,
 )
 from ipcity.meetings.permissions import MCap, require
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     add_audited,
+    delete_audited,
     flush_audited,
     parse_changes,
     parse_fields,
@@ -263,6 +263,4 @@ def do_remove_agenda_item(
     before = item.as_dict()
     meeting = item.meeting
     meeting.agenda.remove(item)
-    session.delete(item)
-    session.flush()
-    audit.record(session, actor, "agenda.delete", "agenda_item", item_id, before=before, after=None)
+    delete_audited(session, actor, item, "agenda.delete", "agenda_item", before)

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     Invalid,
     boolean,
     choice,
+    delete_audited,
     integer,
     load,
     load_for_update,
@@ -313,10 +313,7 @@ def do_delete_goal(session: Session, actor: Actor, goal_id: int, *, expected_ver
     }
     if any(counts.values()):
         raise invalid("goal_id", "field.goal_in_use", **counts)
-    before = goal.as_dict()
-    session.delete(goal)
-    session.flush()
-    audit.record(session, actor, "goal.delete", "goal", goal_id, before=before, after=None)
+    delete_audited(session, actor, goal, "goal.delete", "goal", goal.as_dict())
 
 
 def do_delete_target(
@@ -329,12 +326,7 @@ def do_delete_target(
     n = session.scalar(select(func.count()).where(PublishedActual.target_id == target.id)) or 0
     if n:
         raise invalid("target_id", "field.target_has_values", count=n)
-    before = target.as_dict()
-    session.delete(target)
-    session.flush()
-    audit.record(
-        session, actor, "target.delete", "indicator_target", target_id, before=before, after=None
-    )
+    delete_audited(session, actor, target, "target.delete", "indicator_target", target.as_dict())
 
 
 def get_plan_or_404(session: Session, plan_id: int) -> Plan:

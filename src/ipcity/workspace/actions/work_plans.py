@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     a_date,
     add_audited,
     boolean,
     choice,
+    delete_audited,
     flush_audited,
     ident,
     ident_list,
@@ -235,6 +235,4 @@ def do_delete_task(session: Session, actor: Actor, task_id: int, *, expected_ver
     # Notices keep their text (task code and title are in their params), not the link.
     session.execute(update(Notice).where(Notice.task_id == task.id).values(task_id=None))
     task.co_units = []
-    session.delete(task)
-    session.flush()
-    audit.record(session, actor, "task.delete", "task", task_id, before=before, after=None)
+    delete_audited(session, actor, task, "task.delete", "task", before)
