@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,19 +31,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ipcity.workspace.models import Base, Unit, iso_text, record_now
+from ipcity.workspace.models import Base, Unit, record_now
+from ipcity.workspace.recorded import AsDict, keys
 
 
 def fen_to_yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else Decimal(fen) / 100
 
 
-def _yuan(fen: int | None) -> float | None:
-    value = fen_to_yuan(fen)
-    return None if value is None else float(value)
+def _yuan_of(column: str) -> Callable[[Any], float | None]:
+    """An amount column (whole fen) in yuan, for ``as_dict``."""
+
+    def yuan(case: Any) -> float | None:
+        value = fen_to_yuan(getattr(case, column))
+        return None if value is None else float(value)
+
+    return yuan
 
 
-class ProtectionCase(Base):
+class ProtectionCase(AsDict, Base):
     """An IP protection case handled by a member unit."""
 
     __tablename__ = "protection_cases"
@@ -86,34 +93,17 @@ class ProtectionCase(Base):
             return None
         return (self.closed_on - self.received_on).days
 
-    def as_dict(self) -> dict[str, Any]:
-        """Every field in clear: the audit log and StaleVersion (seen by the owner and the
-        office only). Pages and the API use ``queries.CaseView`` instead."""
-        return {
-            "id": self.id,
-            "unit_id": self.unit_id,
-            "case_no": self.case_no,
-            "kind": self.kind,
-            "ip_type": self.ip_type,
-            "cause": self.cause,
-            "received_on": iso_text(self.received_on),
-            "closed_on": iso_text(self.closed_on),
-            "outcome": self.outcome,
-            "outcome_text": self.outcome_text,
-            "foreign_related": self.foreign_related,
-            "cross_region": self.cross_region,
-            "cross_region_note": self.cross_region_note,
-            "district": self.district,
-            "claimants": self.claimants,
-            "respondents": self.respondents,
-            "amount_claimed": _yuan(self.amount_claimed_fen),
-            "amount_awarded": _yuan(self.amount_awarded_fen),
-            "fines": _yuan(self.fines_fen),
-            "value_seized": _yuan(self.value_seized_fen),
-            "note": self.note,
-            "synthetic": self.synthetic,
-            "version": self.version,
-        }
+    # Every field in clear: the audit log and StaleVersion (seen by the owner and the office
+    # only). Pages and the API use ``queries.CaseView`` instead.
+    AS_DICT = keys(
+        "id unit_id case_no kind ip_type cause received_on closed_on outcome outcome_text",
+        "foreign_related cross_region cross_region_note district claimants respondents",
+        ("amount_claimed", _yuan_of("amount_claimed_fen")),
+        ("amount_awarded", _yuan_of("amount_awarded_fen")),
+        ("fines", _yuan_of("fines_fen")),
+        ("value_seized", _yuan_of("value_seized_fen")),
+        "note synthetic version",
+    )
 
 
 class CaseUnit(Base):
@@ -130,7 +120,7 @@ class CaseUnit(Base):
     __table_args__ = (Index("ix_protection_case_units_unit_id", "unit_id"),)
 
 
-class Referral(Base):
+class Referral(AsDict, Base):
     """One step of a case's history between units (immutable): ``transfer`` (ownership moves
     from ``from_unit_id`` to ``to_unit_id``), ``join`` (``to_unit_id`` handles it jointly from
     now), ``leave`` (``to_unit_id`` no longer does)."""
@@ -147,14 +137,4 @@ class Referral(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
     __table_args__ = (Index("ix_protection_referrals_case_id", "case_id"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "case_id": self.case_id,
-            "kind": self.kind,
-            "from_unit_id": self.from_unit_id,
-            "to_unit_id": self.to_unit_id,
-            "note": self.note,
-            "actor_name": self.actor_name,
-            "at": iso_text(self.at),
-        }
+    AS_DICT = keys("id case_id kind from_unit_id to_unit_id note actor_name at")

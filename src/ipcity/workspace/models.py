@@ -8,7 +8,8 @@ Conventions:
 - timestamps are naive UTC, the same on SQLite and PostgreSQL: records by the app's clock
   (``record_now()``: the app's day, e.g. the demo's, at the real time of day), sessions and
   pending uploads by the real clock (``utcnow()``);
-- ``as_dict()`` is the JSON shape used by the audit log, StaleVersion and the API.
+- ``as_dict()`` is the JSON shape used by the audit log, StaleVersion and the API: each table
+  lists its keys in ``AS_DICT`` (``recorded.AsDict``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ipcity.workspace.recorded import AsDict, dicts_of, ids_of, keys, value_of
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -95,15 +98,6 @@ def on_app_day(day: date | None) -> Iterator[None]:
         _APP_DAY.reset(token)
 
 
-def iso_text(value: date | datetime | None) -> str | None:
-    """A date or a stamp (to the second) as ISO text for ``as_dict``; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    return value.isoformat()
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -116,7 +110,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class Unit(Base):
+class Unit(AsDict, Base):
     """A member unit of the joint conference: the office, a municipal bureau or a district."""
 
     __tablename__ = "units"
@@ -131,19 +125,11 @@ class Unit(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "code": self.code,
-            "name": self.name,
-            "short_name": self.short_name,
-            "kind": self.kind,
-            "admin_code": self.admin_code,
-            "sort_order": self.sort_order,
-            "active": self.active,
-            "aliases": self.alias_names,
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id code name short_name kind admin_code sort_order active",
+        ("aliases", value_of("alias_names")),
+        "version",
+    )
 
     aliases: Mapped[list[UnitAlias]] = relationship(
         cascade="all, delete-orphan", order_by="UnitAlias.id", lazy="selectin"
@@ -180,7 +166,7 @@ class PendingImport(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class User(Base):
+class User(AsDict, Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -200,18 +186,8 @@ class User(Base):
 
     unit: Mapped[Unit | None] = relationship()
 
-    def as_dict(self) -> dict[str, Any]:
-        # Never the password hash: this goes into the audit log and the API.
-        return {
-            "id": self.id,
-            "username": self.username,
-            "display_name": self.display_name,
-            "email": self.email,
-            "role": self.role,
-            "unit_id": self.unit_id,
-            "active": self.active,
-            "version": self.version,
-        }
+    # Never the password hash: this goes into the audit log and the API.
+    AS_DICT = keys("id username display_name email role unit_id active version")
 
 
 class LoginAttempt(Base):
@@ -226,7 +202,7 @@ class LoginAttempt(Base):
     __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
 
 
-class Plan(Base):
+class Plan(AsDict, Base):
     """A long-range outline or a five-year plan."""
 
     __tablename__ = "plans"
@@ -241,21 +217,10 @@ class Plan(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "code": self.code,
-            "title": self.title,
-            "kind": self.kind,
-            "start_year": self.start_year,
-            "end_year": self.end_year,
-            "description": self.description,
-            "published": self.published,
-            "version": self.version,
-        }
+    AS_DICT = keys("id code title kind start_year end_year description published version")
 
 
-class Goal(Base):
+class Goal(AsDict, Base):
     """A node of a plan's goal tree (any depth)."""
 
     __tablename__ = "goals"
@@ -271,21 +236,10 @@ class Goal(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "plan_id": self.plan_id,
-            "parent_id": self.parent_id,
-            "code": self.code,
-            "title": self.title,
-            "description": self.description,
-            "weight": self.weight,
-            "sort_order": self.sort_order,
-            "version": self.version,
-        }
+    AS_DICT = keys("id plan_id parent_id code title description weight sort_order version")
 
 
-class IndicatorTarget(Base):
+class IndicatorTarget(AsDict, Base):
     """An indicator of a plan with its baseline and target.
 
     ``engine_indicator`` names an indicator the engine computes from the warehouse; when it is
@@ -316,31 +270,15 @@ class IndicatorTarget(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "plan_id": self.plan_id,
-            "goal_id": self.goal_id,
-            "code": self.code,
-            "name": self.name,
-            "engine_indicator": self.engine_indicator,
-            "region": self.region,
-            "unit": self.unit,
-            "direction": self.direction,
-            "binding": self.binding,
-            "baseline_year": self.baseline_year,
-            "baseline_value": self.baseline_value,
-            "target_year": self.target_year,
-            "target_value": self.target_value,
-            "milestones": dict(self.milestones or {}),
-            "note": self.note,
-            "published": self.published,
-            "sort_order": self.sort_order,
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id plan_id goal_id code name engine_indicator region unit direction binding",
+        "baseline_year baseline_value target_year target_value",
+        ("milestones", lambda t: dict(t.milestones or {})),
+        "note published sort_order version",
+    )
 
 
-class ComputedActual(Base):
+class ComputedActual(AsDict, Base):
     """A snapshot of an engine-computed value (append-only; the newest per year counts)."""
 
     __tablename__ = "computed_actuals"
@@ -352,18 +290,10 @@ class ComputedActual(Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (Index("ix_computed_actuals_target_year", "target_id", "year"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "target_id": self.target_id,
-            "year": self.year,
-            "value": self.value,
-            "vintage": self.vintage,
-            "computed_at": iso_text(self.computed_at),
-        }
+    AS_DICT = keys("id target_id year value vintage computed_at")
 
 
-class PublishedActual(Base):
+class PublishedActual(AsDict, Base):
     """An officially published value, entered by the office with its source."""
 
     __tablename__ = "published_actuals"
@@ -380,22 +310,12 @@ class PublishedActual(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("target_id", "year"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "target_id": self.target_id,
-            "year": self.year,
-            "value": self.value,
-            "source": self.source,
-            "published_on": iso_text(self.published_on),
-            "note": self.note,
-            "entered_by_id": self.entered_by_id,
-            "entered_at": iso_text(self.entered_at),
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id target_id year value source published_on note entered_by_id entered_at version"
+    )
 
 
-class WorkPlan(Base):
+class WorkPlan(AsDict, Base):
     """An annual work plan (年度推进计划) breaking the plans into key tasks."""
 
     __tablename__ = "work_plans"
@@ -413,18 +333,7 @@ class WorkPlan(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "code": self.code,
-            "year": self.year,
-            "title": self.title,
-            "plan_id": self.plan_id,
-            "start_date": iso_text(self.start_date),
-            "published": self.published,
-            "report_rhythm": self.report_rhythm,
-            "version": self.version,
-        }
+    AS_DICT = keys("id code year title plan_id start_date published report_rhythm version")
 
 
 class TaskCoUnit(Base):
@@ -435,7 +344,7 @@ class TaskCoUnit(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
 
 
-class Task(Base):
+class Task(AsDict, Base):
     """A key task of an annual work plan: one lead unit, any co-operating units, a deadline."""
 
     __tablename__ = "tasks"
@@ -470,28 +379,16 @@ class Task(Base):
     def effective_start(self) -> date:
         return self.start_date or self.work_plan.start_date
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "work_plan_id": self.work_plan_id,
-            "code": self.code,
-            "seq": self.seq,
-            "title": self.title,
-            "description": self.description,
-            "goal_id": self.goal_id,
-            "lead_unit_id": self.lead_unit_id,
-            "co_unit_ids": [u.id for u in self.co_units],
-            "start_date": iso_text(self.start_date),
-            "deadline": iso_text(self.deadline),
-            "deadline_text": self.deadline_text,
-            "expected_output": self.expected_output,
-            "weight": self.weight,
-            "milestones": [m.as_dict() for m in self.milestones],
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id work_plan_id code seq title description goal_id lead_unit_id",
+        ("co_unit_ids", ids_of("co_units")),
+        "start_date deadline deadline_text expected_output weight",
+        ("milestones", dicts_of("milestones")),
+        "version",
+    )
 
 
-class Milestone(Base):
+class Milestone(AsDict, Base):
     """A dated step of a task; replaced as a list whenever the task is edited."""
 
     __tablename__ = "milestones"
@@ -501,11 +398,10 @@ class Milestone(Base):
     title: Mapped[str] = mapped_column(String(300))
     due_date: Mapped[date | None] = mapped_column(Date)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "due_date": iso_text(self.due_date)}
+    AS_DICT = keys("title due_date")
 
 
-class ProgressReport(Base):
+class ProgressReport(AsDict, Base):
     """A unit's progress report on a task for a period. The workflow state lives here; the
     content of every revision lives in ``ReportRevision`` (never overwritten)."""
 
@@ -533,25 +429,15 @@ class ProgressReport(Base):
     def current(self) -> ReportRevision:
         return next(r for r in self.revisions if r.revision_no == self.current_revision)
 
-    def as_dict(self) -> dict[str, Any]:
-        cur = self.current() if self.revisions else None
-        return {
-            "id": self.id,
-            "task_id": self.task_id,
-            "unit_id": self.unit_id,
-            "period": self.period,
-            "period_end": iso_text(self.period_end),
-            "state": self.state,
-            "current_revision": self.current_revision,
-            "percent": cur.percent if cur else None,
-            "narrative": cur.narrative if cur else None,
-            "created_at": iso_text(self.created_at),
-            "updated_at": iso_text(self.updated_at),
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id task_id unit_id period period_end state current_revision",
+        ("percent", lambda r: r.current().percent if r.revisions else None),
+        ("narrative", lambda r: r.current().narrative if r.revisions else None),
+        "created_at updated_at version",
+    )
 
 
-class ReportRevision(Base):
+class ReportRevision(AsDict, Base):
     """Immutable content of one revision of a progress report."""
 
     __tablename__ = "report_revisions"
@@ -568,21 +454,13 @@ class ReportRevision(Base):
     report: Mapped[ProgressReport] = relationship(back_populates="revisions")
     files: Mapped[list[RevisionFile]] = relationship(order_by="RevisionFile.id")
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "report_id": self.report_id,
-            "revision_no": self.revision_no,
-            "percent": self.percent,
-            "narrative": self.narrative,
-            "author_id": self.author_id,
-            "author_name": self.author_name,
-            "created_at": iso_text(self.created_at),
-            "files": [f.as_dict() for f in self.files],
-        }
+    AS_DICT = keys(
+        "id report_id revision_no percent narrative author_id author_name created_at",
+        ("files", dicts_of("files")),
+    )
 
 
-class ReportEvent(Base):
+class ReportEvent(AsDict, Base):
     """Immutable record of one workflow step (create, revise, submit, accept, return)."""
 
     __tablename__ = "report_events"
@@ -597,19 +475,9 @@ class ReportEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime, default=record_now)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "report_id": self.report_id,
-            "revision_no": self.revision_no,
-            "kind": self.kind,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "comment": self.comment,
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "at": iso_text(self.at),
-        }
+    AS_DICT = keys(
+        "id report_id revision_no kind from_state to_state comment actor_id actor_name at"
+    )
 
 
 class EvidenceBlob(Base):
@@ -621,7 +489,7 @@ class EvidenceBlob(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class RevisionFile(Base):
+class RevisionFile(AsDict, Base):
     """An evidence file attached to a report revision."""
 
     __tablename__ = "revision_files"
@@ -632,17 +500,10 @@ class RevisionFile(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "size": self.size,
-            "sha256": self.blob_sha256,
-        }
+    AS_DICT = keys("id filename content_type size", ("sha256", value_of("blob_sha256")))
 
 
-class Notice(Base):
+class Notice(AsDict, Base):
     """An inbox entry for a unit (``unit_id``) or for the office (``for_office``).
 
     ``dedupe_key`` is unique, so running supervision twice on a day adds nothing.
@@ -667,26 +528,13 @@ class Notice(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (Index("ix_notices_unit_day", "unit_id", "day"),)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "unit_id": self.unit_id,
-            "for_office": self.for_office,
-            "task_id": self.task_id,
-            "report_id": self.report_id,
-            "kind": self.kind,
-            "message_key": self.message_key,
-            "params": self.params,
-            "day": iso_text(self.day),
-            "created_at": iso_text(self.created_at),
-            "read_at": iso_text(self.read_at),
-            "read_by_id": self.read_by_id,
-            "emailed_at": iso_text(self.emailed_at),
-            "version": self.version,
-        }
+    AS_DICT = keys(
+        "id unit_id for_office task_id report_id kind message_key params day created_at",
+        "read_at read_by_id emailed_at version",
+    )
 
 
-class AuditEntry(Base):
+class AuditEntry(AsDict, Base):
     """Who did what, when, to which entity, with the row before and after (JSON)."""
 
     __tablename__ = "audit_log"
@@ -705,16 +553,4 @@ class AuditEntry(Base):
         Index("ix_audit_log_at", "at"),
     )
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": iso_text(self.at),
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "actor_role": self.actor_role,
-            "action": self.action,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "before": self.before,
-            "after": self.after,
-        }
+    AS_DICT = keys("id at actor_id actor_name actor_role action entity entity_id before after")

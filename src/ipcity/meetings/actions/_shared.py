@@ -7,12 +7,14 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ipcity.meetings.errors import field_error
-from ipcity.workspace.errors import FieldError, NotFound, StaleVersion, ValidationError
+from ipcity.workspace.actions import _common as common
+from ipcity.workspace.actions._common import M
+from ipcity.workspace.errors import FieldError, ValidationError
 from ipcity.workspace.models import EvidenceBlob
 from ipcity.workspace.uploads import (
     DEFAULT_MAX_MB,
@@ -26,44 +28,19 @@ from ipcity.workspace.uploads import (
 MAX_FILE_BYTES = DEFAULT_MAX_MB * 1024 * 1024  # the default: IPCITY_UPLOAD_MAX_MB (uploads.py)
 
 
-class Versioned(Protocol):
-    id: Any
-    version: int
-
-    def as_dict(self) -> dict[str, Any]: ...
-
-
-M = TypeVar("M", bound=Versioned)
-
-
 def load(
     session: Session, model: type[M], entity: str, entity_id: object, *, for_update: bool = False
 ) -> M:
-    """The row or NotFound(entity); ``for_update`` locks it and re-reads it fresh."""
-    obj = session.get(model, entity_id, with_for_update=for_update, populate_existing=for_update)
-    if obj is None:
-        raise NotFound(entity, entity_id)
-    return obj
+    """The workspace's :func:`~ipcity.workspace.actions._common.load`, with the meetings'
+    entity names (NotFound("agenda_item", ...))."""
+    return common.load(session, model, entity_id, for_update=for_update, entity=entity)
 
 
 def load_for_update(
     session: Session, model: type[M], entity: str, entity_id: object, expected_version: int | None
 ) -> M:
     """Lock the row, then insist it is still the version the caller edited."""
-    obj = load(session, model, entity, entity_id, for_update=True)
-    check_version(obj, entity, expected_version)
-    return obj
-
-
-def check_version(obj: Versioned, entity: str, expected_version: int | None) -> None:
-    if expected_version is None or obj.version != expected_version:
-        raise StaleVersion(
-            entity,
-            obj.id,
-            expected_version=expected_version,
-            current_version=obj.version,
-            current=obj.as_dict(),
-        )
+    return common.load_for_update(session, model, entity_id, expected_version, entity=entity)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ from ipcity.meetings.permissions import (
     can_view_meeting,
     has,
 )
-from ipcity.workspace import audit
-from ipcity.workspace.actions._common import add_audited
+from ipcity.workspace.actions._common import add_audited, flush_audited
 from ipcity.workspace.errors import NotFound, PermissionDenied
 from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
@@ -111,14 +110,5 @@ def do_remove_material(
     before = material.as_dict()
     material.removed_at = record_now()
     material.removed_by_name = actor.name
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "material.remove",
-        "meeting_material",
-        material.id,
-        before=before,
-        after=material.as_dict(),
-    )
+    flush_audited(session, actor, material, "material.remove", "meeting_material", before)
     return material

@@ -15,44 +15,24 @@ from sqlalchemy.orm import Session
 
 from ipcity.meetings.actions._shared import load, load_for_update
 from ipcity.meetings.errors import StateError, field_error
+from ipcity.meetings.fields import AGENDA_FIELDS, MEETING_FIELDS
 from ipcity.meetings.models import (
-    AGENDA_KINDS,
-    MEETING_KINDS,
-    MEETING_STATUSES,
     AgendaItem,
     Meeting,
     MeetingDecision,
 )
 from ipcity.meetings.permissions import MCap, require
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
-    Field,
-    a_date,
     add_audited,
-    choice,
-    ident_list,
-    integer,
-    optional_ident,
+    delete_audited,
+    flush_audited,
+    parse_changes,
     parse_fields,
-    text,
     touch,
 )
 from ipcity.workspace.errors import FieldError, ValidationError
 from ipcity.workspace.models import Unit, record_now
 from ipcity.workspace.permissions import Actor
-
-MEETING_FIELDS: dict[str, Field] = {
-    "kind": Field(choice(MEETING_KINDS), required=True),
-    "title": Field(text(200), required=True),
-    "meeting_date": Field(a_date, required=True),
-    "time_text": Field(text(50)),
-    "place": Field(text(200)),
-    "convener_name": Field(text(100)),
-    "convener_unit_id": Field(optional_ident),
-    "description": Field(text(20000)),
-    "status": Field(choice(MEETING_STATUSES)),
-    "attending_unit_ids": Field(ident_list),
-}
 
 # (from, to) -> the action's name in the catalogue (meeting_action.*)
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -147,10 +127,9 @@ def do_update_meeting(
     the list (see also :func:`do_set_attendance`)."""
     require(actor, MCap.MANAGE_MEETINGS)
     meeting = load_for_update(session, Meeting, "meeting", meeting_id, expected_version)
-    values = parse_fields(changes, MEETING_FIELDS, partial=True)
-    for required in ("kind", "title", "meeting_date", "status"):
-        if required in values and values[required] is None:
-            raise ValidationError([FieldError(required, "field.required")])
+    values = parse_changes(
+        changes, MEETING_FIELDS, not_cleared=("kind", "title", "meeting_date", "status")
+    )
     errors: list[FieldError] = []
     if values.get("convener_unit_id") is not None:
         errors += _check_units(session, "convener_unit_id", [values["convener_unit_id"]])
@@ -170,16 +149,7 @@ def do_update_meeting(
             meeting.attending_units = _units(session, attending)
         meeting.updated_at = record_now()
     touch(meeting)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "meeting.update",
-        "meeting",
-        meeting.id,
-        before=before,
-        after=meeting.as_dict(),
-    )
+    flush_audited(session, actor, meeting, "meeting.update", "meeting", before)
     return meeting
 
 
@@ -199,16 +169,6 @@ def do_set_attendance(
         expected_version=expected_version,
         changes={"attending_unit_ids": list(unit_ids)},
     )
-
-
-AGENDA_FIELDS: dict[str, Field] = {
-    "kind": Field(choice(AGENDA_KINDS), required=True),
-    "title": Field(text(300)),
-    "speaker_unit_id": Field(optional_ident),
-    "speaker_name": Field(text(100)),
-    "note": Field(text(20000)),
-    "seq": Field(integer(0)),
-}
 
 
 def _default_title(kind: str, unit: Unit | None) -> str:
@@ -266,12 +226,8 @@ def do_add_agenda_item(
     item = AgendaItem(meeting_id=meeting.id, **{k: v for k, v in values.items() if v is not None})
     item.speaker_name = item.speaker_name or ""
     item.note = item.note or ""
-    session.add(item)
-    session.flush()
+    add_audited(session, actor, item, "agenda.create", "agenda_item")
     meeting.agenda.sort(key=lambda a: (a.seq, a.id))
-    audit.record(
-        session, actor, "agenda.create", "agenda_item", item.id, before=None, after=item.as_dict()
-    )
     return item
 
 
@@ -285,10 +241,7 @@ def do_update_agenda_item(
 ) -> AgendaItem:
     require(actor, MCap.MANAGE_MEETINGS)
     item = load_for_update(session, AgendaItem, "agenda_item", item_id, expected_version)
-    values = parse_fields(changes, AGENDA_FIELDS, partial=True)
-    for required in ("kind", "title", "seq"):
-        if required in values and values[required] is None:
-            raise ValidationError([FieldError(required, "field.required")])
+    values = parse_changes(changes, AGENDA_FIELDS, not_cleared=("kind", "title", "seq"))
     merged = {
         "kind": values.get("kind", item.kind),
         "speaker_unit_id": values.get("speaker_unit_id", item.speaker_unit_id),
@@ -297,10 +250,7 @@ def do_update_agenda_item(
     before = item.as_dict()
     for k, v in values.items():
         setattr(item, k, "" if v is None and k in ("speaker_name", "note") else v)
-    session.flush()
-    audit.record(
-        session, actor, "agenda.update", "agenda_item", item.id, before=before, after=item.as_dict()
-    )
+    flush_audited(session, actor, item, "agenda.update", "agenda_item", before)
     return item
 
 
@@ -313,6 +263,4 @@ def do_remove_agenda_item(
     before = item.as_dict()
     meeting = item.meeting
     meeting.agenda.remove(item)
-    session.delete(item)
-    session.flush()
-    audit.record(session, actor, "agenda.delete", "agenda_item", item_id, before=before, after=None)
+    delete_audited(session, actor, item, "agenda.delete", "agenda_item", before)

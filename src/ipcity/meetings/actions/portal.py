@@ -29,8 +29,8 @@ from ipcity.meetings.actions._shared import (
     stored_type,
 )
 from ipcity.meetings.errors import StateError, invalid
+from ipcity.meetings.fields import PUBLICATION_FIELDS, TEXT_FIELDS
 from ipcity.meetings.models import (
-    PUBLICATION_KINDS,
     HeadlineSnapshot,
     HeadlineValue,
     Meeting,
@@ -40,31 +40,15 @@ from ipcity.meetings.models import (
 from ipcity.meetings.permissions import MCap, require
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
-    Field,
     add_audited,
-    choice,
-    integer,
-    optional_ident,
+    flush_audited,
+    parse_changes,
     parse_fields,
-    text,
 )
 from ipcity.workspace.actuals import IndicatorEngine
 from ipcity.workspace.errors import FieldError, ValidationError
 from ipcity.workspace.models import record_now
 from ipcity.workspace.permissions import Actor
-
-PUBLICATION_FIELDS: dict[str, Field] = {
-    "kind": Field(choice(PUBLICATION_KINDS), required=True),
-    "title_zh": Field(text(300), required=True),
-    "title_en": Field(text(300)),
-    "summary_zh": Field(text(2000)),
-    "summary_en": Field(text(2000)),
-    "body_zh": Field(text(200_000)),
-    "body_en": Field(text(200_000)),
-    "report_year": Field(integer(1949, 2100)),
-    "meeting_id": Field(optional_ident),
-}
-TEXT_FIELDS = ("title_en", "summary_zh", "summary_en", "body_zh", "body_en")
 
 
 def _check_meeting(session: Session, values: Mapping[str, Any]) -> None:
@@ -142,10 +126,7 @@ def do_update_publication(
     require(actor, MCap.MANAGE_PORTAL)
     pub = load_for_update(session, Publication, "publication", publication_id, expected_version)
     _editable(pub)
-    values = parse_fields(changes, PUBLICATION_FIELDS, partial=True)
-    for required in ("kind", "title_zh"):
-        if required in values and values[required] is None:
-            raise ValidationError([FieldError(required, "field.required")])
+    values = parse_changes(changes, PUBLICATION_FIELDS, not_cleared=("kind", "title_zh"))
     _check_meeting(session, values)
     known = {f.id for f in pub.files}
     bad = [i for i in remove_file_ids if i not in known]
@@ -167,16 +148,7 @@ def do_update_publication(
             setattr(pub, k, "" if v is None and k in TEXT_FIELDS else v)
         pub.files = [f for f in pub.files if f.id not in set(remove_file_ids)] + added
         pub.updated_at = now
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "publication.update",
-        "publication",
-        pub.id,
-        before=before,
-        after=pub.as_dict(),
-    )
+    flush_audited(session, actor, pub, "publication.update", "publication", before)
     return pub
 
 
@@ -203,17 +175,7 @@ def do_publish(
     pub.published_by_name = actor.name
     pub.withdrawn_at = None
     pub.updated_at = now
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "publication.publish",
-        "publication",
-        pub.id,
-        before=before,
-        after=pub.as_dict(),
-        at=at,
-    )
+    flush_audited(session, actor, pub, "publication.publish", "publication", before, at=at)
     return pub
 
 
@@ -235,17 +197,7 @@ def do_withdraw(
     pub.status = "withdrawn"
     pub.withdrawn_at = now
     pub.updated_at = now
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "publication.withdraw",
-        "publication",
-        pub.id,
-        before=before,
-        after=pub.as_dict(),
-        at=at,
-    )
+    flush_audited(session, actor, pub, "publication.withdraw", "publication", before, at=at)
     return pub
 
 
@@ -308,17 +260,7 @@ def do_publish_headline_snapshot(
     ):
         before = old.as_dict()
         old.status = "superseded"
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "headline.supersede",
-            "headline_snapshot",
-            old.id,
-            before=before,
-            after=old.as_dict(),
-            at=at,
-        )
+        flush_audited(session, actor, old, "headline.supersede", "headline_snapshot", before, at=at)
     snap = HeadlineSnapshot(
         year=year,
         status="published",
@@ -388,14 +330,5 @@ def do_withdraw_headline_snapshot(
         raise StateError("snapshot", snap.status, "withdraw")
     before = snap.as_dict()
     snap.status = "withdrawn"
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "headline.withdraw",
-        "headline_snapshot",
-        snap.id,
-        before=before,
-        after=snap.as_dict(),
-    )
+    flush_audited(session, actor, snap, "headline.withdraw", "headline_snapshot", before)
     return snap

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from ipcity.meetings.actions._shared import load, load_for_update
 from ipcity.meetings.errors import StateError, field_error, invalid
+from ipcity.meetings.fields import DECISION_FIELDS
 from ipcity.meetings.messages import render
 from ipcity.meetings.models import Meeting, MeetingDecision, MeetingMinutes
 from ipcity.meetings.permissions import MCap, require
 from ipcity.workspace import audit
 from ipcity.workspace.actions import do_create_task, do_create_work_plan
-from ipcity.workspace.actions._common import Field, add_audited, optional_ident, parse_fields, text
+from ipcity.workspace.actions._common import add_audited, parse_fields
 from ipcity.workspace.cn_dates import parse_deadline
 from ipcity.workspace.errors import FieldError, NotFound, ValidationError
 from ipcity.workspace.models import Plan, Task, WorkPlan, record_now
@@ -32,7 +33,6 @@ from ipcity.workspace.permissions import require as ws_require
 
 MAX_MINUTES = 200_000
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_DECISION = 20_000
 
 
 def _require_held(meeting: Meeting, action: str) -> None:
@@ -145,11 +145,6 @@ def _default_title(decision_text: str) -> str:
     return first if len(first) <= 300 else first[:299] + "…"
 
 
-DECISION_FIELDS: dict[str, Field] = {
-    "text": Field(text(MAX_DECISION), required=True),
-    "task_id": Field(optional_ident),
-    "work_plan_id": Field(optional_ident),
-}
 # Passed on to the workspace's do_create_task (which validates them).
 TASK_KEYS = (
     "title",

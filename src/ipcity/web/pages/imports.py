@@ -4,9 +4,11 @@ every row error is listed. A task sheet is previewed first (upload â†’ preview â
 upload is kept server-side (``PendingImport``) and the confirm form carries its key and the
 preview's token, so what is applied is what was previewed. The sheet is read and checked in
 the request's read session (``reads_before_writing``); only the writes run in a write
-transaction."""
+transaction.
 
-from __future__ import annotations
+Without ``from __future__ import annotations``: the routes are made by a function
+(:func:`_add_pages`), and FastAPI reads their parameters' annotations, which name that
+function's locals."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import File, Form, UploadFile
+from fastapi import Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -67,15 +69,32 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
 # --- upload -> preview -> confirm, the same for both sheets ---------------------------------------
 
 
+def _work_plan_id(work_plan_id: DbId) -> int:
+    return work_plan_id
+
+
+def _plan_id(plan_id: DbId) -> int:
+    return plan_id
+
+
 @dataclass(frozen=True)
 class SheetImport:
-    """How one kind of sheet is read, previewed and applied (``owner_id``: the work plan's or
-    the plan's id; ``ready``: the checked sheet)."""
+    """One kind of sheet: how it is read, previewed and applied (``owner_id``: the work plan's
+    or the plan's id; ``ready``: the checked sheet), and whose it is: ``pages``, the prefix of
+    its pages; ``owner_from_path``, the owner's id from the path (range-checked); ``owner``,
+    the owner as the user may see it; ``cap``, who may import; ``export``, its current rows as
+    a sheet."""
 
     kind: str  # "tasks" or "targets": the template's wording and the pending upload's kind
     read: Callable[[Session, Actor, int, bytes, str, str | None], Any]
     preview: Callable[[Session, Actor, Any, date], Any]
     apply: Callable[[Session, Actor, Any, str], ImportResult]
+    pages: str
+    owner_from_path: Callable[..., int]
+    owner: Callable[[Session, Actor, int], Any]
+    cap: Cap
+    export: Callable[..., bytes]
+    route_name: str  # the routes' names: task_import_form, task_import, ..., task_export
 
 
 TASKS = SheetImport(
@@ -85,12 +104,24 @@ TASKS = SheetImport(
     lambda s, a, ready, token: do_import_tasks(
         s, a, ready.work_plan_id, ready, expected_token=token
     ),
+    pages="/work-plans/{work_plan_id}",
+    owner_from_path=_work_plan_id,
+    owner=queries.get_work_plan,
+    cap=Cap.EDIT_WORK_PLANS,
+    export=export_tasks,
+    route_name="task",
 )
 TARGETS = SheetImport(
     "targets",
     lambda s, a, owner, data, name, sheet: read_target_import(s, a, owner, data, name, sheet=sheet),
     lambda s, a, ready, today: preview_target_import(s, a, ready),
     lambda s, a, ready, token: do_import_targets(s, a, ready.plan_id, ready, expected_token=token),
+    pages="/plans/{plan_id}/targets",
+    owner_from_path=_plan_id,
+    owner=queries.get_plan,
+    cap=Cap.EDIT_PLANS,
+    export=export_targets,
+    route_name="target",
 )
 
 
@@ -174,94 +205,52 @@ def _page(
     )
 
 
-# --- tasks of a work plan ----------------------------------------------------------------------
+# --- the pages of each sheet --------------------------------------------------------------------
 
 
-@router.get("/work-plans/{work_plan_id}/import", response_class=HTMLResponse)
-def task_import_form(v: View, work_plan_id: DbId) -> Response:
-    require(v.actor, Cap.EDIT_WORK_PLANS)
-    wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    return v.render("imports/form.html", {"kind": "tasks", "owner": wp, "result": None})
+def _add_pages(how: SheetImport) -> None:
+    """The import form, upload -> preview, confirm -> apply and the export of one sheet."""
+    OwnerId = Annotated[int, Depends(how.owner_from_path)]
+
+    def owner_to_import(v: View, owner_id: OwnerId) -> Any:
+        require(v.actor, how.cap)  # first: a refusal says nothing of whether the owner exists
+        return how.owner(v.session, v.actor, owner_id)
+
+    Owner = Annotated[Any, Depends(owner_to_import)]
+    url, name = f"{how.pages}/import", how.route_name
+
+    @router.get(url, response_class=HTMLResponse, name=f"{name}_import_form")
+    def import_form(v: View, owner: Owner) -> Response:
+        return v.render("imports/form.html", {"kind": how.kind, "owner": owner, "result": None})
+
+    @router.post(url, response_class=HTMLResponse, name=f"{name}_import")
+    @reads_before_writing
+    def upload_sheet(
+        v: View,
+        db: Db,
+        owner: Owner,
+        file: Annotated[UploadFile | None, File()] = None,
+        sheet: Annotated[str, Form()] = "",
+    ) -> Response:
+        return _upload(v, db, how, owner, file, sheet)
+
+    @router.post(f"{url}/apply", response_class=HTMLResponse, name=f"{name}_import_apply")
+    @reads_before_writing
+    def apply_sheet(
+        v: View,
+        db: Db,
+        owner: Owner,
+        upload: Annotated[str, Form()] = "",
+        token: Annotated[str, Form()] = "",
+    ) -> Response:
+        return _apply(v, db, how, owner, upload, token)
+
+    @router.get(f"{how.pages}/export", name=f"{name}_export")
+    def export(v: View, owner_id: OwnerId, format: str = "xlsx") -> Response:
+        fmt = _fmt(format)
+        owner = how.owner(v.session, v.actor, owner_id)
+        return _download(how.export(v.session, v.actor, owner.id, fmt=fmt), fmt, owner.title)
 
 
-@router.post("/work-plans/{work_plan_id}/import", response_class=HTMLResponse)
-@reads_before_writing
-def task_import(
-    v: View,
-    db: Db,
-    work_plan_id: DbId,
-    file: Annotated[UploadFile | None, File()] = None,
-    sheet: Annotated[str, Form()] = "",
-) -> Response:
-    """Upload -> preview of a task sheet."""
-    require(v.actor, Cap.EDIT_WORK_PLANS)
-    wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    return _upload(v, db, TASKS, wp, file, sheet)
-
-
-@router.post("/work-plans/{work_plan_id}/import/apply", response_class=HTMLResponse)
-@reads_before_writing
-def task_import_apply(
-    v: View,
-    db: Db,
-    work_plan_id: int,
-    upload: Annotated[str, Form()] = "",
-    token: Annotated[str, Form()] = "",
-) -> Response:
-    """Confirm -> apply the previewed task sheet."""
-    require(v.actor, Cap.EDIT_WORK_PLANS)
-    wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    return _apply(v, db, TASKS, wp, upload, token)
-
-
-@router.get("/work-plans/{work_plan_id}/export")
-def task_export(v: View, work_plan_id: DbId, format: str = "xlsx") -> Response:
-    fmt = _fmt(format)
-    wp = queries.get_work_plan(v.session, v.actor, work_plan_id)
-    return _download(export_tasks(v.session, v.actor, wp.id, fmt=fmt), fmt, wp.title)
-
-
-# --- targets of a plan -------------------------------------------------------------------------
-
-
-@router.get("/plans/{plan_id}/targets/import", response_class=HTMLResponse)
-def target_import_form(v: View, plan_id: DbId) -> Response:
-    require(v.actor, Cap.EDIT_PLANS)
-    plan = queries.get_plan(v.session, v.actor, plan_id)
-    return v.render("imports/form.html", {"kind": "targets", "owner": plan, "result": None})
-
-
-@router.post("/plans/{plan_id}/targets/import", response_class=HTMLResponse)
-@reads_before_writing
-def target_import(
-    v: View,
-    db: Db,
-    plan_id: DbId,
-    file: Annotated[UploadFile | None, File()] = None,
-    sheet: Annotated[str, Form()] = "",
-) -> Response:
-    """Upload -> preview, as for tasks."""
-    require(v.actor, Cap.EDIT_PLANS)
-    plan = queries.get_plan(v.session, v.actor, plan_id)
-    return _upload(v, db, TARGETS, plan, file, sheet)
-
-
-@router.post("/plans/{plan_id}/targets/import/apply", response_class=HTMLResponse)
-@reads_before_writing
-def target_import_apply(
-    v: View,
-    db: Db,
-    plan_id: int,
-    upload: Annotated[str, Form()] = "",
-    token: Annotated[str, Form()] = "",
-) -> Response:
-    require(v.actor, Cap.EDIT_PLANS)
-    plan = queries.get_plan(v.session, v.actor, plan_id)
-    return _apply(v, db, TARGETS, plan, upload, token)
-
-
-@router.get("/plans/{plan_id}/targets/export")
-def target_export(v: View, plan_id: DbId, format: str = "xlsx") -> Response:
-    fmt = _fmt(format)
-    plan = queries.get_plan(v.session, v.actor, plan_id)
-    return _download(export_targets(v.session, v.actor, plan.id, fmt=fmt), fmt, plan.title)
+_add_pages(TASKS)
+_add_pages(TARGETS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -63,18 +64,44 @@ def flush_audited(
     action: str,
     entity: str,
     before: dict[str, Any],
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Write a changed row and record the change (``before`` taken before the fields moved)."""
+    """Write a changed row and record the change (``before`` taken before the fields moved);
+    ``at``: the audit stamp (None: now)."""
     session.flush()
-    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict())
+    audit.record(session, actor, action, entity, obj.id, before=before, after=obj.as_dict(), at=at)
 
 
-def load(session: Session, model: type[M], entity_id: object, *, for_update: bool = False) -> M:
+def delete_audited(
+    session: Session,
+    actor: Actor,
+    obj: Recorded,
+    action: str,
+    entity: str,
+    before: dict[str, Any],
+) -> None:
+    """Delete a row and record it (``before``: the row as it was, taken before any cleanup)."""
+    entity_id = obj.id
+    session.delete(obj)
+    session.flush()
+    audit.record(session, actor, action, entity, entity_id, before=before, after=None)
+
+
+def load(
+    session: Session,
+    model: type[M],
+    entity_id: object,
+    *,
+    for_update: bool = False,
+    entity: str | None = None,
+) -> M:
     """The row or NotFound. ``for_update`` locks it (PostgreSQL) and re-reads it fresh, so a
-    concurrent writer that committed first is seen."""
+    concurrent writer that committed first is seen. ``entity``: the row's name in errors
+    (default: the workspace's name of the table, :func:`entity_name`)."""
     obj = session.get(model, entity_id, with_for_update=for_update, populate_existing=for_update)
     if obj is None:
-        raise NotFound(entity_name(model), entity_id)
+        raise NotFound(entity or entity_name(model), entity_id)
     return obj
 
 
@@ -98,18 +125,25 @@ _ENTITY = {
 
 
 def load_for_update(
-    session: Session, model: type[M], entity_id: object, expected_version: int
+    session: Session,
+    model: type[M],
+    entity_id: object,
+    expected_version: int | None,
+    *,
+    entity: str | None = None,
 ) -> M:
     """Lock the row, then insist it is still the version the caller edited."""
-    obj = load(session, model, entity_id, for_update=True)
-    check_version(obj, expected_version)
+    obj = load(session, model, entity_id, for_update=True, entity=entity)
+    check_version(obj, expected_version, entity=entity)
     return obj
 
 
-def check_version(obj: Versioned, expected_version: int | None) -> None:
+def check_version(
+    obj: Versioned, expected_version: int | None, *, entity: str | None = None
+) -> None:
     if expected_version is None or obj.version != expected_version:
         raise StaleVersion(
-            entity_name(type(obj)),
+            entity or entity_name(type(obj)),
             obj.id,
             expected_version=expected_version,
             current_version=obj.version,
@@ -176,6 +210,18 @@ def parse_fields(
     return out
 
 
+def parse_changes(
+    changes: Mapping[str, Any], schema: Mapping[str, Field], *, not_cleared: Iterable[str] = ()
+) -> dict[str, Any]:
+    """:func:`parse_fields` for an update: only the given fields. A field of ``not_cleared``
+    may be left out but not emptied (the row needs it)."""
+    values = parse_fields(changes, schema, partial=True)
+    for name in not_cleared:
+        if name in values and values[name] is None:
+            raise ValidationError([FieldError(name, "field.required")])
+    return values
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -193,6 +239,20 @@ def text(max_len: int) -> Parser:
         return s
 
     parse.is_text = True  # type: ignore[attr-defined]
+    return parse
+
+
+def matching(pattern: str, hint: str) -> Parser:
+    """Text (trimmed) that matches ``pattern`` whole, such as a code; ``hint``: the format,
+    shown with the error."""
+    compiled = re.compile(pattern)
+
+    def parse(value: Any) -> str:
+        s = str(value).strip()
+        if not compiled.fullmatch(s):
+            raise Invalid("field.invalid_format", hint=hint)
+        return s
+
     return parse
 
 

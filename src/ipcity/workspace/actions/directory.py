@@ -23,6 +23,7 @@ from ipcity.workspace.actions._common import (
     flush_audited,
     integer,
     load_for_update,
+    matching,
     optional_ident,
     parse_fields,
     text,
@@ -35,18 +36,8 @@ from ipcity.workspace.permissions import USER_ROLES, Actor, Cap, Role, require
 UNIT_KINDS = ("office", "municipal", "district")
 
 
-def _admin_code(value: Any) -> str:
-    s = str(value).strip()
-    if not re.fullmatch(r"\d{6}", s):
-        raise Invalid("field.invalid_format", hint="a 6-digit GB/T 2260 code")
-    return s
-
-
-def _unit_code(value: Any) -> str:
-    s = str(value).strip()
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", s):
-        raise Invalid("field.invalid_format", hint="letters, digits, _ . - (max 32)")
-    return s
+_admin_code = matching(r"\d{6}", "a 6-digit GB/T 2260 code")
+_unit_code = matching(r"[A-Za-z0-9_.-]{1,32}", "letters, digits, _ . - (max 32)")
 
 
 _ALIAS_SEPARATORS = re.compile(r"[、;；,，\n]+")
@@ -175,13 +166,6 @@ def do_update_unit(
     return unit
 
 
-def _role(value: Any) -> str:
-    s = str(value).strip()
-    if s not in USER_ROLES:
-        raise Invalid("field.invalid_choice", choices=", ".join(USER_ROLES))
-    return s
-
-
 def _username(value: Any) -> str:
     s = normalise_username(str(value))
     if not re.fullmatch(r"[a-z0-9_.@-]{2,64}", s):
@@ -198,7 +182,7 @@ def _email(value: Any) -> str:
 
 USER_FIELDS: dict[str, Field] = {
     "username": Field(_username, required=True),
-    "role": Field(_role, required=True),
+    "role": Field(choice(USER_ROLES), required=True),
     "unit_id": Field(optional_ident),
     "display_name": Field(text(100)),
     "email": Field(_email),

@@ -9,23 +9,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
     Invalid,
-    add_audited,
-    assign,
     boolean,
     choice,
-    flush_audited,
+    delete_audited,
     integer,
     load,
     load_for_update,
+    matching,
     number,
     optional_ident,
-    parse_fields,
     text,
 )
+from ipcity.workspace.actions._editable import Editable
 from ipcity.workspace.actuals import find_provider
 from ipcity.workspace.errors import FieldError, ValidationError, invalid
 from ipcity.workspace.models import Goal, IndicatorTarget, Plan, PublishedActual, Task
@@ -34,11 +32,7 @@ from ipcity.workspace.permissions import Actor, Cap, require
 PLAN_KINDS = ("outline", "five_year", "other")
 
 
-def _code(value: Any) -> str:
-    s = str(value).strip()
-    if not re.fullmatch(r"[\w.\-]{1,64}", s):
-        raise Invalid("field.invalid_format", hint="letters, digits, _ . - (max 64)")
-    return s
+_code = matching(r"[\w.\-]{1,64}", "letters, digits, _ . - (max 64)")
 
 
 PLAN_FIELDS: dict[str, Field] = {
@@ -67,14 +61,13 @@ def _check_plan(session: Session, values: Mapping[str, Any], plan: Plan | None) 
         raise ValidationError(errors)
 
 
+PLANS = Editable(Plan, Cap.EDIT_PLANS, PLAN_FIELDS, _check_plan, "plan")
+
+
 def do_create_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> Plan:
     """Fields: code, title, kind (outline|five_year|other), start_year, end_year, description,
     published."""
-    require(actor, Cap.EDIT_PLANS)
-    values = parse_fields(data, PLAN_FIELDS, partial=False)
-    _check_plan(session, values, None)
-    plan = Plan(**{k: v for k, v in values.items() if v is not None})
-    return add_audited(session, actor, plan, "plan.create", "plan")
+    return PLANS.create(session, actor, data)
 
 
 def do_update_plan(
@@ -86,14 +79,7 @@ def do_update_plan(
     changes: Mapping[str, Any],
 ) -> Plan:
     """Change any plan field; ``{"published": True}`` publishes it to the public pages."""
-    require(actor, Cap.EDIT_PLANS)
-    plan = load_for_update(session, Plan, plan_id, expected_version)
-    values = parse_fields(changes, PLAN_FIELDS, partial=True)
-    _check_plan(session, values, plan)
-    before = plan.as_dict()
-    assign(plan, values)
-    flush_audited(session, actor, plan, "plan.update", "plan", before)
-    return plan
+    return PLANS.update(session, actor, plan_id, expected_version=expected_version, changes=changes)
 
 
 GOAL_FIELDS: dict[str, Field] = {
@@ -131,14 +117,14 @@ def _check_goal(session: Session, values: Mapping[str, Any], goal: Goal | None) 
             raise invalid("code", "field.duplicate", value=code)
 
 
+# A goal stays in its plan.
+GOALS = Editable(Goal, Cap.EDIT_PLANS, GOAL_FIELDS, _check_goal, "goal", fixed=("plan_id",))
+
+
 def do_create_goal(session: Session, actor: Actor, data: Mapping[str, Any]) -> Goal:
     """Fields: plan_id, parent_id (None: top level), code, title, description, weight,
     sort_order."""
-    require(actor, Cap.EDIT_PLANS)
-    values = parse_fields(data, GOAL_FIELDS, partial=False)
-    _check_goal(session, values, None)
-    goal = Goal(**{k: v for k, v in values.items() if v is not None})
-    return add_audited(session, actor, goal, "goal.create", "goal")
+    return GOALS.create(session, actor, data)
 
 
 def do_update_goal(
@@ -151,15 +137,7 @@ def do_update_goal(
 ) -> Goal:
     """Change a goal (moving it under another parent of the same plan is allowed; a cycle is
     refused). ``plan_id`` cannot change."""
-    require(actor, Cap.EDIT_PLANS)
-    goal = load_for_update(session, Goal, goal_id, expected_version)
-    fields = {k: v for k, v in GOAL_FIELDS.items() if k != "plan_id"}
-    values = parse_fields(changes, fields, partial=True)
-    _check_goal(session, values, goal)
-    before = goal.as_dict()
-    assign(goal, values)
-    flush_audited(session, actor, goal, "goal.update", "goal", before)
-    return goal
+    return GOALS.update(session, actor, goal_id, expected_version=expected_version, changes=changes)
 
 
 def _direction(value: Any) -> str:
@@ -277,19 +255,36 @@ def _check_target(
             raise invalid("milestones", "field.milestone_year", value=year, min=lo, max=hi)
 
 
+def _target_defaults(values: dict[str, Any], target: IndicatorTarget | None) -> None:
+    """No milestones: an empty table; no region: ALL (on a new indicator, the column's
+    default)."""
+    if target is None or "milestones" in values:
+        values["milestones"] = values.get("milestones") or {}
+    if target is None:
+        if not values.get("region"):
+            values.pop("region", None)
+    elif values.get("region", target.region) in (None, ""):
+        values["region"] = "ALL"
+
+
+# An indicator stays in its plan.
+TARGETS = Editable(
+    IndicatorTarget,
+    Cap.EDIT_PLANS,
+    TARGET_FIELDS,
+    _check_target,
+    "target",
+    fixed=("plan_id",),
+    complete=_target_defaults,
+)
+
+
 def do_create_target(session: Session, actor: Actor, data: Mapping[str, Any]) -> IndicatorTarget:
     """An indicator with its target. Fields: plan_id, goal_id, code, name, engine_indicator
     (empty: reported by hand), region (default ALL), unit, direction (higher|lower, also
     正向/逆向), binding (约束性 true / 预期性 false), baseline_year, baseline_value,
     target_year, target_value, note, published, sort_order."""
-    require(actor, Cap.EDIT_PLANS)
-    values = parse_fields(data, TARGET_FIELDS, partial=False)
-    if not values.get("region"):
-        values.pop("region", None)  # the column default: ALL
-    values["milestones"] = values.get("milestones") or {}
-    _check_target(session, values, None)
-    target = IndicatorTarget(**{k: v for k, v in values.items() if v is not None})
-    return add_audited(session, actor, target, "target.create", "indicator_target")
+    return TARGETS.create(session, actor, data)
 
 
 def do_update_target(
@@ -300,19 +295,9 @@ def do_update_target(
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> IndicatorTarget:
-    require(actor, Cap.EDIT_PLANS)
-    target = load_for_update(session, IndicatorTarget, target_id, expected_version)
-    fields = {k: v for k, v in TARGET_FIELDS.items() if k != "plan_id"}
-    values = parse_fields(changes, fields, partial=True)
-    _check_target(session, values, target)
-    before = target.as_dict()
-    if "milestones" in values:
-        values["milestones"] = values["milestones"] or {}
-    assign(target, values)
-    if target.region is None or target.region == "":
-        target.region = "ALL"
-    flush_audited(session, actor, target, "target.update", "indicator_target", before)
-    return target
+    return TARGETS.update(
+        session, actor, target_id, expected_version=expected_version, changes=changes
+    )
 
 
 def do_delete_goal(session: Session, actor: Actor, goal_id: int, *, expected_version: int) -> None:
@@ -328,10 +313,7 @@ def do_delete_goal(session: Session, actor: Actor, goal_id: int, *, expected_ver
     }
     if any(counts.values()):
         raise invalid("goal_id", "field.goal_in_use", **counts)
-    before = goal.as_dict()
-    session.delete(goal)
-    session.flush()
-    audit.record(session, actor, "goal.delete", "goal", goal_id, before=before, after=None)
+    delete_audited(session, actor, goal, "goal.delete", "goal", goal.as_dict())
 
 
 def do_delete_target(
@@ -344,12 +326,7 @@ def do_delete_target(
     n = session.scalar(select(func.count()).where(PublishedActual.target_id == target.id)) or 0
     if n:
         raise invalid("target_id", "field.target_has_values", count=n)
-    before = target.as_dict()
-    session.delete(target)
-    session.flush()
-    audit.record(
-        session, actor, "target.delete", "indicator_target", target_id, before=before, after=None
-    )
+    delete_audited(session, actor, target, "target.delete", "indicator_target", target.as_dict())
 
 
 def get_plan_or_404(session: Session, plan_id: int) -> Plan:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -10,27 +9,28 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ipcity.workspace import audit
 from ipcity.workspace.actions._common import (
     Field,
-    Invalid,
     a_date,
     add_audited,
-    assign,
     boolean,
     choice,
+    delete_audited,
     flush_audited,
     ident,
     ident_list,
     integer,
     load_for_update,
+    matching,
     milestone_list,
     number,
     optional_ident,
+    parse_changes,
     parse_fields,
     text,
     touch,
 )
+from ipcity.workspace.actions._editable import Editable
 from ipcity.workspace.errors import FieldError, ValidationError, invalid
 from ipcity.workspace.models import (
     Goal,
@@ -45,12 +45,7 @@ from ipcity.workspace.models import (
 from ipcity.workspace.permissions import Actor, Cap, require
 from ipcity.workspace.rhythm import RHYTHMS
 
-
-def _code(value: Any) -> str:
-    s = str(value).strip()
-    if not re.fullmatch(r"[\w.\-]{1,32}", s):
-        raise Invalid("field.invalid_format", hint="letters, digits, _ . - (max 32)")
-    return s
+_code = matching(r"[\w.\-]{1,32}", "letters, digits, _ . - (max 32)")
 
 
 WORK_PLAN_FIELDS: dict[str, Field] = {
@@ -78,18 +73,29 @@ def _check_work_plan(session: Session, values: Mapping[str, Any], wp: WorkPlan |
         raise ValidationError(errors)
 
 
+def _start_of_year(values: dict[str, Any], wp: WorkPlan | None) -> None:
+    """No start date (left out on a new work plan, or cleared): 1 January of its year."""
+    if values.get("start_date") is None and (wp is None or "start_date" in values):
+        year = values["year"] if wp is None or "year" in values else wp.year
+        values["start_date"] = date(year, 1, 1)
+
+
+WORK_PLANS = Editable(
+    WorkPlan,
+    Cap.EDIT_WORK_PLANS,
+    WORK_PLAN_FIELDS,
+    _check_work_plan,
+    "work_plan",
+    complete=_start_of_year,
+)
+
+
 def do_create_work_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> WorkPlan:
     """Fields: code, year, title, plan_id (the plan it carries out, optional), start_date
     (default 1 January of the year: the start of every task's straight line), published,
     report_rhythm (month | quarter | half | year; default quarter: the period the report
     form proposes)."""
-    require(actor, Cap.EDIT_WORK_PLANS)
-    values = parse_fields(data, WORK_PLAN_FIELDS, partial=False)
-    _check_work_plan(session, values, None)
-    if values.get("start_date") is None:
-        values["start_date"] = date(values["year"], 1, 1)
-    wp = WorkPlan(**{k: v for k, v in values.items() if v is not None})
-    return add_audited(session, actor, wp, "work_plan.create", "work_plan")
+    return WORK_PLANS.create(session, actor, data)
 
 
 def do_update_work_plan(
@@ -101,16 +107,9 @@ def do_update_work_plan(
     changes: Mapping[str, Any],
 ) -> WorkPlan:
     """Change a work plan; ``{"published": True}`` shows it (and its tasks) to the public."""
-    require(actor, Cap.EDIT_WORK_PLANS)
-    wp = load_for_update(session, WorkPlan, work_plan_id, expected_version)
-    values = parse_fields(changes, WORK_PLAN_FIELDS, partial=True)
-    _check_work_plan(session, values, wp)
-    if "start_date" in values and values["start_date"] is None:
-        values["start_date"] = date(values.get("year", wp.year), 1, 1)
-    before = wp.as_dict()
-    assign(wp, values)
-    flush_audited(session, actor, wp, "work_plan.update", "work_plan", before)
-    return wp
+    return WORK_PLANS.update(
+        session, actor, work_plan_id, expected_version=expected_version, changes=changes
+    )
 
 
 TASK_FIELDS: dict[str, Field] = {
@@ -215,10 +214,7 @@ def do_update_task(
     require(actor, Cap.EDIT_WORK_PLANS)
     task = load_for_update(session, Task, task_id, expected_version)
     fields = {k: v for k, v in TASK_FIELDS.items() if k != "work_plan_id"}
-    values = parse_fields(changes, fields, partial=True)
-    for required in ("code", "seq"):
-        if required in values and values[required] is None:
-            raise invalid(required, "field.required")
+    values = parse_changes(changes, fields, not_cleared=("code", "seq"))
     _check_task(session, values, task, task.work_plan)
     before = task.as_dict()
     with session.no_autoflush:  # one UPDATE, so one version step per edit
@@ -239,6 +235,4 @@ def do_delete_task(session: Session, actor: Actor, task_id: int, *, expected_ver
     # Notices keep their text (task code and title are in their params), not the link.
     session.execute(update(Notice).where(Notice.task_id == task.id).values(task_id=None))
     task.co_units = []
-    session.delete(task)
-    session.flush()
-    audit.record(session, actor, "task.delete", "task", task_id, before=before, after=None)
+    delete_audited(session, actor, task, "task.delete", "task", before)
