@@ -18,6 +18,7 @@ from ipcity.meetings.models import (
     SNAPSHOT_SOURCES,
     SNAPSHOT_STATUSES,
 )
+from ipcity.web import catalogs
 
 SRC = Path(messages.__file__).parent
 PREFIXES = (
@@ -65,8 +66,10 @@ def test_no_key_shadows_the_workspace() -> None:
 
 
 def test_no_unused_key() -> None:
-    unused = set(area_keys("meetings")) - _used()
-    assert sorted(unused) == []
+    """The project-wide check (``python -m ipcity.web.catalogs check``) reads every area's
+    code with ``ast``, the CLI's ``cli.*`` keys included; the meetings keys are among them."""
+    unused = [k for k in catalogs.unused_keys() if k in area_keys("meetings")]
+    assert unused == []
 
 
 def test_render_and_fallback() -> None:
