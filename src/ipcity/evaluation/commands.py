@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ipcity.clitext import cli_lang, say
+from ipcity.clock import app_today
 from ipcity.errors import InputError
 from ipcity.evaluation.assessment import AssessmentResult
 from ipcity.evaluation.midterm import status_label
@@ -163,7 +164,7 @@ def evaluate_command(
     from ipcity.evaluation.thresholds import load_thresholds
 
     _check_format(fmt)
-    day = parse_date(as_of, "--as-of", date.today())
+    day = parse_date(as_of, "--as-of", app_today())
     th = load_thresholds(thresholds, ahead=ahead, on_track=on_track)
     with open_sources(warehouse, db, need_warehouse=False, need_workspace=True) as src:
         assert src.session is not None
@@ -246,7 +247,7 @@ def assess_command(
     from ipcity.evaluation.sources import open_sources, parse_date
 
     _check_format(fmt)
-    default_day = min(date.today(), date(year, 12, 31))
+    default_day = min(app_today(), date(year, 12, 31))
     day = parse_date(as_of, "--as-of", default_day)
     sch = load_scheme(scheme)
     needs_engine = any(i.kind == "indicator_growth" for i in sch.items)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ipcity.clitext import cli_lang, say
+from ipcity.clock import app_today
 from ipcity.errors import InputError
 from ipcity.i18n import render
 
@@ -45,7 +46,7 @@ def _open(db_url: str | None) -> Database:
 
 def _today(value: str | None) -> date:
     if not value:
-        return date.today()
+        return app_today()
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import app_today
 from ipcity.protection.fields import AMOUNT_COLUMNS, SessionDistricts, case_fields, check_case
 from ipcity.protection.models import CaseUnit, ProtectionCase, Referral
 from ipcity.protection.permissions import EDIT_CASES, can_edit, require_record_for_unit
@@ -201,7 +202,7 @@ def do_create_case(
     foreign_related, cross_region, cross_region_note, district (GB/T 2260 code or name;
     default: the owning unit's, for a district), claimants, respondents, amount_claimed,
     amount_awarded, fines, value_seized (yuan), note, synthetic."""
-    today = today or date.today()
+    today = app_today(today)
     data = dict(data)
     if data.get("unit_id") in (None, "") and actor.role is Role.UNIT_EDITOR:
         data["unit_id"] = actor.unit_id
@@ -255,7 +256,7 @@ def do_update_case(
 ) -> CaseView:
     """Change fields of a case (not its unit: see do_transfer_case). Unknown fields are a
     ValidationError."""
-    today = today or date.today()
+    today = app_today(today)
     case = _load_for_change(session, actor, case_id, expected_version)
     schema = {k: v for k, v in case_fields(_districts(session)).items() if k != "unit_id"}
     values = parse_fields(changes, schema, partial=True)
@@ -290,7 +291,7 @@ def do_delete_case(
     today: date | None = None,
 ) -> None:
     """Delete a case recorded by mistake (owner or office). The audit entry keeps the row."""
-    today = today or date.today()
+    today = app_today(today)
     case = _load_for_change(session, actor, case_id, expected_version)
     before = _audit_row(session, case)
     span = (case.received_on, case.closed_on)
@@ -351,7 +352,7 @@ def do_transfer_case(
     """Move a case to another unit (移送). The giving unit keeps a read view (names masked);
     a unit that handled it jointly or owned it before becomes the owner. Counted once, under
     the new owner, from now on."""
-    today = today or date.today()
+    today = app_today(today)
     case = _load_for_change(session, actor, case_id, expected_version)
     target = _unit(session, int(to_unit_id), "to_unit_id")
     if target.id == case.unit_id:

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import app_today
 from ipcity.evaluation.assessment import BreakdownItem, Judged, weighted_breakdown
 from ipcity.evaluation.exact import round_half_up
 from ipcity.evaluation.tasks import TaskInput, task_state
@@ -324,5 +325,5 @@ def self_assessment(
 
     require_view_assessment(viewer)
     scheme = scheme or default_scheme()
-    as_of = as_of or min(date(year, 12, 31), date.today())
+    as_of = as_of or min(date(year, 12, 31), app_today())
     return assess(gather(session, year, as_of, scheme), scheme)

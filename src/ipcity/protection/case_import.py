@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import app_today
 from ipcity.protection import fields as F
 from ipcity.protection.actions import (
     _refresh,
@@ -310,7 +311,7 @@ def read_case_import(
     """Read and check a case sheet for ``unit_id`` (no writes: a read session is enough, so
     the web app does this before it opens the write transaction). ImportRejected lists every
     problem. ``default_kind`` (a code or wording) is used for rows without 案件类型."""
-    today = today or date.today()
+    today = app_today(today)
     require_record_for_unit(actor, unit_id)
     unit = session.get(Unit, unit_id)
     if unit is None:
@@ -485,7 +486,7 @@ def do_import_cases(
     ``data`` is the sheet's bytes or what ``read_case_import`` returned for it. With
     ``expected_token`` (a preview's) it writes only when the preview still holds
     (else StalePreview, nothing written)."""
-    today = today or date.today()
+    today = app_today(today)
     require_record_for_unit(actor, unit_id)
     unit = session.get(Unit, unit_id)
     if unit is None:

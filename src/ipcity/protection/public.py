@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import app_today
 from ipcity.evaluation.asof import as_of_for_year
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
@@ -148,7 +149,7 @@ def public_aggregates(
     session: Session, *, year: int, as_of: date | None = None, min_count: int = MIN_COUNT
 ) -> PublicProtectionStats:
     """The portal's protection block for ``year`` (see the module doc)."""
-    as_of = as_of or min(date(year, 12, 31), date.today())
+    as_of = as_of or min(date(year, 12, 31), app_today())
     groups = list(vocab.KIND_GROUPS)
     ips = list(vocab.IP_TYPE_CODES)
     received = ind.compute(

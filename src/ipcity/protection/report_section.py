@@ -24,6 +24,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import app_today
 from ipcity.numbers import Lang, fmt_count, fmt_date, fmt_fixed
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
@@ -213,7 +214,7 @@ def build_report_section(
     with_assessment: bool = True,
 ) -> ProtectionSection:
     """Gather the section's data now (the session may close afterwards)."""
-    as_of = as_of or min(date(year, 12, 31), date.today())
+    as_of = as_of or min(date(year, 12, 31), app_today())
     city = ind.compute(session, years=[year], as_of=as_of)
     totals = {ind.short_id(r.indicator): r.value for r in city.rows}
     per_kind = ind.compute(

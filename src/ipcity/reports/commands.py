@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -72,6 +71,7 @@ def report_command(
     db: DbOpt = None,
 ) -> None:
     """Write the annual work report (figures, targets, districts, tasks, evaluation)."""
+    from ipcity.clock import app_today
     from ipcity.evaluation.gather import EngineOptions
     from ipcity.evaluation.scheme import load_scheme
     from ipcity.evaluation.sources import open_sources, parse_date
@@ -82,7 +82,7 @@ def report_command(
     check_lang(lang)
     check_format(fmt)
     day = parse_date(as_of, "--as-of", default_as_of(year))
-    printed = parse_date(report_date, "--date", date.today())
+    printed = parse_date(report_date, "--date", app_today())
     th = load_thresholds(thresholds)
     sch = load_scheme(scheme) if (scheme is not None or assessment) else None
     with open_sources(warehouse, db, need_warehouse=True, need_workspace=False) as src:

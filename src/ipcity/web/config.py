@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from ipcity.clock import app_today
 from ipcity.settings import Settings, current
 from ipcity.workspace.auth_sessions import SessionPolicy
 
@@ -67,7 +68,7 @@ class WebSettings:
         )
 
     def current_day(self) -> date:
-        return self.today or date.today()
+        return app_today(self.today)
 
     @property
     def session_policy(self) -> SessionPolicy:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ipcity.clitext import cli_lang, say
+from ipcity.clock import app_today
 from ipcity.errors import InputError, IpcityError
 from ipcity.i18n import render
 from ipcity.workspace.errors import ImportRejected
@@ -41,7 +42,7 @@ def _open(db_url: str | None) -> Database:
 
 def _today(value: str | None) -> date:
     if not value:
-        return date.today()
+        return app_today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -308,7 +309,7 @@ def ws_import_tasks(
             ready = read_task_import(
                 s, actor, _work_plan_id(s, work_plan), file.read_bytes(), file.name, sheet=sheet
             )
-            preview = preview_task_import(s, actor, ready, today=date.today())
+            preview = preview_task_import(s, actor, ready, today=app_today())
         echo_preview(
             preview,
             lambda a: f": {a['title']} ({a['lead_unit']}, {a['deadline']})",
