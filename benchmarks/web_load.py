@@ -30,6 +30,13 @@ The dashboard measured is the city's (``/?city=1``: an editor's ``/`` goes to th
 page). Logins are not measured; one refused under the stampede of 50 at once is retried.
 
 The static CSS is the baseline: the same server, the same load, no database.
+
+CPU per request: the server process's CPU seconds in the measured window divided by the
+requests answered in it; the same for the PostgreSQL server processes of the benchmark's
+database (its connections open at the window's start) and for the load generator itself,
+which shares the machine. The virtual users' client is a minimal HTTP/1.1 keep-alive client
+(``LightClient``: cookies, gzip, redirects) unless ``--client httpx``: httpx costs several
+times the CPU per request, taken from the server being measured.
 """
 
 from __future__ import annotations
