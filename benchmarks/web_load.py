@@ -30,6 +30,13 @@ The dashboard measured is the city's (``/?city=1``: an editor's ``/`` goes to th
 page). Logins are not measured; one refused under the stampede of 50 at once is retried.
 
 The static CSS is the baseline: the same server, the same load, no database.
+
+CPU per request: the server process's CPU seconds in the measured window divided by the
+requests answered in it; the same for the PostgreSQL server processes of the benchmark's
+database (its connections open at the window's start) and for the load generator itself,
+which shares the machine. The virtual users' client is a minimal HTTP/1.1 keep-alive client
+(``LightClient``: cookies, gzip, redirects) unless ``--client httpx``: httpx costs several
+times the CPU per request, taken from the server being measured.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import platform
 import random
@@ -48,11 +56,14 @@ import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import psutil
@@ -212,7 +223,178 @@ class Stats:
     login_retries: int = 0  # logins answered with an error under the stampede, then retried
     server_cpu: float = 0.0  # share of one core the server used during the measured window
     client_cpu: float = 0.0
+    db_cpu: float = 0.0  # the same for the PostgreSQL server processes of its connections
+    # CPU milliseconds per answered request in that window: the server process, the database
+    # server's processes (PostgreSQL), the load generator
+    server_ms: float = 0.0
+    db_ms: float = 0.0
+    client_ms: float = 0.0
+    done_at: list[float] = field(default_factory=list)  # when each measured request ended
     load_average: float = 0.0  # the machine's 1-minute load at the end of the window
+
+
+_json_dumps = json.dumps
+
+
+class ClientError(Exception):
+    """A request of :class:`LightClient` that got no complete answer (dropped connection,
+    timeout, malformed response)."""
+
+
+@dataclass
+class LightResponse:
+    status_code: int
+    headers: list[tuple[str, str]]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class LightClient:
+    """The virtual user's browser, as cheap as possible: HTTP/1.1 on one kept-alive asyncio
+    connection, cookies, gzip (``Accept-Encoding: gzip`` like a browser, so the server
+    compresses as it would for one), redirects on request. httpx cost the load generator
+    about 3 ms of CPU per request on the machine that also runs the server being measured;
+    this does the same for a fraction (the benchmark reports both processes' CPU per
+    request). ``--client httpx`` uses httpx instead."""
+
+    IDLE_RECONNECT = 3.0  # seconds: uvicorn closes a connection idle for 5 s
+
+    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._last_used = 0.0
+
+    async def __aenter__(self) -> LightClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        writer, self._reader, self._writer = self._writer, None, None
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    async def get(self, path: str, **kw: Any) -> LightResponse:
+        return await self.request("GET", path, **kw)
+
+    async def post(self, path: str, **kw: Any) -> LightResponse:
+        return await self.request("POST", path, **kw)
+
+    async def patch(self, path: str, **kw: Any) -> LightResponse:
+        return await self.request("PATCH", path, **kw)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: dict[str, str] | None = None,
+        json: Any = None,  # httpx's name
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = False,
+        timeout: float | None = None,
+    ) -> LightResponse:
+        body = b""
+        extra = {k.lower(): v for k, v in (headers or {}).items()}
+        if data is not None:
+            body = urlencode(data).encode()
+            extra["content-type"] = "application/x-www-form-urlencoded"
+        elif json is not None:
+            body = _json_dumps(json).encode()
+            extra["content-type"] = "application/json"
+        for _hop in range(5):
+            try:
+                resp = await asyncio.wait_for(
+                    self._exchange(method, path, body, extra), timeout or self.timeout
+                )
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+                await self.aclose()
+                raise ClientError(f"{type(exc).__name__}: {exc}") from exc
+            except TimeoutError as exc:
+                await self.aclose()
+                raise ClientError("timeout") from exc
+            location = next((v for k, v in resp.headers if k == "location"), None)
+            if not (follow_redirects and location and resp.status_code in (301, 302, 303)):
+                return resp
+            path = urlsplit(location)._replace(scheme="", netloc="").geturl() or "/"
+            method, body = "GET", b""
+            extra.pop("content-type", None)
+        return resp
+
+    async def _exchange(
+        self, method: str, path: str, body: bytes, extra: dict[str, str]
+    ) -> LightResponse:
+        if self._writer is not None and time.monotonic() - self._last_used > self.IDLE_RECONNECT:
+            await self.aclose()  # the server may be closing it: never send on such a one
+        if self._writer is None:
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._reader, self._writer
+        assert reader is not None
+        lines = [f"{method} {path} HTTP/1.1", f"host: {self.host}:{self.port}"]
+        lines += ["accept-encoding: gzip", "user-agent: ipcity-web-load"]
+        if body or method not in ("GET", "HEAD"):
+            lines.append(f"content-length: {len(body)}")
+        if self.cookies:
+            lines.append("cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        lines += [f"{k}: {v}" for k, v in extra.items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = []
+        for line in head[1:]:
+            if line:
+                name, _sep, value = line.partition(":")
+                headers.append((name.strip().lower(), value.strip()))
+        h = dict(headers)
+        if method == "HEAD" or status in (204, 304) or status < 200:
+            content = b""
+        elif h.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                if size == 0:
+                    while (await reader.readuntil(b"\r\n")) != b"\r\n":
+                        pass  # trailers
+                    break
+                chunks.append((await reader.readexactly(size + 2))[:-2])
+            content = b"".join(chunks)
+        elif "content-length" in h:
+            content = await reader.readexactly(int(h["content-length"]))
+        else:
+            content = await reader.read()
+            h["connection"] = "close"
+        if h.get("connection", "").lower() == "close":
+            await self.aclose()
+        self._last_used = time.monotonic()
+        for name, value in headers:
+            if name == "set-cookie":
+                pair, _sep, attrs = value.partition(";")
+                key, _eq, val = pair.strip().partition("=")
+                if "max-age=0" in attrs.lower().replace(" ", ""):
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = val
+        if h.get("content-encoding", "").lower() == "gzip":
+            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
+        return LightResponse(status, headers, content)
+
+
+Client = LightClient | httpx.AsyncClient
+CLIENT_ERRORS = (ClientError, httpx.HTTPError)
 
 
 # 50 argon2 verifications at once (not measured) take minutes on a saturated machine
@@ -221,7 +403,7 @@ LOGIN_ATTEMPTS = 5
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-async def login(client: httpx.AsyncClient, user: VUser, stats: Stats) -> tuple[str, str | None]:
+async def login(client: Client, user: VUser, stats: Stats) -> tuple[str, str | None]:
     t0 = time.perf_counter()
     page = await client.get("/login")
     token = CSRF.search(page.text)
@@ -275,13 +457,15 @@ async def virtual_user(
     periods: dict[int, int],
     rng: random.Random,
     ready: asyncio.Event,
+    light: bool = True,
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    client: Client = LightClient(base) if light else httpx.AsyncClient(base_url=base, timeout=60)
+    async with client:
         for attempt in range(LOGIN_ATTEMPTS):  # not measured; a refused login is retried
             try:
                 csrf, bearer = await login(client, user, stats)
                 break
-            except (RuntimeError, AssertionError, KeyError, httpx.HTTPError):
+            except (RuntimeError, AssertionError, KeyError, *CLIENT_ERRORS):
                 if attempt == LOGIN_ATTEMPTS - 1:
                     raise
                 stats.login_retries += 1
@@ -297,9 +481,11 @@ async def virtual_user(
                 ok, note = await do_action(
                     client, action, user, seeded, csrf, bearer, periods, rng, stats
                 )
-            except httpx.HTTPError as exc:  # a dropped connection is an error, not a crash
+            except CLIENT_ERRORS as exc:  # a dropped connection is an error, not a crash
                 ok, note = False, f"{type(exc).__name__}: {exc}"
-            dt = (time.perf_counter() - t0) * 1000
+            t1 = time.perf_counter()
+            dt = (t1 - t0) * 1000
+            stats.done_at.append(t1)
             if t0 >= start:
                 stats.times[action].append(dt)
                 if not ok:
@@ -308,7 +494,7 @@ async def virtual_user(
 
 
 async def do_action(
-    client: httpx.AsyncClient,
+    client: Client,
     action: str,
     user: VUser,
     seeded: Seeded,
@@ -402,6 +588,15 @@ def verify(seeded: Seeded, stats: Stats, initial: dict[int, int]) -> list[str]:
     return problems
 
 
+def _sum_cpu(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            total += t.user + t.system
+    return total
+
+
 def _cpu(p: psutil.Process, *, children: bool = True) -> float:
     """CPU seconds of the process and (``children``) its children: uvicorn's workers."""
     total = 0.0
@@ -410,6 +605,30 @@ def _cpu(p: psutil.Process, *, children: bool = True) -> float:
             t = proc.cpu_times()
             total += t.user + t.system
     return total
+
+
+def _db_backends(url: str) -> list[psutil.Process]:
+    """The PostgreSQL server processes serving ``url``'s database (the server runs on this
+    machine: the benchmark's database is a throwaway one on the local dev server); none for
+    SQLite, whose work is done inside the app's process."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return []
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            found = []
+            for pid in pids:
+                with contextlib.suppress(psutil.Error):
+                    found.append(psutil.Process(pid))
+    finally:
+        engine.dispose()
+    return found
 
 
 def pct(values: list[float], q: float) -> float:
@@ -423,7 +642,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run_load(
-    base: str, seeded: Seeded, users: int, duration: float, think: tuple[float, float]
+    base: str,
+    seeded: Seeded,
+    users: int,
+    duration: float,
+    think: tuple[float, float],
+    light: bool = True,
 ) -> Stats:
     stats = Stats()
     rng = random.Random(2023)
@@ -442,6 +666,7 @@ async def run_load(
                 periods,
                 random.Random(rng.randrange(1 << 30)),
                 ready,
+                light,
             )
         )
         for u in seeded.users[:users]
@@ -457,10 +682,20 @@ async def run_load(
     server = psutil.Process(SERVER_PID[0])
     me = psutil.Process()
     await asyncio.sleep(2.0)
-    s0, c0, t0 = _cpu(server), _cpu(me, children=False), time.perf_counter()
+    # the pool's connections are open by now (warm-up); one opened later is not counted
+    backends = _db_backends(seeded.url)
+    s0, c0, d0 = _cpu(server), _cpu(me, children=False), _sum_cpu(backends)
+    t0 = time.perf_counter()
     await asyncio.sleep(max(0.0, duration - 1.0))
-    s1, c1, t1 = _cpu(server), _cpu(me, children=False), time.perf_counter()
+    s1, c1, d1 = _cpu(server), _cpu(me, children=False), _sum_cpu(backends)
+    t1 = time.perf_counter()
     stats.server_cpu, stats.client_cpu = (s1 - s0) / (t1 - t0), (c1 - c0) / (t1 - t0)
+    stats.db_cpu = (d1 - d0) / (t1 - t0)
+    answered = sum(1 for t in stats.done_at if t0 <= t < t1)
+    if answered:
+        stats.server_ms = 1000 * (s1 - s0) / answered
+        stats.client_ms = 1000 * (c1 - c0) / answered
+        stats.db_ms = 1000 * (d1 - d0) / answered
     stats.load_average = os.getloadavg()[0]
     await asyncio.gather(*tasks)
     return stats
@@ -476,6 +711,7 @@ class Result:
     problems: list[str]
     seed_seconds: float
     load_before: float = 0.0  # the machine's 1-minute load when the server started
+    light: bool = True  # the load generator's client: LightClient (else httpx)
 
 
 def bench(
@@ -487,6 +723,7 @@ def bench(
     workers: int = 1,
     source: Path | None = None,
     label: str = "",
+    light: bool = True,
 ) -> Result:
     with tempfile.TemporaryDirectory(prefix="ipcity-webload-") as tmp:
         work = Path(tmp)
@@ -503,7 +740,7 @@ def bench(
         load_before = os.getloadavg()[0]
         with server(url, work, workers, source) as base:
             try:
-                stats = asyncio.run(run_load(base, seeded, users, duration, think))
+                stats = asyncio.run(run_load(base, seeded, users, duration, think, light))
             finally:
                 log = (work / "server.log").read_text(errors="replace")
                 errors = [ln for ln in log.splitlines() if "Error" in ln or "Traceback" in ln]
@@ -518,7 +755,7 @@ def bench(
         name = backend if workers == 1 else f"{backend}, {workers} workers"
         name += f", {label}" if label else ""
         return Result(
-            name, users, duration, think, stats, problems, seeded.seed_seconds, load_before
+            name, users, duration, think, stats, problems, seeded.seed_seconds, load_before, light
         )
 
 
@@ -650,7 +887,8 @@ def report(results: list[Result], evaluation: list[EvaluationTiming] | None = No
         f"{results[0].users} concurrent users for {results[0].duration:.0f} s, each thinking "
         f"{results[0].think[0]:.1f}-{results[0].think[1]:.1f} s between actions, against one "
         "`ipcity serve` process (one uvicorn worker) on the demo joint conference (40 units, 60 "
-        "tasks) with the benchmark's 50 accounts; the load generator (httpx, asyncio) runs "
+        "tasks) with the benchmark's 50 accounts; the load generator (asyncio, "
+        f"{'a minimal HTTP/1.1 client' if results[0].light else 'httpx'}) runs "
         f"on the same machine. Machine: 2 cores shared with other work, 24 GB, {cpu}, "
         f"Python {platform.python_version()}.",
         "",
@@ -669,7 +907,11 @@ def report(results: list[Result], evaluation: list[EvaluationTiming] | None = No
             f"Logging the {len(logins)} users in at once (argon2 at its default cost): median "
             f"{statistics.median(logins):.1f} s, slowest {logins[-1]:.1f} s "
             f"({s.login_retries} retried after an error). CPU during the "
-            f"window: server {s.server_cpu:.0%} of a core, load generator {s.client_cpu:.0%}; "
+            f"window: server {s.server_cpu:.0%} of a core, load generator {s.client_cpu:.0%}"
+            + (f", PostgreSQL's processes {s.db_cpu:.0%}" if s.db_cpu else "")
+            + f"; CPU per request: server {s.server_ms:.1f} ms"
+            + (f", PostgreSQL {s.db_ms:.1f} ms" if s.db_cpu else "")
+            + f", load generator {s.client_ms:.1f} ms; "
             f"machine load average {res.load_before:.1f} at the start, "
             f"{s.load_average:.1f} at the end (2 cores); "
             f"{len(s.times.get('report_submit', [])) / res.duration:.1f} submissions/s."
@@ -748,8 +990,16 @@ def main() -> int:
         help="a demo warehouse directory (ipcity demo --warehouse DIR --no-serve): also time "
         "GET /evaluation on it",
     )
+    ap.add_argument(
+        "--client",
+        choices=("light", "httpx"),
+        default="light",
+        help="the virtual users' HTTP client: a minimal keep-alive one (default; little CPU "
+        "taken from the server on a shared machine) or httpx",
+    )
     ap.add_argument("--write-docs", action="store_true")
     args = ap.parse_args()
+    light = args.client == "light"
     think = (args.think[0], args.think[1])
     sources: list[tuple[Path | None, str]] = [(None, "")]
     if args.baseline:
@@ -761,7 +1011,7 @@ def main() -> int:
                 with tempfile.TemporaryDirectory(prefix="ipcity-webload-db-") as tmp:
                     url = f"sqlite:///{Path(tmp) / 'workspace.sqlite'}"
                     results.append(
-                        bench("SQLite", url, args.users, args.duration, think, w, src, label)
+                        bench("SQLite", url, args.users, args.duration, think, w, src, label, light)
                     )
     if args.db in ("postgresql", "both"):
         if not args.pg:
@@ -772,7 +1022,15 @@ def main() -> int:
                     with pg_database(args.pg) as url:
                         results.append(
                             bench(
-                                "PostgreSQL", url, args.users, args.duration, think, w, src, label
+                                "PostgreSQL",
+                                url,
+                                args.users,
+                                args.duration,
+                                think,
+                                w,
+                                src,
+                                label,
+                                light,
                             )
                         )
     evaluation = []

@@ -29,7 +29,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.supervisors import Multiprocess
 
 from ipcity.settings import current, workspace_db_url
-from ipcity.web.assets import install_static
+from ipcity.web.assets import StaticFromMemory, install_static, vendor_files
 from ipcity.web.config import WebSettings
 from ipcity.web.deps import bearer_actor
 from ipcity.web.errors import install_error_handlers
@@ -144,7 +144,8 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     install_error_handlers(app)
 
     # Added innermost first: at most `threads` requests reach the routes (and the database)
-    # at once; the session is read before the locale, both inside gzip.
+    # at once; the session is read before the locale, both inside gzip; static files are
+    # answered before any of them.
     app.add_middleware(RequestSlots, slots=settings.threads)
     app.add_middleware(
         SessionMiddleware,
@@ -154,6 +155,8 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     )
     app.add_middleware(LocaleMiddleware, secure=settings.cookie_secure)
     app.add_middleware(GZipMiddleware, minimum_size=2000)
+    # a plain GET of a static file: answered from memory, before all of the above
+    app.add_middleware(StaticFromMemory, area_dirs=static_dirs, vendor=vendor_files())
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AppDayMiddleware, day=settings.today)
     return app

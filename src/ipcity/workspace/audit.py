@@ -92,6 +92,15 @@ def list_audit(
     return list(session.scalars(stmt))
 
 
+def newest_actions(session: Session, viewer: Actor, limit: int) -> list[tuple[int, str]]:
+    """``(id, action)`` of the newest ``limit`` entries, newest first: what a change stamp
+    needs, without reading (and decoding) every entry's before and after. Office admins
+    only, like :func:`list_audit`."""
+    require(viewer, Cap.VIEW_AUDIT)
+    stmt = select(AuditEntry.id, AuditEntry.action).order_by(AuditEntry.id.desc()).limit(limit)
+    return [(entry_id, action) for entry_id, action in session.execute(stmt)]
+
+
 def export_audit_csv(session: Session, viewer: Actor, **filters: Any) -> bytes:
     """The (filtered) log as UTF-8 CSV with a BOM so Excel opens it; before/after as JSON."""
     entries: Sequence[AuditEntry] = list_audit(session, viewer, limit=None, **filters)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable
 
 from sqlalchemy.orm import Session
 
-from ipcity.workspace.audit import list_audit
+from ipcity.workspace.audit import newest_actions
 from ipcity.workspace.permissions import system_actor
 
 _STAMP_READER = system_actor("web-cache")
@@ -43,14 +43,14 @@ def change_stamp(session: Session, *, ignore: frozenset[str] = frozenset()) -> t
 
 def change_stamps(session: Session, ignores: list[frozenset[str]]) -> list[tuple[str, int]]:
     """:func:`change_stamp` for several ``ignore`` sets from one read of the log."""
-    newest = list_audit(session, _STAMP_READER, limit=WINDOW if any(ignores) else 1)
+    newest = newest_actions(session, _STAMP_READER, WINDOW if any(ignores) else 1)
     out = []
     for ignore in ignores:
-        found = next((e.id for e in newest if e.action not in ignore), None)
+        found = next((entry_id for entry_id, action in newest if action not in ignore), None)
         if found is not None:
             out.append(("id", found))
         else:
-            out.append(("window", newest[-1].id) if newest else ("id", 0))
+            out.append(("window", newest[-1][0]) if newest else ("id", 0))
     return out
 
 
