@@ -198,8 +198,10 @@ def summary_on(db: Database, as_of: date) -> tuple[int, int, list[str]]:
 @pytest.mark.parametrize(
     ("as_of", "done", "overdue", "overdue_codes"),
     [
-        # T1 waits for review (not done, not overdue); MOVED was due 31 May
-        (date(2023, 7, 4), 0, 1, ["MOVED"]),
+        # MOVED was still due on 31 May
+        (date(2023, 6, 10), 0, 1, ["MOVED"]),
+        # T1 waits for review (not done, not overdue); MOVED now due in October
+        (date(2023, 7, 4), 0, 0, []),
         # T1 done; RESUB returned and late; MOVED moved to October
         (date(2023, 9, 1), 1, 1, ["RESUB"]),
         # RESUB resubmitted (waiting, not done); NEW due 30 September
@@ -221,17 +223,18 @@ def test_the_report_leaves_out_tasks_and_work_plans_made_later(db: Database, yea
 
 
 def test_the_evaluation_and_the_assessment_see_the_same_day(db: Database, year: Year) -> None:
-    day = date(2023, 7, 4)
+    waiting, early = date(2023, 7, 4), date(2023, 6, 10)
     with db.read() as s:
-        plan = gather_plan_input(s, year.world.plan, today=TODAY, as_of=day)
-        ev = evaluate_plan(plan, day, default_thresholds())
+        plan = gather_plan_input(s, year.world.plan, today=TODAY, as_of=waiting)
+        ev = evaluate_plan(plan, waiting, default_thresholds())
         scheme = default_scheme()  # without its warehouse items: tasks only
         tasks_only = replace(
             scheme, items=tuple(i for i in scheme.items if i.kind != "indicator_growth")
         )
-        assessed = gather_assessment_input(s, 2023, day, tasks_only, today=TODAY)
-    assert ev.tasks_overall.done == 0 and ev.tasks_overall.overdue == 1
-    states = {t.code: task_state(t, day) for t in assessed.tasks}
+        assessed = gather_assessment_input(s, 2023, early, tasks_only, today=TODAY)
+    # T1 waits for review: neither done nor overdue; NEW does not exist yet
+    assert (ev.tasks_overall.total, ev.tasks_overall.done, ev.tasks_overall.overdue) == (4, 0, 0)
+    states = {t.code: task_state(t, early) for t in assessed.tasks}
     assert "NEW" not in states and states["MOVED"] == "overdue"
 
 
@@ -281,9 +284,10 @@ def test_the_annual_report_as_of_a_day(db: Database, year: Year, tmp_path: Path)
                 [f"CN{i:04d}", date(2023, m, 10)],
             )
         with db.read() as s:
-            data = gather_report_data(wh, s, 2023, as_of=date(2023, 7, 4), today=TODAY)
+            data = gather_report_data(wh, s, 2023, as_of=date(2023, 6, 10), today=TODAY)
             default = gather_report_data(wh, s, 2023, today=TODAY)
-    assert data.as_of == date(2023, 7, 4) and data.tasks is not None
+    assert data.as_of == date(2023, 6, 10) and data.tasks is not None
     assert (data.tasks.overall.done, [o.code for o in data.tasks.overdue]) == (0, ["MOVED"])
+    assert data.evaluation is not None and data.evaluation.tasks_overall.total == 4
     assert default.as_of == TODAY and default.tasks is not None  # the app's date, not the clock's
     assert default.tasks.overall.done == 2  # T1 and RESUB
