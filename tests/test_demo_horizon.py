@@ -1,136 +1,102 @@
 """The demo's data ends on the demo's day (``ipcity.demo.horizon``): no grant, application or
-other dated record from after the one app clock, on hand-made files (each rule, the day
+other dated record from after the one app clock, on a hand-made warehouse (each rule, the day
 itself included) and on the demo's own warehouse built small."""
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from ipcity.demo.command import DEMO_TODAY
 from ipcity.demo.horizon import cut_at
+from ipcity.demo.meetings import seed_meetings_demo
 from ipcity.demo.warehouse import DEMO_MARKER, build_demo_warehouse
+from ipcity.demo.workspace_seed import seed_demo
 from ipcity.evaluation.asof import last_complete_year, year_coverage
+from ipcity.evaluation.gather import task_inputs, year_tasks
 from ipcity.warehouse.store import Warehouse
+from ipcity.workspace.db import Database
 
 DAY = date(2023, 11, 15)
 NEXT = DAY + timedelta(days=1)
 
 
-def _write_parquet(path: Path, rows: dict[str, list[object]]) -> None:
-    pq.write_table(pa.table(rows), path)
-
-
-def _read(path: Path) -> list[dict[str, object]]:
-    if path.suffix == ".parquet":
-        return pq.read_table(path).to_pylist()
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture
-def files(tmp_path: Path) -> Path:
-    d = tmp_path / "city"
-    d.mkdir()
-    _write_parquet(
-        d / "patents_0001.parquet",
-        {
-            "patent_id": ["ON_DAY", "GRANTED_LATER", "FILED_LATER", "LAPSED_LATER", "PENDING"],
-            "office": ["CN"] * 5,
-            "application_date": [date(2021, 1, 5), date(2022, 1, 5), NEXT, DAY, DAY],
-            "grant_date": [DAY, NEXT, None, date(2022, 5, 3), None],
-            "lapse_date": [None, None, None, NEXT, None],
-        },
-    )
-    _write_parquet(
-        d / "parties_0001.parquet",
-        {
-            "patent_id": ["ON_DAY", "FILED_LATER", "GRANTED_LATER"],
-            "role": ["applicant"] * 3,
-            "sequence": [1, 1, 1],
-        },
-    )
-    _write_parquet(
-        d / "pledges.parquet",
-        {
-            "patent_id": ["ON_DAY", "ON_DAY"],
-            "registration_date": [DAY, NEXT],
-            "amount_cny": [1.0, 2.0],
-        },
-    )
-    _write_parquet(
-        d / "awards.parquet",
-        {
-            "patent_id": ["ON_DAY", "GRANTED_LATER", "ON_DAY"],
-            "award": ["gold", "silver", "gold"],
-            "year": [2023, 2023, 2024],
-        },
-    )
-    _write_parquet(
-        d / "population.parquet",
-        {"region_code": ["310000"] * 2, "year": [2022, 2023], "population": [1.0, 2.0]},
-    )
-    untouched = d / "sei_concordance.parquet"
-    _write_parquet(untouched, {"ipc_prefix": ["A01"], "category": ["x"]})
-    # the world sample writes CSV: kept as text
-    w = tmp_path / "world"
-    w.mkdir()
-    (w / "patents.csv").write_text(
-        "patent_id,office,application_date\nWO1,WO,2023-11-15\nWO2,WO,2023-11-16\n",
-        encoding="utf-8",
-    )
-    (w / "parties.csv").write_text(
-        "patent_id,role,sequence,address,latitude\n"
-        'WO1,inventor,1,"Paris, FR",48.85\nWO2,inventor,1,Berlin,52.52\n',
-        encoding="utf-8",
-    )
-    return tmp_path
-
-
-def test_each_rule_keeps_the_day_itself_and_drops_what_came_after(files: Path) -> None:
-    city, world = files / "city", files / "world"
-    untouched = (city / "sei_concordance.parquet").stat().st_mtime_ns
-    summary = cut_at([city, world], DAY)
-    patents = {r["patent_id"]: r for r in _read(city / "patents_0001.parquet")}
-    assert sorted(patents) == ["GRANTED_LATER", "LAPSED_LATER", "ON_DAY", "PENDING"]
-    assert patents["ON_DAY"]["grant_date"] == DAY  # granted on the day: known that day
-    assert patents["GRANTED_LATER"]["grant_date"] is None  # pending on the day
-    assert patents["LAPSED_LATER"]["lapse_date"] is None  # still in force on the day
-    assert patents["LAPSED_LATER"]["grant_date"] == date(2022, 5, 3)
-    parties = [r["patent_id"] for r in _read(city / "parties_0001.parquet")]
-    assert parties == ["ON_DAY", "GRANTED_LATER"]
-    assert [r["registration_date"] for r in _read(city / "pledges.parquet")] == [DAY]
-    assert [(r["patent_id"], r["year"]) for r in _read(city / "awards.parquet")] == [
-        ("ON_DAY", 2023)
+def wh(tmp_path: Path) -> Iterator[Warehouse]:
+    w = Warehouse(tmp_path / "wh")
+    con = w.con
+    patents = [
+        ("ON_DAY", "CN", date(2021, 1, 5), DAY, None),
+        ("GRANTED_LATER", "CN", date(2022, 1, 5), NEXT, None),
+        ("FILED_LATER", "CN", NEXT, None, None),
+        ("LAPSED_LATER", "CN", DAY, date(2022, 5, 3), NEXT),
+        ("PENDING", "CN", DAY, None, None),
+        ("WO1", "WO", DAY, None, None),
+        ("WO2", "WO", NEXT, None, None),
     ]
+    con.executemany(
+        "INSERT INTO patents (patent_id, office, application_date, grant_date, lapse_date) "
+        "VALUES (?, ?, ?, ?, ?)",
+        patents,
+    )
+    for pid in ("ON_DAY", "FILED_LATER", "GRANTED_LATER", "WO1", "WO2"):
+        con.execute(
+            "INSERT INTO parties (patent_id, role, sequence) VALUES (?, 'applicant', 1)", [pid]
+        )
+    con.executemany(
+        "INSERT INTO pledges (patent_id, registration_date, amount_cny) VALUES (?, ?, ?)",
+        [("ON_DAY", DAY, 1.0), ("ON_DAY", NEXT, 2.0)],
+    )
+    con.executemany(
+        "INSERT INTO awards (patent_id, award, year) VALUES (?, ?, ?)",
+        [("ON_DAY", "gold", 2023), ("GRANTED_LATER", "silver", 2023), ("ON_DAY", "gold", 2024)],
+    )
+    con.executemany(
+        "INSERT INTO population (region_code, year, population) VALUES ('310000', ?, ?)",
+        [(2022, 1.0), (2023, 2.0)],
+    )
+    con.executemany(
+        "INSERT INTO publications (publication_id, year) VALUES (?, ?)",
+        [("ART1", 2023), ("ART2", 2024)],
+    )
+    con.executemany(
+        "INSERT INTO authors (publication_id, sequence) VALUES (?, 1)", [("ART1",), ("ART2",)]
+    )
+    yield w
+    w.close()
+
+
+def _rows(wh: Warehouse, sql: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in wh.con.execute(sql).fetchall()]
+
+
+def test_each_rule_keeps_the_day_itself_and_drops_what_came_after(wh: Warehouse) -> None:
+    summary = cut_at(wh, DAY)
+    patents = {
+        r[0]: r[1:] for r in _rows(wh, "SELECT patent_id, grant_date, lapse_date FROM patents")
+    }
+    assert sorted(patents) == ["GRANTED_LATER", "LAPSED_LATER", "ON_DAY", "PENDING", "WO1"]
+    assert patents["ON_DAY"] == (DAY, None)  # granted on the day: known that day
+    assert patents["GRANTED_LATER"] == (None, None)  # pending on the day
+    assert patents["LAPSED_LATER"] == (date(2022, 5, 3), None)  # still in force on the day
+    parties = _rows(wh, "SELECT patent_id FROM parties ORDER BY patent_id")
+    assert parties == [("GRANTED_LATER",), ("ON_DAY",), ("WO1",)]
+    assert _rows(wh, "SELECT registration_date FROM pledges") == [(DAY,)]
+    assert _rows(wh, "SELECT patent_id, year FROM awards") == [("ON_DAY", 2023)]
     # a year-end population is known once the year is over
-    assert [r["year"] for r in _read(city / "population.parquet")] == [2022]
-    assert (city / "sei_concordance.parquet").stat().st_mtime_ns == untouched
-    assert [r["patent_id"] for r in _read(world / "patents.csv")] == ["WO1"]
-    # CSV text is kept as written (quoted address, coordinates)
-    assert _read(world / "parties.csv") == [
-        {
-            "patent_id": "WO1",
-            "role": "inventor",
-            "sequence": "1",
-            "address": "Paris, FR",
-            "latitude": "48.85",
-        }
-    ]
-    # one patent applied for later in each directory; a grant and a lapse cleared
+    assert _rows(wh, "SELECT year FROM population") == [(2022,)]
+    assert _rows(wh, "SELECT publication_id FROM publications") == [("ART1",)]
+    assert _rows(wh, "SELECT publication_id FROM authors") == [("ART1",)]
     assert summary.dropped["patents"] == 2 and summary.cleared["patents"] == 2
-    assert not list(city.glob("*.cut")) and not list(world.glob("*.cut"))
 
 
-def test_a_second_cut_changes_nothing(files: Path) -> None:
-    cut_at([files / "city", files / "world"], DAY)
-    again = cut_at([files / "city", files / "world"], DAY)
-    assert again.rewritten == [] and again.dropped == {}
+def test_a_second_cut_changes_nothing(wh: Warehouse) -> None:
+    cut_at(wh, DAY)
+    again = cut_at(wh, DAY)
+    assert again.dropped == {} and again.cleared == {}
 
 
 @pytest.mark.slow
@@ -162,3 +128,18 @@ def test_the_demo_warehouse_ends_on_the_demo_day(tmp_path: Path) -> None:
         assert DEMO_TODAY.isoformat() in marker
         # the same demo again: reused, not rebuilt
         assert not build_demo_warehouse(wh, scale=0.005, seed=7, rebuild=False, until=DEMO_TODAY)
+
+
+def test_the_demo_decisions_tasks_exist_from_the_meeting_day(db: Database) -> None:
+    """The demo's meeting decisions become tasks on 7 April (the minutes' day): a report or an
+    evaluation as of an earlier day does not count them, one as of that day does."""
+    with db.write() as s:
+        seed_demo(s, today=DEMO_TODAY)
+        decided = seed_meetings_demo(s, today=DEMO_TODAY).tasks
+    with db.read() as s:
+        _, tasks = year_tasks(s, 2023)
+        before = {t.id for t in task_inputs(s, tasks, today=DEMO_TODAY, as_of=date(2023, 4, 6))}
+        on_day = {t.id for t in task_inputs(s, tasks, today=DEMO_TODAY, as_of=date(2023, 4, 7))}
+    assert len(decided) == 3 and len(tasks) == 63
+    assert not before & set(decided) and set(decided) <= on_day
+    assert len(before) == 60

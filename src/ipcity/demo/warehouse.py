@@ -1,6 +1,6 @@
 """The demo's warehouse: the sample city (and the synthetic world sample for clusters),
-generated, cut at the demo's day (``demo.horizon``: no grant, application or other record from
-after it) and ingested once; a second ``ipcity demo`` reuses it."""
+generated and ingested once, then trimmed to the demo's day (``demo.horizon``: no grant,
+application or other record from after it); a second ``ipcity demo`` reuses it."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ DEMO_MARKER = "demo.json"
 def build_demo_warehouse(
     wh: Warehouse, *, scale: float, seed: int, rebuild: bool, until: date
 ) -> bool:
-    """Generate the sample city (and the world sample for clusters), cut them at the end of
-    ``until`` (the demo's day) and ingest them, unless this warehouse already holds the same
-    demo. Returns True when it (re)built."""
+    """Generate and ingest the sample city (and the world sample for clusters), then trim the
+    warehouse to the end of ``until`` (the demo's day), unless this warehouse already holds
+    the same demo. Returns True when it (re)built."""
     from ipcity.demo.horizon import cut_at
     from ipcity.samplecity import generate
     from ipcity.warehouse.ingest import ingest
@@ -45,7 +45,6 @@ def build_demo_warehouse(
             overwrite=True,
             progress=lambda done, total: update("generating patents", done, total),
         )
-    cut_at([source], until)  # the city as its data stood on the demo's day
     with progress("ingest") as update:
         report = ingest(wh, [source], progress=update)
     failed = [f for f in report.files if f.status == "failed"]
@@ -55,8 +54,8 @@ def build_demo_warehouse(
     from ipcity.clusters.sample import generate_world_sample
 
     generate_world_sample(world, seed=seed)
-    cut_at([world], until)
     with progress("ingest world sample") as update:
         ingest(wh, [world], progress=update)
+    cut_at(wh, until)  # the data as it stood on the demo's day
     marker.write_text(json.dumps(wanted))
     return True
