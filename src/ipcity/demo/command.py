@@ -22,6 +22,7 @@ from rich.table import Table
 from ipcity.clitext import say
 from ipcity.demo.warehouse import build_demo_warehouse
 from ipcity.errors import IpcityError
+from ipcity.evaluation.asof import last_complete_year
 from ipcity.settings import REPORTING_OFFICE, population_lag, workspace_db_url
 from ipcity.warehouse.store import Warehouse
 
@@ -36,7 +37,9 @@ HEADLINE = (
     "high_value_invention_patents_per_10k",
     "high_value_invention_patents_per_10k_change",
 )
-# The demo's "today": inside the 2023 work plan, so supervision has something to say.
+# The demo's "today": inside the 2023 work plan, so supervision has something to say. The one
+# app clock of every page, and the end of the demo's data (demo.horizon): 2023 is the running
+# year, 2022 the last complete one.
 DEMO_TODAY = dt.date(2023, 11, 15)
 
 out = Console()
@@ -98,12 +101,23 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
         with db.write() as s, on_app_day(DEMO_TODAY):
             logins = seed_demo(s, today=DEMO_TODAY)
             now = dt.datetime.combine(DEMO_TODAY, dt.time(8, 0))  # the demo's own "today"
-            do_refresh_computed_actuals(s, system_actor("demo"), warehouse=wh, now=now)
+            do_refresh_computed_actuals(
+                s, system_actor("demo"), warehouse=wh, now=now, years=_finished_years(wh)
+            )
             baselines_from_engine(s)  # one figure for the baseline year on every chart
             _seed_areas(s, wh)
         return logins.as_rows()
     finally:
         db.dispose()
+
+
+def _finished_years(wh: Warehouse) -> list[int]:
+    """The warehouse's years that have ended by the demo's day: a yearly value describes
+    31 December, so the running year's part-year count is not stored as its value."""
+    from ipcity.evaluation.asof import year_coverage
+    from ipcity.evaluation.figures import year_finished
+
+    return [y for y in sorted(year_coverage(wh)) if year_finished(y, DEMO_TODAY)]
 
 
 def _seed_areas(session: Any, wh: Warehouse) -> None:
@@ -128,10 +142,11 @@ def demo_command(
 ) -> None:
     """Build the sample city, show its headline indicators, seed the demo conference, serve."""
     with Warehouse(warehouse) as wh:
-        built = build_demo_warehouse(wh, scale=scale, seed=seed, rebuild=rebuild)
+        built = build_demo_warehouse(wh, scale=scale, seed=seed, rebuild=rebuild, until=DEMO_TODAY)
         if not built:
             out.print(say("cli.demo_warehouse_kept", {"directory": wh.directory}))
-        headline_table(wh, [2021, 2022, 2023])
+        last = last_complete_year(wh, DEMO_TODAY)  # 2023 is still running on the demo's day
+        headline_table(wh, [last - 2, last - 1, last])
         db_url = workspace_db_url(None, wh.directory)
         if rebuild:
             _drop_sqlite(db_url)

@@ -13,6 +13,9 @@
   before December is *partial*. Both are refused for annual reports and for publication on the
   portal, with a message that says which (in Chinese and English).
 - **Default year** everywhere: the last complete year (else the reference date's year - 1).
+- **A past as-of day** (before the reference date): the workspace is read as it stood at the
+  end of that day, the day included, from its event history (``ipcity.workspace.history``):
+  review states, tasks and deadlines of that day, not today's.
 """
 
 from __future__ import annotations

@@ -173,6 +173,7 @@ def evaluate_command(
             plan,
             warehouse=src.warehouse,
             options=EngineOptions(population_lag=population_lag),
+            as_of=day,
         )
         notes = list(src.notes)
         projections = (

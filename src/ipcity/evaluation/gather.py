@@ -10,6 +10,8 @@ Where each input comes from:
 - tasks: every task linked to a goal of the plan, plus the tasks of the plan's work plans.
   A task counts as completed on the day its lead unit submitted the progress report of 100%
   that the office accepted (the submission date in local time; the earliest when several).
+  As of a day before the app's date, tasks and reports are taken as they stood at the end of
+  that day (``ipcity.workspace.history``): what was recorded after it does not count.
 - progress reports owed (assessment): for each task, its lead unit owes one report per period
   (``cadence`` month/quarter/half/year) whose end falls from the task's start to its deadline
   or completion; each is due ``grace_days`` after the period end and counts as submitted on
@@ -37,6 +39,7 @@ from ipcity.evaluation.plan import PlanInput
 from ipcity.evaluation.scheme import Scheme
 from ipcity.evaluation.tasks import TaskInput, UnitRef
 from ipcity.workspace.actuals import find_provider
+from ipcity.workspace.history import TaskDates, existing_on, lead_progress_on, task_dates_on
 from ipcity.workspace.models import (
     ComputedActual,
     Goal,
@@ -150,14 +153,47 @@ def _root_goals(goals: Iterable[Goal]) -> dict[int, Goal]:
 
 
 def task_inputs(
-    session: Session, tasks: Sequence[Task], *, today: date | None = None
+    session: Session,
+    tasks: Sequence[Task],
+    *,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> list[TaskInput]:
-    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal).
+    """Workspace tasks as evaluation inputs (area = the top-level goal of the task's goal),
+    as they stood at the end of ``as_of`` (default: the reference date).
 
-    A completion is never later than the reference date (``today``, default the app's date):
-    with the app's date fixed (the demo, tests) the clock stamps reports "after" it, and the
-    dashboard already counts such a task done; so do the evaluation and the report."""
+    On or after the reference date (``today``, default the app's date) the tables' present
+    state counts, and a completion is never later than the reference date (with the app's date
+    fixed, as in the demo and tests, the clock may stamp a report "after" it; the dashboard
+    already counts such a task done, and so do the evaluation and the report). Before it, the
+    state of ``as_of`` is read from the history (``ipcity.workspace.history``): tasks created
+    after it are left out, each task has the dates it had then, and its reports count in the
+    state they were in that day (submitted by then but reviewed later: waiting for review)."""
     day = app_today(today)
+    if as_of is not None and as_of < day:
+        return _task_inputs_on(session, tasks, as_of)
+    done = completion_dates(session, [t.id for t in tasks])
+    pending = awaiting_review(session, [t.id for t in tasks])
+    return _inputs(session, tasks, {k: min(v, day) for k, v in done.items()}, pending, {})
+
+
+def _task_inputs_on(session: Session, tasks: Sequence[Task], as_of: date) -> list[TaskInput]:
+    """``task_inputs`` at the end of a past day, from the history."""
+    alive = existing_on(session, "task", [t.id for t in tasks], as_of)
+    tasks = [t for t in tasks if t.id in alive]
+    progress = lead_progress_on(session, {t.id: t.lead_unit_id for t in tasks}, as_of)
+    done = {k: min(_local_date(at), as_of) for k, at in progress.completed.items()}
+    dates = task_dates_on(session, [t.id for t in tasks], as_of)
+    return _inputs(session, tasks, done, progress.awaiting_review, dates)
+
+
+def _inputs(
+    session: Session,
+    tasks: Sequence[Task],
+    done: dict[int, date],
+    pending: Collection[int],
+    dates: dict[int, TaskDates],
+) -> list[TaskInput]:
     goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
     goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
     # the whole tree of those plans, so a deep goal finds its root
@@ -165,11 +201,10 @@ def task_inputs(
     if plan_ids:
         goals = list(session.scalars(select(Goal).where(Goal.plan_id.in_(plan_ids))))
     roots = _root_goals(goals)
-    done = completion_dates(session, [t.id for t in tasks])
-    pending = awaiting_review(session, [t.id for t in tasks])
     out = []
     for t in tasks:
         root = roots.get(t.goal_id) if t.goal_id is not None else None
+        then = dates.get(t.id)
         out.append(
             TaskInput(
                 id=t.id,
@@ -177,12 +212,12 @@ def task_inputs(
                 title=t.title,
                 lead_unit=unit_ref(t.lead_unit),
                 co_units=tuple(unit_ref(u) for u in t.co_units),
-                deadline=t.deadline,
-                completed_on=min(done[t.id], day) if t.id in done else None,
+                deadline=then.deadline if then else t.deadline,
+                completed_on=done.get(t.id),
                 area_code=root.code if root else "",
                 area_title=root.title if root else "",
                 area_order=root.sort_order if root else 10**6,
-                start=t.effective_start(),
+                start=(then.start_date or t.work_plan.start_date) if then else t.effective_start(),
                 year=t.work_plan.year,
                 awaiting_review=t.id in pending,
             )
@@ -311,9 +346,11 @@ def gather_plan_input(
     warehouse: Warehouse | None = None,
     options: EngineOptions | None = None,
     today: date | None = None,
+    as_of: date | None = None,
 ) -> PlanInput:
     """The plan, its indicators with actual values, and its tasks (see the module doc);
-    ``today``: the reference date (default the app's date, see ``task_inputs``)."""
+    ``today``: the reference date (default the app's date); ``as_of``: the day the tasks are
+    seen on (default the reference date; see ``task_inputs``)."""
     opts = options or EngineOptions()
     plan = plan_ref if isinstance(plan_ref, Plan) else find_plan(session, plan_ref)
     targets = list(
@@ -390,7 +427,7 @@ def gather_plan_input(
         start_year=plan.start_year,
         end_year=plan.end_year,
         indicators=tuple(inputs),
-        tasks=tuple(task_inputs(session, plan_tasks(session, plan), today=today)),
+        tasks=tuple(task_inputs(session, plan_tasks(session, plan), today=today, as_of=as_of)),
     )
 
 
@@ -500,8 +537,10 @@ def gather_assessment_input(
     warehouse: Warehouse | None = None,
     city: str = "310000",
     options: EngineOptions | None = None,
+    today: date | None = None,
 ) -> AssessmentInput:
-    """Units, the tasks of the year's work plans, reports owed and district indicators."""
+    """Units, the tasks of the year's work plans, reports owed and district indicators, as of
+    ``as_of`` (``today``: the reference date, default the app's date; see ``task_inputs``)."""
     opts = options or EngineOptions()
     units = list(
         session.scalars(
@@ -509,7 +548,10 @@ def gather_assessment_input(
         )
     )
     _, tasks = year_tasks(session, year)
-    inputs = task_inputs(session, tasks)
+    if as_of < app_today(today):  # the tasks of that day (ipcity.workspace.history)
+        alive = existing_on(session, "task", [t.id for t in tasks], as_of)
+        tasks = [t for t in tasks if t.id in alive]
+    inputs = task_inputs(session, tasks, today=today, as_of=as_of)
     completed = {t.id: t.completed_on for t in inputs if t.id is not None and t.completed_on}
     reports = reports_owed(
         session,

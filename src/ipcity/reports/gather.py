@@ -183,8 +183,18 @@ def district_comparisons(
 def task_summary(
     session: Session, year: int, as_of: date, th: Thresholds, today: date | None = None
 ) -> TaskSummary:
+    """The tasks of the year's work plans as they stood at the end of ``as_of``: before the
+    app's date, work plans and tasks created later are left out and each report counts in the
+    state it was in that day (``ipcity.workspace.history``)."""
+    from ipcity.evaluation.asof import app_today
+    from ipcity.workspace.history import existing_on
+
     wps, tasks = year_tasks(session, year)
-    inputs = task_inputs(session, tasks, today=today)
+    if as_of < app_today(today):
+        alive = existing_on(session, "work_plan", [w.id for w in wps], as_of)
+        wps = [w for w in wps if w.id in alive]
+        tasks = [t for t in tasks if t.work_plan_id in alive]
+    inputs = task_inputs(session, tasks, today=today, as_of=as_of)
     return TaskSummary(
         title="、".join(w.title for w in wps),
         as_of=as_of,
@@ -281,7 +291,7 @@ def gather_report_data(
     from ipcity.evaluation.asof import require_complete_year
 
     require_complete_year(warehouse, year, today)  # no report of an empty or partial year
-    day = as_of or default_as_of(year)
+    day = as_of or default_as_of(year, today)
     headline, meta = headline_figures(warehouse, year, city, opts)
     districts, district_notes = district_comparisons(warehouse, year, city, opts)
     city_zh, city_en = name(city, "zh"), name(city, "en")
@@ -295,14 +305,21 @@ def gather_report_data(
         p = find_plan(session, plan) if plan is not None else plan_for_year(session, year)
         if p is not None:
             plan_input = gather_plan_input(
-                session, p, warehouse=warehouse, options=opts, today=today
+                session, p, warehouse=warehouse, options=opts, today=today, as_of=day
             )
             evaluation = evaluate_plan(plan_input, day, th)
             projections = _projections(plan_input, day, warehouse, opts)
             extra += evaluation.notes
         if scheme is not None:
             data = gather_assessment_input(
-                session, year, day, scheme, warehouse=warehouse, city=city, options=opts
+                session,
+                year,
+                day,
+                scheme,
+                warehouse=warehouse,
+                city=city,
+                options=opts,
+                today=today,
             )
             assessment = assess(data, scheme)
     else:

@@ -34,7 +34,7 @@ from ipcity.reports.job_model import (
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import Field, a_date, choice, integer, parse_fields
 from ipcity.workspace.errors import NotFound
-from ipcity.workspace.models import utcnow
+from ipcity.workspace.models import record_now, utcnow
 from ipcity.workspace.permissions import Actor, Cap, require
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def do_request_report(session: Session, actor: Actor, data: dict[str, Any]) -> R
         state=QUEUED,
         progress=0,
         requested_by=actor.user_id,
+        requested_at=record_now(),  # the app's clock, as the audit entry and the page's day
     )
     session.add(job)
     session.flush()

@@ -61,7 +61,9 @@ def evaluation(
     if chosen is not None:
         with maybe_warehouse(v.settings) as wh:
             has_warehouse = wh is not None
-            plan_input = gather_plan_input(v.session, chosen, warehouse=wh, today=v.today)
+            plan_input = gather_plan_input(
+                v.session, chosen, warehouse=wh, today=v.today, as_of=day
+            )
             result = evaluate_plan(plan_input, day)
             projections = _projections(plan_input, day, wh, lang)
     return v.render(

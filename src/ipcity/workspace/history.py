@@ -1,0 +1,206 @@
+"""The workspace as it stood at the end of a past day, read from its own history.
+
+The tables hold the present (a report's ``state`` is today's), but every report transition is
+a ``report_events`` row with its time, and every task and work plan has its creation in the
+audit trail (``task.create``, ``work_plan.create``). A report or an evaluation *as of* a day
+before the app's date reads that day's state from them (``ipcity.evaluation.gather``):
+
+- **The day is inclusive**: whatever was recorded on it (local calendar day, at any hour)
+  had happened by it, the rule of every as-of figure ("completed on or before the as-of
+  date"; a task due on that day is not late yet). ``day_end`` is the first instant after it.
+- **A report** exists on the day once it has an event recorded by then. Its state and
+  revision are those its last such event left, and its percent is that revision's. So a
+  report submitted by the day and accepted or returned after it was *submitted* (waiting for
+  review) on the day; one created after the day did not exist; one returned and resubmitted
+  shows the state it had on the day.
+- **A task or a work plan** exists on the day unless its creation was recorded after it (rows
+  without a creation entry, e.g. loaded by hand before the audit trail, always exist). A task
+  whose start or deadline was changed after the day had, on the day, the dates in the
+  ``before`` of the first change recorded after it (a deadline extended in October was still
+  June's on 15 July, so the task was overdue then). Its title and units are today's.
+
+Time stamps are naive UTC (``workspace.models``); a day is the server's local calendar day,
+as the evaluation dates a submission (``evaluation.gather``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ipcity.workspace.models import AuditEntry, ProgressReport, ReportEvent, ReportRevision
+
+# The audit trail's entity name for each kind of row whose creation dates it.
+CREATED_ENTITIES = ("task", "work_plan")
+
+
+def day_end(day: date) -> datetime:
+    """The first instant (naive UTC) after the local calendar day ``day``: a record stamped
+    before it was made on or before ``day``."""
+    local_midnight = datetime.combine(day + timedelta(days=1), time()).astimezone()
+    return local_midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def existing_on(session: Session, entity: str, ids: Collection[int], day: date) -> set[int]:
+    """Those of ``ids`` (rows of ``entity``: task or work_plan) that existed at the end of
+    ``day``: all but the ones whose creation was recorded after it."""
+    if entity not in CREATED_ENTITIES:
+        raise ValueError(f"no creation history for {entity!r}")
+    if not ids:
+        return set()
+    later = session.scalars(
+        select(AuditEntry.entity_id).where(
+            AuditEntry.entity == entity,
+            AuditEntry.action == f"{entity}.create",
+            AuditEntry.entity_id.in_([str(i) for i in ids]),
+            AuditEntry.at >= day_end(day),
+        )
+    )
+    created_later = {int(x) for x in later}
+    return {i for i in ids if i not in created_later}
+
+
+@dataclass(frozen=True)
+class TaskDates:
+    """A task's start (None: its work plan's) and deadline."""
+
+    start_date: date | None
+    deadline: date
+
+
+def task_dates_on(session: Session, task_ids: Collection[int], day: date) -> dict[int, TaskDates]:
+    """The tasks among ``task_ids`` whose dates changed after ``day``, with the dates they had
+    at its end (the ``before`` of the first ``task.update`` recorded after it). Tasks absent
+    from the answer had today's dates."""
+    if not task_ids:
+        return {}
+    rows = session.execute(
+        select(AuditEntry.entity_id, AuditEntry.before)
+        .where(
+            AuditEntry.entity == "task",
+            AuditEntry.action == "task.update",
+            AuditEntry.entity_id.in_([str(i) for i in task_ids]),
+            AuditEntry.at >= day_end(day),
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    out: dict[int, TaskDates] = {}
+    for entity_id, before in rows:
+        task_id = int(entity_id)
+        if task_id in out or not before:
+            continue
+        dates = _dates_of(before)
+        if dates is not None:
+            out[task_id] = dates
+    return out
+
+
+def _dates_of(snapshot: dict[str, object]) -> TaskDates | None:
+    try:
+        deadline = date.fromisoformat(str(snapshot["deadline"]))
+        start = snapshot.get("start_date")
+        return TaskDates(None if start is None else date.fromisoformat(str(start)), deadline)
+    except (KeyError, ValueError):  # a snapshot without dates: nothing to go back to
+        return None
+
+
+@dataclass(frozen=True)
+class ReportOnDay:
+    """A progress report as it stood at the end of a day."""
+
+    report_id: int
+    task_id: int
+    unit_id: int
+    period_end: date
+    state: str  # draft | submitted | accepted | returned
+    revision_no: int
+    percent: float
+    submitted_at: datetime | None  # when the revision it stood on was submitted
+
+
+def reports_on(session: Session, task_ids: Collection[int], day: date) -> list[ReportOnDay]:
+    """The progress reports of ``task_ids`` that existed at the end of ``day``, each in the
+    state of that day (see the module doc). Two queries, whatever the number of reports."""
+    if not task_ids:
+        return []
+    events = session.execute(
+        select(
+            ReportEvent.id,
+            ReportEvent.report_id,
+            ReportEvent.revision_no,
+            ReportEvent.kind,
+            ReportEvent.to_state,
+            ReportEvent.at,
+            ProgressReport.task_id,
+            ProgressReport.unit_id,
+            ProgressReport.period_end,
+        )
+        .join(ProgressReport, ProgressReport.id == ReportEvent.report_id)
+        .where(ProgressReport.task_id.in_(list(task_ids)), ReportEvent.at < day_end(day))
+        .order_by(ReportEvent.id)  # the order the actions ran in
+    ).all()
+    last: dict[int, tuple[int, str, int, int, date]] = {}
+    submitted: dict[tuple[int, int], datetime] = {}
+    for _id, report_id, revision_no, kind, to_state, at, task_id, unit_id, period_end in events:
+        last[report_id] = (revision_no, to_state, task_id, unit_id, period_end)
+        if kind == "submit":
+            submitted[(report_id, revision_no)] = at
+    percents = _percents(session, last)
+    return [
+        ReportOnDay(
+            report_id=report_id,
+            task_id=task_id,
+            unit_id=unit_id,
+            period_end=period_end,
+            state=state,
+            revision_no=revision_no,
+            percent=percents[(report_id, revision_no)],
+            submitted_at=submitted.get((report_id, revision_no)),
+        )
+        for report_id, (revision_no, state, task_id, unit_id, period_end) in last.items()
+        if (report_id, revision_no) in percents
+    ]
+
+
+def _percents(session: Session, report_ids: Iterable[int]) -> dict[tuple[int, int], float]:
+    ids = list(report_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ReportRevision.report_id, ReportRevision.revision_no, ReportRevision.percent).where(
+            ReportRevision.report_id.in_(ids)
+        )
+    ).all()
+    return {(r, n): float(p) for r, n, p in rows}
+
+
+@dataclass(frozen=True)
+class LeadProgressOnDay:
+    """What the lead units' reports said at the end of a day: task id -> when the 100 % report
+    the office had accepted by then was submitted (the earliest), and the tasks whose 100 %
+    report was waiting for review that day."""
+
+    completed: dict[int, datetime]
+    awaiting_review: set[int]
+
+
+def lead_progress_on(session: Session, lead_units: dict[int, int], day: date) -> LeadProgressOnDay:
+    """``lead_units``: task id -> its lead unit's id. The rules of ``workspace.progress``
+    (a task's progress is its lead unit's; 100 % accepted is done, 100 % submitted waits for
+    review) applied to the reports as they stood on ``day``."""
+    completed: dict[int, datetime] = {}
+    waiting: set[int] = set()
+    for r in reports_on(session, lead_units, day):
+        if r.unit_id != lead_units.get(r.task_id) or r.percent < 100:
+            continue
+        if r.state == "accepted" and r.submitted_at is not None:
+            best = completed.get(r.task_id)
+            if best is None or r.submitted_at < best:
+                completed[r.task_id] = r.submitted_at
+        elif r.state == "submitted":
+            waiting.add(r.task_id)
+    return LeadProgressOnDay(completed, waiting)
