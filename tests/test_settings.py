@@ -34,6 +34,7 @@ BAD = {
     "IPCITY_SMTP_PORT": "smtp",
     "IPCITY_SMTP_SECURITY": "tls",
     "IPCITY_DEBUG": "2",
+    "IPCITY_CLI_LANG": "fr",
 }
 
 

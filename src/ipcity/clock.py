@@ -12,18 +12,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from ipcity.settings import current
 
+# The app's day while a request or a demo seed runs (``on_app_day``); else IPCITY_TODAY.
+_APP_DAY: ContextVar[date | None] = ContextVar("ipcity_app_day", default=None)
+
+
+@contextmanager
+def on_app_day(day: date | None) -> Iterator[None]:
+    """Run the code inside on ``day`` (None: the configured day, else the calendar's): the
+    web app wraps each request in it, the demo its seeding. A contextvar, so it is copied into
+    the thread a request's handler runs in."""
+    token = _APP_DAY.set(day)
+    try:
+        yield
+    finally:
+        _APP_DAY.reset(token)
+
+
+def configured_day() -> date | None:
+    """The day the app is set to, when it is set: the request's or seed's (``on_app_day``),
+    else ``IPCITY_TODAY``; None means the calendar's today."""
+    return _APP_DAY.get() or current().today
+
 
 def app_today(today: date | None = None) -> date:
-    """The reference date: ``today`` when given (the web app's configured day), else
-    ``IPCITY_TODAY``, else the calendar's today."""
+    """The reference date: ``today`` when given (the web app's configured day), else the day
+    set by :func:`on_app_day` or ``IPCITY_TODAY``, else the calendar's today."""
     if today is not None:
         return today
-    return current().today or date.today()
+    return configured_day() or date.today()
 
 
 def year_end(year: int) -> date:

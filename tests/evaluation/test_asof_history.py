@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ipcity.clock import on_app_day
 from ipcity.evaluation.gather import (
     gather_assessment_input,
     gather_plan_input,
@@ -45,7 +46,7 @@ from ipcity.workspace.actions import (
 )
 from ipcity.workspace.db import Database
 from ipcity.workspace.history import day_end, existing_on, reports_on
-from ipcity.workspace.models import AuditEntry, ProgressReport, ReportEvent, Task, on_app_day
+from ipcity.workspace.models import AuditEntry, ProgressReport, ReportEvent, Task
 from ipcity.workspace.permissions import Actor
 from tests.support.ws_fixtures import World, build_world
 

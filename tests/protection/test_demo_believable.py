@@ -115,9 +115,10 @@ def test_actions_stamp_records_with_the_apps_day(db: Database) -> None:
     """A case, a user and a notice made for the app's day (a demo's, a training day) carry
     that day, at the real time of day; on the calendar's day, the real time; records made
     inside ``on_app_day`` (a request of an app run with --today) carry the app's day."""
+    from ipcity.clock import on_app_day
     from ipcity.workspace.actions import do_create_user
     from ipcity.workspace.actions.notices import notify
-    from ipcity.workspace.models import AuditEntry, Notice, on_app_day, stamp_on, utcnow
+    from ipcity.workspace.models import AuditEntry, Notice, stamp_on, utcnow
     from tests.support.prot_fixtures import build_prot_world, case
 
     pw = build_prot_world(db)

@@ -86,11 +86,12 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
     """Seed the demo conference into an empty workspace DB; None when it was seeded before."""
     from sqlalchemy import func, select
 
+    from ipcity.clock import on_app_day
     from ipcity.demo.baselines import baselines_from_engine
     from ipcity.demo.workspace_seed import seed_demo
     from ipcity.workspace.actions.actuals import do_refresh_computed_actuals
     from ipcity.workspace.db import open_db
-    from ipcity.workspace.models import Unit, on_app_day
+    from ipcity.workspace.models import Unit
     from ipcity.workspace.permissions import system_actor
 
     db = open_db(db_url)
@@ -114,8 +115,8 @@ def seed_workspace(db_url: str, wh: Warehouse) -> list[tuple[str, str, str, str]
 def _finished_years(wh: Warehouse) -> list[int]:
     """The warehouse's years that have ended by the demo's day: a yearly value describes
     31 December, so the running year's part-year count is not stored as its value."""
+    from ipcity.clock import year_finished
     from ipcity.evaluation.asof import year_coverage
-    from ipcity.evaluation.figures import year_finished
 
     return [y for y in sorted(year_coverage(wh)) if year_finished(y, DEMO_TODAY)]
 

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import on_app_day
 from ipcity.errors import IpcityError
 from ipcity.meetings.actions import (
     Attachment,
@@ -45,7 +46,7 @@ from ipcity.meetings.actions import (
 )
 from ipcity.meetings.models import Meeting
 from ipcity.workspace.actions import do_accept_report, do_create_report, do_submit_report
-from ipcity.workspace.models import Setting, Unit, User, on_app_day
+from ipcity.workspace.models import Setting, Unit, User
 from ipcity.workspace.permissions import Actor, system_actor
 
 DEMO_SETTING = "demo_meetings_seeded"

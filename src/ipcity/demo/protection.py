@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import on_app_day
 from ipcity.errors import IpcityError
 from ipcity.protection.actions import (
     do_add_joint_unit,
@@ -48,7 +49,7 @@ from ipcity.protection.actions import (
 )
 from ipcity.protection.masking import SYNTHETIC_LABEL
 from ipcity.protection.models import ProtectionCase
-from ipcity.workspace.models import Goal, IndicatorTarget, Plan, Unit, on_app_day
+from ipcity.workspace.models import Goal, IndicatorTarget, Plan, Unit
 from ipcity.workspace.permissions import system_actor
 
 LABEL = SYNTHETIC_LABEL

@@ -8,12 +8,12 @@ commands stay ``ipcity workspace seed-demo``, ``ipcity meetings seed-demo`` and
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from ipcity.clitext import say
+from ipcity.clock import app_today
 from ipcity.meetings import commands as meetings_cli
 from ipcity.protection import commands as protection_cli
 from ipcity.workspace import commands as workspace_cli
@@ -86,7 +86,7 @@ def protection_seed_demo(
     try:
         with database.write() as s:
             summary = seed_protection_demo(
-                s, today=_day(today, "--today") or date.today(), year=year, seed=seed
+                s, today=_day(today, "--today") or app_today(), year=year, seed=seed
             )
     finally:
         database.dispose()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ipcity.clock import on_app_day
 from ipcity.demo import workspace_data as D
 from ipcity.errors import IpcityError
 from ipcity.workspace.actions import (
@@ -43,7 +44,7 @@ from ipcity.workspace.actions import (
 )
 from ipcity.workspace.auth import generate_password
 from ipcity.workspace.cn_dates import parse_deadline
-from ipcity.workspace.models import Setting, Unit, User, on_app_day
+from ipcity.workspace.models import Setting, Unit, User
 from ipcity.workspace.permissions import Actor, system_actor
 
 DEMO_SETTING = "demo_seeded"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ipcity.clock import app_today
 from ipcity.evaluation.assessment import assess
 from ipcity.evaluation.gather import (
     EngineOptions,
@@ -186,7 +187,6 @@ def task_summary(
     """The tasks of the year's work plans as they stood at the end of ``as_of``: before the
     app's date, work plans and tasks created later are left out and each report counts in the
     state it was in that day (``ipcity.workspace.history``)."""
-    from ipcity.evaluation.asof import app_today
     from ipcity.workspace.history import existing_on
 
     wps, tasks = year_tasks(session, year)
@@ -342,7 +342,7 @@ def gather_report_data(
         city_name_zh=city_zh,
         city_name_en=city_en,
         as_of=day,
-        report_date=report_date or date.today(),
+        report_date=report_date or app_today(),
         headline=headline,
         notes=notes,
         districts=districts,

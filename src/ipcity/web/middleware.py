@@ -21,8 +21,8 @@ from itsdangerous import BadSignature, TimestampSigner
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ipcity.clock import on_app_day
 from ipcity.web.i18n import LANG_COOKIE, pick_locale, reset_locale, set_locale
-from ipcity.workspace.models import on_app_day
 
 SESSION_COOKIE = "ipcity_session"
 

@@ -14,10 +14,6 @@ Conventions:
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ipcity.clock import configured_day
 from ipcity.workspace.recorded import AsDict, dicts_of, ids_of, keys, value_of
 
 NAMING = {
@@ -56,25 +53,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-# The app's day while a request or a demo seed runs (``on_app_day``); else $IPCITY_TODAY.
-_APP_DAY: ContextVar[date | None] = ContextVar("ipcity_app_day", default=None)
-TODAY_ENV = "IPCITY_TODAY"
-
-
-def _app_day() -> date | None:
-    day = _APP_DAY.get()
-    if day is not None:
-        return day
-    try:
-        return date.fromisoformat(os.environ.get(TODAY_ENV, "").strip())
-    except ValueError:  # unset (or refused where the setting is read)
-        return None
-
-
 def stamp_on(day: date | None = None) -> datetime:
     """Now by the app's clock: the real time of day on ``day`` (None: the app's day, see
     ``on_app_day``), or the real UTC now when that is the calendar's today (UTC or local)."""
-    day = day or _app_day()
+    day = day or configured_day()
     now = utcnow()
     if day is None or day in (now.date(), date.today()):
         return now
@@ -86,16 +68,6 @@ def record_now() -> datetime:
     a demo or training database set on 15 November 2023 holds no record dated in the real
     present. Column default of those tables."""
     return stamp_on(None)
-
-
-@contextmanager
-def on_app_day(day: date | None) -> Iterator[None]:
-    """Stamp the records made inside on ``day`` (None: the calendar's day)."""
-    token = _APP_DAY.set(day)
-    try:
-        yield
-    finally:
-        _APP_DAY.reset(token)
 
 
 class Base(DeclarativeBase):
