@@ -275,15 +275,17 @@ def _goal_subtree(session: Session, codes: Sequence[str]) -> set[int] | None:
 
 
 def _tasks(
-    session: Session, item: SchemeItem, year: int, districts: Sequence[str]
+    session: Session, item: SchemeItem, year: int, as_of: date, districts: Sequence[str]
 ) -> dict[str, list[TaskInput]]:
+    """The item's tasks as they stood at the end of ``as_of`` (on a past day: the history's
+    tasks, dates and review states, as the evaluation reads them)."""
     from ipcity.evaluation.gather import task_inputs, year_tasks
 
     _wps, tasks = year_tasks(session, year)
     allowed = _goal_subtree(session, item.goals)
     if allowed is not None:
         tasks = [t for t in tasks if t.goal_id in allowed]
-    inputs = task_inputs(session, tasks)
+    inputs = task_inputs(session, tasks, as_of=as_of)
     out: dict[str, list[TaskInput]] = {CITY_CODE: list(inputs)}
     for code in districts:
         out[code] = [
@@ -306,7 +308,7 @@ def gather(session: Session, year: int, as_of: date, scheme: ProtectionScheme) -
             for code, obs in _observations(session, item, year, as_of, districts).items():
                 observations[(item.id, code)] = obs
         else:
-            for code, ts in _tasks(session, item, year, districts).items():
+            for code, ts in _tasks(session, item, year, as_of, districts).items():
                 tasks[(item.id, code)] = ts
     return AssessmentData(year, as_of, ents, observations, tasks)
 
