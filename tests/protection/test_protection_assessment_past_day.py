@@ -11,9 +11,10 @@ from ipcity.evaluation.tasks import task_state
 from ipcity.protection.assessment import gather
 from ipcity.protection.scheme import ProtectionScheme, default_scheme
 from ipcity.workspace.db import Database
+
 # the evaluation's hand-built year (T1 accepted after its day, NEW made in August, ...)
 from tests.evaluation.test_asof_history import TODAY, Year
-from tests.evaluation.test_asof_history import year as year  # noqa: F401 (a fixture)
+from tests.evaluation.test_asof_history import year as year
 
 
 def _tasks_only() -> ProtectionScheme:
@@ -32,12 +33,12 @@ def _city_tasks(db: Database, world: Year, as_of: date) -> dict[str, str]:
     return {world.codes[t.id]: task_state(t, as_of) for t in tasks if t.id is not None}
 
 
-def test_a_task_made_later_is_not_assessed_on_an_earlier_day(db: Database, year: Year) -> None:  # noqa: F811
+def test_a_task_made_later_is_not_assessed_on_an_earlier_day(db: Database, year: Year) -> None:
     assert "NEW" not in _city_tasks(db, year, date(2023, 7, 4))  # NEW was made on 1 August
     assert "NEW" in _city_tasks(db, year, TODAY)
 
 
-def test_a_report_reviewed_later_waits_for_review_on_the_day(db: Database, year: Year) -> None:  # noqa: F811
+def test_a_report_reviewed_later_waits_for_review_on_the_day(db: Database, year: Year) -> None:
     # T1 (due 30 June): 100 % submitted 28 June, accepted 5 July. On 4 July it waited for
     # review: not overdue, not done; on the app's day it is done, on time (the 100 % report
     # dates the completion).
