@@ -14,7 +14,8 @@ each engine in its own subprocess, on an existing warehouse (read only) and expo
    each indicator's execution costs (the sum exceeds ``counts_all``: alone, each repeats the
    join its branch shares with the others). Spark runs only ``--spark-indicators`` alone (on a
    loaded machine every Spark query takes minutes at 10 M);
-3. DuckDB only: for the costliest indicators (``--operators N``) and for ``counts_all``,
+3. DuckDB only: for the costliest indicators (``--operators N``) and for ``counts_all``, or
+   for the queries named by ``--profile``,
    DuckDB's own operator profile (``PRAGMA enable_profiling='json'`` on the warehouse
    connection, the query Ibis compiles): time per operator type (HASH_JOIN, HASH_GROUP_BY,
    TABLE_SCAN, ...), summed over the plan, with the largest single operators;
@@ -141,6 +142,8 @@ def child(args: dict[str, Any]) -> dict[str, Any]:
                 "stock_branch": counts(tables, plan(stocks)),
             }
             queries |= {i: counts(tables, plan((i,))) for i in COUNTED if i in alone}
+            if args.get("queries"):
+                queries = {k: v for k, v in queries.items() if k in args["queries"]}
             rows: dict[str, int] = {}
             for name, expr in queries.items():
                 rows[name] = phases.run(name, lambda e=expr: e.to_pyarrow().num_rows)
@@ -149,7 +152,10 @@ def child(args: dict[str, Any]) -> dict[str, Any]:
                 per = sorted(
                     (r for r in phases.rows if r["phase"] in COUNTED), key=lambda r: -r["cpu"]
                 )
-                chosen = ["counts_all", *(r["phase"] for r in per[: args["operators"]])]
+                chosen = args.get("profile") or [
+                    "counts_all",
+                    *(r["phase"] for r in per[: args["operators"]]),
+                ]
                 out["operators"] = {
                     name: duckdb_profile(wh, queries[name], Path(args["tmp"]) / f"{name}.json")
                     for name in chosen
@@ -217,16 +223,26 @@ def duckdb_profile(wh: Any, expr: Any, path: Path) -> dict[str, Any]:
 
 def spark_events(log_dir: Path, phases: list[dict[str, Any]]) -> dict[str, Any]:
     """Jobs, stages and tasks of each phase (by job submission time within the phase)."""
-    files = [p for p in log_dir.rglob("*") if p.is_file()]
+    # Spark 4 writes a rolling log (eventlog_v2_*/events_N_*) beside .crc checksum files.
+    files = [p for p in log_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     jobs: dict[int, dict[str, Any]] = {}
     stages: dict[int, dict[str, Any]] = {}
     tasks: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for f in files:
         for line in f.read_text(errors="replace").splitlines():
-            ev = json.loads(line)
+            try:
+                ev = json.loads(line)
+            except json.JSONDecodeError:  # a log still being written ends mid-line
+                continue
             kind = ev.get("Event")
             if kind == "SparkListenerJobStart":
-                jobs[ev["Job ID"]] = {"submitted": ev["Submission Time"], "stages": ev["Stage IDs"]}
+                jobs[ev["Job ID"]] = {
+                    "submitted": ev["Submission Time"],
+                    "stages": ev["Stage IDs"],
+                    "completed": None,
+                }
+            elif kind == "SparkListenerJobEnd" and ev["Job ID"] in jobs:
+                jobs[ev["Job ID"]]["completed"] = ev.get("Completion Time")
             elif kind == "SparkListenerStageCompleted":
                 info = ev["Stage Info"]
                 stages[info["Stage ID"]] = {
@@ -263,11 +279,21 @@ def spark_events(log_dir: Path, phases: list[dict[str, Any]]) -> dict[str, Any]:
         ts = [t for s in stage_ids for t in tasks.get(s, [])]
         wall_ms = ph["wall"] * 1000
         run_ms = sum(t["run_ms"] for t in ts)
+        # Wall time with no job running: the driver alone (planning, AQE re-planning between
+        # jobs, results to Python).
+        spans = sorted((j["submitted"], j["completed"] or hi) for j in mine)
+        busy, until = 0.0, lo
+        for a, b in spans:
+            a = max(a, until)
+            if b > a:
+                busy, until = busy + b - a, b
         out[ph["phase"]] = {
             "jobs": len(mine),
             "stages": len(ran),
             "tasks": len(ts),
             "stages_under_100ms": sum(1 for d in durations if d < SHORT_STAGE_MS),
+            "stages_one_task": sum(1 for s in ran if s["tasks"] == 1),
+            "no_job_seconds": max(0.0, wall_ms - busy) / 1000,
             "stage_seconds_median": (sorted(durations)[len(durations) // 2] / 1000)
             if durations
             else 0.0,
@@ -288,14 +314,22 @@ def spark_events(log_dir: Path, phases: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_engine(engine: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    job: dict[str, Any] = {"warehouse": str(args.warehouse), "tmp": str(tmp)}
+    job: dict[str, Any] = {
+        "warehouse": str(args.warehouse),
+        "tmp": str(tmp),
+        "queries": [q for q in (args.queries or "").split(",") if q],
+    }
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
     }
     events = tmp / "events"
     if engine == "duckdb":
-        job |= {"engine": "duckdb", "operators": args.operators}
+        job |= {
+            "engine": "duckdb",
+            "operators": args.operators or bool(args.profile),
+            "profile": [q for q in (args.profile or "").split(",") if q],
+        }
         if args.duckdb_memory_limit:
             env["IPCITY_DUCKDB_MEMORY_LIMIT"] = args.duckdb_memory_limit
         if args.duckdb_temp_directory:
@@ -362,7 +396,9 @@ def report(results: dict[str, Any]) -> None:
                 "stages",
                 "tasks",
                 "stages_under_100ms",
+                "stages_one_task",
                 "stage_seconds_median",
+                "no_job_seconds",
                 "task_run_seconds",
                 "task_cpu_seconds",
                 "task_run_over_wall",
@@ -394,6 +430,11 @@ def main() -> None:
         help="the counted indicators Spark also runs alone (empty: every one; none: none); "
         "each costs about half of the whole query there",
     )
+    ap.add_argument(
+        "--queries",
+        help="time only these queries (counts_all, flow_branch, stock_branch, indicator ids)",
+    )
+    ap.add_argument("--profile", help="DuckDB: profile these queries (default: counts_all + N)")
     ap.add_argument("--keep", help="make the temporary directory (event logs) in this one")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
