@@ -32,7 +32,14 @@ CPU seconds and shares within one run rather than absolute seconds between runs.
         --warehouse /tmp/ipcity-scale/10M/warehouse --dataset /tmp/ipcity-scale/10M/dataset \\
         --engines duckdb,spark-local [--json out.json] [--operators 3] \\
         [--duckdb-memory-limit 6GB] [--duckdb-temp-directory DIR] \\
-        [--spark-master local[2]] [--spark-driver-memory 8g] [--shuffle-partitions 16]
+        [--spark-master local[2]] [--spark-driver-memory 8g] [--shuffle-partitions 16] \\
+        [--spark-indicators ID,...|none] [--queries NAME,...] [--profile NAME,...] [--keep DIR]
+
+``--queries`` times only the named queries (``counts_all``, ``flow_branch``, ``stock_branch``,
+indicator ids), ``--profile`` chooses DuckDB's profiled queries, ``--keep DIR`` makes the
+temporary directory inside DIR (left behind if the run is stopped, so the event log can still be
+read). Each engine's raw figures are also written beside ``--json`` (``OUT.<engine>.raw.json``)
+before Spark's log is parsed.
 
 Nothing under ``--warehouse`` or ``--dataset`` is written (the warehouse is opened read only);
 the event logs and DuckDB profiles go to a temporary directory that is removed afterwards.
