@@ -24,8 +24,13 @@ warehouse must hold the same rows as ``current`` (row counts and an order-indepe
 every column of patents and parties); the script fails otherwise.
 
     PYTHONPATH=src python benchmarks/ingest_designs.py --scales 0.5625,1.6875 --work /tmp/x
+    PYTHONPATH=src python benchmarks/ingest_designs.py --csv /tmp/ipcity-scale/10M/csv \
+        --sides baseline,current --work /tmp/x
 
 Scale 1 of ``ipcity.samplecity`` is about 1.78 M patents (0.5625 ~ 1 M, 1.6875 ~ 3 M).
+``--csv DIR`` measures an existing canonical CSV directory instead (one size, ``--scales``
+ignored; the directory is only read): the sample city that ``benchmarks/scale.py`` generated,
+for instance, without writing the same gigabytes again.
 """
 
 from __future__ import annotations
@@ -342,6 +347,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=REPO / "bench-data" / "ingest-designs")
     ap.add_argument("--sides", default=",".join(SIDES))
     ap.add_argument("--json", type=Path, help="append each size's results to this file")
+    ap.add_argument(
+        "--csv", type=Path, help="an existing canonical CSV directory to measure (read only)"
+    )
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -354,20 +362,30 @@ def main() -> None:
         print(json.dumps(res))
         return
     sides = [s for s in args.sides.split(",") if s]
-    for scale in (float(s) for s in args.scales.split(",")):
-        data = args.work / f"data-s{scale:g}"
-        info = generate(data, scale)
+    runs: list[tuple[float | None, Path]] = (
+        [(None, args.csv)]
+        if args.csv
+        else [(float(s), args.work / f"data-s{float(s):g}") for s in args.scales.split(",")]
+    )
+    for scale, data in runs:
+        if scale is None:
+            if not any(data.glob("*.csv")):
+                raise SystemExit(f"--csv {data}: no *.csv files there")
+            info = {"bytes": sum(f.stat().st_size for f in data.glob("*.csv"))}
+        else:
+            info = generate(data, scale)
+        label = f"s{scale:g}" if scale is not None else "csv"
         results: dict[str, Any] = {}
         load = []
         for side in sides:
-            out = args.work / f"out-s{scale:g}-{side}"
+            out = args.work / f"out-{label}-{side}"
             shutil.rmtree(out, ignore_errors=True)
             load.append(os.getloadavg()[0])
             results[side] = run_side(side, data, out)
             shutil.rmtree(out, ignore_errors=True)
             r = results[side]
             print(
-                f"scale {scale:g} {side}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, "
+                f"{label} {side}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, "
                 f"{r['peak_rss_gb']:.2f} GB",
                 flush=True,
             )
@@ -381,9 +399,10 @@ def main() -> None:
                 same = all(r[t] == ref[t] for t in ("patents", "parties"))
                 same = same and r["accounting"] == ref["accounting"]
                 if not same:
-                    raise SystemExit(f"{side} differs from current at scale {scale:g}")
+                    raise SystemExit(f"{side} differs from current ({label})")
         record = {
             "scale": scale,
+            "csv": str(data),
             "csv_bytes": info["bytes"],
             "patents": ref["patents"][0] if ref else None,
             "parties": ref["parties"][0] if ref else None,
