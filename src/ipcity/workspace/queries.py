@@ -12,7 +12,7 @@ relationships (e.g. ``task.reports``) so the rules hold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -341,20 +341,28 @@ def list_reports(
     viewer: Actor,
     *,
     task_id: int | None = None,
+    task_ids: Collection[int] | None = None,
     unit_id: int | None = None,
     state: str | None = None,
     work_plan_id: int | None = None,
+    revisions: bool = True,
 ) -> list[ProgressReport]:
-    """Reports the viewer may see, newest period first."""
+    """Reports the viewer may see, newest period first. ``revisions=False`` leaves the
+    revisions and their files unloaded (a list that shows only the report's own fields and
+    its events, such as an editor's column of latest reports, reads far fewer rows)."""
     _require_internal(viewer)
-    stmt = select(ProgressReport).options(
-        selectinload(ProgressReport.revisions).selectinload(ReportRevision.files),
+    loads = [
         selectinload(ProgressReport.events),
         selectinload(ProgressReport.task),
         selectinload(ProgressReport.unit),
-    )
+    ]
+    if revisions:
+        loads.append(selectinload(ProgressReport.revisions).selectinload(ReportRevision.files))
+    stmt = select(ProgressReport).options(*loads)
     if task_id is not None:
         stmt = stmt.where(ProgressReport.task_id == task_id)
+    if task_ids is not None:
+        stmt = stmt.where(ProgressReport.task_id.in_(list(task_ids)))
     if unit_id is not None:
         stmt = stmt.where(ProgressReport.unit_id == unit_id)
     if state is not None:
@@ -430,11 +438,21 @@ class TimelineEntry:
         return d
 
 
-def task_timeline(session: Session, viewer: Actor, task_id: int) -> list[TimelineEntry]:
-    """The history of every report on a task that the viewer may see, oldest first."""
+def task_timeline(
+    session: Session,
+    viewer: Actor,
+    task_id: int,
+    reports: Sequence[ProgressReport] | None = None,
+) -> list[TimelineEntry]:
+    """The history of every report on a task that the viewer may see, oldest first.
+    ``reports``: that task's ``list_reports`` for this viewer, when the caller has read it
+    already (the task page shows both)."""
     _require_internal(viewer)
     get_task(session, viewer, task_id)
-    reports = list_reports(session, viewer, task_id=task_id)
+    if reports is None:
+        reports = list_reports(session, viewer, task_id=task_id)
+    elif any(r.task_id != task_id for r in reports):
+        raise ValueError("task_timeline: reports of another task")
     out = []
     for r in reports:
         revs = {rev.revision_no: rev for rev in r.revisions}

@@ -87,7 +87,10 @@ def _my_reports(
     """The editor's unit's latest report per listed task (one query for all of them)."""
     task_ids = {r.task.id for r in rows}
     latest: dict[int, ProgressReport] = {}
-    for report in queries.list_reports(session, actor, unit_id=actor.unit_id):  # newest first
+    mine = queries.list_reports(
+        session, actor, unit_id=actor.unit_id, task_ids=task_ids, revisions=False
+    )
+    for report in mine:  # newest first
         if report.task_id in task_ids and report.unit_id == actor.unit_id:
             latest.setdefault(report.task_id, report)
     period = {wp.id: rhythm.period_of(today, wp.report_rhythm) for wp in plans}
@@ -208,15 +211,12 @@ def task_page(session: Session, actor: Actor, task_id: int, *, today: date) -> T
         awaiting_review=task.id in awaiting_review(session, [task.id]),
     )
     internal = can_view_internal(actor)
-    timeline = queries.task_timeline(session, actor, task.id) if internal else []
-    reports = (
-        [
-            ReportRow(r, can_edit_report(actor, r), can_review_report(actor, r))
-            for r in queries.list_reports(session, actor, task_id=task.id)
-        ]
-        if internal
-        else []
-    )
+    # one read of the task's reports for both the timeline and the report rows
+    task_reports = queries.list_reports(session, actor, task_id=task.id) if internal else []
+    timeline = queries.task_timeline(session, actor, task.id, task_reports) if internal else []
+    reports = [
+        ReportRow(r, can_edit_report(actor, r), can_review_report(actor, r)) for r in task_reports
+    ]
     involved = [task.lead_unit, *task.co_units]
     if is_office(actor):
         writable = [u for u in involved if can_write_report_for_task(actor, task, u.id)]
