@@ -182,7 +182,10 @@ def test_shipped_scheme_and_files(tmp_path: Path) -> None:
         load_scheme(bad)
 
 
-def test_gathered_from_the_workspace(pw: ProtWorld) -> None:
+def test_gathered_from_the_workspace(pw: ProtWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the assessment is made on its as-of day: the workspace's present state counts (on a
+    # later day, the tasks this world made today would not have existed on AS_OF)
+    monkeypatch.setenv("IPCITY_TODAY", AS_OF.isoformat())
     w = pw.w
     # 黄浦: 5 civil cases received in 2023, 4 closed after 10, 20, 30, 40 days; 徐汇: 1 open.
     for n in range(5):
