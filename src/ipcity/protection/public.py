@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.clock import app_today
 from ipcity.evaluation.asof import as_of_for_year
-from ipcity.i18n import render
+from ipcity.i18n import area_keys, render
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.protection.models import ProtectionCase
@@ -42,7 +42,11 @@ from ipcity.protection.suppression import (
 from ipcity.workspace.models import Unit
 from ipcity.workspace.tabular import csv_bytes
 
-UNKNOWN_DISTRICT = ("", "未注明区", "district not stated")
+# code, zh, en of the row of cases without a district (the wording is in keys.po)
+UNKNOWN_DISTRICT: tuple[str, str, str] = (
+    "",
+    *area_keys("protection")["public.district_not_stated"],
+)
 
 
 @dataclass(frozen=True)
