@@ -7,6 +7,7 @@ as covering every key under the prefix."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -50,7 +51,7 @@ def test_report_section_keys_have_the_same_placeholders() -> None:
 
 
 def _section() -> ProtectionSection:
-    totals = {
+    totals: dict[str, Fraction | Decimal | int | None] = {
         "cases_received": 1234,
         "cases_closed": 1000,
         "closure_rate": Fraction(805, 10),
