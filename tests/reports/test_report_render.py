@@ -138,6 +138,16 @@ def test_html_is_standalone_and_interactive(report_data: ReportData) -> None:
     assert "<h2>一、主要指标完成情况</h2>" in html
 
 
+def test_html_declares_an_inline_favicon(report_data: ReportData) -> None:
+    """Opened in a browser, the report must not ask for /favicon.ico (a 404 on the intranet
+    server, a failed file:// lookup offline): it declares an empty inline icon."""
+    for lang in ("zh", "en"):
+        html = build_report_bytes(report_data, lang, "html").decode("utf-8")
+        head = html.split("</head>", 1)[0]
+        icons = re.findall(r"<link\b[^>]*\brel=\"icon\"[^>]*>", head)
+        assert icons == ['<link rel="icon" href="data:,">']
+
+
 def test_html_may_reference_a_local_plotly(report_data: ReportData) -> None:
     doc = compose(report_data, "en")
     html = render_html(doc, plotly_src="/static/plotly.min.js")

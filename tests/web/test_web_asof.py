@@ -60,7 +60,11 @@ def test_annual_report_defaults_to_the_last_complete_year(
 @pytest.mark.parametrize(
     ("year", "zh", "en"),
     [
-        (2023, "2023年的专利数据不完整（截至2023年8月10日）", "incomplete (it ends on 2023-08-10)"),
+        (
+            2023,
+            "2023年的专利数据不完整（截至2023年8月10日）",
+            "incomplete (it ends on 10 August 2023)",
+        ),
         (2024, "2024年没有专利数据", "There is no patent data for 2024"),
     ],
 )

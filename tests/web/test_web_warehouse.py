@@ -157,5 +157,15 @@ def test_indicator_page_explains_the_change(office: TestClient) -> None:
     html = explained[0]
     assert "比上年" in html or "与上年持平" in html
     assert "其中新授权贡献" in html
+    # standing alone, the sentence ends with the catalogue's full stop (。 in Chinese)
+    said = re.search(r'id="explained".*?<p>([^<]*)</p>', html, re.S)
+    assert said is not None and said.group(1).endswith("。") and not said.group(1).endswith("。。")
     assert 'data-chart="explained-chart"' in html and '"waterfall"' in html
     assert Decomposition  # the sentence is built by ipcity.reports.decomposition
+
+
+def test_explained_sentence_punctuation_in_both_languages() -> None:
+    from ipcity.web.views.explained import _as_sentence
+
+    assert _as_sentence("专利增加了5件", "zh") == "专利增加了5件。"
+    assert _as_sentence("patents rose by 5", "en") == "Patents rose by 5."

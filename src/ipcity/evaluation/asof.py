@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ipcity.clock import app_today
 from ipcity.errors import InputError
+from ipcity.numbers import fmt_date
 
 if TYPE_CHECKING:
     from ipcity.warehouse.store import Warehouse
@@ -94,11 +95,11 @@ class IncompleteYear(InputError):
                 f"There is no patent data for {self.year}: no report can be made or published "
                 f"for it. The last complete year is {self.suggestion}."
             )
-        last = self.last.isoformat() if self.last else ""
+        # the date as the rest of the UI writes it: 2023年5月10日 / 10 May 2023
+        last = fmt_date(self.last, "zh" if zh else "en") if self.last else ""
         if zh:
-            day = f"{self.last.year}年{self.last.month}月{self.last.day}日" if self.last else ""
             return (
-                f"{self.year}年的专利数据不完整（截至{day}），不能生成或发布该年度的报告；"
+                f"{self.year}年的专利数据不完整（截至{last}），不能生成或发布该年度的报告；"
                 f"最近的完整年度是{self.suggestion}年。"
             )
         return (

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ipcity.i18n import render
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.workspace.models import Unit
@@ -69,7 +70,7 @@ def labeller(session: Session, lang: str) -> Mapping[str, Any]:
         str(u.admin_code): (u.short_name or u.name)
         for u in session.scalars(select(Unit).where(Unit.admin_code.is_not(None)))
     }
-    districts[""] = "未注明" if not lang.startswith("en") else "not stated"
+    districts[""] = render("grid.district_not_stated", None, lang)
     return {
         "unit": units,
         "district": districts,
@@ -99,18 +100,17 @@ def chart(g: IndicatorGrid, lang: str) -> dict[str, Any] | None:
     """Received and closed per group (bars), for a breakdown by one dimension."""
     if len(g.by) != 1 or not g.rows:
         return None
-    en = lang.startswith("en")
     x = [r.labels[0] for r in g.rows]
     data = [
         {
             "type": "bar",
-            "name": "received" if en else "收案",
+            "name": render("chart.received", None, lang),
             "x": x,
             "y": [r.value("protection.cases_received") or 0 for r in g.rows],
         },
         {
             "type": "bar",
-            "name": "closed" if en else "结案",
+            "name": render("chart.closed", None, lang),
             "x": x,
             "y": [r.value("protection.cases_closed") or 0 for r in g.rows],
         },

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ipcity.clock import app_today
 from ipcity.evaluation.asof import as_of_for_year
+from ipcity.i18n import area_keys, render
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
 from ipcity.protection.models import ProtectionCase
@@ -41,7 +42,11 @@ from ipcity.protection.suppression import (
 from ipcity.workspace.models import Unit
 from ipcity.workspace.tabular import csv_bytes
 
-UNKNOWN_DISTRICT = ("", "未注明区", "district not stated")
+# code, zh, en of the row of cases without a district (the wording is in keys.po)
+UNKNOWN_DISTRICT: tuple[str, str, str] = (
+    "",
+    *area_keys("protection")["public.district_not_stated"],
+)
 
 
 @dataclass(frozen=True)
@@ -98,22 +103,20 @@ class PublicProtectionStats:
         w = _Rows(rows)
         for f in self.figures:
             w.writerow([f.label(lang), "*" if f.value is None else f.value, f.unit_zh])
-        for title, table in (
-            (
-                "按保护类型和知识产权类型" if lang == "zh" else "by kind and IP type",
-                self.by_kind_ip,
-            ),
-            ("按区和保护类型" if lang == "zh" else "by district and kind", self.by_district),
+        total_label = render("public.csv.total", None, lang)
+        for title_key, table in (
+            ("public.csv.by_kind_ip", self.by_kind_ip),
+            ("public.csv.by_district", self.by_district),
         ):
             w.writerow([])
-            w.writerow([title, *table.col_labels, "合计" if lang == "zh" else "total"])
+            w.writerow([render(title_key, None, lang), *table.col_labels, total_label])
             for label, row, total in zip(
                 table.row_labels, table.cells, table.row_totals, strict=True
             ):
                 w.writerow([label, *(c.text() for c in row), total.text()])
             w.writerow(
                 [
-                    "合计" if lang == "zh" else "total",
+                    total_label,
                     *(c.text() for c in table.col_totals),
                     table.total.text(),
                 ]
@@ -129,6 +132,34 @@ class _Rows:
 
     def writerow(self, row: list[Any]) -> None:
         self.rows.append(row)
+
+
+# The headline figures of the portal: their labels and units are message keys in
+# protection/locale/*/keys.po (public.figure.<key>, public.unit.<unit>).
+FIGURE_KEYS = (
+    "cases_received",
+    "cases_closed",
+    "closure_rate",
+    "median_handling_days",
+    "mediation_success_rate",
+    "foreign_related_cases",
+    "cross_region_cases",
+)
+FIGURE_UNITS = ("cases", "days", "percent")
+
+
+def _figure(key: str, value: float | int | None, unit: str) -> PublicFigure:
+    """A headline figure with its label and unit in both languages (kept side by side: the
+    portal's JSON carries both)."""
+    label, unit_key = f"public.figure.{key}", f"public.unit.{unit}"
+    return PublicFigure(
+        key,
+        render(label, None, "zh"),
+        render(label, None, "en"),
+        value,
+        render(unit_key, None, "zh"),
+        render(unit_key, None, "en"),
+    )
 
 
 def _count(value: int, min_count: int) -> int | None:
@@ -228,26 +259,14 @@ def public_aggregates(
     closed_days = val["median_handling_days"]
     median = closed_days.value if (closed_days.denominator or 0) >= min_count else None
     figures = (
-        PublicFigure(
+        _figure(
             "cases_received",
-            "收案数",
-            "cases received",
             None if t1.total.suppressed else _count(n("cases_received"), min_count),
-            "件",
             "cases",
         ),
-        PublicFigure(
-            "cases_closed",
-            "结案数",
-            "cases closed",
-            _count(n("cases_closed"), min_count),
-            "件",
-            "cases",
-        ),
-        PublicFigure(
+        _figure("cases_closed", _count(n("cases_closed"), min_count), "cases"),
+        _figure(
             "closure_rate",
-            "结案率",
-            "closure rate",
             _rate(
                 n("cases_closed"),
                 n("cases_received") + n("pending_start"),
@@ -255,45 +274,20 @@ def public_aggregates(
                 # received is published: with the rate it would give pending_start away
                 parts=(n("pending_start"),),
             ),
-            "%",
-            "%",
+            "percent",
         ),
-        PublicFigure(
-            "median_handling_days",
-            "办案天数中位数",
-            "median handling time",
-            None if median is None else float(median),
-            "天",
-            "days",
-        ),
-        PublicFigure(
+        _figure("median_handling_days", None if median is None else float(median), "days"),
+        _figure(
             "mediation_success_rate",
-            "调解成功率",
-            "mediation success rate",
             _rate(
                 int(val["mediation_success_rate"].numerator or 0),
                 int(val["mediation_success_rate"].denominator or 0),
                 min_count,
             ),
-            "%",
-            "%",
+            "percent",
         ),
-        PublicFigure(
-            "foreign_related_cases",
-            "涉外案件数",
-            "foreign-related cases",
-            _count(n("foreign_related_cases"), min_count),
-            "件",
-            "cases",
-        ),
-        PublicFigure(
-            "cross_region_cases",
-            "跨区域协作案件数",
-            "cross-region co-operation cases",
-            _count(n("cross_region_cases"), min_count),
-            "件",
-            "cases",
-        ),
+        _figure("foreign_related_cases", _count(n("foreign_related_cases"), min_count), "cases"),
+        _figure("cross_region_cases", _count(n("cross_region_cases"), min_count), "cases"),
     )
     synthetic = bool(
         session.scalar(

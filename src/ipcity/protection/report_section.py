@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipcity.clock import app_today
+from ipcity.i18n import render
 from ipcity.numbers import Lang, fmt_count, fmt_date, fmt_fixed
 from ipcity.protection import indicators as ind
 from ipcity.protection import vocab
@@ -34,6 +35,11 @@ from ipcity.protection.scheme import ProtectionScheme, default_scheme
 from ipcity.reports.document import Paragraph, Section, Table
 
 DASH = "—"
+# Column headings: message keys report_section.col.<name> and
+# report_section.assessment.col.<name> in protection/locale/*/keys.po.
+KIND_COLUMNS = ("kind", "received", "closed", "closure_rate", "mean_days", "median_days")
+SCORE_COLUMNS = ("rank", "area", "score")
+BREAKDOWN_COLUMNS = ("item", "value", "points", "out_of")
 
 
 @dataclass(frozen=True)
@@ -60,16 +66,12 @@ class ProtectionSection:
     def section(self, lang: Lang) -> Section | None:
         if not self.totals.get("cases_received") and not self.totals.get("cases_closed"):
             return None
-        zh = lang == "zh"
+
+        def text(key: str, **params: object) -> str:
+            return render(f"report_section.{key}", params, lang)
+
         blocks: list[Paragraph | Table] = [Paragraph(self._summary(lang))]
-        header = (
-            "案件类型" if zh else "Kind of case",
-            "收案" if zh else "Received",
-            "结案" if zh else "Closed",
-            "结案率" if zh else "Closure rate",
-            "平均办案天数" if zh else "Mean days",
-            "办案天数中位数" if zh else "Median days",
-        )
+        header = tuple(text(f"col.{c}") for c in KIND_COLUMNS)
         rows = tuple(
             (
                 vocab.kind_label(r.kind, lang),
@@ -85,15 +87,9 @@ class ProtectionSection:
             Table(
                 header=header,
                 rows=rows,
-                caption=f"{self.year}年知识产权保护案件分类情况"
-                if zh
-                else f"IP protection cases by kind, {self.year}",
+                caption=text("by_kind_caption", year=self.year),
                 align=("left", "right", "right", "right", "right", "right"),
-                note="结案率 = 结案数 ÷（新收案件数 + 旧存案件数）；"
-                "办案天数 = 结案日期 − 收案日期。"
-                if zh
-                else "Closure rate = closed / (received + pending at the start of the year); "
-                "handling days = date closed − date received.",
+                note=text("by_kind_note"),
             )
         )
         subsections = []
@@ -101,20 +97,8 @@ class ProtectionSection:
         if a is not None and a.city is not None:
             subsections.append(self._assessment(a, lang))
         if self.synthetic_cases:
-            blocks.append(
-                Paragraph(
-                    f"注：其中{self.synthetic_cases}件为演示数据（合成案件），不是真实案件。"
-                    if zh
-                    else f"Note: {self.synthetic_cases} of the cases are synthetic demo data.",
-                    kind="note",
-                )
-            )
-        return Section(
-            "知识产权保护和纠纷化解" if zh else "IP protection and dispute resolution",
-            list(blocks),
-            subsections,
-            key="protection",
-        )
+            blocks.append(Paragraph(text("synthetic_note", n=self.synthetic_cases), kind="note"))
+        return Section(text("title"), list(blocks), subsections, key="protection")
 
     def _summary(self, lang: Lang) -> str:
         t = self.totals
@@ -123,33 +107,33 @@ class ProtectionSection:
             v = t.get(key)
             return fmt_count(int(v or 0), lang)
 
-        if lang == "zh":
-            return (
-                f"{self.year}年（截至{fmt_date(self.as_of, 'zh')}），"
-                f"各成员单位共受理知识产权保护案件{count('cases_received')}，办结{count('cases_closed')}，结案率"
-                f"{_pct(t.get('closure_rate'))}；平均办案{_days(t.get('avg_handling_days'))}天，"
-                f"中位数{_days(t.get('median_handling_days'))}天；调解成功率"
-                f"{_pct(t.get('mediation_success_rate'))}；涉外案件{count('foreign_related_cases')}，"
-                f"占{_pct(t.get('foreign_related_share'))}；跨区域协作案件"
-                f"{count('cross_region_cases')}。"
-            )
-        return (
-            f"In {self.year} (as of {fmt_date(self.as_of, 'en')}) the member units received "
-            f"{count('cases_received')} IP protection cases and closed {count('cases_closed')} "
-            f"(closure rate {_pct(t.get('closure_rate'))}); handling took "
-            f"{_days(t.get('avg_handling_days'))} days on average (median "
-            f"{_days(t.get('median_handling_days'))}); mediation succeeded in "
-            f"{_pct(t.get('mediation_success_rate'))} of cases; "
-            f"{count('foreign_related_cases')} cases were foreign-related "
-            f"({_pct(t.get('foreign_related_share'))}) and {count('cross_region_cases')} were "
-            "handled in cross-region co-operation."
+        return render(
+            "report_section.summary",
+            {
+                "year": self.year,
+                "as_of": fmt_date(self.as_of, lang),
+                "received": count("cases_received"),
+                "closed": count("cases_closed"),
+                "closure_rate": _pct(t.get("closure_rate")),
+                "avg_days": _days(t.get("avg_handling_days")),
+                "median_days": _days(t.get("median_handling_days")),
+                "mediation_rate": _pct(t.get("mediation_success_rate")),
+                "foreign": count("foreign_related_cases"),
+                "foreign_share": _pct(t.get("foreign_related_share")),
+                "cross_region": count("cross_region_cases"),
+            },
+            lang,
         )
 
     def _assessment(self, a: ProtectionAssessment, lang: Lang) -> Section:
-        zh = lang == "zh"
+        zh = lang == "zh"  # which of the data's two names to show (the wording is in keys.po)
         assert a.city is not None
-        header = ("名次" if zh else "Rank", "地区" if zh else "Area", "得分" if zh else "Score")
-        rows = [("—", "全市" if zh else "City", f"{a.city.score}")]
+
+        def text(key: str, **params: object) -> str:
+            return render(f"report_section.assessment.{key}", params, lang)
+
+        header = tuple(text(f"col.{c}") for c in SCORE_COLUMNS)
+        rows = [("—", text("city"), f"{a.city.score}")]
         rows += [
             (str(d.rank), d.entity.name if zh else d.entity.name_en, f"{d.score}")
             for d in a.districts
@@ -163,34 +147,28 @@ class ProtectionSection:
             )
             for b in a.city.breakdown
         )
-        lead = (
-            f"按照《{a.scheme.name}》，截至{fmt_date(a.as_of, 'zh')}，全市自评得分{a.city.score}分"
-            f"（满分{fmt_fixed(a.scheme.full_score)}分），各区得分和名次如下（得分相同者名次并列）。"
-            if zh
-            else f"Under “{a.scheme.name_en}”, as of {fmt_date(a.as_of, 'en')}, the city scores "
-            f"{a.city.score} of {fmt_fixed(a.scheme.full_score)}; district scores and ranks "
-            "follow (equal scores share a rank)."
+        lead = text(
+            "lead",
+            scheme=a.scheme.name if zh else a.scheme.name_en,
+            as_of=fmt_date(a.as_of, lang),
+            score=a.city.score,
+            full_score=fmt_fixed(a.scheme.full_score),
         )
         return Section(
-            "知识产权保护工作自评" if zh else "Self-assessment of IP protection",
+            text("title"),
             [
                 Paragraph(lead),
                 Table(
                     header=header,
                     rows=tuple(rows),
                     align=("center", "left", "right"),
-                    caption="全市和各区自评得分" if zh else "Scores of the city and the districts",
+                    caption=text("scores_caption"),
                 ),
                 Table(
-                    header=(
-                        "评价项目" if zh else "Item",
-                        "实际值" if zh else "Value",
-                        "得分" if zh else "Points",
-                        "满分" if zh else "Out of",
-                    ),
+                    header=tuple(text(f"col.{c}") for c in BREAKDOWN_COLUMNS),
                     rows=breakdown,
                     align=("left", "right", "right", "right"),
-                    caption="全市自评得分构成" if zh else "How the city's score was made",
+                    caption=text("breakdown_caption"),
                 ),
             ],
             key="protection-assessment",

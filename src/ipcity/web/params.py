@@ -22,6 +22,7 @@ from typing import Annotated
 from annotated_types import Interval
 
 from ipcity.web.errors import WebError
+from ipcity.web.i18n import N_
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite's is wider
 YEAR_MIN, YEAR_MAX = 1949, 2100
@@ -47,7 +48,7 @@ def query_int(value: str | None, name: str, lo: int, hi: int) -> int | None:
         raise WebError(
             422,
             "out_of_range",
-            "%(name)s: a whole number between %(min)s and %(max)s, not %(value)s",
+            N_("%(name)s: a whole number between %(min)s and %(max)s, not %(value)s"),
             name=name,
             min=lo,
             max=hi,

@@ -8,6 +8,7 @@ from typing import Any
 
 from ipcity.errors import IpcityError
 from ipcity.geo.regions import name
+from ipcity.i18n import gettext
 from ipcity.numbers import Lang, round_half_up
 from ipcity.reports.decomposition import (
     Decomposition,
@@ -73,5 +74,8 @@ def _explained_change(
 
 
 def _as_sentence(text: str, lang: Lang) -> str:
-    """Standing alone on the page: a capital and a full stop."""
-    return text + "。" if lang == "zh" else text[:1].upper() + text[1:] + "."
+    """Standing alone on the page: the full stop from the catalogue (。 / .) and, in English,
+    a capital (a formatting rule: Chinese has no capitals)."""
+    if lang == "en":
+        text = text[:1].upper() + text[1:]
+    return gettext("%(sentence)s.", lang) % {"sentence": text}
