@@ -110,6 +110,8 @@ def test_portal_figures_and_csv_in_both_languages(pw: ProtWorld) -> None:
     assert "by kind and IP type" in en and "by district and kind" in en and "\r\ntotal," in en
     assert "按保护类型和知识产权类型" in zh and "按区和保护类型" in zh and "\r\n合计," in zh
     assert "public." not in en + zh
+    # each figure's unit in the CSV's language (the English CSV printed 件 before)
+    assert "cases received,6,cases\r\n" in en and "收案数,6,件\r\n" in zh
 
 
 def test_the_row_without_a_district_is_named_from_the_catalogue() -> None:

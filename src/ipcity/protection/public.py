@@ -61,6 +61,9 @@ class PublicFigure:
     def label(self, lang: str = "zh") -> str:
         return self.label_en if lang.startswith("en") else self.label_zh
 
+    def unit(self, lang: str = "zh") -> str:
+        return self.unit_en if lang.startswith("en") else self.unit_zh
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -102,7 +105,7 @@ class PublicProtectionStats:
         rows: list[list[Any]] = []
         w = _Rows(rows)
         for f in self.figures:
-            w.writerow([f.label(lang), "*" if f.value is None else f.value, f.unit_zh])
+            w.writerow([f.label(lang), "*" if f.value is None else f.value, f.unit(lang)])
         total_label = render("public.csv.total", None, lang)
         for title_key, table in (
             ("public.csv.by_kind_ip", self.by_kind_ip),
