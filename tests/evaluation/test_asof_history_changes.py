@@ -15,7 +15,7 @@ The timeline (all 2023 unless said):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,8 +24,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ipcity.clock import on_app_day
-from ipcity.evaluation.gather import gather_plan_input, task_inputs, year_tasks
+from ipcity.evaluation.gather import (
+    gather_assessment_input,
+    gather_plan_input,
+    task_inputs,
+    year_tasks,
+)
 from ipcity.evaluation.plan import evaluate_plan
+from ipcity.evaluation.scheme import default_scheme
 from ipcity.evaluation.tasks import TaskInput, task_state
 from ipcity.evaluation.thresholds import default_thresholds
 from ipcity.meetings.actions import do_record_decision
@@ -294,6 +300,23 @@ def test_the_report_counts_each_task_under_the_lead_unit_of_that_day(
     with db.read() as s:
         ts = task_summary(s, 2023, date(2023, 8, 1), default_thresholds(), TODAY)
     assert ("新标题", "市商务委") in {(o.title, o.lead_unit) for o in ts.overdue}
+
+
+def test_the_assessment_asks_the_reports_of_the_lead_unit_of_that_day(
+    db: Database, timeline: Timeline
+) -> None:
+    scheme = default_scheme()  # without its warehouse items: tasks only
+    tasks_only = replace(
+        scheme, items=tuple(i for i in scheme.items if i.kind != "indicator_growth")
+    )
+    owed = {}
+    for day in (date(2023, 7, 31), date(2023, 8, 1)):
+        with db.read() as s:
+            data = gather_assessment_input(s, 2023, day, tasks_only, today=TODAY)
+        owed[day] = {(r.unit_code, r.submitted_on) for r in data.reports if r.task_code == "HANDED"}
+    # A owed Q1 (not sent) and Q2 (sent on 28 June); from 1 August B owes both, unsent
+    assert owed[date(2023, 7, 31)] == {("STCSM", None), ("STCSM", date(2023, 6, 28))}
+    assert owed[date(2023, 8, 1)] == {("COMM", None)}
 
 
 def test_a_change_at_the_last_instant_of_the_day_counts_the_next_one_does_not(

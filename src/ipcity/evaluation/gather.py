@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -483,8 +483,11 @@ def reports_owed(
     *,
     cadence: str,
     grace_days: int,
+    seen: Mapping[int, TaskInput] | None = None,
 ) -> list[ReportDue]:
-    """Progress reports each lead unit owes, with the day each was first submitted."""
+    """Progress reports each lead unit owes, with the day each was first submitted. ``seen``:
+    the tasks as evaluation inputs (``task_inputs``), whose lead unit, start and deadline (those
+    of the as-of day) replace the rows' present ones."""
     if not tasks:
         return []
     submitted: dict[tuple[int, int, date], date] = {}
@@ -505,15 +508,21 @@ def reports_owed(
             submitted[key] = d
     out = []
     for t in tasks:
-        last = min(t.deadline, completed.get(t.id, t.deadline))
-        for end in period_ends(t.effective_start(), last, cadence):
+        then = seen.get(t.id) if seen else None
+        lead_id, lead_code = t.lead_unit_id, t.lead_unit.code
+        start, deadline = t.effective_start(), t.deadline
+        if then is not None:
+            lead_id, lead_code = then.lead_unit.id or lead_id, then.lead_unit.code
+            start, deadline = then.start or start, then.deadline
+        last = min(deadline, completed.get(t.id, deadline))
+        for end in period_ends(start, last, cadence):
             out.append(
                 ReportDue(
-                    unit_code=t.lead_unit.code,
+                    unit_code=lead_code,
                     task_code=t.code,
                     period=end.isoformat(),
                     due=end + timedelta(days=grace_days),
-                    submitted_on=submitted.get((t.id, t.lead_unit_id, end)),
+                    submitted_on=submitted.get((t.id, lead_id, end)),
                 )
             )
     return out
@@ -584,6 +593,7 @@ def gather_assessment_input(
         {k: v for k, v in completed.items() if v is not None},
         cadence=scheme.report_cadence,
         grace_days=scheme.report_grace_days,
+        seen={t.id: t for t in inputs if t.id is not None},
     )
     needed = [i.indicator for i in scheme.items if i.kind == "indicator_growth"]
     values: dict[str, dict[str, dict[int, float | None]]] = {}
