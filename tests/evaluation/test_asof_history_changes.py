@@ -8,7 +8,8 @@ The timeline (all 2023 unless said):
 - indicator PUB (published only): its 2022 value 20 entered 10 March, corrected to 25 on
   20 July; its 2021 value 15 entered 15 September.
 - HANDED (due 30 June, title 旧标题, led by unit A): A's 100 % report submitted 28 June,
-  accepted 5 July; on 1 August renamed 新标题 and handed to unit B (no report of B's).
+  accepted 5 July; on 1 August renamed 新标题 and handed to unit B (no report of B's): the
+  report's unit table and the assessment's reports owed follow the lead unit of the day.
 - decisions of a meeting held 28 March, recorded on 15 November with the day they were
   taken (7 April; for 2022, 20 December 2022, whose work plan the decision creates).
 """
