@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +150,14 @@ def test_evaluate_json_has_a_projection_per_target(tmp_path: Path) -> None:
         s.flush()
         s.add_all(
             [
-                PublishedActual(target_id=pub.id, year=y, value=v, source="公报")
+                # entered before the as-of date: a value entered later would not count then
+                PublishedActual(
+                    target_id=pub.id,
+                    year=y,
+                    value=v,
+                    source="公报",
+                    entered_at=datetime(2022, 3, 1, 2),
+                )
                 for y, v in ((2019, 1.0), (2020, 2.5), (2021, 3.0))
             ]
         )

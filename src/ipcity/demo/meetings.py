@@ -265,26 +265,25 @@ def _annual_meeting(
     )
     decided = min(date(year, 4, 7), today)
     for text_, title, lead, co, deadline_text, output in DECISIONS:
-        # the decision's task (and its audit entry) is made on the day of the decision, so a
-        # report or evaluation as of an earlier day does not count it (workspace.history)
-        with on_app_day(decided):
-            decision = do_record_decision(
-                session,
-                actor,
-                meeting.id,
-                {
-                    "text": text_,
-                    "title": title,
-                    "lead_unit_id": units[lead].id,
-                    "co_unit_ids": [units[c].id for c in co],
-                    "deadline": f"{year}年{deadline_text}"
-                    if not deadline_text.startswith("年")
-                    else f"{year}{deadline_text}",
-                    "deadline_text": deadline_text,
-                    "expected_output": output,
-                },
-                at=_at(decided, today),
-            )
+        # recorded on the day of the decision, its task too: a report or an evaluation as of
+        # an earlier day does not count it (workspace.history)
+        decision = do_record_decision(
+            session,
+            actor,
+            meeting.id,
+            {
+                "text": text_,
+                "title": title,
+                "lead_unit_id": units[lead].id,
+                "co_unit_ids": [units[c].id for c in co],
+                "deadline": f"{year}年{deadline_text}"
+                if not deadline_text.startswith("年")
+                else f"{year}{deadline_text}",
+                "deadline_text": deadline_text,
+                "expected_output": output,
+            },
+            at=_at(decided, today),
+        )
         out.decisions.append(decision.id)
         assert decision.task_id is not None
         out.tasks.append(decision.task_id)

@@ -6,12 +6,16 @@ Where each input comes from:
   (source "published: <source>"); else the engine computed now from the warehouse (when one is
   given), office CN, with each region's configured population lag
   (``ipcity.settings.population_lag``: Shanghai 1, as it publishes; others 0); else the newest
-  computed snapshot in the workspace.
+  computed snapshot in the workspace. As of a day before the app's date, the published values
+  are those recorded by the end of that day (``ipcity.workspace.history.published_on``: an
+  entry made later is left out, one corrected later has the value it had then); engine values
+  are by year, not by entry date, and are taken as they are.
 - tasks: every task linked to a goal of the plan, plus the tasks of the plan's work plans.
   A task counts as completed on the day its lead unit submitted the progress report of 100%
   that the office accepted (the submission date in local time; the earliest when several).
   As of a day before the app's date, tasks and reports are taken as they stood at the end of
-  that day (``ipcity.workspace.history``): what was recorded after it does not count.
+  that day (``ipcity.workspace.history``): what was recorded after it does not count, and a
+  task has the title, lead unit and dates it had then.
 - progress reports owed (assessment): for each task, its lead unit owes one report per period
   (``cadence`` month/quarter/half/year) whose end falls from the task's start to its deadline
   or completion; each is due ``grace_days`` after the period end and counts as submitted on
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +43,13 @@ from ipcity.evaluation.plan import PlanInput
 from ipcity.evaluation.scheme import Scheme
 from ipcity.evaluation.tasks import TaskInput, UnitRef
 from ipcity.workspace.actuals import find_provider
-from ipcity.workspace.history import TaskDates, existing_on, lead_progress_on, task_dates_on
+from ipcity.workspace.history import (
+    TaskOnDay,
+    existing_on,
+    lead_progress_on,
+    published_on,
+    tasks_on,
+)
 from ipcity.workspace.models import (
     ComputedActual,
     Goal,
@@ -167,8 +177,9 @@ def task_inputs(
     fixed, as in the demo and tests, the clock may stamp a report "after" it; the dashboard
     already counts such a task done, and so do the evaluation and the report). Before it, the
     state of ``as_of`` is read from the history (``ipcity.workspace.history``): tasks created
-    after it are left out, each task has the dates it had then, and its reports count in the
-    state they were in that day (submitted by then but reviewed later: waiting for review)."""
+    after it are left out, each task has the title, lead unit and dates it had then, and its
+    reports count in the state they were in that day (submitted by then but reviewed later:
+    waiting for review)."""
     day = app_today(today)
     if as_of is not None and as_of < day:
         return _task_inputs_on(session, tasks, as_of)
@@ -178,13 +189,15 @@ def task_inputs(
 
 
 def _task_inputs_on(session: Session, tasks: Sequence[Task], as_of: date) -> list[TaskInput]:
-    """``task_inputs`` at the end of a past day, from the history."""
+    """``task_inputs`` at the end of a past day, from the history: each task with the title,
+    lead unit and dates it had then, its progress that of the lead unit of that day."""
     alive = existing_on(session, "task", [t.id for t in tasks], as_of)
     tasks = [t for t in tasks if t.id in alive]
-    progress = lead_progress_on(session, {t.id: t.lead_unit_id for t in tasks}, as_of)
+    then = tasks_on(session, [t.id for t in tasks], as_of)
+    leads = {t.id: then[t.id].lead_unit_id if t.id in then else t.lead_unit_id for t in tasks}
+    progress = lead_progress_on(session, leads, as_of)
     done = {k: min(_local_date(at), as_of) for k, at in progress.completed.items()}
-    dates = task_dates_on(session, [t.id for t in tasks], as_of)
-    return _inputs(session, tasks, done, progress.awaiting_review, dates)
+    return _inputs(session, tasks, done, progress.awaiting_review, then)
 
 
 def _inputs(
@@ -192,8 +205,16 @@ def _inputs(
     tasks: Sequence[Task],
     done: dict[int, date],
     pending: Collection[int],
-    dates: dict[int, TaskDates],
+    then_of: dict[int, TaskOnDay],
 ) -> list[TaskInput]:
+    # lead units a task had on a past day and no longer has (one query for all of them)
+    former = {w.lead_unit_id for w in then_of.values()} - {t.lead_unit_id for t in tasks}
+    units = (
+        {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(former))))}
+        if former
+        else {}
+    )
+    units |= {t.lead_unit_id: t.lead_unit for t in tasks}
     goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
     goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
     # the whole tree of those plans, so a deep goal finds its root
@@ -204,13 +225,13 @@ def _inputs(
     out = []
     for t in tasks:
         root = roots.get(t.goal_id) if t.goal_id is not None else None
-        then = dates.get(t.id)
+        then = then_of.get(t.id)
         out.append(
             TaskInput(
                 id=t.id,
                 code=t.code,
-                title=t.title,
-                lead_unit=unit_ref(t.lead_unit),
+                title=then.title if then else t.title,
+                lead_unit=unit_ref(units[then.lead_unit_id] if then else t.lead_unit),
                 co_units=tuple(unit_ref(u) for u in t.co_units),
                 deadline=then.deadline if then else t.deadline,
                 completed_on=done.get(t.id),
@@ -364,8 +385,12 @@ def gather_plan_input(
     roots = _root_goals(goals)
     ids = [t.id for t in targets]
     published: dict[int, dict[int, Actual]] = defaultdict(dict)
-    for p in session.scalars(select(PublishedActual).where(PublishedActual.target_id.in_(ids))):
-        published[p.target_id][p.year] = Actual(p.year, p.value, f"published: {p.source}")
+    if as_of is not None and as_of < app_today(today):  # as recorded at the end of that day
+        for v in published_on(session, ids, as_of):
+            published[v.target_id][v.year] = Actual(v.year, v.value, f"published: {v.source}")
+    else:
+        for p in session.scalars(select(PublishedActual).where(PublishedActual.target_id.in_(ids))):
+            published[p.target_id][p.year] = Actual(p.year, p.value, f"published: {p.source}")
     snapshots: dict[int, dict[int, Actual]] = defaultdict(dict)
     newest: dict[tuple[int, int], datetime] = {}
     for c in session.scalars(select(ComputedActual).where(ComputedActual.target_id.in_(ids))):
@@ -458,8 +483,11 @@ def reports_owed(
     *,
     cadence: str,
     grace_days: int,
+    seen: Mapping[int, TaskInput] | None = None,
 ) -> list[ReportDue]:
-    """Progress reports each lead unit owes, with the day each was first submitted."""
+    """Progress reports each lead unit owes, with the day each was first submitted. ``seen``:
+    the tasks as evaluation inputs (``task_inputs``), whose lead unit, start and deadline (those
+    of the as-of day) replace the rows' present ones."""
     if not tasks:
         return []
     submitted: dict[tuple[int, int, date], date] = {}
@@ -480,15 +508,21 @@ def reports_owed(
             submitted[key] = d
     out = []
     for t in tasks:
-        last = min(t.deadline, completed.get(t.id, t.deadline))
-        for end in period_ends(t.effective_start(), last, cadence):
+        then = seen.get(t.id) if seen else None
+        lead_id, lead_code = t.lead_unit_id, t.lead_unit.code
+        start, deadline = t.effective_start(), t.deadline
+        if then is not None:
+            lead_id, lead_code = then.lead_unit.id or lead_id, then.lead_unit.code
+            start, deadline = then.start or start, then.deadline
+        last = min(deadline, completed.get(t.id, deadline))
+        for end in period_ends(start, last, cadence):
             out.append(
                 ReportDue(
-                    unit_code=t.lead_unit.code,
+                    unit_code=lead_code,
                     task_code=t.code,
                     period=end.isoformat(),
                     due=end + timedelta(days=grace_days),
-                    submitted_on=submitted.get((t.id, t.lead_unit_id, end)),
+                    submitted_on=submitted.get((t.id, lead_id, end)),
                 )
             )
     return out
@@ -559,6 +593,7 @@ def gather_assessment_input(
         {k: v for k, v in completed.items() if v is not None},
         cadence=scheme.report_cadence,
         grace_days=scheme.report_grace_days,
+        seen={t.id: t for t in inputs if t.id is not None},
     )
     needed = [i.indicator for i in scheme.items if i.kind == "indicator_growth"]
     values: dict[str, dict[str, dict[int, float | None]]] = {}

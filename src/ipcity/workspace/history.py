@@ -2,7 +2,8 @@
 
 The tables hold the present (a report's ``state`` is today's), but every report transition is
 a ``report_events`` row with its time, and every task and work plan has its creation in the
-audit trail (``task.create``, ``work_plan.create``). A report or an evaluation *as of* a day
+audit trail (``task.create``, ``work_plan.create``), as is every later change
+(``task.update``, ``actual.publish``). A report or an evaluation *as of* a day
 before the app's date reads that day's state from them (``ipcity.evaluation.gather``):
 
 - **The day is inclusive**: whatever was recorded on it (local calendar day, at any hour)
@@ -15,9 +16,15 @@ before the app's date reads that day's state from them (``ipcity.evaluation.gath
   shows the state it had on the day.
 - **A task or a work plan** exists on the day unless its creation was recorded after it (rows
   without a creation entry, e.g. loaded by hand before the audit trail, always exist). A task
-  whose start or deadline was changed after the day had, on the day, the dates in the
+  changed after the day had, on the day, the title, lead unit, start and deadline in the
   ``before`` of the first change recorded after it (a deadline extended in October was still
-  June's on 15 July, so the task was overdue then). Its title and units are today's.
+  June's on 15 July, so the task was overdue then; a task handed to another unit in August
+  was the first unit's in July, and its progress that unit's reports). Its co-operating units
+  are today's.
+- **A published value** (``published_actuals``, entered by the office) counts on the day as
+  the last ``actual.publish`` recorded by then left it; one first entered after the day did
+  not exist then, one corrected after it had its earlier value. Engine values (computed from
+  the warehouse, which is by year and not by entry date) are not rebuilt.
 
 Time stamps are naive UTC (``workspace.models``); a day is the server's local calendar day,
 as the evaluation dates a submission (``evaluation.gather``).
@@ -28,11 +35,18 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ipcity.workspace.models import AuditEntry, ProgressReport, ReportEvent, ReportRevision
+from ipcity.workspace.models import (
+    AuditEntry,
+    ProgressReport,
+    PublishedActual,
+    ReportEvent,
+    ReportRevision,
+)
 
 # The audit trail's entity name for each kind of row whose creation dates it.
 CREATED_ENTITIES = ("task", "work_plan")
@@ -65,17 +79,20 @@ def existing_on(session: Session, entity: str, ids: Collection[int], day: date) 
 
 
 @dataclass(frozen=True)
-class TaskDates:
-    """A task's start (None: its work plan's) and deadline."""
+class TaskOnDay:
+    """What a task was at the end of a past day: its title, lead unit, start (None: its work
+    plan's) and deadline."""
 
+    title: str
+    lead_unit_id: int
     start_date: date | None
     deadline: date
 
 
-def task_dates_on(session: Session, task_ids: Collection[int], day: date) -> dict[int, TaskDates]:
-    """The tasks among ``task_ids`` whose dates changed after ``day``, with the dates they had
-    at its end (the ``before`` of the first ``task.update`` recorded after it). Tasks absent
-    from the answer had today's dates."""
+def tasks_on(session: Session, task_ids: Collection[int], day: date) -> dict[int, TaskOnDay]:
+    """The tasks among ``task_ids`` changed after ``day``, as they were at its end (the
+    ``before`` of the first ``task.update`` recorded after it). Tasks absent from the answer
+    were as they are today. One query, whatever the number of tasks."""
     if not task_ids:
         return {}
     rows = session.execute(
@@ -88,23 +105,33 @@ def task_dates_on(session: Session, task_ids: Collection[int], day: date) -> dic
         )
         .order_by(AuditEntry.id)
     ).all()
-    out: dict[int, TaskDates] = {}
+    out: dict[int, TaskOnDay] = {}
+    seen: set[int] = set()
     for entity_id, before in rows:
         task_id = int(entity_id)
-        if task_id in out or not before:
+        if task_id in seen:
             continue
-        dates = _dates_of(before)
-        if dates is not None:
-            out[task_id] = dates
+        seen.add(task_id)  # only the first change after the day holds that day's task
+        then = _task_of(before) if before else None
+        if then is not None:
+            out[task_id] = then
     return out
 
 
-def _dates_of(snapshot: dict[str, object]) -> TaskDates | None:
+def _task_of(snapshot: dict[str, object]) -> TaskOnDay | None:
     try:
         deadline = date.fromisoformat(str(snapshot["deadline"]))
         start = snapshot.get("start_date")
-        return TaskDates(None if start is None else date.fromisoformat(str(start)), deadline)
-    except (KeyError, ValueError):  # a snapshot without dates: nothing to go back to
+        lead = snapshot["lead_unit_id"]
+        if not isinstance(lead, int | str):
+            return None
+        return TaskOnDay(
+            title=str(snapshot["title"]),
+            lead_unit_id=int(lead),
+            start_date=None if start is None else date.fromisoformat(str(start)),
+            deadline=deadline,
+        )
+    except (KeyError, ValueError):  # a snapshot without them: nothing to go back to
         return None
 
 
@@ -204,3 +231,66 @@ def lead_progress_on(session: Session, lead_units: dict[int, int], day: date) ->
         elif r.state == "submitted":
             waiting.add(r.task_id)
     return LeadProgressOnDay(completed, waiting)
+
+
+@dataclass(frozen=True)
+class PublishedOnDay:
+    """An officially published value as it was recorded at the end of a day."""
+
+    target_id: int
+    year: int
+    value: float
+    source: str
+
+
+def published_on(session: Session, target_ids: Collection[int], day: date) -> list[PublishedOnDay]:
+    """The published values of ``target_ids`` as recorded at the end of ``day``: each entry
+    as the last ``actual.publish`` recorded by then left it (its ``after``); an entry whose
+    first record came after the day did not exist then, unless that record corrected a value
+    already there (its ``before``). Entries without any audit record count from their
+    ``entered_at``. Two queries, whatever the number of values."""
+    if not target_ids:
+        return []
+    rows = list(
+        session.scalars(
+            select(PublishedActual).where(PublishedActual.target_id.in_(list(target_ids)))
+        )
+    )
+    if not rows:
+        return []
+    history: dict[int, list[tuple[datetime, dict[str, Any] | None, dict[str, Any] | None]]] = {}
+    for entity_id, at, before, after in session.execute(
+        select(AuditEntry.entity_id, AuditEntry.at, AuditEntry.before, AuditEntry.after)
+        .where(
+            AuditEntry.entity == "published_actual",
+            AuditEntry.action == "actual.publish",
+            AuditEntry.entity_id.in_([str(r.id) for r in rows]),
+        )
+        .order_by(AuditEntry.id)  # the order the entries were made in
+    ):
+        history.setdefault(int(entity_id), []).append((at, before, after))
+    end = day_end(day)
+    out: list[PublishedOnDay] = []
+    for row in rows:
+        entries = history.get(row.id)
+        if not entries:  # loaded without the audit trail: its own stamp dates it
+            then: dict[str, Any] | None = row.as_dict() if row.entered_at < end else None
+        else:
+            by_then = [after for at, _before, after in entries if at < end]
+            then = by_then[-1] if by_then else entries[0][1]
+        value = _published_of(then) if then else None
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _published_of(snapshot: dict[str, Any]) -> PublishedOnDay | None:
+    try:
+        return PublishedOnDay(
+            target_id=int(snapshot["target_id"]),
+            year=int(snapshot["year"]),
+            value=float(snapshot["value"]),
+            source=str(snapshot["source"]),
+        )
+    except (KeyError, TypeError, ValueError):  # a snapshot without them: nothing to show
+        return None

@@ -109,10 +109,12 @@ def _plan_for_year(session: Session, year: int) -> Plan | None:
     )
 
 
-def work_plan_for_year(session: Session, actor: Actor, year: int) -> WorkPlan:
+def work_plan_for_year(
+    session: Session, actor: Actor, year: int, *, at: datetime | None = None
+) -> WorkPlan:
     """The annual work plan of ``year`` (``WP<year>`` when several), created through the
-    workspace's ``do_create_work_plan`` (unpublished, linked to the covering plan) if the
-    year has none."""
+    workspace's ``do_create_work_plan`` (unpublished, linked to the covering plan; its
+    creation recorded at ``at``, None: now) if the year has none."""
     plans = session.scalars(
         select(WorkPlan).where(WorkPlan.year == year).order_by(WorkPlan.id)
     ).all()
@@ -133,6 +135,7 @@ def work_plan_for_year(session: Session, actor: Actor, year: int) -> WorkPlan:
             "title": f"{year}年度知识产权工作推进计划",
             "plan_id": plan.id if plan is not None else None,
         },
+        at=at,
     )
 
 
@@ -179,6 +182,10 @@ def do_record_decision(
     ``milestones``, ``work_plan_id`` (default: the work plan of the meeting's year, created if
     missing), ``start_date`` (default: the meeting day, so supervision's straight line starts
     when the decision was taken) — or ``task_id`` of an existing task to link instead.
+
+    ``at``: when the decision was recorded (None: now). The new task's (and a new work plan's)
+    creation is recorded then too, so the workspace as of that day
+    (``ipcity.workspace.history``) has the task.
     """
     require(actor, MCap.MANAGE_MEETINGS)
     ws_require(actor, Cap.EDIT_WORK_PLANS)
@@ -204,7 +211,7 @@ def do_record_decision(
         if task is None:
             raise invalid("task_id", "field.not_in_plan", value=values["task_id"])
     else:
-        task = _create_task(session, actor, meeting, decision_text, values, task_data)
+        task = _create_task(session, actor, meeting, decision_text, values, task_data, at)
     linked = session.scalar(select(MeetingDecision).where(MeetingDecision.task_id == task.id))
     if linked is not None:
         raise ValidationError(
@@ -232,13 +239,14 @@ def _create_task(
     decision_text: str,
     values: Mapping[str, Any],
     task_data: Mapping[str, Any],
+    at: datetime | None,
 ) -> Task:
     if values.get("work_plan_id") is not None:
         wp = session.get(WorkPlan, values["work_plan_id"])
         if wp is None:
             raise invalid("work_plan_id", "field.not_in_plan", value=values["work_plan_id"])
     else:
-        wp = work_plan_for_year(session, actor, meeting.meeting_date.year)
+        wp = work_plan_for_year(session, actor, meeting.meeting_date.year, at=at)
     payload: dict[str, Any] = {"work_plan_id": wp.id, **task_data}
     if not str(payload.get("title") or "").strip():
         payload["title"] = _default_title(decision_text)
@@ -270,7 +278,7 @@ def _create_task(
         and meeting.meeting_date.year == wp.year
     ):
         payload["start_date"] = meeting.meeting_date
-    task = do_create_task(session, actor, payload)
+    task = do_create_task(session, actor, payload, at=at)
     # Meetings are never public: the decision's task stays internal until the office
     # publishes the decision (do_publish_decision).
     task.internal = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic
 
 from sqlalchemy.orm import Session
@@ -46,13 +47,18 @@ class Editable(Generic[M]):
     fixed: tuple[str, ...] = ()
     complete: Complete = _as_given
 
-    def create(self, session: Session, actor: Actor, data: Mapping[str, Any]) -> M:
+    def create(
+        self, session: Session, actor: Actor, data: Mapping[str, Any], *, at: datetime | None = None
+    ) -> M:
+        """A new row from ``data``; ``at``: when its creation is recorded (None: now)."""
         require(actor, self.cap)
         values = parse_fields(data, self.fields, partial=False)
         self.check(session, values, None)
         self.complete(values, None)
         row = self.model(**{k: v for k, v in values.items() if v is not None})
-        return add_audited(session, actor, row, f"{self.action}.create", entity_name(self.model))
+        return add_audited(
+            session, actor, row, f"{self.action}.create", entity_name(self.model), at=at
+        )
 
     def update(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -90,12 +90,14 @@ WORK_PLANS = Editable(
 )
 
 
-def do_create_work_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> WorkPlan:
+def do_create_work_plan(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, at: datetime | None = None
+) -> WorkPlan:
     """Fields: code, year, title, plan_id (the plan it carries out, optional), start_date
     (default 1 January of the year: the start of every task's straight line), published,
     report_rhythm (month | quarter | half | year; default quarter: the period the report
-    form proposes)."""
-    return WORK_PLANS.create(session, actor, data)
+    form proposes). ``at``: when its creation is recorded (None: now)."""
+    return WORK_PLANS.create(session, actor, data, at=at)
 
 
 def do_update_work_plan(
@@ -180,11 +182,14 @@ def _apply_task(session: Session, task: Task, values: Mapping[str, Any]) -> None
         ]
 
 
-def do_create_task(session: Session, actor: Actor, data: Mapping[str, Any]) -> Task:
+def do_create_task(
+    session: Session, actor: Actor, data: Mapping[str, Any], *, at: datetime | None = None
+) -> Task:
     """Fields: work_plan_id, code (default ``<year>-<seq:03d>``), seq (default next), title,
     description, goal_id, lead_unit_id, co_unit_ids, start_date (default the work plan's),
     deadline (a date, ISO or a Chinese form like 2023年6月底), deadline_text, expected_output,
-    weight, milestones ([{title, due_date}])."""
+    weight, milestones ([{title, due_date}]). ``at``: when its creation is recorded (None:
+    now; a meeting's decision records the task on the day it was decided)."""
     require(actor, Cap.EDIT_WORK_PLANS)
     values = parse_fields(data, TASK_FIELDS, partial=False)
     wp = session.get(WorkPlan, values["work_plan_id"])
@@ -199,7 +204,7 @@ def do_create_task(session: Session, actor: Actor, data: Mapping[str, Any]) -> T
     task = Task(work_plan_id=wp.id, lead_unit_id=values["lead_unit_id"], title=values["title"])
     task.work_plan = wp
     _apply_task(session, task, {k: v for k, v in values.items() if v is not None or k == "goal_id"})
-    return add_audited(session, actor, task, "task.create", "task")
+    return add_audited(session, actor, task, "task.create", "task", at=at)
 
 
 def do_update_task(
