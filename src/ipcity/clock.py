@@ -1,7 +1,8 @@
 """The app's one clock: the reference date, and which yearly values have ended by a date.
 
-- **Reference date** (:func:`app_today`): the day the web app was configured with, else
-  ``IPCITY_TODAY``, else the calendar's today. The dashboard, the workspace's indicator series,
+- **Reference date** (:func:`app_today`): the day given, else the day a request or a demo
+  seed runs on (:func:`on_app_day`: the web app's configured day), else ``IPCITY_TODAY``, else
+  the calendar's today; no other module reads the calendar (tests/test_one_clock.py). The dashboard, the workspace's indicator series,
   the evaluation, the annual report, the portal's headline and supervision all take their day
   from here, so a figure that depends on the day is the same on every page. The rules built on
   it (the day a year's report looks at, complete years) are ``ipcity.evaluation.asof``.
