@@ -2,10 +2,11 @@
 
 - **Reference date** (:func:`app_today`): the day given, else the day a request or a demo
   seed runs on (:func:`on_app_day`: the web app's configured day), else ``IPCITY_TODAY``, else
-  the calendar's today; no other module reads the calendar (tests/test_one_clock.py). The dashboard, the workspace's indicator series,
-  the evaluation, the annual report, the portal's headline and supervision all take their day
-  from here, so a figure that depends on the day is the same on every page. The rules built on
-  it (the day a year's report looks at, complete years) are ``ipcity.evaluation.asof``.
+  the calendar's today; no other module reads the calendar (tests/test_one_clock.py). The
+  dashboard, the workspace's indicator series, the evaluation, the annual report, the portal's
+  headline and supervision all take their day from here, so a figure that depends on the day
+  is the same on every page. The rules built on it (the day a year's report looks at, complete
+  years) are ``ipcity.evaluation.asof``.
 - **Finished years** (:func:`finished_value`): a value for year Y describes 31 December of Y,
   so on 15 November 2023 the 2023 snapshot (a part-year count) is not the latest value; the
   latest value is that of the last year ended by the reference date.
