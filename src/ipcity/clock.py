@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+from ipcity.errors import InputError
 from ipcity.settings import current
 
 # The app's day while a request or a demo seed runs (``on_app_day``); else IPCITY_TODAY.
@@ -49,6 +50,16 @@ def app_today(today: date | None = None) -> date:
     if today is not None:
         return today
     return configured_day() or date.today()
+
+
+def today_option(value: str | None) -> date:
+    """A command's ``--today`` option: the ISO date given, else the app's day."""
+    if not value:
+        return app_today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today must be a date like 2023-06-30, not {value!r}") from None
 
 
 def year_end(year: int) -> date:

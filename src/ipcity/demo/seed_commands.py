@@ -13,15 +13,13 @@ from pathlib import Path
 import typer
 
 from ipcity.clitext import say
-from ipcity.clock import app_today
+from ipcity.clock import today_option
 from ipcity.meetings import commands as meetings_cli
 from ipcity.protection import commands as protection_cli
 from ipcity.workspace import commands as workspace_cli
 
 DB_OPTION = workspace_cli.DB_OPTION
 _open = workspace_cli._open
-_today = workspace_cli._today
-_day = protection_cli._day
 _warehouse = meetings_cli._warehouse
 
 
@@ -36,7 +34,7 @@ def ws_seed_demo(
     database = _open(db)
     try:
         with database.write() as s:
-            logins = seed_demo(s, today=_today(today), seed=seed)
+            logins = seed_demo(s, today=today_option(today), seed=seed)
         counts = ", ".join(f"{k} {v}" for k, v in logins.counts.items())
         typer.echo(say("cli.demo_seeded", {"counts": counts}))
         typer.echo(say("cli.demo_logins"))
@@ -61,10 +59,10 @@ def meetings_seed_demo(
     try:
         if warehouse is not None:
             with _warehouse(warehouse) as wh, database.write() as s:
-                out = seed_meetings_demo(s, today=_today(today), year=year, warehouse=wh)
+                out = seed_meetings_demo(s, today=today_option(today), year=year, warehouse=wh)
         else:
             with database.write() as s:
-                out = seed_meetings_demo(s, today=_today(today), year=year)
+                out = seed_meetings_demo(s, today=today_option(today), year=year)
         counts = ", ".join(f"{k} {v}" for k, v in out.counts().items())
         typer.echo(say("cli.demo_meetings_seeded", {"counts": counts}))
         for note in out.notes:
@@ -85,9 +83,7 @@ def protection_seed_demo(
     database = _open(db)
     try:
         with database.write() as s:
-            summary = seed_protection_demo(
-                s, today=_day(today, "--today") or app_today(), year=year, seed=seed
-            )
+            summary = seed_protection_demo(s, today=today_option(today), year=year, seed=seed)
     finally:
         database.dispose()
     units = ", ".join(f"{k} {v}" for k, v in summary.by_unit.items())

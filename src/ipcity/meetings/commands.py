@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ipcity.clitext import cli_lang, say
-from ipcity.clock import app_today
 from ipcity.errors import InputError
 from ipcity.i18n import render
 
@@ -42,15 +40,6 @@ def _open(db_url: str | None) -> Database:
     from ipcity.workspace.db import open_db
 
     return open_db(db_url)
-
-
-def _today(value: str | None) -> date:
-    if not value:
-        return app_today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today must be a date like 2023-06-30, not {value!r}") from None
 
 
 @contextmanager

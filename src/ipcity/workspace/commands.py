@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ipcity.clitext import cli_lang, say
-from ipcity.clock import app_today
+from ipcity.clock import app_today, today_option
 from ipcity.errors import InputError, IpcityError
 from ipcity.i18n import render
 from ipcity.workspace.errors import ImportRejected
@@ -38,15 +37,6 @@ def _open(db_url: str | None) -> Database:
     from ipcity.workspace.db import open_db
 
     return open_db(db_url)
-
-
-def _today(value: str | None) -> date:
-    if not value:
-        return app_today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today must be a date like 2023-06-30, not {value!r}") from None
 
 
 def _read_password() -> str:
@@ -255,7 +245,7 @@ def ws_supervise(
     database = _open(db)
     try:
         with database.write() as s:
-            run = do_run_supervision(s, system_actor("cli"), today=_today(today))
+            run = do_run_supervision(s, system_actor("cli"), today=today_option(today))
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(run.statuses.items()))
         counts = {"notices": run.notices_created, "emails": run.emails_sent}
         typer.echo(say("cli.supervised", {"today": run.today, "statuses": statuses, **counts}))
