@@ -6,12 +6,24 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ipcity.workspace import actions as A
 from ipcity.workspace import queries as Q
 from ipcity.workspace.actions import EvidenceUpload
-from ipcity.workspace.errors import InvalidTransition, StaleVersion, ValidationError
-from ipcity.workspace.models import Notice, ReportRevision
+from ipcity.workspace.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    StaleVersion,
+    ValidationError,
+)
+from ipcity.workspace.models import (
+    AuditEntry,
+    Notice,
+    ProgressReport,
+    ReportEvent,
+    ReportRevision,
+)
 from tests.support.ws_fixtures import World
 
 
@@ -176,3 +188,97 @@ def test_progress_counts_only_lead_units_latest_accepted(world: World) -> None:
         assert views[w.t1].percent == 60.0
         assert views[w.t1].progress is not None and views[w.t1].progress.period == "2023-Q2"
         assert views[w.t2].percent == 0.0
+
+
+def _written(s: Session, report_id: int) -> dict[str, object]:
+    """What one report's creation and submission left in the database, ids and period aside."""
+    report = s.get(ProgressReport, report_id)
+    assert report is not None
+    events = s.scalars(
+        select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.id)
+    ).all()
+    entries = s.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "report", AuditEntry.entity_id == str(report_id))
+        .order_by(AuditEntry.id)
+    ).all()
+    notices = s.scalars(select(Notice).where(Notice.report_id == report_id)).all()
+    skip = {"id", "period", "period_end"}
+
+    def plain(d: dict[str, object] | None) -> dict[str, object] | None:
+        return None if d is None else {k: v for k, v in d.items() if k not in skip}
+
+    submit_event = events[-1].id
+    return {
+        "report": (report.state, report.version, report.current_revision),
+        "revisions": [(r.revision_no, r.percent, r.narrative) for r in report.revisions],
+        "events": [(e.kind, e.from_state, e.to_state, e.revision_no, e.actor_name) for e in events],
+        "audit": [(a.action, a.actor_name, plain(a.before), plain(a.after)) for a in entries],
+        "notices": [
+            (
+                n.kind,
+                n.for_office,
+                n.unit_id,
+                n.task_id,
+                n.read_at,
+                n.dedupe_key == f"report_submitted:{report_id}:{submit_event}",
+                {k: v for k, v in n.params.items() if k != "period"},
+            )
+            for n in notices
+        ],
+    }
+
+
+def test_submitting_at_once_writes_what_create_then_submit_writes(world: World) -> None:
+    """The page form's and the API's "submit at once" (``do_create_report(submit=True)``) takes
+    a shorter road (fewer statements): it must leave the same rows as the two steps."""
+    w = world
+    at = datetime(2023, 6, 1, 9)
+    with w.db.write() as s:
+        r = A.do_create_report(
+            s, w.editor_a, task_id=w.t1, period="2023-Q1", percent=40, narrative="同一内容", at=at
+        )
+        two_steps = A.do_submit_report(s, w.editor_a, r.id, expected_version=r.version, at=at).id
+        at_once = A.do_create_report(
+            s,
+            w.editor_a,
+            task_id=w.t1,
+            period="2023-Q2",
+            percent=40,
+            narrative="同一内容",
+            submit=True,
+            at=at,
+        ).id
+    with w.db.read() as s:
+        expected, got = _written(s, two_steps), _written(s, at_once)
+    assert got == expected
+    assert expected["report"] == ("submitted", 2, 1)
+    assert [e[0] for e in expected["events"]] == ["create", "submit"]  # type: ignore[index]
+    assert [a[0] for a in expected["audit"]] == ["report.create", "report.submit"]  # type: ignore[index]
+    assert len(expected["notices"]) == 1  # type: ignore[arg-type]
+
+
+def test_submitting_at_once_is_refused_like_a_draft(world: World) -> None:
+    """A duplicate period, bad content or another unit's task: nothing is written."""
+    w = world
+    with w.db.write() as s:
+        A.do_create_report(
+            s,
+            w.editor_a,
+            task_id=w.t1,
+            period="2023-Q1",
+            percent=40,
+            narrative="一季度",
+            submit=True,
+        )
+    cases: list[tuple[dict[str, object], type[Exception]]] = [
+        ({"task_id": w.t1, "period": "2023年第一季度", "percent": 50}, ValidationError),
+        ({"task_id": w.t1, "period": "2023-Q2", "percent": 101}, ValidationError),
+        ({"task_id": w.t2, "period": "2023-Q2", "percent": 50}, PermissionDenied),
+    ]
+    for kwargs, error in cases:
+        with pytest.raises(error), w.db.write() as s:
+            A.do_create_report(s, w.editor_a, narrative="再报", submit=True, **kwargs)  # type: ignore[arg-type]
+    with w.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ProgressReport)) == 1
+        assert s.scalar(select(func.count()).select_from(Notice)) == 1

@@ -25,7 +25,6 @@ from ipcity.workspace.actions import (
     do_create_report,
     do_create_task,
     do_delete_task,
-    do_submit_report,
     do_update_task,
 )
 from ipcity.workspace.queries import TaskView
@@ -211,7 +210,6 @@ def create_report(
         percent=body.percent,
         narrative=body.narrative,
         unit_id=body.unit_id,
+        submit=body.submit,
     )
-    if body.submit:
-        report = do_submit_report(session, actor, report.id, expected_version=report.version)
     return report_out(report)

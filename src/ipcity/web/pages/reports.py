@@ -73,7 +73,7 @@ def create_report(
     submit = action == "submit"
 
     def write() -> ProgressReport:
-        report = do_create_report(
+        return do_create_report(
             v.session,
             v.actor,
             task_id=task_id,
@@ -82,14 +82,12 @@ def create_report(
             narrative=narrative,
             unit_id=unit,
             files=uploads,
+            submit=submit,
         )
-        if submit:
-            report = do_submit_report(
-                v.session, v.actor, report.id, expected_version=report.version
-            )
-        return report
 
-    queries.get_task(v.session, v.actor, task_id)  # 404 before anything else
+    # 404 before anything else; held, so the action finds the task in the session's
+    # identity map (it holds its rows weakly) instead of reading it again
+    _task = queries.get_task(v.session, v.actor, task_id)
     return _after(
         v,
         task_id,

@@ -35,10 +35,13 @@ def notify(
     for_office: bool = False,
     task_id: int | None = None,
     report_id: int | None = None,
+    known_new: bool = False,
 ) -> Notice | None:
     """Add a notice unless one with ``dedupe_key`` exists (then None). The message key is
-    ``notice.<kind>``. Safe against a concurrent run: the unique key decides."""
-    if session.scalar(select(Notice.id).where(Notice.dedupe_key == dedupe_key)) is not None:
+    ``notice.<kind>``. Safe against a concurrent run: the unique key decides. ``known_new``:
+    the key names a row this transaction has just created (a new event's id), so no notice can
+    hold it yet and neither the look-up nor the savepoint is needed."""
+    if not known_new and session.scalar(select(Notice.id).where(Notice.dedupe_key == dedupe_key)):
         return None
     notice = Notice(
         unit_id=unit_id,
@@ -52,6 +55,9 @@ def notify(
         dedupe_key=dedupe_key,
         created_at=stamp_on(day),  # the notice's day by the app's clock (a demo's day)
     )
+    if known_new:
+        session.add(notice)
+        return notice
     try:
         with session.begin_nested():
             session.add(notice)

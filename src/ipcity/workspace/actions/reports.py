@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ipcity.workspace import audit
 from ipcity.workspace.actions._common import Invalid, check_version, load, number
@@ -119,6 +119,8 @@ def _event(
     from_state: str | None,
     comment: str = "",
     at: datetime | None = None,
+    *,
+    flush: bool = True,
 ) -> ReportEvent:
     ev = ReportEvent(
         revision_no=report.current_revision,
@@ -131,7 +133,8 @@ def _event(
         at=at or record_now(),
     )
     report.events.append(ev)
-    session.flush()
+    if flush:
+        session.flush()
     return ev
 
 
@@ -159,14 +162,19 @@ def do_create_report(
     narrative: str,
     unit_id: int | None = None,
     files: Sequence[EvidenceUpload] = (),
+    submit: bool = False,
     at: datetime | None = None,
 ) -> ProgressReport:
     """Start a report (state draft, revision 1) of ``unit_id`` (default: the actor's unit) on a
     task for a period (2023-06, 2023-Q2, 2023-H1 or 2023; Chinese forms accepted). One report
-    per task, unit and period: revise it rather than starting another."""
+    per task, unit and period: revise it rather than starting another. ``submit=True`` submits
+    it in the same step: the same rows (both events, both audit entries, the office's notice)
+    as :func:`do_create_report` then :func:`do_submit_report`, in about half the statements."""
     task = load(session, Task, task_id)
     unit_id = unit_id if unit_id is not None else actor.unit_id
-    if unit_id is None or session.get(Unit, unit_id) is None:
+    # the unit's aliases are not needed here (a unit row otherwise brings them in a 2nd query)
+    unit = None if unit_id is None else session.get(Unit, unit_id, options=[lazyload(Unit.aliases)])
+    if unit is None:
         if not has(actor, Cap.WRITE_REPORTS):
             raise PermissionDenied("write_reports")
         raise invalid("unit_id", "field.unknown_unit", value=unit_id)
@@ -197,8 +205,6 @@ def do_create_report(
         created_at=now,
         updated_at=now,
     )
-    session.add(report)
-    session.flush()
     rev = ReportRevision(
         revision_no=1,
         percent=pct,
@@ -207,13 +213,47 @@ def do_create_report(
         author_name=actor.name,
         created_at=now,
     )
-    report.revisions.append(rev)
+    # A new object's collections are set before its first flush: an unloaded collection of a
+    # persistent object is read back from the database when it is first touched.
+    report.revisions, report.events, rev.files = [rev], [], []
+    session.add(report)
     session.flush()
     _store_files(session, rev, files)
-    _event(session, actor, report, "create", None, at=now)
+    _event(session, actor, report, "create", None, at=now, flush=not submit)
+    created = _snapshot(report)
+    if not submit:
+        _audit_create(session, actor, report, created)
+        return report
+    report.state = "submitted"
+    report.updated_at = now
+    ev = _event(session, actor, report, "submit", "draft", at=now)  # both events in one flush
+    _audit_create(session, actor, report, created)
+    _notify_submitted(session, report, ev, now, known_new=True)
     after = _snapshot(report)
-    audit.record(session, actor, "report.create", "report", report.id, before=None, after=after)
+    audit.record(session, actor, "report.submit", "report", report.id, before=created, after=after)
     return report
+
+
+def _audit_create(
+    session: Session, actor: Actor, report: ProgressReport, after: dict[str, Any]
+) -> None:
+    audit.record(session, actor, "report.create", "report", report.id, before=None, after=after)
+
+
+def _notify_submitted(
+    session: Session, report: ProgressReport, ev: ReportEvent, now: datetime, *, known_new: bool
+) -> None:
+    notify(
+        session,
+        kind="report_submitted",
+        dedupe_key=f"report_submitted:{report.id}:{ev.id}",
+        day=now.date(),
+        params=_notice_params(report),
+        for_office=True,
+        task_id=report.task_id,
+        report_id=report.id,
+        known_new=known_new,
+    )
 
 
 def _load_visible(
@@ -309,16 +349,7 @@ def do_submit_report(
     session.flush()
     ev = _event(session, actor, report, "submit", "draft", at=now)
     close_report_notices(session, actor, report.id)  # e.g. the unit's "returned" notice
-    notify(
-        session,
-        kind="report_submitted",
-        dedupe_key=f"report_submitted:{report.id}:{ev.id}",
-        day=now.date(),
-        params=_notice_params(report),
-        for_office=True,
-        task_id=report.task_id,
-        report_id=report.id,
-    )
+    _notify_submitted(session, report, ev, now, known_new=False)
     audit.record(
         session, actor, "report.submit", "report", report.id, before=before, after=_snapshot(report)
     )
