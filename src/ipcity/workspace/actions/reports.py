@@ -178,6 +178,7 @@ def do_create_report(
         if not has(actor, Cap.WRITE_REPORTS):
             raise PermissionDenied("write_reports")
         raise invalid("unit_id", "field.unknown_unit", value=unit_id)
+    unit_id = unit.id
     if not can_write_report_for_task(actor, task, unit_id):
         raise PermissionDenied("write_reports")
     parsed = parse_period(period)
