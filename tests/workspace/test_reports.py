@@ -282,3 +282,49 @@ def test_submitting_at_once_is_refused_like_a_draft(world: World) -> None:
     with w.db.read() as s:
         assert s.scalar(select(func.count()).select_from(ProgressReport)) == 1
         assert s.scalar(select(func.count()).select_from(Notice)) == 1
+
+
+def test_latest_unit_reports_is_the_first_of_list_reports_per_task(world: World) -> None:
+    """The task list's "my unit's report" read: per task the unit's newest report by period
+    (then the newest of a period end), as the viewer may see it, equal to what the full
+    list would show first; other units' drafts stay hidden."""
+    w = world
+    at = datetime(2023, 6, 1, 9)
+    with w.db.write() as s:
+        for period, percent, submit in (
+            ("2023-Q1", 30, True),
+            ("2023-06", 45, False),  # same period end as Q2, made first
+            ("2023-Q2", 50, False),  # newest of the 30 June reports
+            ("2023-03", 20, True),  # an older period made later does not win
+        ):
+            A.do_create_report(
+                s,
+                w.editor_a,
+                task_id=w.t1,
+                period=period,
+                percent=percent,
+                narrative=period,
+                submit=submit,
+                at=at,
+            )
+        A.do_create_report(
+            s, w.editor_b, task_id=w.t1, period="2023-Q3", percent=60, narrative="B 草稿", at=at
+        )
+        A.do_create_report(
+            s, w.editor_b, task_id=w.t2, period="2023-Q1", percent=10, narrative="B", at=at
+        )
+    with w.db.read() as s:
+        for viewer in (w.admin, w.leader, w.editor_a, w.editor_b):
+            for unit in (w.unit_a, w.unit_b):
+                got = Q.latest_unit_reports(s, viewer, unit, [w.t1, w.t2])
+                expected: dict[int, int] = {}
+                for r in Q.list_reports(s, viewer, unit_id=unit, task_ids=[w.t1, w.t2]):
+                    expected.setdefault(r.task_id, r.id)
+                assert {t: r.id for t, r in got.items()} == expected, (viewer.name, unit)
+        mine = Q.latest_unit_reports(s, w.editor_a, w.unit_a, [w.t1, w.t2])
+        assert mine[w.t1].period == "2023-Q2" and mine[w.t1].current().percent == 50
+        assert w.t1 not in Q.latest_unit_reports(s, w.editor_a, w.unit_b, [w.t1])  # B's draft
+        assert Q.latest_unit_reports(s, w.editor_b, w.unit_b, [w.t1])[w.t1].period == "2023-Q3"
+        assert Q.latest_unit_reports(s, w.admin, w.unit_a, []) == {}
+        with pytest.raises(PermissionDenied):
+            Q.latest_unit_reports(s, w.anonymous, w.unit_a, [w.t1])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ipcity.workspace.errors import NotFound, PermissionDenied
@@ -371,15 +371,49 @@ def list_reports(
         stmt = stmt.join(Task, Task.id == ProgressReport.task_id).where(
             Task.work_plan_id == work_plan_id
         )
-    if not has(viewer, Cap.VIEW_ALL_REPORTS):
-        stmt = stmt.where(
-            or_(
-                ProgressReport.unit_id == viewer.unit_id,
-                ProgressReport.state.in_(("submitted", "accepted")),
-            )
-        )
-    stmt = stmt.order_by(ProgressReport.period_end.desc(), ProgressReport.id.desc())
+    stmt = _visible_reports(stmt, viewer)
+    stmt = stmt.order_by(*NEWEST_REPORT_FIRST)
     return [r for r in session.scalars(stmt) if can_view_report(viewer, r)]
+
+
+NEWEST_REPORT_FIRST = (ProgressReport.period_end.desc(), ProgressReport.id.desc())
+
+
+def _visible_reports(stmt: Select[Any], viewer: Actor) -> Select[Any]:
+    """The SQL side of :func:`can_view_report` (other units' drafts and returns stay hidden)."""
+    if has(viewer, Cap.VIEW_ALL_REPORTS):
+        return stmt
+    return stmt.where(
+        or_(
+            ProgressReport.unit_id == viewer.unit_id,
+            ProgressReport.state.in_(("submitted", "accepted")),
+        )
+    )
+
+
+def latest_unit_reports(
+    session: Session, viewer: Actor, unit_id: int, task_ids: Collection[int]
+) -> dict[int, ProgressReport]:
+    """A unit's latest report (newest period, then newest) on each of ``task_ids`` the viewer
+    may see, with its events: what :func:`list_reports` would list first per task, without
+    reading the unit's older reports."""
+    _require_internal(viewer)
+    if not task_ids:
+        return {}
+    rank = func.row_number().over(partition_by=ProgressReport.task_id, order_by=NEWEST_REPORT_FIRST)
+    ranked = _visible_reports(
+        select(ProgressReport.id, rank.label("rank")).where(
+            ProgressReport.unit_id == unit_id, ProgressReport.task_id.in_(list(task_ids))
+        ),
+        viewer,
+    ).subquery()
+    stmt = (
+        select(ProgressReport)
+        .join(ranked, ranked.c.id == ProgressReport.id)
+        .where(ranked.c.rank == 1)
+        .options(selectinload(ProgressReport.events))
+    )
+    return {r.task_id: r for r in session.scalars(stmt) if can_view_report(viewer, r)}
 
 
 def get_report(session: Session, viewer: Actor, report_id: int) -> ProgressReport:

@@ -82,28 +82,23 @@ class TaskListing:
 
 
 def _my_reports(
-    session: Session, actor: Actor, plans: list[WorkPlan], rows: list[TaskView], today: date
+    session: Session,
+    actor: Actor,
+    unit_id: int,
+    plans: list[WorkPlan],
+    rows: list[TaskView],
+    today: date,
 ) -> dict[int, MyReport]:
     """The editor's unit's latest report per listed task (one query for all of them)."""
-    task_ids = {r.task.id for r in rows}
-    latest: dict[int, ProgressReport] = {}
-    mine = queries.list_reports(
-        session, actor, unit_id=actor.unit_id, task_ids=task_ids, revisions=False
-    )
-    for report in mine:  # newest first
-        if report.task_id in task_ids and report.unit_id == actor.unit_id:
-            latest.setdefault(report.task_id, report)
     period = {wp.id: rhythm.period_of(today, wp.report_rhythm) for wp in plans}
-    return {
-        r.task.id: MyReport(period[r.task.work_plan_id], latest.get(r.task.id))
+    theirs = [  # only the tasks the unit reports on: it leads or co-operates
+        r.task
         for r in rows
         if r.task.work_plan_id in period
-        # only the tasks the unit reports on: it leads or co-operates
-        and (
-            r.task.lead_unit_id == actor.unit_id
-            or any(u.id == actor.unit_id for u in r.task.co_units)
-        )
-    }
+        and (r.task.lead_unit_id == unit_id or any(u.id == unit_id for u in r.task.co_units))
+    ]
+    latest = queries.latest_unit_reports(session, actor, unit_id, {t.id for t in theirs})
+    return {t.id: MyReport(period[t.work_plan_id], latest.get(t.id)) for t in theirs}
 
 
 def task_listing(
@@ -137,8 +132,9 @@ def task_listing(
         listing.rows.extend(
             r for r in rows if f.status is None or r.status.status.value == f.status
         )
-    if home_unit(actor) is not None and can_view_internal(actor):
-        listing.mine = _my_reports(session, actor, plans, listing.rows, today)
+    unit_id = home_unit(actor)
+    if unit_id is not None and can_view_internal(actor):
+        listing.mine = _my_reports(session, actor, unit_id, plans, listing.rows, today)
     return listing
 
 
