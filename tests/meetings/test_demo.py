@@ -96,6 +96,8 @@ def test_demo_meetings_and_portal(db: Database) -> None:
         home = portal_home(s, ANONYMOUS)
         assert home.snapshot is not None
         assert (home.snapshot.year, home.snapshot.source) == (2022, "workspace")
+        # published once its values were (26 April 2023), not on the meeting day before it
+        assert home.snapshot.published_at.date() == date(2023, 4, 26)
         assert {c.name for c in home.cards} >= {"知识产权质押融资额", "版权登记量"}
     with db.write() as s, pytest.raises(IpcityError, match="only once"):
         seed_meetings_demo(s, today=today)
@@ -113,7 +115,7 @@ def test_demo_before_the_meeting_day(db: Database) -> None:
         # nothing about a meeting that has not happened is public yet (all four are drafts)
         assert list_publications(s, ANONYMOUS) == []
         assert len(list_publications(s, SYSTEM)) == 4
-    # the demo's 2022 values are published on 31 March 2023: none on 1 March, no snapshot
+    # the demo's 2022 values are published on 26 April 2023: none on 1 March, no snapshot
     assert out.snapshot is None
     assert any("no headline snapshot" in n for n in out.notes)
 

@@ -262,6 +262,12 @@ def test_snapshot_from_the_engine(world: World) -> None:
         # a rate changes by its difference: 40.9 - 34.2 = 6.7
         hv = cards["high_value_invention_patents_per_10k"]
         assert (hv.value_text, hv.change_text) == ("40.9件", "提高6.7件")
+        # the card: the number big, its unit apart (issue 12: a rate wrapped on a phone)
+        assert (hv.number_text, hv.unit_text) == ("40.9", "件")
+        assert (cards["patents_granted"].number_text, cards["patents_granted"].unit_text) == (
+            "17.83万件",
+            "",
+        )  # a count keeps its magnitude and 件: that is how the number is written
         # no 2021 value: the value without a change; no 2022 value at all: a dash
         assert cards["invention_patents_granted"].change_text == ""
         assert cards["patent_applications"].value_text == "—"
@@ -271,6 +277,8 @@ def test_snapshot_from_the_engine(world: World) -> None:
             "+11.44%",
         )
         assert en["high_value_invention_patents_per_10k"].change_text == "+6.7"
+        assert en["high_value_invention_patents_per_10k"].number_text == "40.9"
+        assert en["high_value_invention_patents_per_10k"].unit_text == "per 10,000 residents"
         assert en["high_value_invention_patents_per_10k"].name == (
             "High-value invention patents per 10,000 residents"
         )
@@ -418,6 +426,9 @@ def test_snapshot_from_workspace_actuals(world: World) -> None:
         assert (card.value_text, card.change_text) == ("95.60亿元", "增长22.09%")
         # the office's unit of measure in English (issue 12: no 亿元 on an English page)
         assert headline_cards(snap2, "en")[0].value_text == "95.60 × 100 million yuan"
+        assert (card.number_text, card.unit_text) == ("95.60", "亿元")
+        en_card = headline_cards(snap2, "en")[0]
+        assert (en_card.number_text, en_card.unit_text) == ("95.60", "× 100 million yuan")
 
 
 def test_portal_home_shows_published_things_only(world: World) -> None:

@@ -34,6 +34,7 @@ from ipcity.web.app import create_app  # noqa: E402
 from ipcity.web.config import WebSettings  # noqa: E402
 from ipcity.web.public_paths import is_open  # noqa: E402
 from ipcity.workspace import auth  # noqa: E402
+from ipcity.workspace.actions import do_create_target, do_enter_published_actual  # noqa: E402
 from ipcity.workspace.db import Database  # noqa: E402
 from ipcity.workspace.permissions import system_actor  # noqa: E402
 from tests.support.web_world import (  # noqa: E402
@@ -479,8 +480,9 @@ def test_the_portal_shows_what_was_published(clients: Clients) -> None:
     page = call(clients, "anonymous", "GET", "/portal")
     text = page.text
     assert "2022年主要指标" in text
-    # the shared world's published indicator: 15 (2022), no 2021 value -> no change
-    assert re.search(r'tile-value"[^>]*>15万件<', text)
+    # the shared world's published indicator: 15 (2022), no 2021 value -> no change; its
+    # unit in the card's small text
+    assert re.search(r'tile-value"[^>]*>15</div>\s*<div class="tile-note tile-unit">万件<', text)
     assert text.count('class="chart" data-chart=') == 1
     assert '<script src="/static/plotly.min.js" defer></script>' in text
     assert "年度会议召开" in text and "简报草稿" not in text
@@ -502,6 +504,58 @@ def test_the_portal_shows_what_was_published(clients: Clients) -> None:
     ]
     pubs = call(clients, "anonymous", "GET", "/api/v1/publications").json()
     assert [p["title"] for p in pubs] == ["年度会议召开"]
+
+
+def _card(page: str, indicator: str) -> tuple[str, str, str]:
+    """(big number, small unit, small change) of a portal card, as the HTML holds them."""
+    m = re.search(
+        rf'data-indicator="{re.escape(indicator)}">.*?class="tile-value"[^>]*>([^<]*)</div>'
+        r'\s*(?:<div class="tile-note tile-unit">([^<]*)</div>)?'
+        r'\s*<div class="tile-note tile-change">([^<]*)</div>',
+        page,
+        re.S,
+    )
+    assert m is not None, indicator
+    return m.group(1), m.group(2) or "", m.group(3)
+
+
+def test_a_portal_card_holds_the_number_alone_and_its_unit_in_the_small_text(
+    clients: Clients,
+) -> None:
+    """Issue 12: "82.0件/万人" as the big number wrapped to three lines on a phone."""
+    w = clients.world
+    with w.db.write() as s:
+        sysa = system_actor("test")
+        rate = do_create_target(
+            s,
+            sysa,
+            {
+                "plan_id": w["plan"],
+                "code": "HV10K",
+                "name": "每万人口高价值发明专利拥有量",
+                "unit": "件/万人",
+                "direction": "higher",
+                "target_year": 2025,
+                "target_value": 100,
+                "published": True,
+            },
+        )
+        for year, value in ((2021, 75.5), (2022, 82.0)):
+            do_enter_published_actual(
+                s, sysa, rate.id, {"year": year, "value": value, "source": "白皮书"}
+            )
+        do_publish_headline_snapshot(s, sysa, 2022, source="workspace", years_back=1)
+    zh = call(clients, "anonymous", "GET", "/portal").text
+    # 82.0 - 75.5 = 6.5 more on the year before
+    assert _card(zh, "target:HV10K") == ("82.0", "件/万人", "提高6.5件")
+    assert _card(zh, "target:T1") == ("15", "万件", "—")
+    en = call(clients, "anonymous", "GET", "/portal?lang=en").text
+    assert _card(en, "target:HV10K") == ("82.0", "per 10,000 residents", "+6.5")
+    # the API's card keeps the value with its unit, as one text
+    api = call(clients, "anonymous", "GET", "/api/v1/portal/headline").json()
+    card = next(c for c in api["cards"] if c["indicator"] == "target:HV10K")
+    assert card["value_text"] == "82.0件/万人"
+    assert "number_text" not in card and "unit_text" not in card
 
 
 def test_api_meeting_detail_and_stale_update(clients: Clients) -> None:

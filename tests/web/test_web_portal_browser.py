@@ -81,9 +81,11 @@ def test_public_portal(server: str) -> None:
             cards = page.locator(".headline-card")
             assert cards.count() == 5  # the demo's published indicators with 2022 values
             pledge = page.locator('.headline-card[data-indicator="target:PLEDGE"]')
-            # 95.6亿元 in 2022, 78.3 in 2021: (95.6 - 78.3) / 78.3 = 22.09 % growth
-            assert pledge.locator(".tile-value").inner_text() == "95.6亿元"
-            assert pledge.locator(".tile-note").inner_text() == "增长22.09%"
+            # 95.6亿元 in 2022, 78.3 in 2021: (95.6 - 78.3) / 78.3 = 22.09 % growth; the big
+            # figure is the number alone, its unit in the small text
+            assert pledge.locator(".tile-value").inner_text() == "95.6"
+            assert pledge.locator(".tile-unit").inner_text() == "亿元"
+            assert pledge.locator(".tile-change").inner_text() == "增长22.09%"
             page.wait_for_function(
                 "document.querySelectorAll('.chart[data-drawn]').length === "
                 "document.querySelectorAll('.chart').length"
@@ -111,6 +113,18 @@ def test_public_portal(server: str) -> None:
             assert page.locator("#news >> text=IP Joint Conference bulletin").count() == 1
             page.wait_for_selector(".chart[data-drawn]")
             page.screenshot(path=str(ARTIFACTS / "portal-3-english.png"), full_page=True)
+            # On a phone every figure stays on one line (issue 12: "95.6 × 100 million yuan"
+            # as the big figure wrapped to two, "82.0 per 10,000 residents" to three).
+            page.set_viewport_size({"width": 390, "height": 844})
+            assert pledge.locator(".tile-unit").inner_text() == "× 100 million yuan"
+            lines = page.eval_on_selector_all(
+                ".headline-card .tile-value",
+                "els => els.map(e => e.getBoundingClientRect().height"
+                " / parseFloat(getComputedStyle(e).lineHeight))",
+            )
+            assert len(lines) == 5 and max(lines) < 1.5, lines
+            page.screenshot(path=str(ARTIFACTS / "portal-3-english-phone.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
             page.goto(server + "/portal?lang=zh")
 
             # The office's meeting page: agenda, minutes, decisions with their tasks.

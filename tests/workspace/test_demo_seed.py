@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from ipcity.demo import workspace_data as D
 from ipcity.demo.workspace_seed import seed_demo
 from ipcity.errors import IpcityError
 from ipcity.workspace import auth
 from ipcity.workspace.db import Database
+from ipcity.workspace.history import day_end, published_on
 from ipcity.workspace.models import (
+    AuditEntry,
     IndicatorTarget,
     Notice,
     Plan,
@@ -100,3 +103,45 @@ def test_deterministic_except_passwords(db: Database) -> None:
         second_logins = seed_demo(s, today=TODAY, seed=7)
     assert _snapshot(db) == first
     assert [x.password for x in first_logins.logins] != [x.password for x in second_logins.logins]
+
+
+DEMO_DAY = date(2023, 11, 15)  # the demo's day
+
+
+@pytest.mark.parametrize("today", [DEMO_DAY, date(2023, 4, 25)])
+def test_published_values_are_recorded_on_their_publication_day(db: Database, today: date) -> None:
+    """Issue 12: the seed recorded the 2022 values on 4 January 2023, so an evaluation as of
+    March counted figures published on 26 April. Each is now entered on its publication day
+    (or at setup, 4 January, when published before it), never before it nor after ``today``."""
+    with db.write() as s:
+        seed_demo(s, today=today)
+    with db.read() as s:
+        rows = list(s.scalars(select(PublishedActual)))
+        stamps = {
+            int(e.entity_id): e.at
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "actual.publish"))
+        }
+        ids = list(s.scalars(select(IndicatorTarget.id)))
+        by_day = {
+            day: {(v.target_id, v.year) for v in published_on(s, ids, day)}
+            for day in (date(2023, 4, 25), date(2023, 4, 26))
+        }
+    expected = [  # a code in both plans has its values in each
+        (t[2], y)
+        for t in D.TARGETS
+        for y in D.PUBLISHED.get(t[2], {})
+        if D.published_on(y) <= today
+    ]
+    assert len(rows) == len(expected) == len(stamps)
+    assert {r.year for r in rows} == ({2021, 2022} if today == DEMO_DAY else {2021})
+    setup = date(2023, 1, 4)
+    for r in rows:
+        assert r.published_on == D.published_on(r.year)
+        first = max(r.published_on, setup)  # the day it is recorded on
+        for at in (r.entered_at, stamps[r.id]):
+            assert day_end(first - timedelta(days=1)) <= at < day_end(first), (r.year, at)
+            assert at < day_end(today)
+    # the evaluation's history: the 2022 values are unknown the day before their publication
+    assert {y for _t, y in by_day[date(2023, 4, 25)]} == {2021}
+    if today == DEMO_DAY:
+        assert {y for _t, y in by_day[date(2023, 4, 26)]} == {2021, 2022}

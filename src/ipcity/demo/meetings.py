@@ -14,7 +14,8 @@ actions (audit actor ``demo-seed``):
 - a liaison meeting of ``year + 1``, scheduled;
 - the portal: the work report of ``year - 1`` (with PDF files when a warehouse is given), a
   bulletin and a news item, published; a draft notice; and a published headline snapshot of
-  ``year - 1`` (from the engine with a warehouse, else from the workspace's actual values).
+  ``year - 1`` (from the engine with a warehouse, on the meeting day; else from the
+  workspace's actual values, on the day they are published, 26 April).
 
 Nothing is dated after ``today``: a meeting not yet held on ``today`` stays scheduled, without
 minutes or decisions.
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ipcity.clock import on_app_day
+from ipcity.demo.workspace_data import published_on
 from ipcity.errors import IpcityError
 from ipcity.meetings.actions import (
     Attachment,
@@ -495,9 +497,12 @@ def _portal(
             )
         out.publications.append(pub.id)
     source = "engine" if warehouse is not None else "workspace"
+    # The workspace's values of ``prev`` exist from their publication day (after the meeting):
+    # a snapshot of them cannot be published before it.
+    when = day if warehouse is not None else max(day, published_on(prev))
     try:
         snap = do_publish_headline_snapshot(
-            session, actor, prev, source=source, warehouse=warehouse, at=_at(day, today, 17)
+            session, actor, prev, source=source, warehouse=warehouse, at=_at(when, today, 17)
         )
     except IpcityError as exc:  # e.g. no published value yet on ``today``
         out.notes.append(f"no headline snapshot: {exc}")

@@ -8,6 +8,8 @@ not an official figure.
 
 from __future__ import annotations
 
+from datetime import date
+
 # (code, name, short name, kind)
 MUNICIPAL_UNITS: tuple[tuple[str, str, str, str], ...] = (
     ("SIPA", "市知识产权局", "知识产权局", "office"),
@@ -331,6 +333,14 @@ PUBLISHED: dict[str, dict[int, float]] = {
     "ROYALTY": {2021: 702.0, 2022: 748.0},
 }
 PUBLISHED_SOURCE = "演示数据：市知识产权局年度知识产权发展状况（示意）"
+
+
+def published_on(year: int) -> date:
+    """The day the demo's values of ``year`` are published: 26 April of the next year (World
+    IP Day, when the office releases its yearly report). The seed enters each value on that
+    day, never before it: an evaluation as of an earlier day does not know it yet."""
+    return date(year + 1, 4, 26)
+
 
 # 2023 tasks: (goal code in FYP14, title, lead unit code, co-operating unit codes, deadline text,
 # expected output). "DISTRICTS" among the co-operating codes stands for all 16 districts.

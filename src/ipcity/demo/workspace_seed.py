@@ -2,7 +2,8 @@
 
 ``seed_demo(session, today=...)`` creates 40 member units (24 municipal units incl. the office,
 16 districts), the outline and the 14th five-year plan with goal trees and indicator targets,
-published values of the manual indicators, a 2023 work plan of 60 tasks, progress reports in
+published values of the manual indicators (each entered on its publication day,
+``workspace_data.published_on``), a 2023 work plan of 60 tasks, progress reports in
 every state (draft, submitted, accepted, returned with a comment, superseded revisions), the
 day's supervision notices, and demo users with freshly generated random passwords (returned
 once in ``DemoLogins``; only their argon2 hashes are stored). Everything goes through the
@@ -116,7 +117,7 @@ def seed_demo(session: Session, *, today: date, seed: int = 2023) -> DemoLogins:
         units = _seed_units(session, actor)
         logins = _seed_users(session, actor, units, setup_day)
         plans, goals = _seed_plans(session, actor)
-        _seed_targets(session, actor, plans, goals, today)
+        _seed_targets(session, actor, plans, goals, setup_day, today)
         _wp, tasks = _seed_work_plan(session, actor, plans["FYP14"], goals, units, rng)
         _seed_unit_editors(session, actor, units, tasks, logins, setup_day)
     users = {u.username: Actor.from_user(u) for u in session.scalars(select(User))}
@@ -263,7 +264,12 @@ def _seed_plans(session: Session, actor: Actor) -> tuple[dict[str, Any], dict[st
 
 
 def _seed_targets(
-    session: Session, actor: Actor, plans: dict[str, Any], goals: dict[str, Any], today: date
+    session: Session,
+    actor: Actor,
+    plans: dict[str, Any],
+    goals: dict[str, Any],
+    setup_day: date,
+    today: date,
 ) -> None:
     for i, (
         plan_code,
@@ -303,19 +309,22 @@ def _seed_targets(
             },
         )
         for year, value in D.PUBLISHED.get(code, {}).items():
-            if date(year + 1, 3, 31) > today:
+            published = D.published_on(year)
+            if published > today:
                 continue  # not yet published on the demo's "today"
-            do_enter_published_actual(
-                session,
-                actor,
-                target.id,
-                {
-                    "year": year,
-                    "value": value,
-                    "source": D.PUBLISHED_SOURCE,
-                    "published_on": date(year + 1, 4, 26),
-                },
-            )
+            # entered on its publication day (or at setup, for a value published before it)
+            with on_app_day(max(published, setup_day)):
+                do_enter_published_actual(
+                    session,
+                    actor,
+                    target.id,
+                    {
+                        "year": year,
+                        "value": value,
+                        "source": D.PUBLISHED_SOURCE,
+                        "published_on": published,
+                    },
+                )
 
 
 def _seed_work_plan(

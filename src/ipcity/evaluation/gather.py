@@ -49,6 +49,7 @@ from ipcity.workspace.history import (
     lead_progress_on,
     published_on,
     tasks_on,
+    work_plans_on,
 )
 from ipcity.workspace.models import (
     ComputedActual,
@@ -194,10 +195,12 @@ def _task_inputs_on(session: Session, tasks: Sequence[Task], as_of: date) -> lis
     alive = existing_on(session, "task", [t.id for t in tasks], as_of)
     tasks = [t for t in tasks if t.id in alive]
     then = tasks_on(session, [t.id for t in tasks], as_of)
+    plans_then = work_plans_on(session, {t.work_plan_id for t in tasks}, as_of)
     leads = {t.id: then[t.id].lead_unit_id if t.id in then else t.lead_unit_id for t in tasks}
     progress = lead_progress_on(session, leads, as_of)
     done = {k: min(_local_date(at), as_of) for k, at in progress.completed.items()}
-    return _inputs(session, tasks, done, progress.awaiting_review, then)
+    starts = {k: w.start_date for k, w in plans_then.items()}
+    return _inputs(session, tasks, done, progress.awaiting_review, then, starts)
 
 
 def _inputs(
@@ -206,15 +209,19 @@ def _inputs(
     done: dict[int, date],
     pending: Collection[int],
     then_of: dict[int, TaskOnDay],
+    plan_starts: dict[int, date] | None = None,
 ) -> list[TaskInput]:
-    # lead units a task had on a past day and no longer has (one query for all of them)
-    former = {w.lead_unit_id for w in then_of.values()} - {t.lead_unit_id for t in tasks}
-    units = (
-        {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(former))))}
-        if former
-        else {}
-    )
-    units |= {t.lead_unit_id: t.lead_unit for t in tasks}
+    """``then_of``: the tasks as they were on a past day (``tasks_on``); ``plan_starts``: work
+    plan id -> its start on that day, when it has changed since (``work_plans_on``)."""
+    # units a task had on a past day and no longer has (one query for all of them)
+    units: dict[int, Unit] = {t.lead_unit_id: t.lead_unit for t in tasks}
+    units |= {u.id: u for t in tasks for u in t.co_units}
+    former = {w.lead_unit_id for w in then_of.values()}
+    former |= {i for w in then_of.values() for i in (w.co_unit_ids or ())}
+    former -= set(units)
+    if former:
+        units |= {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(former)))}
+    starts = plan_starts or {}
     goal_ids = {t.goal_id for t in tasks if t.goal_id is not None}
     goals = list(session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))) if goal_ids else []
     # the whole tree of those plans, so a deep goal finds its root
@@ -232,18 +239,36 @@ def _inputs(
                 code=t.code,
                 title=then.title if then else t.title,
                 lead_unit=unit_ref(units[then.lead_unit_id] if then else t.lead_unit),
-                co_units=tuple(unit_ref(u) for u in t.co_units),
+                co_units=_co_units(t, then, units),
                 deadline=then.deadline if then else t.deadline,
                 completed_on=done.get(t.id),
                 area_code=root.code if root else "",
                 area_title=root.title if root else "",
                 area_order=root.sort_order if root else 10**6,
-                start=(then.start_date or t.work_plan.start_date) if then else t.effective_start(),
+                start=(
+                    (then.start_date if then else t.start_date)
+                    or starts.get(t.work_plan_id)
+                    or t.work_plan.start_date
+                ),
                 year=t.work_plan.year,
                 awaiting_review=t.id in pending,
             )
         )
     return out
+
+
+def _co_units(task: Task, then: TaskOnDay | None, units: Mapping[int, Unit]) -> tuple[UnitRef, ...]:
+    """The co-operating units of ``task``: those it had on the day (``then``) when the history
+    records them, else today's; a unit since deleted from the directory is left out."""
+    if then is None or then.co_unit_ids is None:
+        return tuple(unit_ref(u) for u in task.co_units)
+    return tuple(unit_ref(units[i]) for i in _in_directory_order(then.co_unit_ids, units))
+
+
+def _in_directory_order(ids: Iterable[int], units: Mapping[int, Unit]) -> list[int]:
+    """``ids`` of known units in the directory's order (``Task.co_units``: sort order, id)."""
+    known = [i for i in ids if i in units]
+    return sorted(known, key=lambda i: (units[i].sort_order, i))
 
 
 def _task_query() -> Any:

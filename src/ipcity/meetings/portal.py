@@ -79,20 +79,30 @@ def unit_of_measure(unit: str, locale: str = "zh") -> str:
     return UNITS_OF_MEASURE_EN.get(unit.strip(), unit)
 
 
-def format_value(v: HeadlineValue, locale: str = "zh") -> str:
-    """A snapshot value as the portal prints it ("—" when missing)."""
+def split_value(v: HeadlineValue, locale: str = "zh") -> tuple[str, str]:
+    """A snapshot value as the portal's card shows it: (the big number, its unit of measure for
+    the card's small text). A count keeps its Chinese magnitude and 件 (17.83万件: that is how
+    the number is written) and a percentage its %; a rate or an amount is the number alone, its
+    unit (件/万人, per 10,000 residents, 亿元) apart, so the figure stays on one line on a
+    phone. ("—", "") when missing."""
     if v.value is None:
-        return "—"
+        return "—", ""
     lang = _lang(locale)
     if v.kind == "count":
-        return fmt_count(v.value, lang, v.unit_zh or "件")
+        return fmt_count(v.value, lang, v.unit_zh or "件"), ""
     text = fmt_fixed(v.value, v.places)
     if v.kind == "percent":
-        return text if text.endswith("%") or v.unit_zh.endswith("%") else text + "%"
-    unit = v.unit_zh if lang == "zh" else unit_of_measure(v.unit_en, "en")
+        return (text if text.endswith("%") or v.unit_zh.endswith("%") else text + "%"), ""
+    return text, v.unit_zh if lang == "zh" else unit_of_measure(v.unit_en, "en")
+
+
+def format_value(v: HeadlineValue, locale: str = "zh") -> str:
+    """A snapshot value as one piece of text, its unit included ("—" when missing): the API's
+    card and any line of text."""
+    number, unit = split_value(v, locale)
     if not unit:
-        return text
-    return f"{text}{unit}" if lang == "zh" else f"{text} {unit}"
+        return number
+    return f"{number}{unit}" if _lang(locale) == "zh" else f"{number} {unit}"
 
 
 def format_change(v: HeadlineValue, previous: HeadlineValue | None, locale: str = "zh") -> str:
@@ -110,6 +120,10 @@ def format_change(v: HeadlineValue, previous: HeadlineValue | None, locale: str 
 
 @dataclass(frozen=True)
 class HeadlineCard:
+    """A figure card. ``value_text``: the value with its unit, as one text (the API's);
+    ``number_text`` and ``unit_text``: the same split for the card, the number big and the
+    unit in the small text (``split_value``)."""
+
     indicator: str
     name: str
     year: int
@@ -117,9 +131,15 @@ class HeadlineCard:
     value_text: str
     change_text: str
     source: str
+    number_text: str = ""
+    unit_text: str = ""
+
+    # The API's card, as it was before the card split its number from its unit.
+    API_KEYS = ("indicator", "name", "year", "value", "value_text", "change_text", "source")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        whole = asdict(self)
+        return {k: whole[k] for k in self.API_KEYS}
 
 
 def _by_indicator(snapshot: HeadlineSnapshot) -> dict[str, list[HeadlineValue]]:
@@ -138,6 +158,7 @@ def headline_cards(snapshot: HeadlineSnapshot, locale: str = "zh") -> list[Headl
         cur = by_year.get(snapshot.year)
         if cur is None:
             continue
+        number, unit = split_value(cur, locale)
         cards.append(
             HeadlineCard(
                 indicator=indicator,
@@ -147,6 +168,8 @@ def headline_cards(snapshot: HeadlineSnapshot, locale: str = "zh") -> list[Headl
                 value_text=format_value(cur, locale),
                 change_text=format_change(cur, by_year.get(snapshot.year - 1), locale),
                 source=cur.source,
+                number_text=number,
+                unit_text=unit,
             )
         )
     return cards

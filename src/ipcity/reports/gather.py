@@ -185,23 +185,26 @@ def task_summary(
     session: Session, year: int, as_of: date, th: Thresholds, today: date | None = None
 ) -> TaskSummary:
     """The tasks of the year's work plans as they stood at the end of ``as_of``: before the
-    app's date, work plans and tasks created later are left out and each report counts in the
-    state it was in that day (``ipcity.workspace.history``)."""
-    from ipcity.workspace.history import existing_on
+    app's date, work plans and tasks created later are left out, each work plan has the title
+    it had that day and each report counts in the state it was in that day
+    (``ipcity.workspace.history``)."""
+    from ipcity.workspace.history import existing_on, work_plans_on
 
     wps, tasks = year_tasks(session, year)
+    titles = {w.id: w.title for w in wps}
     if as_of < app_today(today):
         alive = existing_on(session, "work_plan", [w.id for w in wps], as_of)
         wps = [w for w in wps if w.id in alive]
         tasks = [t for t in tasks if t.work_plan_id in alive]
+        titles |= {k: w.title for k, w in work_plans_on(session, alive, as_of).items()}
     inputs = task_inputs(session, tasks, today=today, as_of=as_of)
     return TaskSummary(
-        title="、".join(w.title for w in wps),
+        title="、".join(titles[w.id] for w in wps),
         as_of=as_of,
         overall=completion_row("", "", inputs, as_of, None, th),
         by_unit=tuple(completion_by_unit(inputs, as_of, None, th)),
         overdue=tuple(overdue_tasks(inputs, as_of)),
-        work_plans=tuple(w.title for w in wps),
+        work_plans=tuple(titles[w.id] for w in wps),
     )
 
 

@@ -3,8 +3,9 @@
 The tables hold the present (a report's ``state`` is today's), but every report transition is
 a ``report_events`` row with its time, and every task and work plan has its creation in the
 audit trail (``task.create``, ``work_plan.create``), as is every later change
-(``task.update``, ``actual.publish``). A report or an evaluation *as of* a day
-before the app's date reads that day's state from them (``ipcity.evaluation.gather``):
+(``task.update``, ``work_plan.update``, ``actual.publish``). A report or an evaluation
+*as of* a day before the app's date reads that day's state from them
+(``ipcity.evaluation.gather``):
 
 - **The day is inclusive**: whatever was recorded on it (local calendar day, at any hour)
   had happened by it, the rule of every as-of figure ("completed on or before the as-of
@@ -19,8 +20,12 @@ before the app's date reads that day's state from them (``ipcity.evaluation.gath
   changed after the day had, on the day, the title, lead unit, start and deadline in the
   ``before`` of the first change recorded after it (a deadline extended in October was still
   June's on 15 July, so the task was overdue then; a task handed to another unit in August
-  was the first unit's in July, and its progress that unit's reports). Its co-operating units
-  are today's.
+  was the first unit's in July, and its progress that unit's reports), and the co-operating
+  units in it too (``task.update`` records the task with its ``co_unit_ids``: a unit added
+  in September did not co-operate in July). A work plan changed after the day had the title
+  and start in the ``before`` of its first ``work_plan.update`` after it (the start of each
+  task without its own). A work plan's year and a task's work plan are today's (the year a
+  plan is filed under decides which report reads it).
 - **A published value** (``published_actuals``, entered by the office) counts on the day as
   the last ``actual.publish`` recorded by then left it; one first entered after the day did
   not exist then, one corrected after it had its earlier value. Engine values (computed from
@@ -78,41 +83,49 @@ def existing_on(session: Session, entity: str, ids: Collection[int], day: date) 
     return {i for i in ids if i not in created_later}
 
 
+def _before_first_change(
+    session: Session, entity: str, ids: Collection[int], day: date
+) -> dict[int, dict[str, Any]]:
+    """Row id -> the ``before`` of the first ``<entity>.update`` recorded after ``day``: the
+    row as it stood at the end of that day (rows not changed since are absent). One query."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(AuditEntry.entity_id, AuditEntry.before)
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.action == f"{entity}.update",
+            AuditEntry.entity_id.in_([str(i) for i in ids]),
+            AuditEntry.at >= day_end(day),
+        )
+        .order_by(AuditEntry.id)  # the order the changes were made in
+    ).all()
+    out: dict[int, dict[str, Any]] = {}
+    for entity_id, before in rows:
+        # only the first change after the day holds that day's row
+        out.setdefault(int(entity_id), before or {})
+    return out
+
+
 @dataclass(frozen=True)
 class TaskOnDay:
-    """What a task was at the end of a past day: its title, lead unit, start (None: its work
-    plan's) and deadline."""
+    """What a task was at the end of a past day: its title, lead unit, co-operating units
+    (None: the change recorded none, so today's), start (None: its work plan's) and deadline."""
 
     title: str
     lead_unit_id: int
     start_date: date | None
     deadline: date
+    co_unit_ids: tuple[int, ...] | None = None
 
 
 def tasks_on(session: Session, task_ids: Collection[int], day: date) -> dict[int, TaskOnDay]:
     """The tasks among ``task_ids`` changed after ``day``, as they were at its end (the
     ``before`` of the first ``task.update`` recorded after it). Tasks absent from the answer
     were as they are today. One query, whatever the number of tasks."""
-    if not task_ids:
-        return {}
-    rows = session.execute(
-        select(AuditEntry.entity_id, AuditEntry.before)
-        .where(
-            AuditEntry.entity == "task",
-            AuditEntry.action == "task.update",
-            AuditEntry.entity_id.in_([str(i) for i in task_ids]),
-            AuditEntry.at >= day_end(day),
-        )
-        .order_by(AuditEntry.id)
-    ).all()
     out: dict[int, TaskOnDay] = {}
-    seen: set[int] = set()
-    for entity_id, before in rows:
-        task_id = int(entity_id)
-        if task_id in seen:
-            continue
-        seen.add(task_id)  # only the first change after the day holds that day's task
-        then = _task_of(before) if before else None
+    for task_id, before in _before_first_change(session, "task", task_ids, day).items():
+        then = _task_of(before)
         if then is not None:
             out[task_id] = then
     return out
@@ -130,9 +143,47 @@ def _task_of(snapshot: dict[str, object]) -> TaskOnDay | None:
             lead_unit_id=int(lead),
             start_date=None if start is None else date.fromisoformat(str(start)),
             deadline=deadline,
+            co_unit_ids=_ids_of(snapshot.get("co_unit_ids")),
         )
     except (KeyError, ValueError):  # a snapshot without them: nothing to go back to
         return None
+
+
+def _ids_of(value: object) -> tuple[int, ...] | None:
+    """A list of row ids as the audit recorded it (None: not recorded, or not a list)."""
+    if not isinstance(value, list):
+        return None
+    try:
+        return tuple(int(i) for i in value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class WorkPlanOnDay:
+    """What a work plan was at the end of a past day: its title and start (the start of each
+    task that has none of its own)."""
+
+    title: str
+    start_date: date
+
+
+def work_plans_on(
+    session: Session, work_plan_ids: Collection[int], day: date
+) -> dict[int, WorkPlanOnDay]:
+    """The work plans among ``work_plan_ids`` changed after ``day``, as they were at its end
+    (the ``before`` of the first ``work_plan.update`` recorded after it); those absent were as
+    they are today. One query."""
+    out: dict[int, WorkPlanOnDay] = {}
+    for wp_id, before in _before_first_change(session, "work_plan", work_plan_ids, day).items():
+        try:
+            out[wp_id] = WorkPlanOnDay(
+                title=str(before["title"]),
+                start_date=date.fromisoformat(str(before["start_date"])),
+            )
+        except (KeyError, ValueError):  # a snapshot without them: nothing to go back to
+            continue
+    return out
 
 
 @dataclass(frozen=True)
