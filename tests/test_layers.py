@@ -6,6 +6,9 @@
   ``Session`` it passes on (and, in web/errors.py, the database errors it maps), calls no
   ``session.get/execute/scalars/query``, and tests no roles (permissions live in the domain).
 - The JSON API never imports the pages.
+- Imports inside ``ipcity`` run one way: the module-level imports form no circle, and no
+  function-local import of a project module closes one (named exceptions in
+  :data:`ipcity.layers.CIRCLE_BREAKERS`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ipcity.layers import EXCEPTIONS, LAYERS, rank_of
+from ipcity.layers import CIRCLE_BREAKERS, EXCEPTIONS, LAYERS, rank_of
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ipcity"
 WEB = SRC / "web"
@@ -48,6 +51,137 @@ def _imports(module: str, tree: ast.Module) -> Iterator[tuple[int, str]]:
             yield node.lineno, target
             for alias in node.names:  # ``from ipcity.web import pages`` names a module too
                 yield node.lineno, f"{target}.{alias.name}"
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _import_nodes(
+    node: ast.AST, in_function: bool = False
+) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Each import statement that runs, and whether it runs inside a function (only when called)
+    or at import time (module level, class bodies, ``try``/``if`` blocks). ``if TYPE_CHECKING``
+    blocks never run and are skipped."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and _is_type_checking(child.test):
+            for other in child.orelse:
+                yield from _imports_in(other, in_function)
+        else:
+            yield from _imports_in(child, in_function)
+
+
+def _imports_in(
+    node: ast.AST, in_function: bool
+) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        yield node, in_function
+    yield from _import_nodes(
+        node, in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    )
+
+
+def _import_graph() -> tuple[dict[str, set[str]], list[tuple[str, int, str]]]:
+    """The imports between the modules of ``ipcity``: module -> the modules it imports at import
+    time, and every function-local import as (module, line, imported module).
+
+    ``from ipcity.web import pages`` names the module ``ipcity.web.pages``; ``from ipcity.web.i18n
+    import gettext`` the module ``ipcity.web.i18n``. The parent packages a dotted name implies are
+    not counted: Python has them under way before it runs the child."""
+    trees = dict(_modules(SRC))
+    packages = {m for m in trees if (SRC.parent / m.replace(".", "/") / "__init__.py").exists()}
+    module_level: dict[str, set[str]] = {m: set() for m in trees}
+    local: list[tuple[str, int, str]] = []
+    for module, tree in trees.items():
+        package = module if module in packages else module.rsplit(".", 1)[0]
+        for node, in_function in _import_nodes(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join([*parts[: len(parts) - node.level + 1], *filter(None, [base])])
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in trees else base for a in node.names
+                ]
+            for target in targets:
+                if target not in trees or target == module:
+                    continue
+                if in_function:
+                    local.append((module, node.lineno, target))
+                else:
+                    module_level[module].add(target)
+    return module_level, local
+
+
+def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
+    """A chain of imports from ``start`` to ``goal`` (both included), or None."""
+    came_from: dict[str, str] = {start: start}
+    todo = [start]
+    while todo:
+        here = todo.pop()
+        if here == goal:
+            chain = [goal]
+            while chain[-1] != start:
+                chain.append(came_from[chain[-1]])
+            return chain[::-1]
+        for there in sorted(graph[here]):
+            if there not in came_from:
+                came_from[there] = here
+                todo.append(there)
+    return None
+
+
+def test_module_level_imports_form_no_circle() -> None:
+    module_level, _local = _import_graph()
+    circles = set()
+    for module, imported in module_level.items():
+        for target in imported:
+            chain = _path(module_level, target, module)
+            if chain is not None:
+                circles.add(" -> ".join([module, *chain]))
+    assert not circles, "import circles (move the shared piece down):\n" + "\n".join(
+        sorted(circles)
+    )
+
+
+def test_no_function_local_import_closes_a_circle() -> None:
+    """A function-local import of a project module may save start-up time; it may not hide an
+    import circle (it would fail once moved to the top, and the modules no longer run one way).
+    A circle may run through several function-local imports, so all imports count here."""
+    module_level, local = _import_graph()
+    every = {module: set(imported) for module, imported in module_level.items()}
+    for module, _line, target in local:
+        every[module].add(target)
+    found: list[str] = []
+    used: set[str] = set()
+    for module, line, target in local:
+        chain = _path(every, target, module)
+        if chain is None:
+            continue
+        key = f"{module} -> {target}"
+        if key in CIRCLE_BREAKERS:
+            used.add(key)
+            continue
+        found.append(f"{module}:{line} imports {target}, which leads back: " + " -> ".join(chain))
+    assert not found, "function-local imports that hide a circle:\n" + "\n".join(sorted(found))
+    assert used == set(CIRCLE_BREAKERS), f"no longer needed: {set(CIRCLE_BREAKERS) - used}"
+
+
+def test_the_import_graph_sees_function_local_imports() -> None:
+    """The graph is built from the right places: a known module-level import and a known
+    function-local one (the CLI loads each area's commands only when one runs)."""
+    module_level, local = _import_graph()
+    assert "ipcity.web.security" in module_level["ipcity.web.templating"]
+    assert "ipcity.web.i18n" in module_level["ipcity.web.templating"]  # from ... import (a, b)
+    assert "ipcity.settings" in module_level["ipcity.clusters.gazetteer"]
+    assert any(m == "ipcity.clidoc" and t == "ipcity.cli" for m, _line, t in local)
+    # ``if TYPE_CHECKING:`` imports never run: neither module-level nor function-local
+    assert "ipcity.workspace.db" not in module_level["ipcity.workspace.commands"]
+    assert ("ipcity.workspace.commands", 25, "ipcity.workspace.db") not in local
 
 
 def _top(name: str) -> str | None:
