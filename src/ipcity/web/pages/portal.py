@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 import ipcity.meetings
+from ipcity.evaluation.asof import last_complete_year
 from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
     Attachment,
@@ -118,8 +119,6 @@ def download(v: View, file_id: DbId) -> Response:
 
 def _default_year(v: View) -> int:
     """The last year the warehouse covers completely (the as-of rule)."""
-    from ipcity.evaluation.asof import last_complete_year
-
     with maybe_warehouse(v.settings) as wh:
         return last_complete_year(wh, v.today)
 
