@@ -32,8 +32,9 @@ import numpy as np
 import psutil
 from sklearn.cluster import DBSCAN
 
-from ipcity.clusters.dbscan import EARTH_RADIUS_KM, collapse, dbscan_points, neighbour_graph
+from ipcity.clusters.dbscan import collapse, dbscan_points, neighbour_graph
 from ipcity.clusters.sample import world_points
+from ipcity.clusters.sphere import EARTH_RADIUS_KM
 
 RADIUS_KM = 15.0
 RECORDS_PER_APPLICATION = 2.7  # mean inventors per application in the sample (1 + Poisson 1.7)

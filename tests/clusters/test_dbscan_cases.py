@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ipcity.clusters.dbscan import EARTH_RADIUS_KM, dbscan_points, weighted_dbscan
+from ipcity.clusters.dbscan import dbscan_points, weighted_dbscan
+from ipcity.clusters.sphere import EARTH_RADIUS_KM
 from ipcity.errors import InputError
 
 

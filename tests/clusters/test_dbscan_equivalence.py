@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import DBSCAN
 
-from ipcity.clusters.dbscan import EARTH_RADIUS_KM, collapse, dbscan_points
+from ipcity.clusters.dbscan import collapse, dbscan_points
+from ipcity.clusters.sphere import EARTH_RADIUS_KM
 
 KM_PER_DEG = EARTH_RADIUS_KM * np.pi / 180  # 111.19508 km per degree of a great circle
 

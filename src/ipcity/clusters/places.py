@@ -16,7 +16,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree  # type: ignore[import-untyped]
 
+from ipcity.clusters.gazetteer import place_by_id, town_tree
+from ipcity.clusters.sphere import EARTH_RADIUS_KM, chord_to_km, unit_vectors
 from ipcity.geo import regions
+from ipcity.geo.gazetteer import regions as all_regions
 
 # Provincial-level units that are one city: their seat is a usable location and their name is
 # the city's (Beijing, Tianjin, Shanghai, Chongqing, Hong Kong, Macao).
@@ -73,31 +76,13 @@ def describe(key: str) -> PlaceInfo:
             en = en.split(" (")[0]
         return PlaceInfo(key, en, regions.name(code, "zh"), regions.country_of(code), *ll)
     if key.startswith("GN:"):
-        from ipcity.clusters.gazetteer import place_by_id
-
         p = place_by_id(int(key[3:]))
         return PlaceInfo(key, p.name, None, p.country, p.latitude, p.longitude)
     raise ValueError(f"not a place key: {key}")
 
 
-def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Points on the unit sphere: straight-line (chord) distance between them grows with the
-    great-circle distance, so an ordinary k-d tree finds nearest places fast."""
-    la = np.radians(np.asarray(lat, dtype=np.float64))
-    lo = np.radians(np.asarray(lon, dtype=np.float64))
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def chord_to_km(chord: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    from ipcity.clusters.dbscan import EARTH_RADIUS_KM
-
-    return np.asarray(2.0 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0)) * EARTH_RADIUS_KM)
-
-
 @lru_cache(maxsize=1)
 def _cn_tree() -> tuple[cKDTree, list[str]]:
-    from ipcity.geo.gazetteer import regions as all_regions
-
     # District and city seats (placeholder rows carry their parent's seat: skipped), and Hong
     # Kong and Macao, which are one unit each. Taiwan's single seat would misname the island.
     rows = [
@@ -119,14 +104,12 @@ def reverse(
     """Place keys for coordinates: the nearer of the nearest Chinese district/city seat and the
     nearest GeoNames town of 15,000+, if within ``REVERSE_MAX_KM``; else None. With
     ``chinese_only``, the nearest Chinese seat within that distance or None."""
-    from ipcity.clusters.gazetteer import town_tree
-
     xyz = unit_vectors(lat, lon)
     if len(xyz) == 0:
         return []
     cn_tree, cn_codes = _cn_tree()
     gn_tree, gn_ids = town_tree()
-    bound = 2.0 * math.sin(REVERSE_MAX_KM * 1.5 / 2.0 / 6371.0088)
+    bound = 2.0 * math.sin(REVERSE_MAX_KM * 1.5 / 2.0 / EARTH_RADIUS_KM)
     d_cn, i_cn = cn_tree.query(xyz, k=1, distance_upper_bound=bound)
     d_gn, i_gn = gn_tree.query(xyz, k=1, distance_upper_bound=bound)
     d_cn_km, d_gn_km = chord_to_km(np.minimum(d_cn, 2.0)), chord_to_km(np.minimum(d_gn, 2.0))

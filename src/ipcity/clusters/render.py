@@ -14,6 +14,8 @@ from rich.table import Table
 
 from ipcity.clusters.engine import Cluster, Report
 from ipcity.clusters.geocode import REASONS
+from ipcity.clusters.mapview import outline_rings, standalone_parts
+from ipcity.clusters.places import describe
 
 CSV_COLUMNS = (
     "rank",
@@ -154,8 +156,6 @@ def print_table(report: Report, console: Console) -> None:
 
 def to_html(report: Report) -> str:
     """A self-contained page: the map (outlines, script and style inlined) and the tables."""
-    from ipcity.clusters.mapview import standalone_parts
-
     style, map_html, script = standalone_parts(report)
     meta = report.meta()
     e = html.escape
@@ -246,8 +246,6 @@ def to_png(report: Report, path: Path) -> Path:
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection, PolyCollection
 
-    from ipcity.clusters.mapview import outline_rings
-
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["font.sans-serif"] = CJK_FONTS
     land, borders = outline_rings()
@@ -326,8 +324,6 @@ def to_png(report: Report, path: Path) -> Path:
             ax.set_title(f"#{city.rank} {city.name}: {city.score:.2f} %")
             for p in (report.city.breakdown if report.city else [])[:8]:
                 if p.key:
-                    from ipcity.clusters.places import describe
-
                     info = describe(p.key)
                     ax.annotate(
                         p.name_zh or p.name, (info.longitude, info.latitude), fontsize=7, zorder=4

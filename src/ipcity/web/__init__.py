@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app", "serve"]
 
+# The app is imported when one is made: ``import ipcity.web`` (the CLI, the demo) stays light,
+# without FastAPI and every area's pages.
+
 
 def create_app(settings: WebSettings | None = None, **kwargs: Any) -> FastAPI:
     from ipcity.web.app import create_app as _create_app

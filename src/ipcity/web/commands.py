@@ -44,6 +44,7 @@ def serve_command(
     There is no default user: create the first office admin with
     `ipcity users create NAME --role office_admin --password-stdin`.
     """
+    # Imported here: the app and every area's pages are not needed to start the CLI.
     from ipcity.web.app import serve
 
     day: date | None = None

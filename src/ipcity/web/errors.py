@@ -24,6 +24,9 @@ from starlette.requests import Request
 
 from ipcity.errors import IpcityError
 from ipcity.web.i18n import current_locale, gettext, ws_locale
+from ipcity.web.security import www_authenticate
+from ipcity.web.templating import render_page
+from ipcity.web.web_error import WebError
 from ipcity.workspace.errors import (
     LoginLocked,
     LoginRequired,
@@ -38,26 +41,6 @@ log = logging.getLogger("ipcity.web")
 API_PREFIX = "/api/"
 
 
-class WebError(Exception):
-    """An error of the web layer itself (CSRF, bad upload, no warehouse path ...).
-
-    ``message`` is an English msgid translated through the catalogs, ``%(name)s`` params."""
-
-    def __init__(self, status: int, code: str, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.status = status
-        self.code = code
-        self.message_id = message
-        self.params = params
-
-    def message(self) -> str:
-        text = gettext(self.message_id)
-        return text % self.params if self.params else text
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"error": f"web.{self.code}", "params": self.params, "message": self.message()}
-
-
 def is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
@@ -66,15 +49,11 @@ def _headers(exc: Exception, *, api: bool = False) -> dict[str, str]:
     if isinstance(exc, LoginLocked):
         return {"Retry-After": str(exc.retry_after)}
     if api and isinstance(exc, WorkspaceError) and exc.http_status == 401:
-        from ipcity.web.security import www_authenticate
-
         return {"WWW-Authenticate": www_authenticate(exc)}
     return {}
 
 
 def error_page(request: Request, status: int, title: str, message: str, **extra: Any) -> Response:
-    from ipcity.web.templating import render_page
-
     return render_page(
         request, "error.html", {"title": title, "message": message, **extra}, status_code=status
     )

@@ -21,8 +21,8 @@ from typing import Annotated
 
 from annotated_types import Interval
 
-from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_
+from ipcity.web.web_error import WebError
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite's is wider
 YEAR_MIN, YEAR_MAX = 1949, 2100

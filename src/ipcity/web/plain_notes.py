@@ -11,8 +11,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ipcity.indicators.registry import INDICATORS
+from ipcity.protection import vocab
+from ipcity.protection.indicators import INDICATORS as PROTECTION
+from ipcity.protection.public import UNKNOWN_DISTRICT
 from ipcity.reports.notes_text import population_sources
-from ipcity.web.i18n import current_locale, gettext
+from ipcity.web.i18n import current_locale, gettext, msg
 
 _EN_PREFIXES = (("real: ", ""), ("synthetic: ", "demo data: "))
 
@@ -62,8 +66,6 @@ DATA_PARAMS = frozenset(
 def marked_message(key: str, params: Mapping[str, Any] | None) -> Markup:
     """A workspace message (``msg``) with its data params marked as data: a notice in English
     quotes the Chinese title of a task as it is, and says so (``data-value``)."""
-    from ipcity.web.i18n import msg
-
     marked: dict[str, Any] = {}
     for k, v in (params or {}).items():
         if k in DATA_PARAMS and isinstance(v, str) and v:
@@ -78,9 +80,6 @@ def engine_indicator_name(indicator: str | None) -> str:
     cases'), in the page's language; an id neither knows is shown as it is."""
     if not indicator:
         return ""
-    from ipcity.indicators.registry import INDICATORS
-    from ipcity.protection.indicators import INDICATORS as PROTECTION
-
     en = current_locale() == "en"
     if indicator in INDICATORS:
         d = INDICATORS[indicator]
@@ -93,9 +92,6 @@ def engine_indicator_name(indicator: str | None) -> str:
 def protection_label(key: str, label: str) -> Markup:
     """A row or column of the public protection tables in the page's language: a kind of
     protection or an IP type by its code; a district by its name (data: marked)."""
-    from ipcity.protection import vocab
-    from ipcity.protection.public import UNKNOWN_DISTRICT
-
     en = current_locale() == "en"
     if key in vocab.KIND_GROUPS:
         zh, en_label, _kinds = vocab.KIND_GROUPS[key]

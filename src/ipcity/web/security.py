@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_
+from ipcity.web.web_error import WebError
 from ipcity.workspace import auth_sessions
 from ipcity.workspace.auth_sessions import SessionPolicy
 from ipcity.workspace.errors import TokenInvalid

@@ -19,6 +19,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from starlette.requests import Request
 
+from ipcity.evaluation.figures import value_text
+from ipcity.meetings.portal import unit_of_measure
+from ipcity.numbers import fmt_percent as report_percent
 from ipcity.web.i18n import (
     LANG_LABELS,
     LOCALES,
@@ -27,6 +30,15 @@ from ipcity.web.i18n import (
     msg,
     ngettext,
 )
+from ipcity.web.nav import visible_items
+from ipcity.web.plain_notes import (
+    actual_source,
+    engine_indicator_name,
+    marked_message,
+    population_text,
+    protection_label,
+)
+from ipcity.web.public_paths import is_open
 from ipcity.web.security import csrf_token
 from ipcity.workspace.permissions import ANONYMOUS, Actor, Cap, has
 
@@ -53,16 +65,12 @@ def fmt_percent(value: float | None, digits: int = 0, *, ratio: bool = False) ->
     on every page and in every report; see ``ipcity.evaluation.figures``)."""
     if value is None:
         return "—"
-    from ipcity.numbers import fmt_percent as report_percent
-
     share = Decimal(str(value)) if ratio else Decimal(str(value)) / 100
     return report_percent(share, digits)
 
 
 def _fig_text(value: float | None, places: int) -> str:
     """A plan indicator's value with its fixed decimals (``evaluation.figures``)."""
-    from ipcity.evaluation.figures import value_text
-
     return value_text(value, places)
 
 
@@ -104,20 +112,14 @@ def data_value(value: Any) -> Markup:
 
 
 def _unit_of_measure(unit: str | None) -> str:
-    from ipcity.meetings.portal import unit_of_measure
-
     return unit_of_measure(unit or "", "en" if current_locale() == "en" else "zh")
 
 
 def _protection_label(key: str, label: str) -> Markup:
-    from ipcity.web.plain_notes import protection_label
-
     return protection_label(key, label)
 
 
 def _indicator_name(indicator: str | None) -> str:
-    from ipcity.web.plain_notes import engine_indicator_name
-
     return engine_indicator_name(indicator)
 
 
@@ -128,20 +130,14 @@ def zh_term(text: str) -> Markup:
 
 
 def _population_text(sources: Any) -> str:
-    from ipcity.web.plain_notes import population_text
-
     return population_text(sources or ())
 
 
 def _actual_source(source: str | None) -> Markup:
-    from ipcity.web.plain_notes import actual_source
-
     return actual_source(source, fmt_date)
 
 
 def _marked_message(key: str, params: Any = None) -> Markup:
-    from ipcity.web.plain_notes import marked_message
-
     return marked_message(key, params)
 
 
@@ -205,15 +201,11 @@ def lang_url(request: Request, locale: str) -> str:
 def _reachable(request: Request, actor: Actor, path: str) -> bool:
     """No menu entry that would only send an anonymous visitor to the login page (under the
     office's default visibility, see web/visibility.py; ``page_actor`` notes the setting)."""
-    from ipcity.web.public_paths import is_open
-
     portal_only = getattr(request.state, "portal_only", False)
     return actor.is_authenticated or not portal_only or is_open(path)
 
 
 def page_context(request: Request) -> dict[str, Any]:
-    from ipcity.web.nav import visible_items
-
     actor: Actor = getattr(request.state, "actor", None) or ANONYMOUS
     items = getattr(request.app.state, "nav", ())
     return {

@@ -13,8 +13,8 @@ from typing import Annotated, TypeVar
 from fastapi import File, UploadFile
 
 from ipcity.meetings.actions import Attachment
-from ipcity.web.errors import WebError
 from ipcity.web.i18n import N_
+from ipcity.web.web_error import WebError
 from ipcity.workspace.actions import EvidenceUpload
 from ipcity.workspace.tabular import UploadLimits
 from ipcity.workspace.uploads import max_upload_bytes

@@ -9,6 +9,7 @@ from typing import Any
 
 from ipcity.web.config import WebSettings
 from ipcity.workspace import actuals
+from ipcity.workspace.errors import NoWarehouse
 
 
 @contextlib.contextmanager
@@ -24,7 +25,6 @@ def open_warehouse(settings: WebSettings) -> Iterator[Any]:
 
 def maybe_warehouse(settings: WebSettings) -> contextlib.AbstractContextManager[Any]:
     """Like :func:`open_warehouse`, but yields None instead of raising when it is missing."""
-    from ipcity.workspace.errors import NoWarehouse
 
     @contextlib.contextmanager
     def inner() -> Iterator[Any]:

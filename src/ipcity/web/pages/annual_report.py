@@ -73,6 +73,7 @@ def report_builder(
     def build(
         session: Session, job: ReportJob, progress: Callable[[int], None]
     ) -> tuple[str, bytes]:
+        # The report's composition loads with the first report, not with the app (start-up).
         from ipcity.reports.build import build_report_bytes, default_filename
         from ipcity.reports.gather import default_as_of, gather_report_data
 
@@ -206,7 +207,7 @@ def _incomplete_year(v: View, year: str) -> str | None:
 @router.get("/annual-report/jobs/{job_id}/file")
 def download_report(v: View, job_id: DbId) -> Response:
     job, body = report_file(v.session, v.actor, job_id)
-    from ipcity.reports.build import MEDIA_TYPES
+    from ipcity.reports.build import MEDIA_TYPES  # loads with the first report (start-up)
 
     media = MEDIA_TYPES[job.fmt]
     disposition = "inline" if job.fmt == "html" else "attachment"

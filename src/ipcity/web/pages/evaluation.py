@@ -12,11 +12,13 @@ from typing import Annotated, Any
 from fastapi import Query
 from fastapi.responses import HTMLResponse, Response
 
+from ipcity import settings
 from ipcity.errors import InputError
 from ipcity.evaluation.gather import find_plan, gather_plan_input, plan_for_year
 from ipcity.evaluation.midterm import status_label
 from ipcity.evaluation.plan import evaluate_plan
-from ipcity.evaluation.project_text import Lang, range_note
+from ipcity.evaluation.project import project_target
+from ipcity.evaluation.project_text import Lang, basis, method_label, range_note
 from ipcity.numbers import fmt_percent
 from ipcity.web.deps import View
 from ipcity.web.i18n import N_, _
@@ -85,10 +87,6 @@ def evaluation(
 
 def _projections(plan_input: Any, day: date, wh: Any, lang: Lang) -> list[dict[str, object]]:
     """Each target's projection to its target year (ipcity.evaluation.project)."""
-    from ipcity import settings
-    from ipcity.evaluation.project import project_target
-    from ipcity.evaluation.project_text import basis, method_label
-
     out: list[dict[str, object]] = []
     for ind in plan_input.indicators:
         lag = settings.population_lag(ind.region)

@@ -21,12 +21,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from ipcity.web.deps import Db, View, ViewContext, reads_before_writing
-from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_
 from ipcity.web.params import DbId
 from ipcity.web.routing import page_router
 from ipcity.web.uploads import read_sheet_upload
+from ipcity.web.web_error import WebError
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     ImportResult,

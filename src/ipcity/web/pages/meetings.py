@@ -35,7 +35,6 @@ from ipcity.meetings.models import (
 from ipcity.meetings.permissions import MCap, can_attach_material, has, require
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt, page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
@@ -45,6 +44,7 @@ from ipcity.web.schemas.meetings import AgendaItemForm, MeetingForm
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import open_warehouse
+from ipcity.web.web_error import WebError
 from ipcity.workspace import queries
 from ipcity.workspace.errors import (
     FieldError,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Form
 from fastapi.responses import HTMLResponse, Response
 
+from ipcity.numbers import Lang
 from ipcity.web.deps import View
 from ipcity.web.forms import page_again, run_then_redirect
 from ipcity.web.i18n import N_, _
@@ -14,6 +15,7 @@ from ipcity.web.nav import NavItem
 from ipcity.web.params import DbId, Year
 from ipcity.web.routing import page_router
 from ipcity.web.views.indicators import chart_data, indicator_light
+from ipcity.web.warehouse import maybe_warehouse
 from ipcity.workspace import queries
 from ipcity.workspace.actions import do_enter_published_actual
 from ipcity.workspace.actuals import indicator_series, plan_indicator_series
@@ -78,9 +80,8 @@ def _walk(nodes: list[queries.GoalNode]) -> list[queries.GoalNode]:
 def _explained(v: View, series: Any) -> dict[str, Any] | None:
     """The latest change of an engine stock explained (ipcity explain), when a warehouse is
     available."""
-    from ipcity.numbers import Lang
+    # Loaded with the first explained change, not with the app (start-up).
     from ipcity.web.views.explained import EXPLAINABLE, explained_change
-    from ipcity.web.warehouse import maybe_warehouse
 
     target = series.target
     if target.engine_indicator not in EXPLAINABLE:

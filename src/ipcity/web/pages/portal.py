@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 import ipcity.meetings
+from ipcity.evaluation.asof import last_complete_year
 from ipcity.meetings import queries as mq
 from ipcity.meetings.actions import (
     Attachment,
@@ -32,7 +33,6 @@ from ipcity.meetings.portal import chart_figure, portal_home, render_markdown
 from ipcity.protection.public import portal_stats
 from ipcity.web.deps import View
 from ipcity.web.downloads import attachment_response
-from ipcity.web.errors import WebError
 from ipcity.web.forms import attempt, run_then_redirect
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem
@@ -41,6 +41,7 @@ from ipcity.web.routing import page_router
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import Files, read_attachments
 from ipcity.web.warehouse import maybe_warehouse, open_warehouse
+from ipcity.web.web_error import WebError
 from ipcity.workspace.errors import WorkspaceError
 from ipcity.workspace.permissions import ANONYMOUS
 
@@ -118,8 +119,6 @@ def download(v: View, file_id: DbId) -> Response:
 
 def _default_year(v: View) -> int:
     """The last year the warehouse covers completely (the as-of rule)."""
-    from ipcity.evaluation.asof import last_complete_year
-
     with maybe_warehouse(v.settings) as wh:
         return last_complete_year(wh, v.today)
 

@@ -53,7 +53,6 @@ from ipcity.protection.public import portal_stats
 from ipcity.protection.queries import CaseFilter, CaseView, case_history, count_cases, get_case
 from ipcity.protection.queries import list_cases as query_cases
 from ipcity.web.deps import Db, View, reads_before_writing
-from ipcity.web.errors import WebError
 from ipcity.web.forms import Outcome, attempt, attempt_write
 from ipcity.web.i18n import N_, _
 from ipcity.web.nav import NavItem, logged_in
@@ -63,6 +62,7 @@ from ipcity.web.schemas.protection import CaseCreateForm, CaseEditForm
 from ipcity.web.templating import add_flash
 from ipcity.web.uploads import read_sheet_upload
 from ipcity.web.warehouse import maybe_warehouse
+from ipcity.web.web_error import WebError
 from ipcity.workspace import queries
 from ipcity.workspace.actions.imports import (
     drop_pending_import,

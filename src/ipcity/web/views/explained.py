@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ipcity import settings
 from ipcity.errors import IpcityError
+from ipcity.evaluation import figure_cache
 from ipcity.geo.regions import name
 from ipcity.i18n import gettext
+from ipcity.indicators.explain import explain
 from ipcity.numbers import Lang, round_half_up
 from ipcity.reports.decomposition import (
     Decomposition,
@@ -31,8 +34,6 @@ def explained_change(
     """sentence, chart (plotly figure), districts [(name, signed change)] of ``indicator``
     from ``year`` - 1 to ``year``; None when it cannot be explained. Kept per warehouse state
     (``figure_cache``): two engine runs otherwise on every view of the page."""
-    from ipcity.evaluation import figure_cache
-
     if warehouse is None or indicator not in EXPLAINABLE or year is None:
         return None
     args = (indicator, region, year, lang)
@@ -47,9 +48,6 @@ def explained_change(
 def _explained_change(
     warehouse: Any, indicator: str, region: str | None, year: int, lang: Lang
 ) -> dict[str, Any] | None:
-    from ipcity import settings
-    from ipcity.indicators.explain import explain
-
     where = region or "ALL"
     try:
         r = explain(
