@@ -216,14 +216,19 @@ def list_tasks(
     *,
     unit_id: int | None = None,
     involvement: str = "any",
+    milestones: bool = True,
 ) -> list[Task]:
     """Tasks of a work plan by 序号. ``unit_id`` with ``involvement`` = lead | co | any keeps
-    the tasks that unit leads / co-operates on / either."""
+    the tasks that unit leads / co-operates on / either. ``milestones=False``: a page that
+    does not show them need not read them (a task has several)."""
     get_work_plan(session, viewer, work_plan_id)
+    loads = [selectinload(Task.co_units)]
+    if milestones:
+        loads.append(selectinload(Task.milestones))
     stmt = (
         select(Task)
         .where(Task.work_plan_id == work_plan_id)
-        .options(selectinload(Task.co_units), selectinload(Task.milestones))
+        .options(*loads)
         .order_by(Task.seq, Task.id)
     )
     if not can_view_internal(viewer):
@@ -288,8 +293,16 @@ def task_facts(
     *,
     unit_id: int | None = None,
     involvement: str = "any",
+    milestones: bool = True,
 ) -> TaskFacts:
-    tasks = list_tasks(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
+    tasks = list_tasks(
+        session,
+        viewer,
+        work_plan_id,
+        unit_id=unit_id,
+        involvement=involvement,
+        milestones=milestones,
+    )
     ids = [t.id for t in tasks]
     return TaskFacts(
         work_plan_id, tasks, latest_accepted(session, ids), awaiting_review(session, ids)
@@ -306,12 +319,20 @@ def task_overview(
     unit_id: int | None = None,
     involvement: str = "any",
     facts: TaskFacts | None = None,
+    milestones: bool = True,
 ) -> list[TaskView]:
     """Every task of a work plan with status (green/yellow/red/done) and reason on ``today``
     (``facts``: the same work plan's, already read)."""
     settings = settings or SupervisionSettings.from_env()
     if facts is None or facts.work_plan_id != work_plan_id:
-        facts = task_facts(session, viewer, work_plan_id, unit_id=unit_id, involvement=involvement)
+        facts = task_facts(
+            session,
+            viewer,
+            work_plan_id,
+            unit_id=unit_id,
+            involvement=involvement,
+            milestones=milestones,
+        )
     tasks, progress, pending = facts.tasks, facts.progress, facts.pending
     out = []
     for t in tasks:

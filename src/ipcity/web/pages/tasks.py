@@ -39,7 +39,7 @@ def task_list(
     if unit is None and year is None and status is None and acts_for_one_unit(v.actor):
         unit_id = home_unit(v.actor)  # a unit editor starts from their own unit's tasks
     filters = TaskFilters(query_year(year), unit_id, status or None, involvement, q)
-    listing = task_listing(v.session, v.actor, filters, today=v.today)
+    listing = task_listing(v.session, v.actor, filters, today=v.today, milestones=False)
     template = "tasks/_table.html" if v.is_htmx else "tasks/list.html"
     return v.render(template, {"listing": listing, "f": listing.filters})
 

@@ -46,10 +46,22 @@ def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response
     home = UnitHome()
     if wp is not None:
         lead = queries.task_overview(
-            v.session, v.actor, wp.id, today=v.today, unit_id=unit.id, involvement="lead"
+            v.session,
+            v.actor,
+            wp.id,
+            today=v.today,
+            unit_id=unit.id,
+            involvement="lead",
+            milestones=False,
         )
         co = queries.task_overview(
-            v.session, v.actor, wp.id, today=v.today, unit_id=unit.id, involvement="co"
+            v.session,
+            v.actor,
+            wp.id,
+            today=v.today,
+            unit_id=unit.id,
+            involvement="co",
+            milestones=False,
         )
         if can_view_internal(v.actor):
             completion = next(

@@ -156,7 +156,7 @@ def build_dashboard(
     internal = can_view_internal(actor)
     if wp is not None and tasks:
         # the tasks and their progress are read once and shared by the three parts
-        facts = queries.task_facts(session, actor, wp.id)
+        facts = queries.task_facts(session, actor, wp.id, milestones=False)
         board.tasks = queries.task_overview(session, actor, wp.id, today=today, facts=facts)
         if internal:
             board.progress = work_plan_rollup(session, actor, wp.id, facts=facts)

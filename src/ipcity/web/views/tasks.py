@@ -102,8 +102,10 @@ def _my_reports(
 
 
 def task_listing(
-    session: Session, actor: Actor, filters: TaskFilters, *, today: date
+    session: Session, actor: Actor, filters: TaskFilters, *, today: date, milestones: bool = True
 ) -> TaskListing:
+    """The task list's rows for the filters (``milestones=False``: a page that does not show
+    them; the API's task JSON lists them)."""
     f = filters.normalised()
     all_plans = queries.list_work_plans(session, actor)
     years = sorted({wp.year for wp in all_plans}, reverse=True)
@@ -120,6 +122,7 @@ def task_listing(
             today=today,
             unit_id=f.unit_id,
             involvement=f.involvement,
+            milestones=milestones,
         )
         if f.q:
             needle = f.q.casefold()
