@@ -245,7 +245,7 @@ class Settings:
     # --- the web app ----------------------------------------------------------------------
     web_threads: int | None = setting(
         "IPCITY_WEB_THREADS",
-        "Requests handled at once per worker, 1 to 64 (default 10); the database connection "
+        "Requests handled at once per worker, 1 to 64 (default 4); the database connection "
         "pool is sized from it.",
         _whole(1, 64),
     )

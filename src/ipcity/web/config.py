@@ -13,7 +13,11 @@ from ipcity.workspace.auth_sessions import SessionPolicy
 # Requests handled at once per worker process (the rest wait in line on the event loop,
 # holding nothing: web/request_slots.py); the database pool is sized from it
 # (workspace/db.py pool_limits: two connections a request, plus a few for background work).
-WEB_THREADS = 10
+# Few, because one process runs Python one thread at a time (the GIL): more threads do not
+# add speed, and each of a request's database round trips then waits for the GIL behind
+# the others (50 users on PostgreSQL: p95 about 140 ms with 10, under 100 ms with 4;
+# docs/benchmarks.md). Enough that one long request (an upload, an export) leaves room.
+WEB_THREADS = 4
 # OWASP ASVS 3.3.2 (level 2): log in again after 30 minutes without a request, and at the
 # latest after 12 hours (a working day).
 SESSION_IDLE = 30 * 60  # seconds
