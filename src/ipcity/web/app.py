@@ -29,6 +29,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.supervisors import Multiprocess
 
 from ipcity.settings import current, workspace_db_url
+from ipcity.web import server_heap
 from ipcity.web.assets import StaticFromMemory, install_static, vendor_files
 from ipcity.web.config import WebSettings
 from ipcity.web.deps import bearer_actor
@@ -206,6 +207,7 @@ def worker_app(settings: WebSettings) -> FastAPI:
     """The app of one server process, built from the settings its parent resolved."""
     app = create_app(settings)
     app.state.exit_after_shutdown = True
+    server_heap.settle()
     return app
 
 
@@ -252,6 +254,7 @@ def serve(
         **uvicorn_options,
     }
     if workers <= 1:
+        server_heap.settle()
         uvicorn.run(app, **options)
         return
     # Each worker process builds its own app from the same settings (the database URL resolved
