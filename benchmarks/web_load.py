@@ -588,9 +588,17 @@ def verify(seeded: Seeded, stats: Stats, initial: dict[int, int]) -> list[str]:
     return problems
 
 
-def _sum_cpu(procs: list[psutil.Process]) -> float:
+def _server_cpu(postmaster: psutil.Process | None) -> float:
+    """CPU seconds of a PostgreSQL server: its live processes (connections, background
+    workers) plus the ended ones it has reaped, so a pool connection closed within the window
+    is counted too (summing the connections seen at the start went negative when one closed)."""
+    if postmaster is None:
+        return 0.0
     total = 0.0
-    for proc in procs:
+    with contextlib.suppress(psutil.Error):
+        t = postmaster.cpu_times()
+        total += t.user + t.system + t.children_user + t.children_system
+    for proc in postmaster.children():
         with contextlib.suppress(psutil.Error):
             t = proc.cpu_times()
             total += t.user + t.system
@@ -607,28 +615,21 @@ def _cpu(p: psutil.Process, *, children: bool = True) -> float:
     return total
 
 
-def _db_backends(url: str) -> list[psutil.Process]:
-    """The PostgreSQL server processes serving ``url``'s database (the server runs on this
-    machine: the benchmark's database is a throwaway one on the local dev server); none for
-    SQLite, whose work is done inside the app's process."""
+def _db_server(url: str) -> psutil.Process | None:
+    """The local PostgreSQL server (its postmaster) behind ``url``'s database (a throwaway
+    one on the local dev server); none for SQLite, whose work is done inside the app's
+    process. The whole server is counted: on the dev server the other databases are idle."""
     if make_url(url).get_backend_name() != "postgresql":
-        return []
+        return None
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            pids = conn.execute(
-                text(
-                    "SELECT pid FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            ).scalars()
-            found = []
-            for pid in pids:
-                with contextlib.suppress(psutil.Error):
-                    found.append(psutil.Process(pid))
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with contextlib.suppress(psutil.Error):
+            return psutil.Process(pid).parent()
     finally:
         engine.dispose()
-    return found
+    return None
 
 
 def pct(values: list[float], q: float) -> float:
@@ -682,12 +683,11 @@ async def run_load(
     server = psutil.Process(SERVER_PID[0])
     me = psutil.Process()
     await asyncio.sleep(2.0)
-    # the pool's connections are open by now (warm-up); one opened later is not counted
-    backends = _db_backends(seeded.url)
-    s0, c0, d0 = _cpu(server), _cpu(me, children=False), _sum_cpu(backends)
+    postmaster = _db_server(seeded.url)
+    s0, c0, d0 = _cpu(server), _cpu(me, children=False), _server_cpu(postmaster)
     t0 = time.perf_counter()
     await asyncio.sleep(max(0.0, duration - 1.0))
-    s1, c1, d1 = _cpu(server), _cpu(me, children=False), _sum_cpu(backends)
+    s1, c1, d1 = _cpu(server), _cpu(me, children=False), _server_cpu(postmaster)
     t1 = time.perf_counter()
     stats.server_cpu, stats.client_cpu = (s1 - s0) / (t1 - t0), (c1 - c0) / (t1 - t0)
     stats.db_cpu = (d1 - d0) / (t1 - t0)
@@ -921,7 +921,7 @@ def report(results: list[Result], evaluation: list[EvaluationTiming] | None = No
             f"{statistics.median(logins):.1f} s, slowest {logins[-1]:.1f} s "
             f"({s.login_retries} retried after an error). CPU during the "
             f"window: server {s.server_cpu:.0%} of a core, load generator {s.client_cpu:.0%}"
-            + (f", PostgreSQL's processes {s.db_cpu:.0%}" if s.db_cpu else "")
+            + (f", the PostgreSQL server's processes {s.db_cpu:.0%}" if s.db_cpu else "")
             + f"; CPU per request: server {s.server_ms:.1f} ms"
             + (f", PostgreSQL {s.db_ms:.1f} ms" if s.db_cpu else "")
             + f", load generator {s.client_ms:.1f} ms; "
