@@ -242,3 +242,7 @@ def test_main_pages_issue_a_fixed_number_of_queries(
         "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in differ.items())
     )
     assert all(n > 0 for n in small.values())  # the counter counts
+    # and a report submitted at once stays a short write (it was 31 statements on SQLite and
+    # 30 on PostgreSQL while it read back what it had just written; docs/benchmarks.md)
+    budget = 17 if world.db.engine.dialect.name == "sqlite" else 14  # SQLite counts BEGIN
+    assert small["editor_a POST /tasks/{t1}/reports (submit)"] <= budget
