@@ -4,6 +4,7 @@ behind them live in ``tests/support/``."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,3 +47,17 @@ def database(
 def db(database: Database) -> Database:
     wipe(database)
     return database
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """For a test that builds the server's app (``web/server_heap.py`` freezes the heap and
+    raises the collector's thresholds): start from nothing frozen, and give the test process
+    its collector back as it was."""
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)

@@ -101,7 +101,9 @@ def test_current_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     assert current() is current()  # parsed once for one environment
 
 
-def test_workers_get_the_settings_without_environment_variables(tmp_path: Path) -> None:
+def test_workers_get_the_settings_without_environment_variables(
+    tmp_path: Path, collector: None
+) -> None:
     before = dict(os.environ)
     web = WebSettings(
         db_url=f"sqlite:///{tmp_path / 'ws.sqlite'}",

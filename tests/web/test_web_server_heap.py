@@ -6,7 +6,6 @@ command leaves the collector as CPython sets it."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,6 @@ from starlette.testclient import TestClient
 from ipcity.web import app as web_app
 from ipcity.web import server_heap
 from ipcity.web.config import WebSettings
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    """Give the test process its collector back as it was."""
-    thresholds = gc.get_threshold()
-    assert gc.get_freeze_count() == 0
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
 
 
 def test_settle_freezes_and_raises_the_thresholds(collector: None) -> None:
