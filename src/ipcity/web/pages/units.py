@@ -45,23 +45,17 @@ def unit_page(v: View, unit_id: DbId, work_plan: DbId | None = None) -> Response
     completion = None
     home = UnitHome()
     if wp is not None:
-        lead = queries.task_overview(
-            v.session,
-            v.actor,
-            wp.id,
-            today=v.today,
-            unit_id=unit.id,
-            involvement="lead",
-            milestones=False,
-        )
-        co = queries.task_overview(
-            v.session,
-            v.actor,
-            wp.id,
-            today=v.today,
-            unit_id=unit.id,
-            involvement="co",
-            milestones=False,
+        lead, co = (
+            queries.task_overview(
+                v.session,
+                v.actor,
+                wp.id,
+                today=v.today,
+                unit_id=unit.id,
+                involvement=role,
+                milestones=False,
+            )
+            for role in ("lead", "co")
         )
         if can_view_internal(v.actor):
             completion = next(
